@@ -1,0 +1,235 @@
+"""Loading COCO instances files and results lists straight into arrays.
+
+orjson parses with the garbage collector paused (half a million small dicts would otherwise trigger many
+useless collections); the columns are then pulled out with C-level iteration and converted by numpy in one go.
+Errors name the field, the index and the value.
+"""
+
+from __future__ import annotations
+
+import gc
+import operator
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+from numpy.typing import NDArray
+
+from matchscope.engine.coco import CocoDetections, CocoGroundTruth
+
+Source = str | Path | bytes
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    return Path(source).read_bytes()
+
+
+def _parse(source: Source, what: str) -> Any:
+    raw = _read(source)
+    try:
+        with _gc_paused():
+            return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise ValueError(f"{what}: not valid JSON ({error})") from None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_bbox(where: str, bbox: object) -> None:
+    if not isinstance(bbox, list) or len(bbox) != 4 or not all(_is_number(v) for v in bbox):
+        raise ValueError(f"{where}.bbox = {bbox!r}: expected [x, y, width, height] numbers")
+    if bbox[2] < 0 or bbox[3] < 0:
+        raise ValueError(f"{where}.bbox = {bbox!r}: negative width or height")
+
+
+def _field(where: str, record: object, name: str) -> Any:
+    if not isinstance(record, dict):
+        raise ValueError(f"{where} = {record!r}: expected an object")
+    if name not in record:
+        raise ValueError(f"{where}.{name}: missing")
+    return record[name]
+
+
+def _integer(where: str, record: object, name: str) -> int:
+    value = _field(where, record, name)
+    if not _is_integer(value):
+        raise ValueError(f"{where}.{name} = {value!r}: expected an integer")
+    return int(value)
+
+
+def _list_of(data: dict[str, Any], key: str, what: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ValueError(f"{what}.{key}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def load_ground_truth(source: Source) -> CocoGroundTruth:
+    """Read a COCO instances file (path or bytes): images, categories and annotations as arrays.
+
+    Annotations keep file order; ``area`` defaults to width * height and ``iscrowd`` to 0 when absent.
+    Raises ValueError naming the field, index and value of the first invalid entry.
+    """
+    data = _parse(source, "ground truth")
+    if not isinstance(data, dict):
+        raise ValueError("ground truth: expected a COCO instances object with images, annotations, categories")
+    images = _list_of(data, "images", "ground truth")
+    categories = _list_of(data, "categories", "ground truth")
+    annotations = _list_of(data, "annotations", "ground truth")
+    image_ids = np.array([_integer(f"images[{i}]", img, "id") for i, img in enumerate(images)], dtype=np.int64)
+    unique_images = np.unique(image_ids)
+    category_pairs = []
+    for i, category in enumerate(categories):
+        category_id = _integer(f"categories[{i}]", category, "id")
+        name = category.get("name", str(category_id))
+        category_pairs.append((category_id, str(name)))
+    category_pairs.sort()
+    category_ids = np.array([c for c, _ in category_pairs], dtype=np.int64)
+    if np.unique(category_ids).size != category_ids.size:
+        raise ValueError("ground truth: categories: duplicate category id")
+    n = len(annotations)
+    ann_id = np.empty(n, dtype=np.int64)
+    image_id = np.empty(n, dtype=np.int64)
+    category_id = np.empty(n, dtype=np.int64)
+    bbox = np.empty((n, 4), dtype=np.float64)
+    area = np.empty(n, dtype=np.float64)
+    iscrowd = np.empty(n, dtype=np.bool_)
+    for i, ann in enumerate(annotations):
+        where = f"annotations[{i}]"
+        ann_id[i] = _integer(where, ann, "id")
+        image_id[i] = _integer(where, ann, "image_id")
+        category_id[i] = _integer(where, ann, "category_id")
+        box = _field(where, ann, "bbox")
+        _check_bbox(where, box)
+        bbox[i] = box
+        value = ann.get("area", box[2] * box[3])
+        if not _is_number(value) or value < 0:
+            raise ValueError(f"{where}.area = {value!r}: expected a non-negative number")
+        area[i] = value
+        crowd = ann.get("iscrowd", 0)
+        if not _is_number(crowd) and not isinstance(crowd, bool):
+            raise ValueError(f"{where}.iscrowd = {crowd!r}: expected 0 or 1")
+        iscrowd[i] = bool(crowd)
+    _check_known(image_id, unique_images, "annotations", "image_id", "not an image of the file")
+    _check_known(category_id, category_ids, "annotations", "category_id", "not a category of the file")
+    if np.unique(ann_id).size != n:
+        ids, counts = np.unique(ann_id, return_counts=True)
+        raise ValueError(f"annotations: duplicate id {int(ids[counts > 1][0])}")
+    return CocoGroundTruth(
+        image_ids=unique_images,
+        category_ids=category_ids,
+        category_names=[name for _, name in category_pairs],
+        ann_id=ann_id,
+        image_id=image_id,
+        category_id=category_id,
+        bbox=bbox,
+        area=area,
+        iscrowd=iscrowd,
+    )
+
+
+def _check_known(values: NDArray[np.int64], known: NDArray[np.int64], what: str, field: str, reason: str) -> None:
+    if values.size == 0:
+        return
+    index = np.minimum(np.searchsorted(known, values), max(known.size - 1, 0))
+    ok = known[index] == values if known.size else np.zeros(values.shape, dtype=np.bool_)
+    if not ok.all():
+        bad = int(np.flatnonzero(~ok)[0])
+        raise ValueError(f"{what}[{bad}].{field} = {int(values[bad])}: {reason}")
+
+
+_COLUMNS = operator.itemgetter("image_id", "category_id", "bbox", "score")
+
+
+def load_detections(source: Source, ground_truth: CocoGroundTruth) -> CocoDetections:
+    """Read a COCO results list (path or bytes) of bbox detections; detection ids are 1-based positions.
+
+    Every detection must name an image and a category of ``ground_truth`` (pycocotools' loadRes asserts the
+    former). Raises ValueError naming the field, index and value of the first invalid detection.
+    """
+    data = _parse(source, "detections")
+    if not isinstance(data, list):
+        raise ValueError("detections: expected a list of COCO results")
+    n = len(data)
+    try:
+        with _gc_paused():
+            image_ids, category_ids, boxes, scores = zip(*map(_COLUMNS, data), strict=True) if n else ((),) * 4
+        image_id = np.array(image_ids)
+        category_id = np.array(category_ids)
+        bbox = np.array(boxes)
+        score = np.array(scores)
+    except (KeyError, TypeError, ValueError):
+        _find_invalid(data)
+        raise
+    if n == 0:
+        image_id = image_id.astype(np.int64)
+        category_id = category_id.astype(np.int64)
+        bbox = bbox.reshape(0, 4).astype(np.float64)
+        score = score.astype(np.float64)
+    if (
+        image_id.dtype.kind != "i"
+        or category_id.dtype.kind != "i"
+        or bbox.dtype.kind not in "iuf"
+        or bbox.shape != (n, 4)
+        or score.dtype.kind not in "iuf"
+    ):
+        _find_invalid(data)
+    bbox = bbox.astype(np.float64, copy=False)
+    if n and (bbox[:, 2:] < 0).any():
+        _find_invalid(data)
+    _check_known(image_id, ground_truth.image_ids, "detections", "image_id", "not an image of the ground truth")
+    _check_known(
+        category_id, ground_truth.category_ids, "detections", "category_id", "not a category of the ground truth"
+    )
+    return CocoDetections(
+        image_id=image_id.astype(np.int64, copy=False),
+        category_id=category_id.astype(np.int64, copy=False),
+        bbox=bbox,
+        score=score.astype(np.float64, copy=False),
+        area=bbox[:, 2] * bbox[:, 3],
+    )
+
+
+def _find_invalid(data: list[Any]) -> None:
+    """Slow path after the fast conversion failed: raise for the first invalid detection."""
+    for i, det in enumerate(data):
+        where = f"detections[{i}]"
+        _integer(where, det, "image_id")
+        _integer(where, det, "category_id")
+        _check_bbox(where, _field(where, det, "bbox"))
+        score = _field(where, det, "score")
+        if not _is_number(score):
+            raise ValueError(f"{where}.score = {score!r}: expected a number")
+    raise ValueError("detections: invalid results list")
+
+
+def image_index(ground_truth: CocoGroundTruth, image_id: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Item index (position in the sorted ``ground_truth.image_ids``) of each image id; ids must be known."""
+    return np.searchsorted(ground_truth.image_ids, image_id).astype(np.int64)
+
+
+def category_index(ground_truth: CocoGroundTruth, category_id: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Label index (position in the sorted ``ground_truth.category_ids``) of each category id."""
+    return np.searchsorted(ground_truth.category_ids, category_id).astype(np.int64)
