@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numpy.typing import NDArray
+
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+Bools = NDArray[np.bool_]
+Codes = NDArray[np.uint8]
 
 # Per detection, area range and IoU threshold (see ``match_groups``).
 FALSE_POSITIVE = 0
@@ -16,7 +22,7 @@ IGNORED = 2
 
 
 @njit(cache=True, nogil=True)
-def _bbox_iou(det: np.ndarray, gt: np.ndarray, crowd: bool) -> float:  # type: ignore[type-arg]
+def _bbox_iou(det: Floats, gt: Floats, crowd: bool) -> float:
     # Same operations, in the same order, as bbIou in pycocotools' maskApi.c.
     det_area = det[2] * det[3]
     gt_area = gt[2] * gt[3]
@@ -28,22 +34,22 @@ def _bbox_iou(det: np.ndarray, gt: np.ndarray, crowd: bool) -> float:  # type: i
         return 0.0
     inter = w * h
     union = det_area if crowd else det_area + gt_area - inter
-    return inter / union
+    return float(inter / union)
 
 
 @njit(cache=True, nogil=True)
 def match_groups(
-    gt_key: np.ndarray,  # type: ignore[type-arg]
-    gt_bbox: np.ndarray,  # type: ignore[type-arg]
-    gt_area: np.ndarray,  # type: ignore[type-arg]
-    gt_crowd: np.ndarray,  # type: ignore[type-arg]
-    gt_id_nonzero: np.ndarray,  # type: ignore[type-arg]
-    det_key: np.ndarray,  # type: ignore[type-arg]
-    det_bbox: np.ndarray,  # type: ignore[type-arg]
-    det_area: np.ndarray,  # type: ignore[type-arg]
-    iou_thresholds: np.ndarray,  # type: ignore[type-arg]
-    area_ranges: np.ndarray,  # type: ignore[type-arg]
-) -> np.ndarray:  # type: ignore[type-arg]
+    gt_key: Ints,
+    gt_bbox: Floats,
+    gt_area: Floats,
+    gt_crowd: Bools,
+    gt_id_nonzero: Bools,
+    det_key: Ints,
+    det_bbox: Floats,
+    det_area: Floats,
+    iou_thresholds: Floats,
+    area_ranges: Floats,
+) -> Codes:
     """evaluateImg for every (image, category) group at once.
 
     Ground truths are sorted by group key (file order inside a group), detections by group key then score
@@ -69,8 +75,19 @@ def match_groups(
         while g1 < n_gt and gt_key[g1] == key:
             g1 += 1
         _match_group(
-            g0, g1, d0, d1, gt_bbox, gt_area, gt_crowd, gt_id_nonzero, det_bbox, det_area,
-            thresholds, area_ranges, codes,
+            g0,
+            g1,
+            d0,
+            d1,
+            gt_bbox,
+            gt_area,
+            gt_crowd,
+            gt_id_nonzero,
+            det_bbox,
+            det_area,
+            thresholds,
+            area_ranges,
+            codes,
         )
         d0 = d1
         g0 = g1
@@ -79,9 +96,20 @@ def match_groups(
 
 @njit(cache=True, nogil=True)
 def _match_group(
-    g0, g1, d0, d1, gt_bbox, gt_area, gt_crowd, gt_id_nonzero, det_bbox, det_area,  # type: ignore[no-untyped-def]
-    thresholds, area_ranges, codes,
-):
+    g0: int,
+    g1: int,
+    d0: int,
+    d1: int,
+    gt_bbox: Floats,
+    gt_area: Floats,
+    gt_crowd: Bools,
+    gt_id_nonzero: Bools,
+    det_bbox: Floats,
+    det_area: Floats,
+    thresholds: Floats,
+    area_ranges: Floats,
+    codes: Codes,
+) -> None:
     n_gt = g1 - g0
     n_det = d1 - d0
     n_area = area_ranges.shape[0]
@@ -111,77 +139,91 @@ def _match_group(
         for t in range(n_thr):
             gt_matched[:] = False
             for d in range(n_det):
-                # Candidates in pycocotools' order: not-ignored ground truths first, then ignored ones.
-                n_cand = 0
-                for c in range(cand_count[d]):
-                    if not gt_ignore[cand[d, c]]:
-                        order[n_cand] = cand[d, c]
-                        n_cand += 1
-                for c in range(cand_count[d]):
-                    if gt_ignore[cand[d, c]]:
-                        order[n_cand] = cand[d, c]
-                        n_cand += 1
-                best_iou = thresholds[t]
-                m = -1
-                for c in range(n_cand):
-                    g = order[c]
-                    if gt_matched[g] and not gt_crowd[g0 + g]:
-                        continue
-                    # pycocotools breaks at the first ignored ground truth once a regular one is matched.
-                    if m > -1 and not gt_ignore[m] and gt_ignore[g]:
-                        break
-                    if ious[d, g] < best_iou:
-                        continue
-                    best_iou = ious[d, g]
-                    m = g
+                m = _match_detection(
+                    d, cand, cand_count[d], ious, gt_ignore, gt_matched, gt_crowd[g0:g1], order, thresholds[t]
+                )
                 area = det_area[d0 + d]
                 outside = area < low or area > high
                 if m == -1:
                     codes[d0 + d, a, t] = 2 if outside else 0
+                    continue
+                gt_matched[m] = True
+                # dtMatches holds the gt id: an id of 0 reads as "unmatched" in pycocotools.
+                matched = gt_id_nonzero[g0 + m]
+                if gt_ignore[m] or (not matched and outside):
+                    codes[d0 + d, a, t] = 2
                 else:
-                    gt_matched[m] = True
-                    # dtMatches holds the gt id: an id of 0 reads as "unmatched" in pycocotools.
-                    matched = gt_id_nonzero[g0 + m]
-                    if gt_ignore[m] or (not matched and outside):
-                        codes[d0 + d, a, t] = 2
-                    elif matched:
-                        codes[d0 + d, a, t] = 1
-                    else:
-                        codes[d0 + d, a, t] = 0
+                    codes[d0 + d, a, t] = 1 if matched else 0
+
+
+@njit(cache=True, nogil=True)
+def _match_detection(
+    d: int,
+    cand: Ints,
+    n_all: int,
+    ious: Floats,
+    gt_ignore: Bools,
+    gt_matched: Bools,
+    gt_crowd: Bools,
+    order: Ints,
+    threshold: float,
+) -> int:
+    """The inner loop of evaluateImg for one detection at one threshold: the matched gt or -1."""
+    # Candidates in pycocotools' order: not-ignored ground truths first, then ignored ones.
+    n_cand = 0
+    for c in range(n_all):
+        if not gt_ignore[cand[d, c]]:
+            order[n_cand] = cand[d, c]
+            n_cand += 1
+    for c in range(n_all):
+        if gt_ignore[cand[d, c]]:
+            order[n_cand] = cand[d, c]
+            n_cand += 1
+    best_iou = threshold
+    m = -1
+    for c in range(n_cand):
+        g = order[c]
+        if gt_matched[g] and not gt_crowd[g]:
+            continue
+        # pycocotools breaks at the first ignored ground truth once a regular one is matched.
+        if m > -1 and not gt_ignore[m] and gt_ignore[g]:
+            break
+        if ious[d, g] < best_iou:
+            continue
+        best_iou = ious[d, g]
+        m = g
+    return m
 
 
 @njit(cache=True, nogil=True)
 def accumulate(
-    cat_start: np.ndarray,  # type: ignore[type-arg]
-    det_rank: np.ndarray,  # type: ignore[type-arg]
-    det_score: np.ndarray,  # type: ignore[type-arg]
-    codes: np.ndarray,  # type: ignore[type-arg]
-    positives: np.ndarray,  # type: ignore[type-arg]
-    max_dets: np.ndarray,  # type: ignore[type-arg]
-    rec_thresholds: np.ndarray,  # type: ignore[type-arg]
-    precision: np.ndarray,  # type: ignore[type-arg]
-    recall: np.ndarray,  # type: ignore[type-arg]
-    scores: np.ndarray,  # type: ignore[type-arg]
+    cat_start: Ints,
+    det_rank: Ints,
+    det_score: Floats,
+    codes: Codes,
+    positives: Ints,
+    max_dets: Ints,
+    rec_thresholds: Floats,
+    precision: Floats,
+    recall: Floats,
+    scores: Floats,
 ) -> None:
     """accumulate() for every category; detections sorted by category, then as pycocotools concatenates.
 
-    ``cat_start`` (K+1,) bounds each category's detections, which are ordered by score (stable over image
-    order and rank). ``positives`` (K, A) counts the not-ignored ground truths. Fills precision (T, R, K, A, M),
-    recall (T, K, A, M) and scores (T, R, K, A, M), which hold -1 on entry.
+    ``cat_start`` (K+1,) bounds each category's detections, which are ordered by score
+    (stable over image order and rank). ``positives`` (K, A) counts the not-ignored ground truths. Fills
+    precision (T, R, K, A, M), recall (T, K, A, M) and scores (T, R, K, A, M), which hold -1 on entry.
     """
     n_cat = cat_start.shape[0] - 1
     n_area = codes.shape[1]
     n_thr = codes.shape[2]
     n_max = max_dets.shape[0]
-    eps = np.spacing(1.0)
     longest = 0
     for k in range(n_cat):
         longest = max(longest, cat_start[k + 1] - cat_start[k])
     rc = np.empty((n_max, longest + 1))
     pr = np.empty((n_max, longest + 1))
     ss = np.empty((n_max, longest + 1))
-    tp = np.empty(n_max)
-    fp = np.empty(n_max)
     nd = np.empty(n_max, dtype=np.int64)
     for k in range(n_cat):
         s0 = cat_start[k]
@@ -191,30 +233,16 @@ def accumulate(
             if npig == 0:
                 continue
             for t in range(n_thr):
-                tp[:] = 0.0
-                fp[:] = 0.0
-                nd[:] = 0
-                for i in range(s0, s1):
-                    code = codes[i, a, t]
-                    if code == 2:
-                        continue
-                    rank = det_rank[i]
-                    for m in range(n_max):
-                        if rank >= max_dets[m]:
-                            continue
-                        if code == 1:
-                            tp[m] += 1.0
-                        else:
-                            fp[m] += 1.0
-                        j = nd[m]
-                        rc[m, j] = tp[m] / npig
-                        pr[m, j] = tp[m] / (fp[m] + tp[m] + eps)
-                        ss[m, j] = det_score[i]
-                        nd[m] = j + 1
+                _walk(s0, s1, a, t, codes, det_rank, det_score, max_dets, npig, rc, pr, ss, nd)
                 for m in range(n_max):
                     _fill_curve(
-                        rc[m], pr[m], ss[m], nd[m], rec_thresholds,
-                        precision[t, :, k, a, m], scores[t, :, k, a, m],
+                        rc[m],
+                        pr[m],
+                        ss[m],
+                        nd[m],
+                        rec_thresholds,
+                        precision[t, :, k, a, m],
+                        scores[t, :, k, a, m],
                     )
                     recall[t, k, a, m] = rc[m, nd[m] - 1] if nd[m] > 0 else 0.0
                     if s1 > s0:
@@ -224,7 +252,56 @@ def accumulate(
 
 
 @njit(cache=True, nogil=True)
-def _fill_curve(rc, pr, ss, nd, rec_thresholds, precision_out, scores_out):  # type: ignore[no-untyped-def]
+def _walk(
+    s0: int,
+    s1: int,
+    a: int,
+    t: int,
+    codes: Codes,
+    det_rank: Ints,
+    det_score: Floats,
+    max_dets: Ints,
+    npig: int,
+    rc: Floats,
+    pr: Floats,
+    ss: Floats,
+    nd: Ints,
+) -> None:
+    """Recall, precision and score of the not-ignored detections s0:s1 for each maxDets, in order."""
+    n_max = max_dets.shape[0]
+    eps = np.spacing(1.0)
+    tp = np.zeros(n_max)
+    fp = np.zeros(n_max)
+    nd[:] = 0
+    for i in range(s0, s1):
+        code = codes[i, a, t]
+        if code == 2:
+            continue
+        rank = det_rank[i]
+        for m in range(n_max):
+            if rank >= max_dets[m]:
+                continue
+            if code == 1:
+                tp[m] += 1.0
+            else:
+                fp[m] += 1.0
+            j = nd[m]
+            rc[m, j] = tp[m] / npig
+            pr[m, j] = tp[m] / (fp[m] + tp[m] + eps)
+            ss[m, j] = det_score[i]
+            nd[m] = j + 1
+
+
+@njit(cache=True, nogil=True)
+def _fill_curve(
+    rc: Floats,
+    pr: Floats,
+    ss: Floats,
+    nd: int,
+    rec_thresholds: Floats,
+    precision_out: Floats,
+    scores_out: Floats,
+) -> None:
     for i in range(nd - 1, 0, -1):
         if pr[i] > pr[i - 1]:
             pr[i - 1] = pr[i]

@@ -27,7 +27,18 @@ AREA_RANGES: NDArray[np.float64] = np.array(
 )
 AREA_LABELS: tuple[str, ...] = ("all", "small", "medium", "large")
 STAT_NAMES: tuple[str, ...] = (
-    "AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl",
+    "AP",
+    "AP50",
+    "AP75",
+    "APs",
+    "APm",
+    "APl",
+    "AR1",
+    "AR10",
+    "AR100",
+    "ARs",
+    "ARm",
+    "ARl",
 )
 # (average precision?, IoU threshold, area range, maxDets) of each summary stat, as _summarizeDets asks.
 _STAT_SPECS: tuple[tuple[bool, float | None, str, int], ...] = (
@@ -50,8 +61,8 @@ _STAT_SPECS: tuple[tuple[bool, float | None, str, int], ...] = (
 class CocoGroundTruth:
     """A COCO instances file as arrays; one row per annotation, in file order (the order pycocotools keeps).
 
-    ``image_ids`` (I,) are the dataset's images, sorted; ``category_ids`` (K,) its categories, sorted, named by
-    ``category_names``. ``bbox`` (N, 4) is x, y, width, height in pixels; ``area`` (N,) the annotation's area.
+    ``image_ids`` (I,) are the dataset's images, sorted; ``category_ids`` (K,) its categories, sorted, named
+    by ``category_names``. ``bbox`` (N, 4) is x, y, width, height in pixels; ``area`` (N,) is its area.
     """
 
     image_ids: NDArray[np.int64]
@@ -84,8 +95,8 @@ class CocoResult:
     """COCOeval's accumulated arrays and summary stats.
 
     ``stats`` (12,) as ``COCOeval.stats``; ``per_class_stats`` (K, 12) the same stats restricted to one
-    category (-1 where there is nothing to average). ``precision`` and ``scores`` are (T=10, R=101, K, A=4, M=3),
-    ``recall`` (T, K, A, M), as ``COCOeval.eval``.
+    category (-1 where there is nothing to average). ``precision`` and ``scores`` are
+    (T=10, R=101, K, A=4, M=3), ``recall`` (T, K, A, M), as ``COCOeval.eval``.
     """
 
     stats: NDArray[np.float64]
@@ -96,7 +107,9 @@ class CocoResult:
     category_ids: NDArray[np.int64]
 
 
-def _index_in(values: NDArray[np.int64], sorted_ids: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+def _index_in(
+    values: NDArray[np.int64], sorted_ids: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Position of each value in ``sorted_ids`` and whether it is there at all."""
     if sorted_ids.size == 0:
         return np.zeros(values.shape, dtype=np.int64), np.zeros(values.shape, dtype=np.bool_)
@@ -105,7 +118,9 @@ def _index_in(values: NDArray[np.int64], sorted_ids: NDArray[np.int64]) -> tuple
 
 
 def _expand_allowed(
-    category_index: NDArray[np.int64], allowed_label_matches: NDArray[np.int64], category_ids: NDArray[np.int64]
+    category_index: NDArray[np.int64],
+    allowed_label_matches: NDArray[np.int64],
+    category_ids: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Each detection followed by its copies in the ground-truth categories it may match (by category id).
 
@@ -160,7 +175,9 @@ def evaluate_coco(
     det_image, det_image_known = _index_in(detections.image_id, image_ids)
     if not det_image_known.all():
         bad = int(np.flatnonzero(~det_image_known)[0])
-        raise ValueError(f"detections[{bad}].image_id = {int(detections.image_id[bad])}: not an image of the ground truth")
+        raise ValueError(
+            f"detections[{bad}].image_id = {int(detections.image_id[bad])}: not an image of the ground truth"
+        )
     det_cat, det_cat_known = _index_in(detections.category_id, category_ids)
     source = np.flatnonzero(det_cat_known)
     det_cat = det_cat[source]
@@ -209,9 +226,7 @@ def evaluate_coco(
     regular = ~ground_truth.iscrowd[gt_keep]
     positives = np.stack(
         [
-            np.bincount(
-                gt_cat[gt_keep][regular & (gt_area >= low) & (gt_area <= high)], minlength=k
-            )
+            np.bincount(gt_cat[gt_keep][regular & (gt_area >= low) & (gt_area <= high)], minlength=k)
             for low, high in AREA_RANGES
         ],
         axis=1,

@@ -94,17 +94,20 @@ def load_ground_truth(source: Source) -> CocoGroundTruth:
     """
     data = _parse(source, "ground truth")
     if not isinstance(data, dict):
-        raise ValueError("ground truth: expected a COCO instances object with images, annotations, categories")
+        raise ValueError(
+            "ground truth: expected a COCO instances object with images, annotations, categories"
+        )
     images = _list_of(data, "images", "ground truth")
     categories = _list_of(data, "categories", "ground truth")
     annotations = _list_of(data, "annotations", "ground truth")
-    image_ids = np.array([_integer(f"images[{i}]", img, "id") for i, img in enumerate(images)], dtype=np.int64)
+    image_ids = np.array(
+        [_integer(f"images[{i}]", img, "id") for i, img in enumerate(images)], dtype=np.int64
+    )
     unique_images = np.unique(image_ids)
     category_pairs = []
     for i, category in enumerate(categories):
-        category_id = _integer(f"categories[{i}]", category, "id")
-        name = category.get("name", str(category_id))
-        category_pairs.append((category_id, str(name)))
+        cat_id = _integer(f"categories[{i}]", category, "id")
+        category_pairs.append((cat_id, str(category.get("name", cat_id))))
     category_pairs.sort()
     category_ids = np.array([c for c, _ in category_pairs], dtype=np.int64)
     if np.unique(category_ids).size != category_ids.size:
@@ -150,7 +153,9 @@ def load_ground_truth(source: Source) -> CocoGroundTruth:
     )
 
 
-def _check_known(values: NDArray[np.int64], known: NDArray[np.int64], what: str, field: str, reason: str) -> None:
+def _check_known(
+    values: NDArray[np.int64], known: NDArray[np.int64], what: str, field: str, reason: str
+) -> None:
     if values.size == 0:
         return
     index = np.minimum(np.searchsorted(known, values), max(known.size - 1, 0))
@@ -175,7 +180,9 @@ def load_detections(source: Source, ground_truth: CocoGroundTruth) -> CocoDetect
     n = len(data)
     try:
         with _gc_paused():
-            image_ids, category_ids, boxes, scores = zip(*map(_COLUMNS, data), strict=True) if n else ((),) * 4
+            image_ids, category_ids, boxes, scores = (
+                zip(*map(_COLUMNS, data), strict=True) if n else ((),) * 4
+            )
         image_id = np.array(image_ids)
         category_id = np.array(category_ids)
         bbox = np.array(boxes)
@@ -199,9 +206,15 @@ def load_detections(source: Source, ground_truth: CocoGroundTruth) -> CocoDetect
     bbox = bbox.astype(np.float64, copy=False)
     if n and (bbox[:, 2:] < 0).any():
         _find_invalid(data)
-    _check_known(image_id, ground_truth.image_ids, "detections", "image_id", "not an image of the ground truth")
     _check_known(
-        category_id, ground_truth.category_ids, "detections", "category_id", "not a category of the ground truth"
+        image_id, ground_truth.image_ids, "detections", "image_id", "not an image of the ground truth"
+    )
+    _check_known(
+        category_id,
+        ground_truth.category_ids,
+        "detections",
+        "category_id",
+        "not a category of the ground truth",
     )
     return CocoDetections(
         image_id=image_id.astype(np.int64, copy=False),
