@@ -1,0 +1,5 @@
+import sys
+
+from matchscope.cli import main
+
+sys.exit(main())

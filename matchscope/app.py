@@ -1,0 +1,107 @@
+"""create_app(settings) -> the Starlette application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
+
+from matchscope.middleware import AuthMiddleware, BodySizeLimitMiddleware, key_from_authorization
+from matchscope.schema import build_schema
+from matchscope.schema.context import Context
+from matchscope.settings import Settings
+from matchscope.state import AppState
+from matchscope.store.migrate import upgrade
+
+WEB_DIR = Path(__file__).with_name("web")
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, state: AppState, **kwargs: Any) -> None:
+        settings = state.settings
+        schema = build_schema(
+            debug=settings.debug,
+            max_depth=settings.max_query_depth,
+            max_tokens=settings.max_query_tokens,
+            max_aliases=settings.max_query_aliases,
+        )
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            **kwargs,
+        )
+        self.state = state
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        account_id = request.scope.get("state", {}).get("account_id", 0)
+        return Context(state=self.state, account_id=account_id, request=request, response=response)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        raw = params.get("Authorization") or params.get("authorization")
+        key = key_from_authorization(raw) if isinstance(raw, str) else None
+        if key is None and isinstance(params.get("apiKey"), str):
+            key = str(params["apiKey"])
+        account_id = await AuthMiddleware(self, self.state).account_for(key)
+        if account_id is None:
+            raise ConnectionRejectionError({"message": "Unauthorized"})
+        context.account_id = account_id
+        return UNSET
+
+
+def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    state = state or AppState.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await upgrade(state.engine)
+        try:
+            yield
+        finally:
+            await state.close()
+
+    graphql = GraphQLApp(state)
+
+    async def health(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def index(_request: Request) -> Response:
+        page = WEB_DIR / "index.html"
+        if page.exists():
+            return FileResponse(page)
+        return JSONResponse({"graphql": "/graphql"})
+
+    routes = [
+        Route("/healthz", health),
+        Route("/", index),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+    if (WEB_DIR / "static").is_dir():
+        routes.append(Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"))
+    app = Starlette(
+        debug=settings.debug,
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(AuthMiddleware, state=state),
+        ],
+    )
+    app.state.matchscope = state
+    return app

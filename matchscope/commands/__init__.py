@@ -1,0 +1,1 @@
+"""Subcommands of `matchscope`; each module exposes `register(subparsers)` and sets `func`."""

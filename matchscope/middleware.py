@@ -1,0 +1,115 @@
+"""ASGI middleware: API-key authentication and the request-body size cap."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import orjson
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from matchscope.services import accounts
+from matchscope.state import AppState
+
+PUBLIC_PATHS = frozenset({"/healthz", "/", "/favicon.ico"})
+
+
+def key_from_authorization(header: str | None) -> str | None:
+    """`Basic base64(key:)` (as Nucleus clients send it) or `Bearer key`; None when absent or malformed."""
+    if not header:
+        return None
+    scheme, _, credentials = header.strip().partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "bearer":
+        return credentials or None
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credentials, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        user, _, _password = decoded.partition(":")
+        return user or None
+    return None
+
+
+async def _send_json(send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]]) -> None:
+    body = orjson.dumps({"errors": [{"message": message}]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class AuthMiddleware:
+    """Resolves the caller's account from its API key; HTTP requests without a valid key get 401."""
+
+    def __init__(self, app: ASGIApp, state: AppState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self._is_public(scope):
+            await self.app(scope, receive, send)
+            return
+        key = key_from_authorization(Headers(scope=scope).get("authorization"))
+        account_id = await self.account_for(key)
+        if account_id is None:
+            reason = "missing API key" if key is None else "invalid or revoked API key"
+            await _send_json(send, 401, f"Unauthorized: {reason}", [(b"www-authenticate", b'Basic realm="matchscope"')])
+            return
+        scope.setdefault("state", {})["account_id"] = account_id
+        await self.app(scope, receive, send)
+
+    async def account_for(self, key: str | None) -> int | None:
+        if key is None:
+            return None
+        async with self.state.sessions() as session:
+            return await accounts.authenticate(session, key)
+
+    @staticmethod
+    def _is_public(scope: Scope) -> bool:
+        path: str = scope.get("path", "")
+        if path in PUBLIC_PATHS or path.startswith("/static/"):
+            return True
+        # GraphiQL's HTML page carries no data; the key goes in its headers pane.
+        headers = Headers(scope=scope)
+        return scope.get("method") == "GET" and "text/html" in headers.get("accept", "")
+
+
+class BodySizeLimitMiddleware:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _send_json(send, 413, f"Request body larger than {self.max_bytes} bytes", [])
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except BodyTooLarge:
+            await _send_json(send, 413, f"Request body larger than {self.max_bytes} bytes", [])
+
+
+class BodyTooLarge(Exception):
+    pass

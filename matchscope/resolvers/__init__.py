@@ -1,0 +1,1 @@
+"""Root query, mutation and subscription resolvers: thin, they call services."""

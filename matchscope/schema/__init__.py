@@ -1,0 +1,42 @@
+"""The GraphQL schema: root types merged from each area's resolvers, plus the guard extensions."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+def build_schema(
+    *, debug: bool = False, max_depth: int = 12, max_tokens: int = 4000, max_aliases: int = 30
+) -> strawberry.Schema:
+    from matchscope.resolvers.catalog import CatalogQuery
+    from matchscope.resolvers.ingest import IngestMutation
+
+    query = merge_types("Query", (CatalogQuery,))
+    mutation = merge_types("Mutation", (IngestMutation,))
+    # Factories, not instances: each operation gets its own extension objects.
+    extensions: list[object] = [
+        partial(QueryDepthLimiter, max_depth=max_depth),
+        partial(MaxTokensLimiter, max_token_count=max_tokens),
+        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+    ]
+    if not debug:
+        extensions.append(MaskErrors)
+    return strawberry.Schema(
+        query=query,
+        mutation=mutation,
+        types=[Dataset, DatasetItem, BoxAnnotation, BoxPrediction, Model],
+        extensions=extensions,  # type: ignore[arg-type]
+    )
+
+
+def export_sdl() -> str:
+    return build_schema().as_str() + "\n"

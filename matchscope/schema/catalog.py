@@ -1,0 +1,200 @@
+"""GraphQL types of the catalog: datasets, items, boxes and models, mapped from table rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from matchscope.schema.common import Connection, Node
+from matchscope.schema.context import Info
+from matchscope.schema.ids import expect_id, to_global_id
+from matchscope.services import catalog
+from matchscope.store import tables
+
+
+@strawberry.type
+class Dataset(Node):
+    pk: strawberry.Private[int]
+    name: str
+    metadata: JSON | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: tables.Dataset) -> Dataset:
+        assert row.id is not None
+        return cls(
+            id=to_global_id("Dataset", row.id), pk=row.id, name=row.name, metadata=row.meta, created_at=row.created_at
+        )
+
+    @strawberry.field(description="Items in upload order; `first` ≤ 100.")
+    async def items(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[DatasetItem]:
+        async with info.context.sessions() as session:
+            page = await catalog.items_page(session, dataset_id=self.pk, first=first, after=after)
+        return Connection.from_page(page, DatasetItem.from_row, self._item_count(info))
+
+    def _item_count(self, info: Info):  # type: ignore[no-untyped-def]
+        async def count() -> int:
+            async with info.context.sessions() as session:
+                return await catalog.count_rows(session, tables.DatasetItem.__table__, dataset_id=self.pk)  # type: ignore[attr-defined]
+
+        return count
+
+    @strawberry.field(description="Distinct ground-truth labels, sorted.")
+    async def labels(self, info: Info) -> list[str]:
+        async with info.context.sessions() as session:
+            return await catalog.dataset_labels(session, dataset_id=self.pk)
+
+    @strawberry.field
+    async def item_count(self, info: Info) -> int:
+        return await self._item_count(info)()  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def annotation_count(self, info: Info) -> int:
+        async with info.context.sessions() as session:
+            return await catalog.count_rows(session, tables.BoxAnnotation.__table__, dataset_id=self.pk)  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class DatasetItem(Node):
+    pk: strawberry.Private[int]
+    dataset_pk: strawberry.Private[int]
+    reference_id: str
+    image_location: str | None
+    width: int | None
+    height: int | None
+    metadata: JSON | None
+
+    @classmethod
+    def from_row(cls, row: tables.DatasetItem) -> DatasetItem:
+        assert row.id is not None
+        return cls(
+            id=to_global_id("DatasetItem", row.id),
+            pk=row.id,
+            dataset_pk=row.dataset_id,
+            reference_id=row.reference_id,
+            image_location=row.image_location,
+            width=row.width,
+            height=row.height,
+            metadata=row.meta,
+        )
+
+    @strawberry.field(description="Ground-truth boxes on this item.")
+    async def annotations(self, info: Info) -> list[BoxAnnotation]:
+        rows = await info.context.loaders.item_annotations.load(self.pk)
+        return [BoxAnnotation.from_row(row) for row in rows]
+
+    @strawberry.field(description="One model's predictions on this item.")
+    async def predictions(self, info: Info, model_id: strawberry.ID) -> list[BoxPrediction]:
+        model_pk = expect_id(model_id, "Model")
+        model = await info.context.loaders.model.load(model_pk)
+        if model is None or model.account_id != info.context.account_id:
+            return []
+        rows = await info.context.loaders.item_predictions.load((self.pk, model_pk))
+        return [BoxPrediction.from_row(row) for row in rows]
+
+
+@strawberry.type
+class BoxAnnotation(Node):
+    pk: strawberry.Private[int]
+    item_pk: strawberry.Private[int]
+    annotation_id: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    iscrowd: bool
+    metadata: JSON | None
+
+    @classmethod
+    def from_row(cls, row: tables.BoxAnnotation) -> BoxAnnotation:
+        assert row.id is not None
+        return cls(
+            id=to_global_id("BoxAnnotation", row.id),
+            pk=row.id,
+            item_pk=row.item_id,
+            annotation_id=row.annotation_id,
+            label=row.label,
+            x=row.x,
+            y=row.y,
+            width=row.width,
+            height=row.height,
+            iscrowd=row.iscrowd,
+            metadata=row.meta,
+        )
+
+    @strawberry.field
+    async def item(self, info: Info) -> DatasetItem:
+        row = await info.context.loaders.item.load(self.item_pk)
+        assert row is not None
+        return DatasetItem.from_row(row)
+
+
+@strawberry.type
+class BoxPrediction(Node):
+    pk: strawberry.Private[int]
+    item_pk: strawberry.Private[int]
+    model_pk: strawberry.Private[int]
+    annotation_id: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    confidence: float | None
+    class_pdf: JSON | None
+    metadata: JSON | None
+
+    @classmethod
+    def from_row(cls, row: tables.BoxPrediction) -> BoxPrediction:
+        assert row.id is not None
+        return cls(
+            id=to_global_id("BoxPrediction", row.id),
+            pk=row.id,
+            item_pk=row.item_id,
+            model_pk=row.model_id,
+            annotation_id=row.annotation_id,
+            label=row.label,
+            x=row.x,
+            y=row.y,
+            width=row.width,
+            height=row.height,
+            confidence=row.confidence,
+            class_pdf=row.class_pdf,
+            metadata=row.meta,
+        )
+
+    @strawberry.field
+    async def item(self, info: Info) -> DatasetItem:
+        row = await info.context.loaders.item.load(self.item_pk)
+        assert row is not None
+        return DatasetItem.from_row(row)
+
+    @strawberry.field
+    async def model(self, info: Info) -> Model:
+        row = await info.context.loaders.model.load(self.model_pk)
+        assert row is not None
+        return Model.from_row(row)
+
+
+@strawberry.type
+class Model(Node):
+    pk: strawberry.Private[int]
+    name: str
+    reference_id: str
+    metadata: JSON | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: tables.Model) -> Model:
+        assert row.id is not None
+        return cls(
+            id=to_global_id("Model", row.id),
+            pk=row.id,
+            name=row.name,
+            reference_id=row.reference_id,
+            metadata=row.meta,
+            created_at=row.created_at,
+        )

@@ -1,0 +1,33 @@
+"""The per-request context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.types import Info as StrawberryInfo
+
+from matchscope.schema.loaders import Loaders
+from matchscope.state import AppState
+
+
+@dataclass
+class Context:
+    state: AppState
+    account_id: int
+    request: Any = None
+    response: Any = None
+    connection_params: dict[str, Any] | None = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.state.sessions)
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return self.state.sessions
+
+
+Info = StrawberryInfo[Context, None]

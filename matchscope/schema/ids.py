@@ -1,0 +1,30 @@
+"""Opaque global IDs: base64 of "Type:pk". A malformed or mistyped ID reads as not found."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import strawberry
+
+from matchscope.services.errors import NotFound
+
+
+def to_global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
+
+
+def from_global_id(global_id: str) -> tuple[str, int] | None:
+    try:
+        text = base64.urlsafe_b64decode((global_id + "=" * (-len(global_id) % 4)).encode()).decode()
+        type_name, _, pk = text.partition(":")
+        return type_name, int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def expect_id(global_id: str, type_name: str) -> int:
+    decoded = from_global_id(global_id)
+    if decoded is None or decoded[0] != type_name:
+        raise NotFound(type_name, global_id)
+    return decoded[1]

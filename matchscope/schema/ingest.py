@@ -1,0 +1,113 @@
+"""Inputs and payloads of the upload mutations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from matchscope.schema.catalog import Dataset, Model
+from matchscope.schema.common import NotFoundError, ValidationError
+from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
+
+
+@strawberry.input
+class CreateDatasetInput:
+    name: str
+    metadata: JSON | None = None
+
+
+@strawberry.input
+class CreateModelInput:
+    name: str
+    reference_id: str
+    metadata: JSON | None = None
+
+
+@strawberry.input
+class DatasetItemInput:
+    reference_id: str
+    image_location: str | None = None
+    width: int | None = None
+    height: int | None = None
+    metadata: JSON | None = None
+
+    def to_record(self) -> ItemRecord:
+        return ItemRecord(
+            reference_id=self.reference_id,
+            image_location=self.image_location,
+            width=self.width,
+            height=self.height,
+            metadata=self.metadata,
+        )
+
+
+@strawberry.input
+class BoxAnnotationInput:
+    item_reference_id: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    annotation_id: str | None = None
+    iscrowd: bool = False
+    metadata: JSON | None = None
+
+    def to_record(self) -> AnnotationRecord:
+        return AnnotationRecord(
+            item_reference_id=self.item_reference_id,
+            annotation_id=self.annotation_id,
+            label=self.label,
+            x=self.x,
+            y=self.y,
+            width=self.width,
+            height=self.height,
+            iscrowd=self.iscrowd,
+            metadata=self.metadata,
+        )
+
+
+@strawberry.input
+class BoxPredictionInput:
+    item_reference_id: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    annotation_id: str | None = None
+    confidence: float | None = None
+    class_pdf: JSON | None = None
+    metadata: JSON | None = None
+
+    def to_record(self) -> PredictionRecord:
+        return PredictionRecord(
+            item_reference_id=self.item_reference_id,
+            annotation_id=self.annotation_id,
+            label=self.label,
+            x=self.x,
+            y=self.y,
+            width=self.width,
+            height=self.height,
+            confidence=self.confidence,
+            class_pdf=self.class_pdf,
+            metadata=self.metadata,
+        )
+
+
+@strawberry.type(description="What an upload did: new keys written, existing keys replaced, existing keys left.")
+class UploadResult:
+    new: int
+    updated: int
+    ignored: int
+
+    @classmethod
+    def from_counts(cls, counts: UploadCounts) -> UploadResult:
+        return cls(new=counts.new, updated=counts.updated, ignored=counts.ignored)
+
+
+UploadPayload = Annotated[UploadResult | ValidationError | NotFoundError, strawberry.union("UploadPayload")]
+CreateDatasetPayload = Annotated[Dataset | ValidationError, strawberry.union("CreateDatasetPayload")]
+CreateModelPayload = Annotated[Model | ValidationError, strawberry.union("CreateModelPayload")]

@@ -1,0 +1,54 @@
+"""Per-request DataLoaders: one query per batch of keys, whatever the page size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.dataloader import DataLoader
+
+from matchscope.services import catalog
+from matchscope.store import tables
+
+
+class Loaders:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self.item = DataLoader(self._items)
+        self.dataset = DataLoader(self._datasets)
+        self.model = DataLoader(self._models)
+        self.annotation = DataLoader(self._annotations)
+        self.prediction = DataLoader(self._predictions)
+        self.item_annotations = DataLoader(self._item_annotations)
+        self.item_predictions = DataLoader(self._item_predictions)
+
+    async def _by_id(self, model: type[catalog.Row], ids: Sequence[int]) -> list[catalog.Row | None]:
+        async with self._sessions() as session:
+            found = await catalog.rows_by_id(session, model, ids)
+        return [found.get(pk) for pk in ids]
+
+    async def _items(self, ids: list[int]) -> list[tables.DatasetItem | None]:
+        return await self._by_id(tables.DatasetItem, ids)
+
+    async def _datasets(self, ids: list[int]) -> list[tables.Dataset | None]:
+        return await self._by_id(tables.Dataset, ids)
+
+    async def _models(self, ids: list[int]) -> list[tables.Model | None]:
+        return await self._by_id(tables.Model, ids)
+
+    async def _annotations(self, ids: list[int]) -> list[tables.BoxAnnotation | None]:
+        return await self._by_id(tables.BoxAnnotation, ids)
+
+    async def _predictions(self, ids: list[int]) -> list[tables.BoxPrediction | None]:
+        return await self._by_id(tables.BoxPrediction, ids)
+
+    async def _item_annotations(self, item_ids: list[int]) -> list[list[tables.BoxAnnotation]]:
+        async with self._sessions() as session:
+            grouped = await catalog.annotations_by_item(session, item_ids)
+        return [grouped.get(item_id, []) for item_id in item_ids]
+
+    async def _item_predictions(self, keys: list[tuple[int, int]]) -> list[list[tables.BoxPrediction]]:
+        async with self._sessions() as session:
+            grouped = await catalog.predictions_by_item(session, keys)
+        return [grouped.get(key, []) for key in keys]

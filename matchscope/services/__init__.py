@@ -1,0 +1,1 @@
+"""Use cases: ingest, evaluate, read models. Domain errors live in `errors`."""

@@ -1,0 +1,87 @@
+"""Accounts and API keys. Keys are random, shown once, and stored only as SHA-256 hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from matchscope.services import validation
+from matchscope.services.errors import NotFound
+from matchscope.store.tables import Account, ApiKey, utcnow
+
+KEY_PREFIX = "ms"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKey:
+    key_id: str
+    account_id: int
+    secret: str  # the whole key, shown once
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def parse_key_id(key: str) -> str | None:
+    """`ms_<key id>_<secret>` → key id, or None when the key is not of that shape."""
+    parts = key.split("_")
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1]
+
+
+async def get_or_create_account(session: AsyncSession, name: str) -> Account:
+    validation.require_name("account", name)
+    found = (await session.execute(select(Account).where(Account.name == name))).scalars().first()
+    if found is not None:
+        return found
+    account = Account(name=name)
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def create_key(session: AsyncSession, *, account_name: str) -> IssuedKey:
+    account = await get_or_create_account(session, account_name)
+    assert account.id is not None
+    key_id = secrets.token_hex(6)
+    secret = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(24).replace('_', 'A')}"
+    session.add(ApiKey(account_id=account.id, key_id=key_id, secret_hash=_hash(secret)))
+    await session.flush()
+    return IssuedKey(key_id=key_id, account_id=account.id, secret=secret)
+
+
+async def authenticate(session: AsyncSession, key: str) -> int | None:
+    """The account id a key belongs to, or None for a malformed, unknown or revoked key."""
+    key_id = parse_key_id(key)
+    if key_id is None:
+        return None
+    row = (await session.execute(select(ApiKey).where(ApiKey.key_id == key_id))).scalars().first()
+    # Compare even when the row is missing, so timing does not tell which key ids exist.
+    expected = row.secret_hash if row is not None else _hash("")
+    matches = hmac.compare_digest(expected, _hash(key))
+    if row is None or not matches or row.revoked_at is not None:
+        return None
+    return row.account_id
+
+
+async def list_keys(session: AsyncSession) -> list[tuple[ApiKey, str]]:
+    statement = select(ApiKey, Account.name).join(Account, Account.id == ApiKey.account_id).order_by(ApiKey.id)
+    return [(key, name) for key, name in (await session.execute(statement)).all()]
+
+
+async def revoke_key(session: AsyncSession, key_id: str) -> ApiKey:
+    row = (await session.execute(select(ApiKey).where(ApiKey.key_id == key_id))).scalars().first()
+    if row is None:
+        raise NotFound("API key", key_id)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.add(row)
+        await session.flush()
+    return row

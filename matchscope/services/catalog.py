@@ -1,0 +1,105 @@
+"""Read models for datasets, items, boxes and models: keyset pages and batched lookups for DataLoaders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
+
+Row = TypeVar("Row", Dataset, Model, DatasetItem, BoxAnnotation, BoxPrediction)
+
+
+async def _id_page(
+    session: AsyncSession, statement: Select[Any], id_column: Any, first: int | None, after: str | None
+) -> Page[Any]:
+    size = page_size(first)
+    if after is not None:
+        (last_id,) = decode_cursor(after, 1)
+        statement = statement.where(id_column > int(last_id))
+    rows = list((await session.execute(statement.order_by(id_column).limit(size + 1))).scalars().all())
+    has_next = len(rows) > size
+    rows = rows[:size]
+    return Page(
+        rows=rows,
+        cursors=[encode_cursor((row.id,)) for row in rows],
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+    )
+
+
+async def datasets_page(
+    session: AsyncSession, *, account_id: int, first: int | None, after: str | None
+) -> Page[Dataset]:
+    statement = select(Dataset).where(Dataset.account_id == account_id)
+    return await _id_page(session, statement, Dataset.id, first, after)
+
+
+async def models_page(session: AsyncSession, *, account_id: int, first: int | None, after: str | None) -> Page[Model]:
+    statement = select(Model).where(Model.account_id == account_id)
+    return await _id_page(session, statement, Model.id, first, after)
+
+
+async def items_page(
+    session: AsyncSession, *, dataset_id: int, first: int | None, after: str | None
+) -> Page[DatasetItem]:
+    statement = select(DatasetItem).where(DatasetItem.dataset_id == dataset_id)
+    return await _id_page(session, statement, DatasetItem.id, first, after)
+
+
+async def count_rows(session: AsyncSession, table: Any, **where: int) -> int:
+    statement = select(func.count()).select_from(table)
+    for name, value in where.items():
+        statement = statement.where(getattr(table.c, name) == value)
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def dataset_labels(session: AsyncSession, *, dataset_id: int) -> list[str]:
+    statement = (
+        select(BoxAnnotation.label).where(BoxAnnotation.dataset_id == dataset_id).distinct().order_by(BoxAnnotation.label)
+    )
+    return [label for (label,) in (await session.execute(statement)).all()]
+
+
+async def rows_by_id(session: AsyncSession, model: type[Row], ids: Sequence[int]) -> dict[int, Row]:
+    if not ids:
+        return {}
+    statement = select(model).where(model.id.in_(sorted(set(ids))))  # type: ignore[union-attr]
+    return {row.id: row for row in (await session.execute(statement)).scalars().all()}  # type: ignore[misc]
+
+
+async def annotations_by_item(session: AsyncSession, item_ids: Sequence[int]) -> dict[int, list[BoxAnnotation]]:
+    grouped: dict[int, list[BoxAnnotation]] = defaultdict(list)
+    statement = (
+        select(BoxAnnotation)
+        .where(BoxAnnotation.item_id.in_(sorted(set(item_ids))))  # type: ignore[attr-defined]
+        .order_by(BoxAnnotation.id)
+    )
+    for row in (await session.execute(statement)).scalars().all():
+        grouped[row.item_id].append(row)
+    return grouped
+
+
+async def predictions_by_item(
+    session: AsyncSession, keys: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], list[BoxPrediction]]:
+    """Predictions grouped by (item id, model id)."""
+    grouped: dict[tuple[int, int], list[BoxPrediction]] = defaultdict(list)
+    by_model: dict[int, set[int]] = defaultdict(set)
+    for item_id, model_id in keys:
+        by_model[model_id].add(item_id)
+    for model_id, item_ids in by_model.items():
+        statement = (
+            select(BoxPrediction)
+            .where(BoxPrediction.model_id == model_id, BoxPrediction.item_id.in_(sorted(item_ids)))  # type: ignore[attr-defined]
+            .order_by(BoxPrediction.id)
+        )
+        for row in (await session.execute(statement)).scalars().all():
+            grouped[(row.item_id, model_id)].append(row)
+    return grouped
+

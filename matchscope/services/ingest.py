@@ -1,0 +1,221 @@
+"""Ingest use cases: datasets, items, annotations, models and predictions, with idempotent keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+import orjson
+from sqlalchemy import select, tuple_, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from matchscope.services import validation
+from matchscope.services.errors import NotFound, ValidationFailed
+from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
+from matchscope.store.bulk import bulk_insert, bulk_update
+from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model, PredictionSet
+
+LOOKUP_CHUNK = 500
+T = TypeVar("T")
+
+
+def _chunks(values: Sequence[T], size: int = LOOKUP_CHUNK) -> Iterable[Sequence[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _json_text(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
+
+
+async def get_dataset(session: AsyncSession, *, account_id: int, dataset_id: int) -> Dataset:
+    dataset = await session.get(Dataset, dataset_id)
+    if dataset is None or dataset.account_id != account_id:
+        raise NotFound("Dataset", dataset_id)
+    return dataset
+
+
+async def get_model(session: AsyncSession, *, account_id: int, model_id: int) -> Model:
+    model = await session.get(Model, model_id)
+    if model is None or model.account_id != account_id:
+        raise NotFound("Model", model_id)
+    return model
+
+
+async def create_dataset(
+    session: AsyncSession, *, account_id: int, name: str, metadata: dict[str, Any] | None = None
+) -> Dataset:
+    validation.require_name("name", name)
+    dataset = Dataset(account_id=account_id, name=name, meta=metadata)
+    session.add(dataset)
+    await session.flush()
+    return dataset
+
+
+async def create_model(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    name: str,
+    reference_id: str,
+    metadata: dict[str, Any] | None = None,
+) -> Model:
+    validation.require_name("name", name)
+    validation.require_name("referenceId", reference_id)
+    existing = await find_model(session, account_id=account_id, reference_id=reference_id)
+    if existing is not None:
+        raise ValidationFailed.single("referenceId", reference_id, "a model with this referenceId exists")
+    model = Model(account_id=account_id, name=name, reference_id=reference_id, meta=metadata)
+    session.add(model)
+    await session.flush()
+    return model
+
+
+async def find_model(session: AsyncSession, *, account_id: int, reference_id: str) -> Model | None:
+    statement = select(Model).where(Model.account_id == account_id, Model.reference_id == reference_id)
+    return (await session.execute(statement)).scalars().first()
+
+
+async def item_ids_by_reference(
+    session: AsyncSession, dataset_id: int, reference_ids: Iterable[str]
+) -> dict[str, int]:
+    wanted = sorted(set(reference_ids))
+    found: dict[str, int] = {}
+    for chunk in _chunks(wanted):
+        statement = select(DatasetItem.reference_id, DatasetItem.id).where(
+            DatasetItem.dataset_id == dataset_id, DatasetItem.reference_id.in_(chunk)  # type: ignore[attr-defined]
+        )
+        found.update({reference: item_id for reference, item_id in (await session.execute(statement)).all()})
+    return found
+
+
+async def append_items(
+    session: AsyncSession, *, account_id: int, dataset_id: int, items: Sequence[ItemRecord], update: bool = False
+) -> UploadCounts:
+    await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
+    validation.check_items(items)
+    existing = await item_ids_by_reference(session, dataset_id, (item.reference_id for item in items))
+    fresh = [item for item in items if item.reference_id not in existing]
+    known = [item for item in items if item.reference_id in existing]
+    table = DatasetItem.__table__  # type: ignore[attr-defined]
+    await bulk_insert(
+        session,
+        table,
+        ("dataset_id", "reference_id", "image_location", "width", "height", "metadata"),
+        [
+            (dataset_id, i.reference_id, i.image_location, i.width, i.height, _json_text(i.metadata))
+            for i in fresh
+        ],
+    )
+    if update:
+        await bulk_update(
+            session,
+            table,
+            "id",
+            ("image_location", "width", "height", "metadata"),
+            [
+                (i.image_location, i.width, i.height, _json_text(i.metadata), existing[i.reference_id])
+                for i in known
+            ],
+        )
+        return UploadCounts(new=len(fresh), updated=len(known))
+    return UploadCounts(new=len(fresh), ignored=len(known))
+
+
+async def _existing_box_keys(
+    session: AsyncSession, table: Any, item_ids: Sequence[int], model_id: int | None
+) -> dict[tuple[int, str], int]:
+    found: dict[tuple[int, str], int] = {}
+    for chunk in _chunks(sorted(set(item_ids))):
+        statement = select(table.c.item_id, table.c.annotation_id, table.c.id).where(table.c.item_id.in_(chunk))
+        if model_id is not None:
+            statement = statement.where(table.c.model_id == model_id)
+        found.update({(item, key): row_id for item, key, row_id in (await session.execute(statement)).all()})
+    return found
+
+
+async def annotate(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    dataset_id: int,
+    annotations: Sequence[AnnotationRecord],
+    update: bool = False,
+) -> UploadCounts:
+    dataset = await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
+    item_ids = await item_ids_by_reference(session, dataset_id, (a.item_reference_id for a in annotations))
+    keys = validation.box_keys(annotations)
+    validation.check_boxes(annotations, keys, item_ids)
+    table = BoxAnnotation.__table__  # type: ignore[attr-defined]
+    existing = await _existing_box_keys(session, table, [item_ids[a.item_reference_id] for a in annotations], None)
+    inserts, updates = [], []
+    for box, key in zip(annotations, keys, strict=True):
+        item_id = item_ids[box.item_reference_id]
+        values = (box.label, box.x, box.y, box.width, box.height, box.area, box.iscrowd, _json_text(box.metadata))
+        row_id = existing.get((item_id, key))
+        if row_id is None:
+            inserts.append((dataset_id, item_id, key, *values))
+        elif update:
+            updates.append((*values, row_id))
+    columns = ("label", "x", "y", "width", "height", "area", "iscrowd", "metadata")
+    await bulk_insert(session, table, ("dataset_id", "item_id", "annotation_id", *columns), inserts)
+    await bulk_update(session, table, "id", columns, updates)
+    if inserts or updates:
+        await session.execute(
+            update(Dataset)
+            .where(Dataset.id == dataset.id)  # type: ignore[arg-type]
+            .values(annotation_version=Dataset.annotation_version + 1)
+        )
+    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(annotations) - len(inserts) - len(updates))
+
+
+async def upload_predictions(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    dataset_id: int,
+    model_id: int,
+    predictions: Sequence[PredictionRecord],
+    update: bool = False,
+) -> UploadCounts:
+    await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
+    await get_model(session, account_id=account_id, model_id=model_id)
+    item_ids = await item_ids_by_reference(session, dataset_id, (p.item_reference_id for p in predictions))
+    keys = validation.box_keys(predictions)
+    validation.check_boxes(predictions, keys, item_ids)
+    table = BoxPrediction.__table__  # type: ignore[attr-defined]
+    existing = await _existing_box_keys(
+        session, table, [item_ids[p.item_reference_id] for p in predictions], model_id
+    )
+    inserts, updates = [], []
+    for box, key in zip(predictions, keys, strict=True):
+        item_id = item_ids[box.item_reference_id]
+        values = (
+            box.label, box.x, box.y, box.width, box.height, box.confidence,
+            _json_text(box.class_pdf), _json_text(box.metadata),
+        )
+        row_id = existing.get((item_id, key))
+        if row_id is None:
+            inserts.append((dataset_id, model_id, item_id, key, *values))
+        elif update:
+            updates.append((*values, row_id))
+    columns = ("label", "x", "y", "width", "height", "confidence", "class_pdf", "metadata")
+    await bulk_insert(session, table, ("dataset_id", "model_id", "item_id", "annotation_id", *columns), inserts)
+    await bulk_update(session, table, "id", columns, updates)
+    if inserts or updates:
+        await bump_prediction_version(session, dataset_id=dataset_id, model_id=model_id)
+    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(predictions) - len(inserts) - len(updates))
+
+
+async def bump_prediction_version(session: AsyncSession, *, dataset_id: int, model_id: int) -> None:
+    key = (dataset_id, model_id)
+    current = await session.get(PredictionSet, key)
+    if current is None:
+        session.add(PredictionSet(dataset_id=dataset_id, model_id=model_id, version=1))
+        await session.flush()
+        return
+    await session.execute(
+        update(PredictionSet)
+        .where(tuple_(PredictionSet.dataset_id, PredictionSet.model_id) == key)  # type: ignore[arg-type]
+        .values(version=PredictionSet.version + 1)
+    )

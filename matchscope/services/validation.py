@@ -1,0 +1,103 @@
+"""Whole-batch validation: every problem of a batch is reported, before anything is written."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+
+from matchscope.services.errors import FieldIssue, ValidationFailed
+from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord
+
+MAX_TEXT = 500
+
+
+def _finite(issues: list[FieldIssue], row: int, name: str, value: float, *, non_negative: bool) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        issues.append(FieldIssue(name, value, "must be a number", row))
+    elif not math.isfinite(value):
+        issues.append(FieldIssue(name, value, "must be finite", row))
+    elif non_negative and value < 0:
+        issues.append(FieldIssue(name, value, "must not be negative", row))
+
+
+def _text(issues: list[FieldIssue], row: int | None, name: str, value: str | None, *, required: bool) -> None:
+    if value is None:
+        if required:
+            issues.append(FieldIssue(name, value, "is required", row))
+        return
+    if required and not value.strip():
+        issues.append(FieldIssue(name, value, "must not be empty", row))
+    elif len(value) > MAX_TEXT:
+        issues.append(FieldIssue(name, value[:40] + "...", f"is longer than {MAX_TEXT} characters", row))
+
+
+def require_name(field: str, value: str) -> None:
+    issues: list[FieldIssue] = []
+    _text(issues, None, field, value, required=True)
+    if issues:
+        raise ValidationFailed(issues)
+
+
+def check_items(items: Sequence[ItemRecord]) -> None:
+    issues: list[FieldIssue] = []
+    seen: dict[str, int] = {}
+    for row, item in enumerate(items):
+        _text(issues, row, "referenceId", item.reference_id, required=True)
+        for name, value in (("width", item.width), ("height", item.height)):
+            if value is not None and value < 0:
+                issues.append(FieldIssue(name, value, "must not be negative", row))
+        first = seen.setdefault(item.reference_id, row)
+        if first != row:
+            issues.append(FieldIssue("referenceId", item.reference_id, f"duplicates row {first}", row))
+    if issues:
+        raise ValidationFailed(issues)
+
+
+def derived_key(label: str, x: float, y: float, width: float, height: float, extra: object = None) -> str:
+    """A key derived from content, so that uploading the same box twice stays idempotent."""
+    text = f"{label}\x1f{x!r}\x1f{y!r}\x1f{width!r}\x1f{height!r}\x1f{extra!r}"
+    return "auto-" + hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+
+def box_keys(boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord]) -> list[str]:
+    keys = []
+    for box in boxes:
+        if box.annotation_id is not None:
+            keys.append(box.annotation_id)
+        else:
+            extra = box.confidence if isinstance(box, PredictionRecord) else None
+            keys.append(derived_key(box.label, box.x, box.y, box.width, box.height, extra))
+    return keys
+
+
+def check_boxes(
+    boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord],
+    keys: Sequence[str],
+    item_ids: dict[str, int],
+) -> None:
+    """Validate geometry, labels, confidences, item references and duplicate keys of a whole batch."""
+    issues: list[FieldIssue] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row, (box, key) in enumerate(zip(boxes, keys, strict=True)):
+        _text(issues, row, "label", box.label, required=True)
+        _text(issues, row, "annotationId", box.annotation_id, required=False)
+        if box.annotation_id is not None and not box.annotation_id.strip():
+            issues.append(FieldIssue("annotationId", box.annotation_id, "must not be empty", row))
+        for name in ("x", "y"):
+            _finite(issues, row, name, getattr(box, name), non_negative=False)
+        for name in ("width", "height"):
+            _finite(issues, row, name, getattr(box, name), non_negative=True)
+        if isinstance(box, PredictionRecord) and box.confidence is not None:
+            confidence = box.confidence
+            if not math.isfinite(confidence) or not 0.0 <= confidence <= 1.0:
+                issues.append(FieldIssue("confidence", confidence, "must be within [0, 1]", row))
+        if isinstance(box, AnnotationRecord) and box.area is not None:
+            _finite(issues, row, "area", box.area, non_negative=True)
+        if box.item_reference_id not in item_ids:
+            issues.append(FieldIssue("itemReferenceId", box.item_reference_id, "no such item in the dataset", row))
+        first = seen.setdefault((box.item_reference_id, key), row)
+        if first != row:
+            issues.append(FieldIssue("annotationId", key, f"duplicates row {first} on the same item", row))
+    if issues:
+        raise ValidationFailed(issues)

@@ -1,0 +1,68 @@
+"""Typed settings read from the environment; built by the caller, never at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///matchscope.db"
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used."""
+
+
+def _parse_bool(key: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"Setting {key!r} has value {value!r}. Not a valid bool.")
+
+
+def _parse_int(key: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"Setting {key!r} has value {value!r}. Not a valid integer.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    debug: bool = False
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_query_depth: int = 12
+    max_query_tokens: int = 4000
+    max_query_aliases: int = 30
+    evaluation_chunk_items: int = 500
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        redis_url = env.get("REDIS_URL", "").strip() or None
+        return cls(
+            database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            redis_url=redis_url,
+            debug=_parse_bool("MATCHSCOPE_DEBUG", env.get("MATCHSCOPE_DEBUG", "0")),
+            max_body_bytes=_parse_int(
+                "MATCHSCOPE_MAX_BODY_BYTES", env.get("MATCHSCOPE_MAX_BODY_BYTES", str(32 * 1024 * 1024))
+            ),
+            evaluation_chunk_items=_parse_int(
+                "MATCHSCOPE_CHUNK_ITEMS", env.get("MATCHSCOPE_CHUNK_ITEMS", "500")
+            ),
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        return Path(self.database_url.split(":///", 1)[1])

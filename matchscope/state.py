@@ -1,0 +1,29 @@
+"""What one running application holds: settings, the database, the job queue, the event bus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from matchscope.settings import Settings
+from matchscope.store.db import create_engine, session_factory
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    # Filled in by the jobs layer at start-up (queue, event bus, runner); kept loose to keep layers apart.
+    services: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings) -> AppState:
+        engine = create_engine(settings.database_url)
+        return cls(settings=settings, engine=engine, sessions=session_factory(engine))
+
+    async def close(self) -> None:
+        await self.engine.dispose()

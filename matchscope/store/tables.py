@@ -1,0 +1,212 @@
+"""Database tables. Rows are plain sqlmodel records; the GraphQL layer maps them to its own types."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json(name: str | None = None, nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(name, JSON, nullable=nullable))
+
+
+def _timestamp(nullable: bool = False) -> Any:
+    if nullable:
+        return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=200)
+    created_at: datetime = _timestamp()
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    key_id: str = Field(unique=True, index=True, max_length=32)
+    secret_hash: str = Field(max_length=128)
+    created_at: datetime = _timestamp()
+    revoked_at: datetime | None = _timestamp(nullable=True)
+
+
+class Dataset(SQLModel, table=True):
+    __tablename__ = "dataset"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str = Field(max_length=500)
+    meta: dict[str, Any] | None = _json("metadata")
+    created_at: datetime = _timestamp()
+    # Bumped by every upload that changes annotations; evaluations remember the value they saw.
+    annotation_version: int = Field(default=0)
+
+
+class DatasetItem(SQLModel, table=True):
+    __tablename__ = "dataset_item"
+    __table_args__ = (UniqueConstraint("dataset_id", "reference_id", name="uq_item_reference"),)
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(foreign_key="dataset.id")
+    reference_id: str = Field(max_length=1000)
+    image_location: str | None = Field(default=None)
+    width: int | None = Field(default=None)
+    height: int | None = Field(default=None)
+    meta: dict[str, Any] | None = _json("metadata")
+
+
+class BoxAnnotation(SQLModel, table=True):
+    __tablename__ = "box_annotation"
+    __table_args__ = (
+        UniqueConstraint("item_id", "annotation_id", name="uq_annotation_key"),
+        Index("ix_annotation_dataset", "dataset_id", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(foreign_key="dataset.id")
+    item_id: int = Field(foreign_key="dataset_item.id")
+    annotation_id: str = Field(max_length=500)
+    label: str = Field(max_length=500)
+    x: float
+    y: float
+    width: float
+    height: float
+    # COCO's segment area, kept so area ranges match pycocotools; null means width * height.
+    area: float | None = Field(default=None)
+    iscrowd: bool = Field(default=False)
+    meta: dict[str, Any] | None = _json("metadata")
+
+
+class Model(SQLModel, table=True):
+    __tablename__ = "model"
+    __table_args__ = (UniqueConstraint("account_id", "reference_id", name="uq_model_reference"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str = Field(max_length=500)
+    reference_id: str = Field(max_length=500)
+    meta: dict[str, Any] | None = _json("metadata")
+    created_at: datetime = _timestamp()
+
+
+class BoxPrediction(SQLModel, table=True):
+    __tablename__ = "box_prediction"
+    __table_args__ = (
+        UniqueConstraint("model_id", "item_id", "annotation_id", name="uq_prediction_key"),
+        Index("ix_prediction_dataset_model", "dataset_id", "model_id", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(foreign_key="dataset.id")
+    model_id: int = Field(foreign_key="model.id")
+    item_id: int = Field(foreign_key="dataset_item.id")
+    annotation_id: str = Field(max_length=500)
+    label: str = Field(max_length=500)
+    x: float
+    y: float
+    width: float
+    height: float
+    confidence: float | None = Field(default=None)
+    class_pdf: dict[str, Any] | None = _json("class_pdf")
+    meta: dict[str, Any] | None = _json("metadata")
+
+
+class PredictionSet(SQLModel, table=True):
+    """One model's predictions on one dataset; its version is bumped by every upload that changes them."""
+
+    __tablename__ = "prediction_set"
+    dataset_id: int = Field(foreign_key="dataset.id", primary_key=True)
+    model_id: int = Field(foreign_key="model.id", primary_key=True)
+    version: int = Field(default=0)
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_dedupe", "dataset_id", "model_id", "options_key", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    type: str = Field(max_length=50)
+    status: str = Field(max_length=20)
+    dataset_id: int | None = Field(default=None, foreign_key="dataset.id")
+    model_id: int | None = Field(default=None, foreign_key="model.id")
+    options: dict[str, Any] | None = _json("options")
+    options_key: str = Field(default="", max_length=200)
+    progress: float = Field(default=0.0)
+    completed_steps: int = Field(default=0)
+    total_steps: int = Field(default=0)
+    message: str | None = Field(default=None)
+    errors: list[str] | None = _json("errors")
+    cancel_requested: bool = Field(default=False)
+    attempts: int = Field(default=0)
+    created_at: datetime = _timestamp()
+    started_at: datetime | None = _timestamp(nullable=True)
+    finished_at: datetime | None = _timestamp(nullable=True)
+    evaluation_id: int | None = Field(default=None)
+
+
+class Evaluation(SQLModel, table=True):
+    __tablename__ = "evaluation"
+    __table_args__ = (Index("ix_evaluation_current", "dataset_id", "model_id", "is_current"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    dataset_id: int = Field(foreign_key="dataset.id")
+    model_id: int = Field(foreign_key="model.id")
+    job_id: int | None = Field(default=None, foreign_key="job.id", index=True)
+    class_agnostic: bool = Field(default=True)
+    allowed_label_matches: list[list[str]] | None = _json("allowed_label_matches")
+    # Only a fully stored evaluation is ever current; the switch happens in one transaction.
+    is_current: bool = Field(default=False)
+    is_complete: bool = Field(default=False)
+    annotation_version: int = Field(default=0)
+    prediction_version: int = Field(default=0)
+    created_at: datetime = _timestamp()
+    completed_at: datetime | None = _timestamp(nullable=True)
+    # COCO results: {"stats": [12], "per_class": {label: [12]}, "pr_curves": {...}}
+    coco: dict[str, Any] | None = _json("coco")
+
+
+class EvaluationClass(SQLModel, table=True):
+    """Per-label counts at the default thresholds (IoU 0.5, confidence 0) and per-class COCO stats."""
+
+    __tablename__ = "evaluation_class"
+    evaluation_id: int = Field(foreign_key="evaluation.id", primary_key=True)
+    label: str = Field(primary_key=True, max_length=500)
+    ground_truth_count: int = Field(default=0)
+    prediction_count: int = Field(default=0)
+    true_positives: int = Field(default=0)
+    false_positives: int = Field(default=0)
+    false_negatives: int = Field(default=0)
+
+
+class MatchEntry(SQLModel, table=True):
+    """One row per box of an evaluation: every prediction and every ground truth.
+
+    A kept pair appears twice (once per side) with the same iou, labels and compatibility;
+    the outcome at query-time thresholds is derived from these columns.
+    """
+
+    __tablename__ = "match_entry"
+    __table_args__ = (
+        Index("ix_entry_eval_iou", "evaluation_id", "iou", "id"),
+        Index("ix_entry_eval_item", "evaluation_id", "item_id"),
+    )
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    )
+    evaluation_id: int = Field(foreign_key="evaluation.id")
+    item_id: int
+    is_prediction: bool
+    ground_truth_id: int | None = Field(default=None)
+    prediction_id: int | None = Field(default=None)
+    ground_truth_label: str | None = Field(default=None, max_length=500)
+    prediction_label: str | None = Field(default=None, max_length=500)
+    iou: float = Field(default=0.0)
+    # The prediction's confidence (null: none given, counts as 1); on a ground-truth row, its partner's.
+    confidence: float | None = Field(default=None)
+    compatible: bool = Field(default=False)
