@@ -2,6 +2,11 @@
 
 Inputs are grouped by item through stable ``order`` arrays (positions into the original arrays, sorted by
 item key, original order kept within an item), so the kernels never copy the box arrays.
+
+Per item, the IoU block is computed once; the greedy pass then either scans it (items with few ground
+truths: keep a best free prediction per ground truth, take the best of those, repeat) or sorts its
+candidates (items with many ground truths, where rescanning would be quadratic). Both take pairs in exactly
+the DESIGN §3 order, so they give identical matchings.
 """
 
 from __future__ import annotations
@@ -33,9 +38,12 @@ def _prediction_block(
     """
     n_pred = pred_rows.size
     neg_conf = np.empty(n_pred, dtype=np.float64)
+    ordered = True
     for k in range(n_pred):
         neg_conf[k] = -pred_confidence[pred_rows[k]]
-    by_conf = np.argsort(neg_conf, kind="mergesort")
+        if k > 0 and neg_conf[k] < neg_conf[k - 1]:
+            ordered = False
+    by_conf = np.arange(n_pred) if ordered else np.argsort(neg_conf, kind="mergesort")
     rows = np.empty(n_pred, dtype=np.int64)
     conf = np.empty(n_pred, dtype=np.float64)
     geometry = np.empty((n_pred, 5), dtype=np.float64)
@@ -68,25 +76,64 @@ def _pair_iou(
 
 
 @njit(cache=True)
-def _candidates(
+def _iou_block(
     gt_rows: NDArray[np.int64],
     gt_boxes: NDArray[np.float64],
     gt_label: NDArray[np.int32],
-    pred_rows: NDArray[np.int64],
-    pred_boxes: NDArray[np.float64],
+    rows: NDArray[np.int64],
+    geometry: NDArray[np.float64],
     pred_label: NDArray[np.int32],
-    pred_confidence: NDArray[np.float64],
     class_agnostic: bool,
     allowed: NDArray[np.bool_],
-) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
-    """One item's candidate pairs as ``(-iou, gt row, pred row)``, in tie-break order.
+) -> NDArray[np.float64]:
+    """``(G, P)`` IoU of one item's ground truths with its predictions (in block order); 0 where the labels
+    may not match."""
+    iou = np.empty((gt_rows.size, rows.size), dtype=np.float64)
+    for g in range(gt_rows.size):
+        grow = gt_rows[g]
+        gx1 = gt_boxes[grow, 0]
+        gy1 = gt_boxes[grow, 1]
+        gx2 = gt_boxes[grow, 0] + gt_boxes[grow, 2]
+        gy2 = gt_boxes[grow, 1] + gt_boxes[grow, 3]
+        garea = gt_boxes[grow, 2] * gt_boxes[grow, 3]
+        for k in range(rows.size):
+            if class_agnostic or allowed[gt_label[grow], pred_label[rows[k]]]:
+                iou[g, k] = _pair_iou(gx1, gy1, gx2, gy2, garea, geometry[k])
+            else:
+                iou[g, k] = 0.0
+    return iou
 
-    They are enumerated by confidence descending, then gt index, then pred index, so a stable sort on
-    ``-iou`` alone yields the full DESIGN §3 order.
-    """
-    rows, conf, geometry = _prediction_block(pred_rows, pred_boxes, pred_confidence)
-    n_gt = gt_rows.size
-    n_pred = rows.size
+
+@njit(cache=True)
+def _keep(
+    grow: int,
+    prow: int,
+    iou: float,
+    gt_partner: NDArray[np.int64],
+    pred_partner: NDArray[np.int64],
+    gt_iou: NDArray[np.float64],
+    pred_iou: NDArray[np.float64],
+) -> None:
+    gt_partner[grow] = prow
+    pred_partner[prow] = grow
+    gt_iou[grow] = iou
+    pred_iou[prow] = iou
+
+
+@njit(cache=True)
+def _match_by_sort(
+    iou: NDArray[np.float64],
+    conf: NDArray[np.float64],
+    gt_rows: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    gt_partner: NDArray[np.int64],
+    pred_partner: NDArray[np.int64],
+    gt_iou: NDArray[np.float64],
+    pred_iou: NDArray[np.float64],
+) -> None:
+    """Greedy pass by a stable sort on IoU of the candidates, enumerated in tie-break order (confidence
+    descending, then gt index, then pred index)."""
+    n_gt, n_pred = iou.shape
     neg_iou = np.empty(n_gt * n_pred)
     cand_gt = np.empty(n_gt * n_pred, dtype=np.int64)
     cand_pred = np.empty(n_gt * n_pred, dtype=np.int64)
@@ -96,49 +143,80 @@ def _candidates(
         stop = start + 1
         while stop < n_pred and conf[stop] == conf[start]:
             stop += 1
-        for grow in gt_rows:
-            gx1 = gt_boxes[grow, 0]
-            gy1 = gt_boxes[grow, 1]
-            gx2 = gt_boxes[grow, 0] + gt_boxes[grow, 2]
-            gy2 = gt_boxes[grow, 1] + gt_boxes[grow, 3]
-            garea = gt_boxes[grow, 2] * gt_boxes[grow, 3]
+        for g in range(n_gt):
             for k in range(start, stop):
-                if not class_agnostic and not allowed[gt_label[grow], pred_label[rows[k]]]:
-                    continue
-                iou = _pair_iou(gx1, gy1, gx2, gy2, garea, geometry[k])
-                if iou > 0.0:
-                    neg_iou[n_cand] = -iou
-                    cand_gt[n_cand] = grow
-                    cand_pred[n_cand] = rows[k]
+                if iou[g, k] > 0.0:
+                    neg_iou[n_cand] = -iou[g, k]
+                    cand_gt[n_cand] = g
+                    cand_pred[n_cand] = k
                     n_cand += 1
         start = stop
-    return neg_iou[:n_cand], cand_gt[:n_cand], cand_pred[:n_cand]
+    gt_free = np.ones(n_gt, dtype=np.bool_)
+    pred_free = np.ones(n_pred, dtype=np.bool_)
+    pairs_left = min(n_gt, n_pred)
+    for c in np.argsort(neg_iou[:n_cand], kind="mergesort"):
+        if pairs_left == 0:
+            break
+        g = cand_gt[c]
+        k = cand_pred[c]
+        if gt_free[g] and pred_free[k]:
+            gt_free[g] = False
+            pred_free[k] = False
+            _keep(gt_rows[g], rows[k], -neg_iou[c], gt_partner, pred_partner, gt_iou, pred_iou)
+            pairs_left -= 1
 
 
 @njit(cache=True)
-def _greedy_pass(
-    neg_iou: NDArray[np.float64],
-    cand_gt: NDArray[np.int64],
-    cand_pred: NDArray[np.int64],
-    pairs_left: int,
+def _row_best(iou: NDArray[np.float64], g: int, pred_free: NDArray[np.bool_]) -> int:
+    """Column of the first free prediction with the highest IoU > 0 in row ``g``, -1 if none."""
+    best = -1
+    best_iou = 0.0
+    for k in range(iou.shape[1]):
+        if pred_free[k] and iou[g, k] > best_iou:
+            best = k
+            best_iou = iou[g, k]
+    return best
+
+
+@njit(cache=True)
+def _match_by_scan(
+    iou: NDArray[np.float64],
+    conf: NDArray[np.float64],
+    gt_rows: NDArray[np.int64],
+    rows: NDArray[np.int64],
     gt_partner: NDArray[np.int64],
     pred_partner: NDArray[np.int64],
     gt_iou: NDArray[np.float64],
     pred_iou: NDArray[np.float64],
 ) -> None:
-    """Keep candidates by IoU descending (stable: earlier enumeration wins ties) while both boxes are free."""
-    for c in np.argsort(neg_iou, kind="mergesort"):
-        if pairs_left == 0:
+    """Greedy pass without sorting: O(G * P) plus a rescan of a row each time its best column is taken."""
+    n_gt, n_pred = iou.shape
+    pred_free = np.ones(n_pred, dtype=np.bool_)
+    best = np.empty(n_gt, dtype=np.int64)
+    for g in range(n_gt):
+        best[g] = _row_best(iou, g, pred_free)
+    for _ in range(min(n_gt, n_pred)):
+        pick = -1
+        for g in range(n_gt):
+            k = best[g]
+            if k < 0:
+                continue
+            if pick < 0:
+                pick = g
+                continue
+            top = best[pick]
+            # Strictly better only: on a full tie the earlier ground truth (lower index) keeps the pick.
+            if iou[g, k] > iou[pick, top] or (iou[g, k] == iou[pick, top] and conf[k] < conf[top]):
+                pick = g
+        if pick < 0:
             break
-        grow = cand_gt[c]
-        prow = cand_pred[c]
-        if gt_partner[grow] >= 0 or pred_partner[prow] >= 0:
-            continue
-        gt_partner[grow] = prow
-        pred_partner[prow] = grow
-        gt_iou[grow] = -neg_iou[c]
-        pred_iou[prow] = -neg_iou[c]
-        pairs_left -= 1
+        taken = best[pick]
+        _keep(gt_rows[pick], rows[taken], iou[pick, taken], gt_partner, pred_partner, gt_iou, pred_iou)
+        pred_free[taken] = False
+        best[pick] = -1
+        for g in range(n_gt):
+            if best[g] == taken:
+                best[g] = _row_best(iou, g, pred_free)
 
 
 @njit(cache=True)
@@ -154,11 +232,13 @@ def greedy_kernel(
     pred_confidence: NDArray[np.float64],
     class_agnostic: bool,
     allowed: NDArray[np.bool_],
+    scan_limit: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
     """Greedy matching over all items; returns ``gt_partner, pred_partner, gt_iou, pred_iou``.
 
     ``*_order`` are stable argsorts of ``*_item``; ``pred_confidence`` has NaN already replaced by 1;
-    ``allowed[gt_label, pred_label]`` is only read when ``class_agnostic`` is false.
+    ``allowed[gt_label, pred_label]`` is only read when ``class_agnostic`` is false. Items with at most
+    ``scan_limit`` ground truths use the scanning pass, the others the sorting pass.
     """
     n_gt = gt_order.size
     n_pred = pred_order.size
@@ -173,24 +253,19 @@ def greedy_kernel(
         p_key = pred_item[pred_order[p]]
         if g_key < p_key:
             g = _group_end(gt_order, gt_item, g)
-        elif p_key < g_key:
+            continue
+        if p_key < g_key:
             p = _group_end(pred_order, pred_item, p)
+            continue
+        g_end = _group_end(gt_order, gt_item, g)
+        p_end = _group_end(pred_order, pred_item, p)
+        gt_rows = gt_order[g:g_end]
+        rows, conf, geometry = _prediction_block(pred_order[p:p_end], pred_boxes, pred_confidence)
+        iou = _iou_block(gt_rows, gt_boxes, gt_label, rows, geometry, pred_label, class_agnostic, allowed)
+        if gt_rows.size <= scan_limit:
+            _match_by_scan(iou, conf, gt_rows, rows, gt_partner, pred_partner, gt_iou, pred_iou)
         else:
-            g_end = _group_end(gt_order, gt_item, g)
-            p_end = _group_end(pred_order, pred_item, p)
-            neg_iou, cand_gt, cand_pred = _candidates(
-                gt_order[g:g_end],
-                gt_boxes,
-                gt_label,
-                pred_order[p:p_end],
-                pred_boxes,
-                pred_label,
-                pred_confidence,
-                class_agnostic,
-                allowed,
-            )
-            pairs_left = min(g_end - g, p_end - p)
-            _greedy_pass(neg_iou, cand_gt, cand_pred, pairs_left, gt_partner, pred_partner, gt_iou, pred_iou)
-            g = g_end
-            p = p_end
+            _match_by_sort(iou, conf, gt_rows, rows, gt_partner, pred_partner, gt_iou, pred_iou)
+        g = g_end
+        p = p_end
     return gt_partner, pred_partner, gt_iou, pred_iou

@@ -16,6 +16,10 @@ from matchscope.engine._kernels_matching import greedy_kernel
 
 __all__ = ["GroundTruthBoxes", "Matching", "PredictionBoxes", "greedy_match", "warmup"]
 
+# Items with at most this many ground truths are matched by rescanning their IoU block (fast for COCO-sized
+# items); larger ones by sorting their candidates, which stays O(K log K). Both give the same matching.
+SCAN_LIMIT = 48
+
 
 def _check_rows(kind: str, rows: int, **columns: NDArray[np.generic]) -> None:
     for name, column in columns.items():
@@ -128,6 +132,7 @@ def greedy_match(
     *,
     class_agnostic: bool = True,
     allowed_label_matches: NDArray[np.int32] | None = None,
+    _scan_limit: int = SCAN_LIMIT,
 ) -> Matching:
     """Match predictions to ground truth greedily, one-to-one, per item (DESIGN §3).
 
@@ -138,6 +143,8 @@ def greedy_match(
             labels are equal or ``(gt_label, pred_label)`` is in ``allowed_label_matches``.
         allowed_label_matches: ``(K, 2)`` label codes ``(gt_label, pred_label)``; only with
             ``class_agnostic=False``.
+
+    ``_scan_limit`` is for tests: it chooses between two equivalent kernel passes.
 
     Raises:
         ValueError: ``allowed_label_matches`` given with ``class_agnostic=True``, or malformed inputs.
@@ -172,6 +179,7 @@ def greedy_match(
         pred_confidence,
         class_agnostic,
         table,
+        _scan_limit,
     )
 
     pred_matched = pred_partner >= 0
