@@ -7,11 +7,17 @@ from pathlib import Path
 
 import strawberry
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql import GraphQLError
 from strawberry.tools import merge_types
 
+from matchscope.services.errors import DomainError
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    return not isinstance(error.original_error, DomainError) and error.original_error is not None
 
 
 def build_schema(
@@ -29,7 +35,7 @@ def build_schema(
         partial(MaxAliasesLimiter, max_alias_count=max_aliases),
     ]
     if not debug:
-        extensions.append(MaskErrors)
+        extensions.append(partial(MaskErrors, should_mask_error=_is_unexpected))
     return strawberry.Schema(
         query=query,
         mutation=mutation,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model

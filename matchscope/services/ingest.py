@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import select, tuple_, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy import select, tuple_
+from sqlalchemy import update as sql_update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services import validation
 from matchscope.services.errors import NotFound, ValidationFailed
@@ -162,7 +163,7 @@ async def annotate(
     await bulk_update(session, table, "id", columns, updates)
     if inserts or updates:
         await session.execute(
-            update(Dataset)
+            sql_update(Dataset)
             .where(Dataset.id == dataset.id)  # type: ignore[arg-type]
             .values(annotation_version=Dataset.annotation_version + 1)
         )
@@ -215,7 +216,7 @@ async def bump_prediction_version(session: AsyncSession, *, dataset_id: int, mod
         await session.flush()
         return
     await session.execute(
-        update(PredictionSet)
+        sql_update(PredictionSet)
         .where(tuple_(PredictionSet.dataset_id, PredictionSet.model_id) == key)  # type: ignore[arg-type]
         .values(version=PredictionSet.version + 1)
     )

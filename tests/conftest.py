@@ -1,0 +1,143 @@
+"""Shared fixtures: a real database (SQLite, or PostgreSQL with MATCHSCOPE_TEST_DATABASE=postgresql),
+migrated once per run and emptied after each test, accounts with API keys, and an HTTP client on the app."""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from matchscope.app import create_app
+from matchscope.services import accounts
+from matchscope.settings import Settings
+from matchscope.state import AppState
+from matchscope.store.db import transaction
+from matchscope.store.migrate import upgrade
+
+SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "coco-val2014-100"
+PG_ADMIN_URL = os.environ.get("MATCHSCOPE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def backend() -> str:
+    return os.environ.get("MATCHSCOPE_TEST_DATABASE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for this run: a SQLite file, or a new PostgreSQL database dropped at the end."""
+    if backend() == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'matchscope.db'}"
+        return
+    import asyncio
+
+    name = f"matchscope_test_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, debug=True)
+
+
+_migrated: set[str] = set()
+
+
+async def _empty_all_tables(state: AppState) -> None:
+    names = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
+    async with state.engine.begin() as connection:
+        if state.engine.dialect.name == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in names:
+                await connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest_asyncio.fixture
+async def state(settings: Settings) -> AsyncIterator[AppState]:
+    """The application state on the run's database; every table is emptied after the test."""
+    app_state = AppState.create(settings)
+    if settings.database_url not in _migrated:
+        await upgrade(app_state.engine)
+        _migrated.add(settings.database_url)
+    try:
+        yield app_state
+    finally:
+        await _empty_all_tables(app_state)
+        await app_state.close()
+
+
+@dataclass(frozen=True)
+class Caller:
+    account_id: int
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+    @property
+    def basic_headers(self) -> dict[str, str]:
+        return {"Authorization": "Basic " + base64.b64encode(f"{self.key}:".encode()).decode()}
+
+
+@pytest_asyncio.fixture
+async def make_caller(state: AppState) -> Callable[[str], Awaitable[Caller]]:
+    async def make(account: str = "alice") -> Caller:
+        async with transaction(state.sessions) as session:
+            issued = await accounts.create_key(session, account_name=account)
+        return Caller(account_id=issued.account_id, key=issued.secret)
+
+    return make
+
+
+@pytest_asyncio.fixture
+async def caller(make_caller: Callable[[str], Awaitable[Caller]]) -> Caller:
+    return await make_caller("alice")
+
+
+@pytest_asyncio.fixture
+async def client(state: AppState) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(state.settings, state=state)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+GraphQL = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient, caller: Caller) -> GraphQL:
+    """POST a GraphQL operation as `caller` (or `as_=` another); fails the test on transport or GraphQL errors."""
+
+    async def execute(query: str, variables: dict[str, Any] | None = None, *, as_: Caller | None = None) -> dict[str, Any]:
+        who = as_ or caller
+        response = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=who.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+    return execute
