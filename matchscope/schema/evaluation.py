@@ -1,0 +1,78 @@
+"""The Evaluation type: options, currency and staleness; browsing fields are added by the browse layer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from matchscope.schema.catalog import Dataset, Model
+from matchscope.schema.common import Node
+from matchscope.schema.context import Info
+from matchscope.schema.ids import to_global_id
+from matchscope.store import tables
+
+
+@strawberry.type
+class AllowedLabelMatch:
+    ground_truth_label: str
+    model_prediction_label: str
+
+
+@strawberry.type
+class Evaluation(Node):
+    pk: strawberry.Private[int]
+    dataset_pk: strawberry.Private[int]
+    model_pk: strawberry.Private[int]
+    annotation_version: strawberry.Private[int]
+    prediction_version: strawberry.Private[int]
+    class_agnostic: bool
+    allowed_label_matches: list[AllowedLabelMatch]
+    is_current: bool
+    created_at: datetime
+    completed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: tables.Evaluation) -> Evaluation:
+        assert row.id is not None
+        return cls(
+            id=to_global_id("Evaluation", row.id),
+            pk=row.id,
+            dataset_pk=row.dataset_id,
+            model_pk=row.model_id,
+            annotation_version=row.annotation_version,
+            prediction_version=row.prediction_version,
+            class_agnostic=row.class_agnostic,
+            allowed_label_matches=[
+                AllowedLabelMatch(ground_truth_label=gt, model_prediction_label=pred)
+                for gt, pred in (row.allowed_label_matches or [])
+            ],
+            is_current=row.is_current,
+            created_at=row.created_at,
+            completed_at=row.completed_at,
+        )
+
+    @strawberry.field
+    async def dataset(self, info: Info) -> Dataset:
+        row = await info.context.loaders.dataset.load(self.dataset_pk)
+        assert row is not None
+        return Dataset.from_row(row)
+
+    @strawberry.field
+    async def model(self, info: Info) -> Model:
+        row = await info.context.loaders.model.load(self.model_pk)
+        assert row is not None
+        return Model.from_row(row)
+
+    @strawberry.field(description="Annotations or predictions changed after this evaluation was computed.")
+    async def is_stale(self, info: Info) -> bool:
+        from matchscope.services import staleness
+
+        async with info.context.sessions() as session:
+            return await staleness.is_stale(
+                session,
+                dataset_id=self.dataset_pk,
+                model_id=self.model_pk,
+                annotation_version=self.annotation_version,
+                prediction_version=self.prediction_version,
+            )

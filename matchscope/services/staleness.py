@@ -1,0 +1,28 @@
+"""Upload versions: an evaluation is stale once annotations or predictions changed after it was computed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchscope.store.tables import Dataset, PredictionSet
+
+
+async def current_versions(session: AsyncSession, *, dataset_id: int, model_id: int) -> tuple[int, int]:
+    """(annotation version of the dataset, prediction version of the model on it)."""
+    annotation = (await session.execute(select(Dataset.annotation_version).where(Dataset.id == dataset_id))).scalar()
+    prediction = (
+        await session.execute(
+            select(PredictionSet.version).where(
+                PredictionSet.dataset_id == dataset_id, PredictionSet.model_id == model_id
+            )
+        )
+    ).scalar()
+    return int(annotation or 0), int(prediction or 0)
+
+
+async def is_stale(
+    session: AsyncSession, *, dataset_id: int, model_id: int, annotation_version: int, prediction_version: int
+) -> bool:
+    versions = await current_versions(session, dataset_id=dataset_id, model_id=model_id)
+    return versions != (annotation_version, prediction_version)
