@@ -38,6 +38,73 @@ def _bbox_iou(det: Floats, gt: Floats, crowd: bool) -> float:
 
 
 @njit(cache=True, nogil=True)
+def _bucket_sort(order: Ints, keys: Ints, n_buckets: int) -> Ints:
+    """``order`` stably re-sorted by ``keys[order]`` (values 0..n_buckets-1): a counting sort."""
+    start = np.zeros(n_buckets + 1, dtype=np.int64)
+    for i in order:
+        start[keys[i] + 1] += 1
+    for b in range(n_buckets):
+        start[b + 1] += start[b]
+    out = np.empty_like(order)
+    for i in order:
+        out[start[keys[i]]] = i
+        start[keys[i]] += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def detection_orders(
+    by_score: Ints, score_rank: Ints, det_cat: Ints, det_image: Ints, n_cat: int, n_image: int, max_det: int
+) -> tuple[Ints, Ints, Ints, Ints]:
+    """The two detection orders of COCOeval, from one stable sort by score descending (``by_score``).
+
+    Returns ``kept`` (detections grouped by image then category, by score inside a group, stable, cut to
+    ``max_det`` per group), their ``rank`` in the group, ``acc`` (positions in ``kept`` ordered by category,
+    then score, then image and rank: pycocotools' per-category concatenation followed by a mergesort) and
+    ``slot`` (the inverse of ``acc``). ``score_rank`` numbers distinct scores from the highest.
+    """
+    grouped = _bucket_sort(_bucket_sort(by_score, det_cat, n_cat), det_image, n_image)
+    n = grouped.shape[0]
+    kept = np.empty(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    n_kept = 0
+    r = 0
+    for i in range(n):
+        j = grouped[i]
+        if i > 0 and det_image[j] == det_image[grouped[i - 1]] and det_cat[j] == det_cat[grouped[i - 1]]:
+            r += 1
+        else:
+            r = 0
+        if r < max_det:
+            kept[n_kept] = j
+            rank[n_kept] = r
+            n_kept += 1
+    kept = kept[:n_kept]
+    rank = rank[:n_kept]
+    kept_score_rank = score_rank[kept]
+    kept_cat = det_cat[kept]
+    n_ranks = 1
+    if n_kept:
+        n_ranks = kept_score_rank.max() + 1
+    positions = np.arange(n_kept)
+    acc = _bucket_sort(_bucket_sort(positions, kept_score_rank, n_ranks), kept_cat, n_cat)
+    slot = np.empty(n_kept, dtype=np.int64)
+    slot[acc] = positions
+    return kept, rank, acc, slot
+
+
+@njit(cache=True, nogil=True)
+def _longest_run(keys: Ints) -> int:
+    longest = 0
+    start = 0
+    for i in range(1, keys.shape[0] + 1):
+        if i == keys.shape[0] or keys[i] != keys[start]:
+            longest = max(longest, i - start)
+            start = i
+    return longest
+
+
+@njit(cache=True, nogil=True)
 def match_groups(
     gt_key: Ints,
     gt_bbox: Floats,
@@ -47,6 +114,7 @@ def match_groups(
     det_key: Ints,
     det_bbox: Floats,
     det_area: Floats,
+    det_slot: Ints,
     iou_thresholds: Floats,
     area_ranges: Floats,
 ) -> Codes:
@@ -54,7 +122,8 @@ def match_groups(
 
     Ground truths are sorted by group key (file order inside a group), detections by group key then score
     (stable, already cut to maxDets[-1] per group). Returns codes (D, A, T) uint8: FALSE_POSITIVE,
-    TRUE_POSITIVE or IGNORED, the values of pycocotools' ``dtMatches != 0`` / ``dtIgnore``.
+    TRUE_POSITIVE or IGNORED, the values of pycocotools' ``dtMatches != 0`` / ``dtIgnore``, detection d
+    at row ``det_slot[d]``.
     """
     n_det = det_key.shape[0]
     n_gt = gt_key.shape[0]
@@ -62,6 +131,9 @@ def match_groups(
     n_thr = iou_thresholds.shape[0]
     codes = np.empty((n_det, n_area, n_thr), dtype=np.uint8)
     thresholds = np.minimum(iou_thresholds, 1 - 1e-10)
+    max_gt = max(_longest_run(gt_key), 1)
+    max_det = max(_longest_run(det_key), 1)
+    scratch = _scratch(max_det, max_gt)
     g0 = 0
     d0 = 0
     while d0 < n_det:
@@ -74,24 +146,81 @@ def match_groups(
         g1 = g0
         while g1 < n_gt and gt_key[g1] == key:
             g1 += 1
-        _match_group(
-            g0,
-            g1,
-            d0,
-            d1,
-            gt_bbox,
-            gt_area,
-            gt_crowd,
-            gt_id_nonzero,
-            det_bbox,
-            det_area,
-            thresholds,
-            area_ranges,
-            codes,
-        )
+        if _candidates(g0, g1, d0, d1, gt_bbox, gt_crowd, det_bbox, thresholds.min(), scratch):
+            _match_group(
+                g0,
+                g1,
+                d0,
+                d1,
+                gt_area,
+                gt_crowd,
+                gt_id_nonzero,
+                det_area,
+                det_slot,
+                thresholds,
+                area_ranges,
+                scratch,
+                codes,
+            )
+        else:
+            _unmatched(d0, d1, det_area, det_slot, area_ranges, codes)
         d0 = d1
         g0 = g1
     return codes
+
+
+@njit(cache=True, nogil=True)
+def _scratch(max_det: int, max_gt: int) -> tuple[Floats, Ints, Ints, Ints, Ints, Bools, Bools]:
+    """Work arrays of one group, allocated once: ious, candidates, candidate counts and order, gt flags."""
+    return (
+        np.zeros((max_det, max_gt)),
+        np.empty((max_det, max_gt), dtype=np.int64),
+        np.zeros(max_det, dtype=np.int64),
+        np.empty((max_det, max_gt), dtype=np.int64),
+        np.zeros(max_det, dtype=np.int64),
+        np.zeros(max_gt, dtype=np.bool_),
+        np.zeros(max_gt, dtype=np.bool_),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _unmatched(d0: int, d1: int, det_area: Floats, det_slot: Ints, area_ranges: Floats, codes: Codes) -> None:
+    for d in range(d0, d1):
+        area = det_area[d]
+        for a in range(area_ranges.shape[0]):
+            outside = area < area_ranges[a, 0] or area > area_ranges[a, 1]
+            codes[det_slot[d], a, :] = 2 if outside else 0
+
+
+@njit(cache=True, nogil=True)
+def _candidates(
+    g0: int,
+    g1: int,
+    d0: int,
+    d1: int,
+    gt_bbox: Floats,
+    gt_crowd: Bools,
+    det_bbox: Floats,
+    lowest: float,
+    scratch: tuple[Floats, Ints, Ints, Ints, Ints, Bools, Bools],
+) -> bool:
+    """IoUs of the group and, per detection, the ground truths with IoU >= ``lowest`` in file order.
+
+    Other ground truths can neither be matched nor change a match (see the ``break`` note in
+    ``_match_detection``). Returns whether any detection has a candidate.
+    """
+    ious, cand, cand_count = scratch[0], scratch[1], scratch[2]
+    found = False
+    for d in range(d1 - d0):
+        cand_count[d] = 0
+        for g in range(g1 - g0):
+            iou = _bbox_iou(det_bbox[d0 + d], gt_bbox[g0 + g], gt_crowd[g0 + g])
+            ious[d, g] = iou
+            if iou >= lowest:
+                cand[d, cand_count[d]] = g
+                cand_count[d] += 1
+                found = True
+    return found
 
 
 @njit(cache=True, nogil=True)
@@ -100,92 +229,85 @@ def _match_group(
     g1: int,
     d0: int,
     d1: int,
-    gt_bbox: Floats,
     gt_area: Floats,
     gt_crowd: Bools,
     gt_id_nonzero: Bools,
-    det_bbox: Floats,
     det_area: Floats,
+    det_slot: Ints,
     thresholds: Floats,
     area_ranges: Floats,
+    scratch: tuple[Floats, Ints, Ints, Ints, Ints, Bools, Bools],
     codes: Codes,
 ) -> None:
+    ious, cand, cand_count, order, order_count, gt_ignore, gt_matched = scratch
     n_gt = g1 - g0
     n_det = d1 - d0
-    n_area = area_ranges.shape[0]
-    n_thr = thresholds.shape[0]
-    # Candidate ground truths of each detection: IoU >= the lowest threshold, in file order. Other ground
-    # truths can neither be matched nor change the outcome (see the ``break`` note below).
-    lowest = thresholds.min()
-    ious = np.zeros((n_det, n_gt))
-    cand_count = np.zeros(n_det, dtype=np.int64)
-    cand = np.empty((n_det, max(n_gt, 1)), dtype=np.int64)
-    for d in range(n_det):
-        for g in range(n_gt):
-            iou = _bbox_iou(det_bbox[d0 + d], gt_bbox[g0 + g], gt_crowd[g0 + g])
-            ious[d, g] = iou
-            if iou >= lowest:
-                cand[d, cand_count[d]] = g
-                cand_count[d] += 1
-    gt_ignore = np.empty(n_gt, dtype=np.bool_)
-    gt_matched = np.empty(n_gt, dtype=np.bool_)
-    order = np.empty(max(n_gt, 1), dtype=np.int64)
-    for a in range(n_area):
+    crowd = gt_crowd[g0:g1]
+    for a in range(area_ranges.shape[0]):
         low = area_ranges[a, 0]
         high = area_ranges[a, 1]
         for g in range(n_gt):
             area = gt_area[g0 + g]
-            gt_ignore[g] = gt_crowd[g0 + g] or area < low or area > high
-        for t in range(n_thr):
-            gt_matched[:] = False
+            gt_ignore[g] = crowd[g] or area < low or area > high
+        _order_candidates(n_det, cand, cand_count, gt_ignore, order, order_count)
+        for t in range(thresholds.shape[0]):
+            gt_matched[:n_gt] = False
             for d in range(n_det):
-                m = _match_detection(
-                    d, cand, cand_count[d], ious, gt_ignore, gt_matched, gt_crowd[g0:g1], order, thresholds[t]
-                )
                 area = det_area[d0 + d]
                 outside = area < low or area > high
+                m = _match_detection(
+                    d, order, order_count[d], ious, gt_ignore, gt_matched, crowd, thresholds[t]
+                )
                 if m == -1:
-                    codes[d0 + d, a, t] = 2 if outside else 0
+                    codes[det_slot[d0 + d], a, t] = 2 if outside else 0
                     continue
                 gt_matched[m] = True
                 # dtMatches holds the gt id: an id of 0 reads as "unmatched" in pycocotools.
                 matched = gt_id_nonzero[g0 + m]
                 if gt_ignore[m] or (not matched and outside):
-                    codes[d0 + d, a, t] = 2
+                    codes[det_slot[d0 + d], a, t] = 2
                 else:
-                    codes[d0 + d, a, t] = 1 if matched else 0
+                    codes[det_slot[d0 + d], a, t] = 1 if matched else 0
+
+
+@njit(cache=True, nogil=True)
+def _order_candidates(
+    n_det: int, cand: Ints, cand_count: Ints, gt_ignore: Bools, order: Ints, order_count: Ints
+) -> None:
+    """Candidates in pycocotools' gt order for this area range: not-ignored first, then ignored ones."""
+    for d in range(n_det):
+        n = 0
+        for c in range(cand_count[d]):
+            if not gt_ignore[cand[d, c]]:
+                order[d, n] = cand[d, c]
+                n += 1
+        for c in range(cand_count[d]):
+            if gt_ignore[cand[d, c]]:
+                order[d, n] = cand[d, c]
+                n += 1
+        order_count[d] = n
 
 
 @njit(cache=True, nogil=True)
 def _match_detection(
     d: int,
-    cand: Ints,
-    n_all: int,
+    order: Ints,
+    n_cand: int,
     ious: Floats,
     gt_ignore: Bools,
     gt_matched: Bools,
     gt_crowd: Bools,
-    order: Ints,
     threshold: float,
 ) -> int:
     """The inner loop of evaluateImg for one detection at one threshold: the matched gt or -1."""
-    # Candidates in pycocotools' order: not-ignored ground truths first, then ignored ones.
-    n_cand = 0
-    for c in range(n_all):
-        if not gt_ignore[cand[d, c]]:
-            order[n_cand] = cand[d, c]
-            n_cand += 1
-    for c in range(n_all):
-        if gt_ignore[cand[d, c]]:
-            order[n_cand] = cand[d, c]
-            n_cand += 1
     best_iou = threshold
     m = -1
     for c in range(n_cand):
-        g = order[c]
+        g = order[d, c]
         if gt_matched[g] and not gt_crowd[g]:
             continue
-        # pycocotools breaks at the first ignored ground truth once a regular one is matched.
+        # pycocotools breaks at the first ignored ground truth once a regular one is matched; a ground truth
+        # that is not a candidate would only reach this break, which the next ignored candidate reaches too.
         if m > -1 and not gt_ignore[m] and gt_ignore[g]:
             break
         if ious[d, g] < best_iou:
@@ -213,38 +335,42 @@ def accumulate(
     ``cat_start`` (K+1,) bounds each category's detections, which are ordered by score
     (stable over image order and rank). ``positives`` (K, A) counts the not-ignored ground truths. Fills
     precision (T, R, K, A, M), recall (T, K, A, M) and scores (T, R, K, A, M), which hold -1 on entry.
+
+    Only true positives are kept along the curve: recall rises only there, and the precision envelope at any
+    point is the highest precision of a true positive at or after it (a false positive never raises
+    precision), so the values read at the recall thresholds are pycocotools' exactly.
     """
     n_cat = cat_start.shape[0] - 1
-    n_area = codes.shape[1]
-    n_thr = codes.shape[2]
     n_max = max_dets.shape[0]
-    longest = 0
+    longest = 1
     for k in range(n_cat):
-        longest = max(longest, cat_start[k + 1] - cat_start[k])
-    rc = np.empty((n_max, longest + 1))
-    pr = np.empty((n_max, longest + 1))
-    ss = np.empty((n_max, longest + 1))
-    nd = np.empty(n_max, dtype=np.int64)
+        longest = max(longest, positives[k, 0] + 1)
+    rc = np.empty((n_max, longest))
+    pr = np.empty((n_max, longest))
+    ss = np.empty((n_max, longest))
+    tp = np.empty(n_max)
     for k in range(n_cat):
         s0 = cat_start[k]
         s1 = cat_start[k + 1]
-        for a in range(n_area):
+        for a in range(codes.shape[1]):
             npig = positives[k, a]
             if npig == 0:
                 continue
-            for t in range(n_thr):
-                _walk(s0, s1, a, t, codes, det_rank, det_score, max_dets, npig, rc, pr, ss, nd)
+            for t in range(codes.shape[2]):
+                n_tp = _true_positives(
+                    s0, s1, a, t, codes, det_rank, det_score, max_dets, npig, rc, pr, ss, tp
+                )
                 for m in range(n_max):
                     _fill_curve(
                         rc[m],
                         pr[m],
                         ss[m],
-                        nd[m],
+                        n_tp[m],
                         rec_thresholds,
                         precision[t, :, k, a, m],
                         scores[t, :, k, a, m],
                     )
-                    recall[t, k, a, m] = rc[m, nd[m] - 1] if nd[m] > 0 else 0.0
+                    recall[t, k, a, m] = tp[m] / npig
                     if s1 > s0:
                         # pycocotools reads the score at recall 0 before dropping ignored detections:
                         # it is the category's highest score.
@@ -252,7 +378,7 @@ def accumulate(
 
 
 @njit(cache=True, nogil=True)
-def _walk(
+def _true_positives(
     s0: int,
     s1: int,
     a: int,
@@ -265,14 +391,14 @@ def _walk(
     rc: Floats,
     pr: Floats,
     ss: Floats,
-    nd: Ints,
-) -> None:
-    """Recall, precision and score of the not-ignored detections s0:s1 for each maxDets, in order."""
+    tp: Floats,
+) -> Ints:
+    """Recall, precision and score at each true positive of s0:s1, per maxDets; returns their counts."""
     n_max = max_dets.shape[0]
     eps = np.spacing(1.0)
-    tp = np.zeros(n_max)
     fp = np.zeros(n_max)
-    nd[:] = 0
+    n_tp = np.zeros(n_max, dtype=np.int64)
+    tp[:] = 0.0
     for i in range(s0, s1):
         code = codes[i, a, t]
         if code == 2:
@@ -281,15 +407,16 @@ def _walk(
         for m in range(n_max):
             if rank >= max_dets[m]:
                 continue
-            if code == 1:
-                tp[m] += 1.0
-            else:
+            if code == 0:
                 fp[m] += 1.0
-            j = nd[m]
+                continue
+            tp[m] += 1.0
+            j = n_tp[m]
             rc[m, j] = tp[m] / npig
             pr[m, j] = tp[m] / (fp[m] + tp[m] + eps)
             ss[m, j] = det_score[i]
-            nd[m] = j + 1
+            n_tp[m] = j + 1
+    return n_tp
 
 
 @njit(cache=True, nogil=True)
@@ -297,22 +424,21 @@ def _fill_curve(
     rc: Floats,
     pr: Floats,
     ss: Floats,
-    nd: int,
+    n_tp: int,
     rec_thresholds: Floats,
     precision_out: Floats,
     scores_out: Floats,
 ) -> None:
-    for i in range(nd - 1, 0, -1):
+    for i in range(n_tp - 1, 0, -1):
         if pr[i] > pr[i - 1]:
             pr[i - 1] = pr[i]
     j = 0
-    n_rec = rec_thresholds.shape[0]
     precision_out[:] = 0.0
     scores_out[:] = 0.0
-    for r in range(n_rec):
-        while j < nd and rc[j] < rec_thresholds[r]:
+    for r in range(rec_thresholds.shape[0]):
+        while j < n_tp and rc[j] < rec_thresholds[r]:
             j += 1
-        if j >= nd:
+        if j >= n_tp:
             break
         precision_out[r] = pr[j]
         scores_out[r] = ss[j]

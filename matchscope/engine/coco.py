@@ -189,38 +189,31 @@ def evaluate_coco(
     gt_order = gt_keep[np.argsort(gt_key, kind="stable")]
     gt_key_sorted = gt_image[gt_order] * k + gt_cat[gt_order]
 
-    det_key = det_image[source] * k + det_cat
     det_score = detections.score[source]
-    det_order = np.lexsort((-det_score, det_key))
-    det_key_sorted = det_key[det_order]
-    n = det_key_sorted.size
-    first = np.ones(n, dtype=np.bool_)
-    first[1:] = det_key_sorted[1:] != det_key_sorted[:-1]
-    starts = np.flatnonzero(first)
-    rank = np.arange(n, dtype=np.int64) - np.repeat(starts, np.diff(np.append(starts, n)))
-    kept = rank < MAX_DETS[-1]
-    det_order = det_order[kept]
-    rank = rank[kept]
-    det_rows = source[det_order]
-
+    by_score = np.argsort(-det_score, kind="stable")
+    score_rank = np.empty(by_score.size, dtype=np.int64)
+    if by_score.size:
+        sorted_scores = det_score[by_score]
+        score_rank[by_score] = np.cumsum(np.append(False, sorted_scores[1:] != sorted_scores[:-1]))
+    kept, rank, acc, slot = _kernels_coco.detection_orders(
+        by_score, score_rank, det_cat, det_image[source], k, image_ids.size, MAX_DETS[-1]
+    )
+    det_rows = source[kept]
     codes = _kernels_coco.match_groups(
         gt_key_sorted,
         np.ascontiguousarray(ground_truth.bbox[gt_order]),
         ground_truth.area[gt_order],
         ground_truth.iscrowd[gt_order],
         ground_truth.ann_id[gt_order] != 0,
-        det_key_sorted[kept],
+        det_image[det_rows] * k + det_cat[kept],
         np.ascontiguousarray(detections.bbox[det_rows]),
         detections.area[det_rows],
+        slot,
         IOU_THRESHOLDS,
         AREA_RANGES,
     )
-
-    # Per category: scores descending, ties in image order then rank — pycocotools' concatenation + mergesort.
-    kept_cat = det_cat[det_order]
-    kept_score = det_score[det_order]
-    acc_order = np.lexsort((-kept_score, kept_cat))
-    cat_start = np.searchsorted(kept_cat[acc_order], np.arange(k + 1)).astype(np.int64)
+    acc_rows = kept[acc]
+    cat_start = np.searchsorted(det_cat[acc_rows], np.arange(k + 1)).astype(np.int64)
 
     gt_area = ground_truth.area[gt_keep]
     regular = ~ground_truth.iscrowd[gt_keep]
@@ -238,9 +231,9 @@ def evaluate_coco(
     scores = -np.ones(shape)
     _kernels_coco.accumulate(
         cat_start,
-        rank[acc_order],
-        kept_score[acc_order],
-        codes[acc_order],
+        rank[acc],
+        det_score[acc_rows],
+        codes,
         positives,
         np.array(MAX_DETS, dtype=np.int64),
         RECALL_THRESHOLDS,
