@@ -1,0 +1,97 @@
+"""`matchscope serve` and `matchscope demo`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from matchscope.commands._common import database, load_settings, run
+from matchscope.services import accounts, demo
+from matchscope.settings import Settings
+from matchscope.store.db import transaction
+
+LOCAL_ACCOUNT = "local"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = subparsers.add_parser("serve", help="run the API (with in-process jobs unless REDIS_URL is set)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="seed a demo dataset with two models first")
+    serve.set_defaults(func=_serve)
+    seed = subparsers.add_parser("demo", help="seed the demo dataset with two models, then exit")
+    seed.set_defaults(func=_demo)
+
+
+def key_file(settings: Settings) -> Path | None:
+    """Beside an embedded SQLite database, the local key is kept (mode 600) so a restart can show it again."""
+    path = settings.sqlite_path()
+    return None if path is None else path.with_name(path.name + ".key")
+
+
+async def _prepare(settings: Settings, *, seed: bool) -> tuple[str | None, bool]:
+    """Apply migrations; make sure the local account has a key; seed the demo. Returns (key to show, seeded)."""
+    async with database(settings) as state, transaction(state.sessions) as session:
+        stored = key_file(settings)
+        key = stored.read_text().strip() if stored is not None and stored.exists() else None
+        if key is not None and await accounts.authenticate(session, key) is None:
+            key = None
+        if key is None and not await accounts.list_keys(session):
+            issued = await accounts.create_key(session, account_name=LOCAL_ACCOUNT)
+            key = issued.secret
+            if stored is not None:
+                stored.touch(mode=0o600)
+                stored.write_text(key + "\n")
+        seeded = False
+        if seed:
+            owner = await accounts.get_or_create_account(session, LOCAL_ACCOUNT)
+            assert owner.id is not None
+            seeded = await demo.seed_demo(session, account_id=owner.id)
+        return key, seeded
+
+
+def _banner(key: str | None, host: str, port: int) -> str:
+    url = f"http://{host}:{port}/graphql"
+    if key is None:
+        return (
+            f"matchscope: GraphQL at {url}. Create a key with `matchscope keys create --account {LOCAL_ACCOUNT}`."
+        )
+    return "\n".join(
+        [
+            f"matchscope: GraphQL (GraphiQL in a browser) at {url}",
+            f"  API key for account {LOCAL_ACCOUNT!r}: {key}",
+            f'  GraphiQL headers pane: {{"Authorization": "Bearer {key}"}}',
+            f"  curl -s {url} -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\",
+            "       -d '{\"query\": \"{ datasets(first: 5) { edges { node { id name itemCount } } } }\"}'",
+        ]
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from matchscope.app import create_app
+
+    settings = load_settings()
+    key, seeded = run(_prepare(settings, seed=args.demo))
+    if seeded:
+        print(f"matchscope: seeded demo dataset {demo.DEMO_DATASET!r} with models {', '.join(demo.DEMO_MODELS)}")
+    print(_banner(key, args.host, args.port), flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=os.environ.get("MATCHSCOPE_LOG_LEVEL", "info"),
+        ws="websockets-sansio",
+    )
+    return 0
+
+
+def _demo(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    key, seeded = run(_prepare(settings, seed=True))
+    print(f"matchscope: demo dataset {demo.DEMO_DATASET!r} {'seeded' if seeded else 'already present'}")
+    if key is not None:
+        print(key)
+    return 0

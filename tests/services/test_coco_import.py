@@ -1,0 +1,93 @@
+"""COCO import through the ingest service: counts, idempotency, and refusal of bad files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from sqlalchemy import func, select
+
+from matchscope.services import coco_import
+from matchscope.services.accounts import get_or_create_account
+from matchscope.services.errors import ValidationFailed
+from matchscope.state import AppState
+from matchscope.store import tables
+from matchscope.store.db import transaction
+from tests.conftest import SHARED_DATA
+
+GT = SHARED_DATA / "instances_val2014_100.json"
+DETS = SHARED_DATA / "instances_val2014_fakebbox100_results.json"
+
+
+async def _counts(state: AppState) -> tuple[int, int, int]:
+    async with state.sessions() as session:
+        result = []
+        for table in (tables.DatasetItem, tables.BoxAnnotation, tables.BoxPrediction):
+            result.append(int((await session.execute(select(func.count()).select_from(table))).scalar_one()))
+    return result[0], result[1], result[2]
+
+
+async def _import(state: AppState, gt: Any, dets: Any) -> tuple[coco_import.ImportResult, coco_import.ImportResult]:
+    async with transaction(state.sessions) as session:
+        owner = await get_or_create_account(session, "local")
+        assert owner.id is not None
+        truth = await coco_import.import_ground_truth(session, account_id=owner.id, dataset_name="val", data=gt)
+        preds = await coco_import.import_detections(
+            session, account_id=owner.id, dataset_name="val", model_name="fake", data=dets
+        )
+    return truth, preds
+
+
+async def test_shared_coco_files_import_and_reimport_is_idempotent(state: AppState) -> None:
+    gt, dets = orjson.loads(GT.read_bytes()), orjson.loads(DETS.read_bytes())
+    truth, preds = await _import(state, gt, dets)
+    assert (truth.items.new, truth.boxes.new, preds.boxes.new) == (100, 839, 734)
+    assert await _counts(state) == (100, 839, 734)
+    truth, preds = await _import(state, gt, dets)
+    assert (truth.items.new, truth.boxes.new, preds.boxes.new) == (0, 0, 0)
+    assert (truth.items.ignored, truth.boxes.ignored, preds.boxes.ignored) == (100, 839, 734)
+    assert await _counts(state) == (100, 839, 734)
+    async with state.sessions() as session:
+        crowd = (await session.execute(select(func.count()).where(tables.BoxAnnotation.iscrowd))).scalar_one()
+        first = (
+            await session.execute(select(tables.BoxPrediction).where(tables.BoxPrediction.annotation_id == "1"))
+        ).scalar_one()
+    assert crowd == 9
+    assert (first.x, first.y, first.width, first.height) == tuple(dets[0]["bbox"])
+    assert first.confidence == dets[0]["score"]
+
+
+async def test_detection_on_unknown_image_is_refused_and_nothing_written(state: AppState) -> None:
+    gt, dets = orjson.loads(GT.read_bytes()), orjson.loads(DETS.read_bytes())
+    dets[5]["image_id"] = 123456789
+    with pytest.raises(ValidationFailed) as raised:
+        await _import(state, gt, dets)
+    assert raised.value.issues[0].field == "[5].image_id" and raised.value.issues[0].row == 5
+    assert await _counts(state) == (0, 0, 0)
+
+
+async def test_nan_width_in_file_is_refused_naming_row(state: AppState) -> None:
+    gt = orjson.loads(GT.read_bytes())
+    gt["annotations"][3]["bbox"][2] = float("nan")
+    with pytest.raises(ValidationFailed) as raised:
+        await _import(state, gt, [])
+    issue = raised.value.issues[0]
+    assert (issue.row, issue.field) == (3, "width")
+    assert await _counts(state) == (0, 0, 0)
+
+
+def test_import_coco_command(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "matchscope", "import-coco", "--dataset", "val"]
+    first = subprocess.run([*command, str(GT)], env=env, capture_output=True, text=True, check=True)
+    assert "items 100 new" in first.stdout and "annotations 839 new" in first.stdout
+    second = subprocess.run([*command, "--model", "fake", str(DETS)], env=env, capture_output=True, text=True, check=True)
+    assert "predictions 734 new, 0 ignored" in second.stdout
+    again = subprocess.run([*command, "--model", "fake", str(DETS)], env=env, capture_output=True, text=True, check=True)
+    assert "predictions 0 new, 734 ignored" in again.stdout
+    missing = subprocess.run([*command, str(tmp_path / "nope.json")], env=env, capture_output=True, text=True)
+    assert missing.returncode == 2 and "nope.json" in missing.stderr
