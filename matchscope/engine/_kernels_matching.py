@@ -55,7 +55,7 @@ def _prediction_block(
         geometry[k, 1] = pred_boxes[row, 1]
         geometry[k, 2] = pred_boxes[row, 0] + pred_boxes[row, 2]
         geometry[k, 3] = pred_boxes[row, 1] + pred_boxes[row, 3]
-        geometry[k, 4] = pred_boxes[row, 2] * pred_boxes[row, 3]
+        geometry[k, 4] = (geometry[k, 2] - geometry[k, 0]) * (geometry[k, 3] - geometry[k, 1])
     return rows, conf, geometry
 
 
@@ -95,7 +95,7 @@ def _iou_block(
         gy1 = gt_boxes[grow, 1]
         gx2 = gt_boxes[grow, 0] + gt_boxes[grow, 2]
         gy2 = gt_boxes[grow, 1] + gt_boxes[grow, 3]
-        garea = gt_boxes[grow, 2] * gt_boxes[grow, 3]
+        garea = (gx2 - gx1) * (gy2 - gy1)
         for k in range(rows.size):
             if class_agnostic or allowed[gt_label[grow], pred_label[rows[k]]]:
                 iou[g, k] = _pair_iou(gx1, gy1, gx2, gy2, garea, geometry[k])
