@@ -1,0 +1,288 @@
+"""`matchscope evaluate`: offline COCO evaluation of a results file, no database (DESIGN §7).
+
+Prints pycocotools' 12-line COCO summary, then per-class precision/recall/F1 and TP/FP/FN at one IoU threshold
+from greedy matching. The engine is imported inside ``run`` so that registering the command costs nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from matchscope.engine.coco import CocoDetections, CocoGroundTruth, CocoResult
+    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes
+    from matchscope.engine.outcomes import ClassCounts, Entries
+
+EXIT_BAD_INPUT = 2
+_OUTCOME_NAMES = ("TP", "FP", "FN")  # indexed by the engine's int8 outcome code
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="evaluate a COCO results file against a COCO instances file (offline)",
+        description=__doc__,
+    )
+    add_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gt", required=True, type=Path, help="COCO instances file (ground truth)")
+    parser.add_argument("--dets", required=True, type=Path, help="COCO results list (detections)")
+    parser.add_argument(
+        "--class-aware", action="store_true", help="match only boxes of the same category (default: any)"
+    )
+    parser.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="GT_LABEL=PRED_LABEL",
+        help="also let a prediction of PRED_LABEL match a ground truth of GT_LABEL (category names); "
+        "implies --class-aware; repeatable",
+    )
+    parser.add_argument(
+        "--iou-threshold", type=float, default=0.5, help="IoU threshold of the per-class table (default 0.5)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--matches", type=Path, metavar="ENTRIES.jsonl", help="write one JSON line per TP/FP/FN entry")
+
+
+@dataclass(frozen=True, slots=True)
+class _Evaluation:
+    ground_truth: CocoGroundTruth
+    detections: CocoDetections
+    coco: CocoResult
+    gt_rows: NDArray[np.int64]  # matching's ground-truth index -> annotation row (annotation id order)
+    entries: Entries
+    counts: ClassCounts
+    class_aware: bool
+    allowed: list[tuple[str, str]]
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        evaluation = _evaluate(args)
+    except (ValueError, OSError) as error:
+        print(f"matchscope evaluate: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.matches is not None:
+        try:
+            _write_matches(args.matches, evaluation)
+        except OSError as error:
+            print(f"matchscope evaluate: error: cannot write --matches: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.json:
+        import orjson
+
+        sys.stdout.buffer.write(orjson.dumps(_json_report(evaluation, args.iou_threshold)) + b"\n")
+        sys.stdout.flush()
+    else:
+        print("\n".join(_text_report(evaluation, args.iou_threshold)))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="matchscope evaluate", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def _parse_allow(allow: list[str], names: list[str]) -> list[tuple[str, str]]:
+    """Each GT_LABEL=PRED_LABEL as a pair of category names (split at the '=' that gives two known names)."""
+    known = set(names)
+    pairs = []
+    for text in allow:
+        splits = [(text[:i], text[i + 1 :]) for i, char in enumerate(text) if char == "="]
+        valid = [pair for pair in splits if pair[0] in known and pair[1] in known]
+        if not valid:
+            raise ValueError(
+                f"--allow {text!r}: expected GT_LABEL=PRED_LABEL with two category names of the ground truth"
+            )
+        pairs.append(valid[0])
+    return pairs
+
+
+def _evaluate(args: argparse.Namespace) -> _Evaluation:
+    import numpy as np
+
+    from matchscope.engine.coco import evaluate_coco
+    from matchscope.engine.cocofile import category_index, image_index, load_detections, load_ground_truth
+    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
+    from matchscope.engine.outcomes import class_counts, entries_at
+
+    if not 0.0 < args.iou_threshold <= 1.0:
+        raise ValueError(f"--iou-threshold = {args.iou_threshold}: expected a number in (0, 1]")
+    ground_truth = _with_context("--gt", lambda: load_ground_truth(args.gt))
+    detections = _with_context("--dets", lambda: load_detections(args.dets, ground_truth))
+    names = ground_truth.category_names
+    if len(set(names)) != len(names) and args.allow:
+        raise ValueError("--allow: the ground truth has duplicate category names")
+    allowed = _parse_allow(args.allow, names)
+    class_aware = bool(args.class_aware or allowed)
+    code_of = {name: code for code, name in enumerate(names)}
+    allowed_codes = np.array([(code_of[g], code_of[p]) for g, p in allowed], dtype=np.int32).reshape(-1, 2)
+
+    # Ground-truth insertion order for the greedy tie-break is annotation id order.
+    gt_rows = np.argsort(ground_truth.ann_id, kind="stable")
+    gt_boxes = GroundTruthBoxes(
+        item=image_index(ground_truth, ground_truth.image_id[gt_rows]),
+        boxes=ground_truth.bbox[gt_rows],
+        label=category_index(ground_truth, ground_truth.category_id[gt_rows]).astype(np.int32),
+    )
+    pred_boxes = PredictionBoxes(
+        item=image_index(ground_truth, detections.image_id),
+        boxes=detections.bbox,
+        label=category_index(ground_truth, detections.category_id).astype(np.int32),
+        confidence=detections.score,
+    )
+    matching = greedy_match(
+        gt_boxes,
+        pred_boxes,
+        class_agnostic=not class_aware,
+        allowed_label_matches=allowed_codes if allowed else None,
+    )
+    entries = entries_at(matching, gt_boxes, pred_boxes, iou_threshold=args.iou_threshold)
+    counts = class_counts(entries, gt_boxes, pred_boxes, len(names))
+    coco = evaluate_coco(
+        ground_truth,
+        detections,
+        allowed_label_matches=ground_truth.category_ids[allowed_codes] if allowed else None,
+    )
+    return _Evaluation(ground_truth, detections, coco, gt_rows, entries, counts, class_aware, allowed)
+
+
+def _with_context(option: str, load: Any) -> Any:
+    try:
+        return load()
+    except ValueError as error:
+        raise ValueError(f"{option}: {error}") from None
+
+
+def _matching_mode(evaluation: _Evaluation) -> str:
+    if evaluation.allowed:
+        pairs = ", ".join(f"{g}={p}" for g, p in evaluation.allowed)
+        return f"class-aware, allowed {pairs}"
+    return "class-aware" if evaluation.class_aware else "class-agnostic"
+
+
+def _text_report(evaluation: _Evaluation, iou_threshold: float) -> list[str]:
+    from matchscope.engine.coco import summary_lines
+
+    counts = evaluation.counts
+    names = evaluation.ground_truth.category_names
+    width = max([len("category"), *map(len, names)])
+    header = (
+        f"{'category':<{width}} {'AP':>6} {'AP50':>6} {'TP':>7} {'FP':>7} {'FN':>7} "
+        f"{'precision':>9} {'recall':>7} {'F1':>7}"
+    )
+    lines = [
+        *summary_lines(evaluation.coco.stats),
+        "",
+        f"Per class at IoU {iou_threshold:g} ({_matching_mode(evaluation)} greedy matching); "
+        "AP and AP50 are COCO's per category:",
+        header,
+        "-" * len(header),
+    ]
+    per_class = evaluation.coco.per_class_stats
+    for c, name in enumerate(names):
+        lines.append(
+            f"{name:<{width}} {per_class[c, 0]:>6.3f} {per_class[c, 1]:>6.3f} {counts.tp[c]:>7d} "
+            f"{counts.fp[c]:>7d} {counts.fn[c]:>7d} {counts.precision[c]:>9.3f} {counts.recall[c]:>7.3f} "
+            f"{counts.f1[c]:>7.3f}"
+        )
+    tp, fp, fn = int(counts.tp.sum()), int(counts.fp.sum()), int(counts.fn.sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    lines.append("-" * len(header))
+    lines.append(
+        f"{'all':<{width}} {evaluation.coco.stats[0]:>6.3f} {evaluation.coco.stats[1]:>6.3f} {tp:>7d} "
+        f"{fp:>7d} {fn:>7d} {precision:>9.3f} {recall:>7.3f} {f1:>7.3f}"
+    )
+    return lines
+
+
+def _json_report(evaluation: _Evaluation, iou_threshold: float) -> dict[str, Any]:
+    from matchscope.engine.coco import STAT_NAMES
+
+    coco = evaluation.coco
+    counts = evaluation.counts
+    ground_truth = evaluation.ground_truth
+    per_class = []
+    for c, name in enumerate(ground_truth.category_names):
+        per_class.append(
+            {
+                "category_id": int(ground_truth.category_ids[c]),
+                "name": name,
+                "coco": dict(zip(STAT_NAMES, coco.per_class_stats[c].tolist(), strict=True)),
+                "tp": int(counts.tp[c]),
+                "fp": int(counts.fp[c]),
+                "fn": int(counts.fn[c]),
+                "precision": float(counts.precision[c]),
+                "recall": float(counts.recall[c]),
+                "f1": float(counts.f1[c]),
+            }
+        )
+    return {
+        "stats": coco.stats.tolist(),
+        "metrics": dict(zip(STAT_NAMES, coco.stats.tolist(), strict=True)),
+        "iou_threshold": iou_threshold,
+        "matching": "class-aware" if evaluation.class_aware else "class-agnostic",
+        "allowed": [list(pair) for pair in evaluation.allowed],
+        "counts": {
+            "images": int(ground_truth.image_ids.size),
+            "ground_truth": int(ground_truth.ann_id.size),
+            "detections": int(evaluation.detections.score.size),
+            "tp": int(counts.tp.sum()),
+            "fp": int(counts.fp.sum()),
+            "fn": int(counts.fn.sum()),
+        },
+        "per_class": per_class,
+    }
+
+
+def _write_matches(path: Path, evaluation: _Evaluation) -> None:
+    """One JSON line per entry; gt_id is the COCO annotation id, det_id the 1-based position in DETS."""
+    import numpy as np
+    import orjson
+
+    entries = evaluation.entries
+    ground_truth = evaluation.ground_truth
+    gt_index = entries.gt_index
+    has_gt = gt_index >= 0
+    gt_rows = evaluation.gt_rows[np.where(has_gt, gt_index, 0)]
+    gt_id = np.where(has_gt, ground_truth.ann_id[gt_rows], -1).tolist()
+    det_id = (entries.pred_index + 1).tolist()
+    image_from_gt = ground_truth.image_id[gt_rows]
+    image_from_det = evaluation.detections.image_id[np.maximum(entries.pred_index, 0)]
+    image_id = np.where(has_gt, image_from_gt, image_from_det).tolist()
+    outcome = entries.outcome.tolist()
+    iou = entries.iou.tolist()
+    has_gt_list = has_gt.tolist()
+    dumps = orjson.dumps
+    lines = [
+        dumps(
+            {
+                "outcome": _OUTCOME_NAMES[o],
+                "image_id": img,
+                "gt_id": g if has else None,
+                "det_id": d if d > 0 else None,
+                "iou": value,
+            }
+        )
+        for o, img, g, has, d, value in zip(outcome, image_id, gt_id, has_gt_list, det_id, iou, strict=True)
+    ]
+    path.write_bytes(b"\n".join(lines) + (b"\n" if lines else b""))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
