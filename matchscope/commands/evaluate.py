@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from matchscope.engine.coco import CocoDetections, CocoGroundTruth, CocoResult
-    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes
     from matchscope.engine.outcomes import ClassCounts, Entries
 
 EXIT_BAD_INPUT = 2
