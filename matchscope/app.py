@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -15,8 +15,9 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.types.unset import UNSET, UnsetType
 
 from matchscope.middleware import AuthMiddleware, BodySizeLimitMiddleware, key_from_authorization
@@ -29,7 +30,23 @@ from matchscope.store.migrate import upgrade
 WEB_DIR = Path(__file__).with_name("web")
 
 
+class WebSocketUnauthorized(Exception):
+    """A missing, malformed, unknown or revoked key in connectionParams; the socket closes with 4401."""
+
+
+class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    # strawberry closes with 4403 on ConnectionRejectionError; graphql-transport-ws reserves 4401 for
+    # "Unauthorized", which is what clients (and our HTTP 401) mean here.
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except WebSocketUnauthorized:
+            await self.websocket.close(code=4401, reason="Unauthorized")
+
+
 class GraphQLApp(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = _TransportWSHandler
+
     def __init__(self, state: AppState, **kwargs: Any) -> None:
         settings = state.settings
         schema = build_schema(
@@ -47,6 +64,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.state = state
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        # AuthMiddleware sets it for HTTP; websockets authenticate in on_ws_connect.
+        # 0 is no account: it owns nothing, so it sees nothing.
         account_id = request.scope.get("state", {}).get("account_id", 0)
         return Context(state=self.state, account_id=account_id, request=request, response=response)
 
@@ -56,11 +75,14 @@ class GraphQLApp(GraphQL[Context, None]):
         key = key_from_authorization(raw) if isinstance(raw, str) else None
         if key is None and isinstance(params.get("apiKey"), str):
             key = str(params["apiKey"])
+        if key is None and context.request is not None:
+            # Non-browser clients may authenticate the handshake itself instead.
+            key = key_from_authorization(context.request.headers.get("authorization"))
         account_id = await AuthMiddleware(self, self.state).account_for(key)
         if account_id is None:
-            raise ConnectionRejectionError({"message": "Unauthorized"})
+            raise WebSocketUnauthorized
         context.account_id = account_id
-        return UNSET
+        return cast(UnsetType, UNSET)
 
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> Starlette:

@@ -6,7 +6,7 @@ import base64
 import binascii
 
 import orjson
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matchscope.services import accounts
@@ -39,7 +39,11 @@ async def _send_json(send: Send, status: int, message: str, headers: list[tuple[
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -60,7 +64,9 @@ class AuthMiddleware:
         account_id = await self.account_for(key)
         if account_id is None:
             reason = "missing API key" if key is None else "invalid or revoked API key"
-            await _send_json(send, 401, f"Unauthorized: {reason}", [(b"www-authenticate", b'Basic realm="matchscope"')])
+            await _send_json(
+                send, 401, f"Unauthorized: {reason}", [(b"www-authenticate", b'Basic realm="matchscope"')]
+            )
             return
         scope.setdefault("state", {})["account_id"] = account_id
         await self.app(scope, receive, send)
@@ -76,9 +82,11 @@ class AuthMiddleware:
         path: str = scope.get("path", "")
         if path in PUBLIC_PATHS or path.startswith("/static/"):
             return True
-        # GraphiQL's HTML page carries no data; the key goes in its headers pane.
-        headers = Headers(scope=scope)
-        return scope.get("method") == "GET" and "text/html" in headers.get("accept", "")
+        # GraphiQL's HTML page carries no data; the key goes in its headers pane. A GET that carries a query
+        # is executed by strawberry even when it accepts HTML, so it must authenticate like any other.
+        if scope.get("method") != "GET" or "text/html" not in Headers(scope=scope).get("accept", ""):
+            return False
+        return "query" not in QueryParams(scope.get("query_string", b""))
 
 
 class BodySizeLimitMiddleware:
