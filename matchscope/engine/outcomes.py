@@ -133,11 +133,10 @@ def entries_at(
     pred_index[tail] = -1
     iou[tail] = matching.gt_iou[lone_gt]
 
-    item = np.where(
-        gt_index >= 0,
-        np.asarray(ground_truth.item, dtype=np.int64)[gt_index],
-        np.asarray(predictions.item, dtype=np.int64)[pred_index],
-    )
+    # A pair's boxes share their item, so the prediction's item stands for the whole head.
+    item = np.empty(total, dtype=np.int64)
+    item[:n_pred_entries] = np.asarray(predictions.item, dtype=np.int64)[pred_index[:n_pred_entries]]
+    item[tail] = np.asarray(ground_truth.item, dtype=np.int64)[lone_gt]
     order = np.argsort(item, kind="stable")
     return Entries(
         outcome=outcome[order],
