@@ -53,9 +53,7 @@ class Settings:
             max_body_bytes=_parse_int(
                 "MATCHSCOPE_MAX_BODY_BYTES", env.get("MATCHSCOPE_MAX_BODY_BYTES", str(32 * 1024 * 1024))
             ),
-            evaluation_chunk_items=_parse_int(
-                "MATCHSCOPE_CHUNK_ITEMS", env.get("MATCHSCOPE_CHUNK_ITEMS", "500")
-            ),
+            evaluation_chunk_items=_parse_int("MATCHSCOPE_CHUNK_ITEMS", env.get("MATCHSCOPE_CHUNK_ITEMS", "500")),
         )
 
     @property

@@ -132,9 +132,13 @@ GraphQL = Callable[..., Awaitable[dict[str, Any]]]
 def gql(client: httpx.AsyncClient, caller: Caller) -> GraphQL:
     """POST a GraphQL operation as `caller` (or `as_=` another); fails the test on transport or GraphQL errors."""
 
-    async def execute(query: str, variables: dict[str, Any] | None = None, *, as_: Caller | None = None) -> dict[str, Any]:
+    async def execute(
+        query: str, variables: dict[str, Any] | None = None, *, as_: Caller | None = None
+    ) -> dict[str, Any]:
         who = as_ or caller
-        response = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=who.headers)
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=who.headers
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert "errors" not in body, body["errors"]

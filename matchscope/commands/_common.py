@@ -35,7 +35,7 @@ async def database(settings: Settings | None = None) -> AsyncIterator[AppState]:
     try:
         state = AppState.create(settings or Settings.from_env())
     except (SettingsError, DatabaseUrlError) as error:
-        raise SystemExit(fail(str(error)))
+        raise SystemExit(fail(str(error))) from None
     try:
         await upgrade(state.engine)
         yield state

@@ -54,7 +54,11 @@ async def import_file(path: Path, *, dataset: str, model: str | None, account: s
                     f"annotations {result.boxes.new} new, {result.boxes.ignored} ignored"
                 )
             result = await coco_import.import_detections(
-                session, account_id=owner.id, dataset_name=dataset, model_name=model, data=payload,
+                session,
+                account_id=owner.id,
+                dataset_name=dataset,
+                model_name=model,
+                data=payload,
                 progress=bar.update,
             )
             return f"model {model!r} on {dataset!r}: predictions {result.boxes.new} new, {result.boxes.ignored} ignored"

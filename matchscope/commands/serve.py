@@ -54,16 +54,14 @@ async def _prepare(settings: Settings, *, seed: bool) -> tuple[str | None, bool]
 def _banner(key: str | None, host: str, port: int) -> str:
     url = f"http://{host}:{port}/graphql"
     if key is None:
-        return (
-            f"matchscope: GraphQL at {url}. Create a key with `matchscope keys create --account {LOCAL_ACCOUNT}`."
-        )
+        return f"matchscope: GraphQL at {url}. Create a key with `matchscope keys create --account {LOCAL_ACCOUNT}`."
     return "\n".join(
         [
             f"matchscope: GraphQL (GraphiQL in a browser) at {url}",
             f"  API key for account {LOCAL_ACCOUNT!r}: {key}",
             f'  GraphiQL headers pane: {{"Authorization": "Bearer {key}"}}',
             f"  curl -s {url} -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\",
-            "       -d '{\"query\": \"{ datasets(first: 5) { edges { node { id name itemCount } } } }\"}'",
+            '       -d \'{"query": "{ datasets(first: 5) { edges { node { id name itemCount } } } }"}\'',
         ]
     )
 

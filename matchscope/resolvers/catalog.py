@@ -73,9 +73,7 @@ class CatalogQuery:
     @strawberry.field(description="Your datasets, oldest first; `first` ≤ 100.")
     async def datasets(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Dataset]:
         async with info.context.sessions() as session:
-            page = await catalog.datasets_page(
-                session, account_id=info.context.account_id, first=first, after=after
-            )
+            page = await catalog.datasets_page(session, account_id=info.context.account_id, first=first, after=after)
         return Connection.from_page(page, Dataset.from_row)
 
     @strawberry.field

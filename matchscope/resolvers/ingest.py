@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from matchscope.resolvers.errors import as_payload
 from matchscope.schema.catalog import Dataset, Model
 from matchscope.schema.common import NotFoundError, ValidationError
 from matchscope.schema.context import Info
@@ -19,7 +20,6 @@ from matchscope.schema.ingest import (
     UploadPayload,
     UploadResult,
 )
-from matchscope.resolvers.errors import as_payload
 from matchscope.services import ingest
 from matchscope.store.db import transaction
 
@@ -71,7 +71,11 @@ class IngestMutation:
 
     @strawberry.mutation(description="Add ground-truth boxes, keyed by annotationId on their item.")
     async def annotate(
-        self, info: Info, dataset_id: strawberry.ID, annotations: list[BoxAnnotationInput], update: bool = False
+        self,
+        info: Info,
+        dataset_id: strawberry.ID,
+        annotations: list[BoxAnnotationInput],
+        update: bool = False,
     ) -> UploadPayload:
         async def act() -> UploadResult:
             async with transaction(info.context.sessions) as session:

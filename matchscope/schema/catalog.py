@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.scalars import JSON
 
-from matchscope.schema.common import Connection, Node
+from matchscope.schema.common import JSON, Connection, Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.services import catalog
@@ -25,7 +24,11 @@ class Dataset(Node):
     def from_row(cls, row: tables.Dataset) -> Dataset:
         assert row.id is not None
         return cls(
-            id=to_global_id("Dataset", row.id), pk=row.id, name=row.name, metadata=row.meta, created_at=row.created_at
+            id=to_global_id("Dataset", row.id),
+            pk=row.id,
+            name=row.name,
+            metadata=row.meta,
+            created_at=row.created_at,
         )
 
     @strawberry.field(description="Items in upload order; `first` ≤ 100.")

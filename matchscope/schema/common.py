@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.pagination import Page
 
+if TYPE_CHECKING:
+    JSON = dict[str, Any]
+else:
+    from strawberry.scalars import JSON
+
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 @strawberry.interface(description="An object with a globally unique, opaque ID.")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from matchscope.schema.catalog import Dataset, Model
-from matchscope.schema.common import NotFoundError, ValidationError
+from matchscope.schema.common import JSON, NotFoundError, ValidationError
 from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
 
 

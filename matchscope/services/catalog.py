@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
+from sqlmodel import col, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
@@ -36,19 +37,19 @@ async def _id_page(
 async def datasets_page(
     session: AsyncSession, *, account_id: int, first: int | None, after: str | None
 ) -> Page[Dataset]:
-    statement = select(Dataset).where(Dataset.account_id == account_id)
+    statement = select(Dataset).where(col(Dataset.account_id) == account_id)
     return await _id_page(session, statement, Dataset.id, first, after)
 
 
 async def models_page(session: AsyncSession, *, account_id: int, first: int | None, after: str | None) -> Page[Model]:
-    statement = select(Model).where(Model.account_id == account_id)
+    statement = select(Model).where(col(Model.account_id) == account_id)
     return await _id_page(session, statement, Model.id, first, after)
 
 
 async def items_page(
     session: AsyncSession, *, dataset_id: int, first: int | None, after: str | None
 ) -> Page[DatasetItem]:
-    statement = select(DatasetItem).where(DatasetItem.dataset_id == dataset_id)
+    statement = select(DatasetItem).where(col(DatasetItem.dataset_id) == dataset_id)
     return await _id_page(session, statement, DatasetItem.id, first, after)
 
 
@@ -61,7 +62,10 @@ async def count_rows(session: AsyncSession, table: Any, **where: int) -> int:
 
 async def dataset_labels(session: AsyncSession, *, dataset_id: int) -> list[str]:
     statement = (
-        select(BoxAnnotation.label).where(BoxAnnotation.dataset_id == dataset_id).distinct().order_by(BoxAnnotation.label)
+        select(col(BoxAnnotation.label))
+        .where(col(BoxAnnotation.dataset_id) == dataset_id)
+        .distinct()
+        .order_by(col(BoxAnnotation.label))
     )
     return [label for (label,) in (await session.execute(statement)).all()]
 
@@ -77,8 +81,8 @@ async def annotations_by_item(session: AsyncSession, item_ids: Sequence[int]) ->
     grouped: dict[int, list[BoxAnnotation]] = defaultdict(list)
     statement = (
         select(BoxAnnotation)
-        .where(BoxAnnotation.item_id.in_(sorted(set(item_ids))))  # type: ignore[attr-defined]
-        .order_by(BoxAnnotation.id)
+        .where(col(BoxAnnotation.item_id).in_(sorted(set(item_ids))))
+        .order_by(col(BoxAnnotation.id))
     )
     for row in (await session.execute(statement)).scalars().all():
         grouped[row.item_id].append(row)
@@ -96,10 +100,9 @@ async def predictions_by_item(
     for model_id, item_ids in by_model.items():
         statement = (
             select(BoxPrediction)
-            .where(BoxPrediction.model_id == model_id, BoxPrediction.item_id.in_(sorted(item_ids)))  # type: ignore[attr-defined]
-            .order_by(BoxPrediction.id)
+            .where(col(BoxPrediction.model_id) == model_id, col(BoxPrediction.item_id).in_(sorted(item_ids)))
+            .order_by(col(BoxPrediction.id))
         )
         for row in (await session.execute(statement)).scalars().all():
             grouped[(row.item_id, model_id)].append(row)
     return grouped
-

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlmodel import col, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services import ingest
@@ -15,7 +15,7 @@ from matchscope.services.records import AnnotationRecord, ItemRecord, Prediction
 from matchscope.store.tables import Dataset, DatasetItem, Model
 
 CHUNK = 50_000
-Progress = Callable[[int], None]
+Progress = Callable[[int], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,11 @@ def _bbox(record: dict[str, Any], where: str) -> tuple[float, float, float, floa
 
 
 async def find_or_create_dataset(session: AsyncSession, *, account_id: int, name: str) -> Dataset:
-    statement = select(Dataset).where(Dataset.account_id == account_id, Dataset.name == name).order_by(Dataset.id)
+    statement = (
+        select(Dataset)
+        .where(col(Dataset.account_id) == account_id, col(Dataset.name) == name)
+        .order_by(col(Dataset.id))
+    )
     found = (await session.execute(statement)).scalars().first()
     return found or await ingest.create_dataset(session, account_id=account_id, name=name)
 
@@ -61,7 +65,9 @@ async def _chunked(
     return total
 
 
-def ground_truth_records(data: dict[str, Any]) -> tuple[list[ItemRecord], list[AnnotationRecord], dict[str, str]]:
+def ground_truth_records(
+    data: dict[str, Any],
+) -> tuple[list[ItemRecord], list[AnnotationRecord], dict[str, str]]:
     """COCO instances → items (referenceId = file name) and annotations (annotationId = COCO id)."""
     categories = {int(c["id"]): str(c["name"]) for c in _field(data, "categories", "file")}
     image_names: dict[int, str] = {}
@@ -107,7 +113,12 @@ def ground_truth_records(data: dict[str, Any]) -> tuple[list[ItemRecord], list[A
 
 
 async def import_ground_truth(
-    session: AsyncSession, *, account_id: int, dataset_name: str, data: dict[str, Any], progress: Progress | None = None
+    session: AsyncSession,
+    *,
+    account_id: int,
+    dataset_name: str,
+    data: dict[str, Any],
+    progress: Progress | None = None,
 ) -> ImportResult:
     items, annotations, categories = ground_truth_records(data)
     dataset = await find_or_create_dataset(session, account_id=account_id, name=dataset_name)
@@ -132,7 +143,9 @@ async def _coco_index(session: AsyncSession, dataset: Dataset) -> tuple[dict[int
         raise ValidationFailed.single(
             "dataset", dataset.name, "has no COCO categories: import its ground-truth file first"
         )
-    statement = select(DatasetItem.reference_id, DatasetItem.meta).where(DatasetItem.dataset_id == dataset.id)
+    statement = select(col(DatasetItem.reference_id), col(DatasetItem.meta)).where(
+        col(DatasetItem.dataset_id) == dataset.id
+    )
     images = {
         int(meta["coco_image_id"]): reference
         for reference, meta in (await session.execute(statement)).all()
@@ -181,8 +194,8 @@ async def import_detections(
     data: list[dict[str, Any]],
     progress: Progress | None = None,
 ) -> ImportResult:
-    statement = select(Dataset).where(Dataset.account_id == account_id, Dataset.name == dataset_name)
-    dataset = (await session.execute(statement.order_by(Dataset.id))).scalars().first()
+    statement = select(Dataset).where(col(Dataset.account_id) == account_id, col(Dataset.name) == dataset_name)
+    dataset = (await session.execute(statement.order_by(col(Dataset.id)))).scalars().first()
     if dataset is None:
         raise ValidationFailed.single("dataset", dataset_name, "no such dataset: import its ground truth first")
     categories, images = await _coco_index(session, dataset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlmodel import col, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.engine.synthetic import generate_coco
@@ -15,8 +15,18 @@ from matchscope.store.tables import Dataset
 DEMO_DATASET = "demo-street-scenes"
 DEMO_MODELS = ("demo-detector-large", "demo-detector-small")
 DEMO_LABELS = (
-    "person", "car", "bicycle", "bus", "truck", "traffic light",
-    "stop sign", "dog", "motorcycle", "bench", "fire hydrant", "parking meter",
+    "person",
+    "car",
+    "bicycle",
+    "bus",
+    "truck",
+    "traffic light",
+    "stop sign",
+    "dog",
+    "motorcycle",
+    "bench",
+    "fire hydrant",
+    "parking meter",
 )
 
 
@@ -43,19 +53,19 @@ def _weaker(detections: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]
 
 async def seed_demo(session: AsyncSession, *, account_id: int, images: int = 300) -> bool:
     """Create the demo dataset and models unless they exist; True when something was created."""
-    statement = select(Dataset.id).where(Dataset.account_id == account_id, Dataset.name == DEMO_DATASET)
+    statement = select(col(Dataset.id)).where(col(Dataset.account_id) == account_id, col(Dataset.name) == DEMO_DATASET)
     if (await session.execute(statement)).first() is not None:
         return False
-    ground_truth, detections = generate_coco(
-        images=images, seed=7, dets_per_image=20, categories=len(DEMO_LABELS)
-    )
+    ground_truth, detections = generate_coco(images=images, seed=7, dets_per_image=20, categories=len(DEMO_LABELS))
     for category, label in zip(ground_truth["categories"], DEMO_LABELS, strict=True):
         category["name"] = label
-    await coco_import.import_ground_truth(
-        session, account_id=account_id, dataset_name=DEMO_DATASET, data=ground_truth
-    )
+    await coco_import.import_ground_truth(session, account_id=account_id, dataset_name=DEMO_DATASET, data=ground_truth)
     for model_name, model_detections in zip(DEMO_MODELS, (detections, _weaker(detections, 11)), strict=True):
         await coco_import.import_detections(
-            session, account_id=account_id, dataset_name=DEMO_DATASET, model_name=model_name, data=model_detections
+            session,
+            account_id=account_id,
+            dataset_name=DEMO_DATASET,
+            model_name=model_name,
+            data=model_detections,
         )
     return True

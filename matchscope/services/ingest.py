@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import select, tuple_
+from sqlalchemy import tuple_
+from sqlmodel import col, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,25 +74,29 @@ async def create_model(
 
 
 async def find_model(session: AsyncSession, *, account_id: int, reference_id: str) -> Model | None:
-    statement = select(Model).where(Model.account_id == account_id, Model.reference_id == reference_id)
+    statement = select(Model).where(col(Model.account_id) == account_id, col(Model.reference_id) == reference_id)
     return (await session.execute(statement)).scalars().first()
 
 
-async def item_ids_by_reference(
-    session: AsyncSession, dataset_id: int, reference_ids: Iterable[str]
-) -> dict[str, int]:
+async def item_ids_by_reference(session: AsyncSession, dataset_id: int, reference_ids: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(reference_ids))
     found: dict[str, int] = {}
     for chunk in _chunks(wanted):
-        statement = select(DatasetItem.reference_id, DatasetItem.id).where(
-            DatasetItem.dataset_id == dataset_id, DatasetItem.reference_id.in_(chunk)  # type: ignore[attr-defined]
+        statement = select(col(DatasetItem.reference_id), col(DatasetItem.id)).where(
+            col(DatasetItem.dataset_id) == dataset_id,
+            col(DatasetItem.reference_id).in_(chunk),
         )
         found.update({reference: item_id for reference, item_id in (await session.execute(statement)).all()})
     return found
 
 
 async def append_items(
-    session: AsyncSession, *, account_id: int, dataset_id: int, items: Sequence[ItemRecord], update: bool = False
+    session: AsyncSession,
+    *,
+    account_id: int,
+    dataset_id: int,
+    items: Sequence[ItemRecord],
+    update: bool = False,
 ) -> UploadCounts:
     await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
     validation.check_items(items)
@@ -103,10 +108,7 @@ async def append_items(
         session,
         table,
         ("dataset_id", "reference_id", "image_location", "width", "height", "metadata"),
-        [
-            (dataset_id, i.reference_id, i.image_location, i.width, i.height, _json_text(i.metadata))
-            for i in fresh
-        ],
+        [(dataset_id, i.reference_id, i.image_location, i.width, i.height, _json_text(i.metadata)) for i in fresh],
     )
     if update:
         await bulk_update(
@@ -114,10 +116,7 @@ async def append_items(
             table,
             "id",
             ("image_location", "width", "height", "metadata"),
-            [
-                (i.image_location, i.width, i.height, _json_text(i.metadata), existing[i.reference_id])
-                for i in known
-            ],
+            [(i.image_location, i.width, i.height, _json_text(i.metadata), existing[i.reference_id]) for i in known],
         )
         return UploadCounts(new=len(fresh), updated=len(known))
     return UploadCounts(new=len(fresh), ignored=len(known))
@@ -152,7 +151,16 @@ async def annotate(
     inserts, updates = [], []
     for box, key in zip(annotations, keys, strict=True):
         item_id = item_ids[box.item_reference_id]
-        values = (box.label, box.x, box.y, box.width, box.height, box.area, box.iscrowd, _json_text(box.metadata))
+        values = (
+            box.label,
+            box.x,
+            box.y,
+            box.width,
+            box.height,
+            box.area,
+            box.iscrowd,
+            _json_text(box.metadata),
+        )
         row_id = existing.get((item_id, key))
         if row_id is None:
             inserts.append((dataset_id, item_id, key, *values))
@@ -164,8 +172,8 @@ async def annotate(
     if inserts or updates:
         await session.execute(
             sql_update(Dataset)
-            .where(Dataset.id == dataset.id)  # type: ignore[arg-type]
-            .values(annotation_version=Dataset.annotation_version + 1)
+            .where(col(Dataset.id) == dataset.id)
+            .values(annotation_version=col(Dataset.annotation_version) + 1)
         )
     return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(annotations) - len(inserts) - len(updates))
 
@@ -185,15 +193,19 @@ async def upload_predictions(
     keys = validation.box_keys(predictions)
     validation.check_boxes(predictions, keys, item_ids)
     table = BoxPrediction.__table__  # type: ignore[attr-defined]
-    existing = await _existing_box_keys(
-        session, table, [item_ids[p.item_reference_id] for p in predictions], model_id
-    )
+    existing = await _existing_box_keys(session, table, [item_ids[p.item_reference_id] for p in predictions], model_id)
     inserts, updates = [], []
     for box, key in zip(predictions, keys, strict=True):
         item_id = item_ids[box.item_reference_id]
         values = (
-            box.label, box.x, box.y, box.width, box.height, box.confidence,
-            _json_text(box.class_pdf), _json_text(box.metadata),
+            box.label,
+            box.x,
+            box.y,
+            box.width,
+            box.height,
+            box.confidence,
+            _json_text(box.class_pdf),
+            _json_text(box.metadata),
         )
         row_id = existing.get((item_id, key))
         if row_id is None:
@@ -217,6 +229,6 @@ async def bump_prediction_version(session: AsyncSession, *, dataset_id: int, mod
         return
     await session.execute(
         sql_update(PredictionSet)
-        .where(tuple_(PredictionSet.dataset_id, PredictionSet.model_id) == key)  # type: ignore[arg-type]
-        .values(version=PredictionSet.version + 1)
+        .where(tuple_(col(PredictionSet.dataset_id), col(PredictionSet.model_id)) == key)
+        .values(version=col(PredictionSet.version) + 1)
     )

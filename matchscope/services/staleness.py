@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlmodel import col, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.store.tables import Dataset, PredictionSet
@@ -10,11 +10,13 @@ from matchscope.store.tables import Dataset, PredictionSet
 
 async def current_versions(session: AsyncSession, *, dataset_id: int, model_id: int) -> tuple[int, int]:
     """(annotation version of the dataset, prediction version of the model on it)."""
-    annotation = (await session.execute(select(Dataset.annotation_version).where(Dataset.id == dataset_id))).scalar()
+    annotation = (
+        await session.execute(select(col(Dataset.annotation_version)).where(col(Dataset.id) == dataset_id))
+    ).scalar()
     prediction = (
         await session.execute(
-            select(PredictionSet.version).where(
-                PredictionSet.dataset_id == dataset_id, PredictionSet.model_id == model_id
+            select(col(PredictionSet.version)).where(
+                col(PredictionSet.dataset_id) == dataset_id, col(PredictionSet.model_id) == model_id
             )
         )
     ).scalar()

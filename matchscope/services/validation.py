@@ -60,7 +60,7 @@ def derived_key(label: str, x: float, y: float, width: float, height: float, ext
     return "auto-" + hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
 
-def box_keys(boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord]) -> list[str]:
+def box_keys(boxes: Sequence[AnnotationRecord | PredictionRecord]) -> list[str]:
     keys = []
     for box in boxes:
         if box.annotation_id is not None:
@@ -72,7 +72,7 @@ def box_keys(boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord]) -> 
 
 
 def check_boxes(
-    boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord],
+    boxes: Sequence[AnnotationRecord | PredictionRecord],
     keys: Sequence[str],
     item_ids: dict[str, int],
 ) -> None:

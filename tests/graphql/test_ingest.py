@@ -47,7 +47,15 @@ async def _dataset_with_items(gql: GraphQL) -> str:
 
 
 def _box(item: str, label: str = "cat", **extra: Any) -> dict[str, Any]:
-    return {"itemReferenceId": item, "label": label, "x": 1.0, "y": 2.0, "width": 10.0, "height": 20.0, **extra}
+    return {
+        "itemReferenceId": item,
+        "label": label,
+        "x": 1.0,
+        "y": 2.0,
+        "width": 10.0,
+        "height": 20.0,
+        **extra,
+    }
 
 
 async def _count(state: AppState, table: Any) -> int:
@@ -61,7 +69,10 @@ async def test_items_are_keyed_by_reference_id(gql: GraphQL) -> None:
     assert (await gql(ITEMS, {"id": dataset_id, "items": again}))["appendItems"]["ignored"] == 1
     replaced = (await gql(ITEMS, {"id": dataset_id, "items": again, "update": True}))["appendItems"]
     assert (replaced["new"], replaced["updated"], replaced["ignored"]) == (0, 2, 0)
-    data = await gql("query($id: ID!) { dataset(id: $id) { itemCount items(first: 10) { edges { node { referenceId width } } } } }", {"id": dataset_id})
+    data = await gql(
+        "query($id: ID!) { dataset(id: $id) { itemCount items(first: 10) { edges { node { referenceId width } } } } }",
+        {"id": dataset_id},
+    )
     widths = {e["node"]["referenceId"]: e["node"]["width"] for e in data["dataset"]["items"]["edges"]}
     assert data["dataset"]["itemCount"] == 4
     assert widths["img0.jpg"] == 1
@@ -94,7 +105,9 @@ async def test_annotations_idempotent_with_and_without_ids(gql: GraphQL) -> None
         ({"label": ""}, "label"),
     ],
 )
-async def test_bad_annotation_batch_writes_nothing(gql: GraphQL, state: AppState, bad: dict[str, Any], field: str) -> None:
+async def test_bad_annotation_batch_writes_nothing(
+    gql: GraphQL, state: AppState, bad: dict[str, Any], field: str
+) -> None:
     dataset_id = await _dataset_with_items(gql)
     boxes = [_box("img0.jpg"), {**_box("img1.jpg"), **bad}]
     payload = (await gql(ANNOTATE, {"id": dataset_id, "boxes": boxes}))["annotate"]
@@ -110,15 +123,8 @@ async def test_nan_width_is_refused_naming_row_and_field(
 ) -> None:
     dataset_id = await _dataset_with_items(gql)
     # JSON clients send NaN as a bare token; GraphQL's Float refuses it while coercing variables.
-    body = (
-        '{"query": %s, "variables": {"id": "%s", "boxes": [%s, %s]}}'
-        % (
-            json.dumps(ANNOTATE),
-            dataset_id,
-            json.dumps(_box("img0.jpg")),
-            json.dumps(_box("img1.jpg", width=math.nan)),
-        )
-    )
+    variables = {"id": dataset_id, "boxes": [_box("img0.jpg"), _box("img1.jpg", width=math.nan)]}
+    body = json.dumps({"query": ANNOTATE, "variables": variables})  # json.dumps writes NaN as a bare token
     response = await client.post(
         "/graphql", content=body, headers={**caller.headers, "content-type": "application/json"}
     )
@@ -173,7 +179,12 @@ async def test_datasets_connection_pages_forward(gql: GraphQL) -> None:
     seen: list[str] = []
     after = None
     while True:
-        page = (await gql("query($a: String) { datasets(first: 2, after: $a) { edges { node { name } } pageInfo { hasNextPage endCursor } } }", {"a": after}))["datasets"]
+        page = (
+            await gql(
+                "query($a: String) { datasets(first: 2, after: $a) { edges { node { name } } pageInfo { hasNextPage endCursor } } }",
+                {"a": after},
+            )
+        )["datasets"]
         seen += [edge["node"]["name"] for edge in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -182,7 +193,9 @@ async def test_datasets_connection_pages_forward(gql: GraphQL) -> None:
 
 
 async def test_first_over_100_is_refused(client: Any, caller: Any) -> None:
-    response = await client.post("/graphql", json={"query": "{ datasets(first: 101) { edges { cursor } } }"}, headers=caller.headers)
+    response = await client.post(
+        "/graphql", json={"query": "{ datasets(first: 101) { edges { cursor } } }"}, headers=caller.headers
+    )
     body = response.json()
     assert body["data"] is None
     assert "first" in body["errors"][0]["message"] and "101" in body["errors"][0]["message"]

@@ -85,9 +85,13 @@ def test_import_coco_command(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "matchscope", "import-coco", "--dataset", "val"]
     first = subprocess.run([*command, str(GT)], env=env, capture_output=True, text=True, check=True)
     assert "items 100 new" in first.stdout and "annotations 839 new" in first.stdout
-    second = subprocess.run([*command, "--model", "fake", str(DETS)], env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run(
+        [*command, "--model", "fake", str(DETS)], env=env, capture_output=True, text=True, check=True
+    )
     assert "predictions 734 new, 0 ignored" in second.stdout
-    again = subprocess.run([*command, "--model", "fake", str(DETS)], env=env, capture_output=True, text=True, check=True)
+    again = subprocess.run(
+        [*command, "--model", "fake", str(DETS)], env=env, capture_output=True, text=True, check=True
+    )
     assert "predictions 0 new, 734 ignored" in again.stdout
     missing = subprocess.run([*command, str(tmp_path / "nope.json")], env=env, capture_output=True, text=True)
     assert missing.returncode == 2 and "nope.json" in missing.stderr
