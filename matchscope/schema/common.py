@@ -13,7 +13,7 @@ from matchscope.services.pagination import Page
 if TYPE_CHECKING:
     JSON = dict[str, Any]
 else:
-    from strawberry.scalars import JSON
+    pass
 
 T = TypeVar("T")
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func
-from sqlmodel import col, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model

@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import tuple_
-from sqlmodel import col, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from matchscope.services import validation
 from matchscope.services.errors import NotFound, ValidationFailed

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from matchscope.store.tables import Dataset, PredictionSet
 
