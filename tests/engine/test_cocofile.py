@@ -1,0 +1,132 @@
+"""Loading COCO files into arrays: values, defaults and error messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pytest
+
+from matchscope.engine.cocofile import category_index, image_index, load_detections, load_ground_truth
+
+GROUND_TRUTH: dict[str, Any] = {
+    "images": [{"id": 30}, {"id": 10}, {"id": 20}],
+    "categories": [{"id": 5, "name": "dog"}, {"id": 2, "name": "cat"}],
+    "annotations": [
+        {"id": 7, "image_id": 20, "category_id": 5, "bbox": [1, 2, 3, 4], "area": 10.5, "iscrowd": 0},
+        {"id": 3, "image_id": 10, "category_id": 2, "bbox": [0.5, 0.25, 8.0, 2.0], "iscrowd": 1},
+        {"id": 9, "image_id": 30, "category_id": 5, "bbox": [0, 0, 1, 1], "area": 1.0},
+    ],
+}
+RESULTS: list[dict[str, Any]] = [
+    {"image_id": 10, "category_id": 2, "bbox": [1, 1, 4, 5], "score": 0.9},
+    {"image_id": 30, "category_id": 5, "bbox": [0.5, 0.5, 2.5, 2.0], "score": 1},
+]
+
+
+def test_ground_truth_arrays_keep_file_order() -> None:
+    gt = load_ground_truth(orjson.dumps(GROUND_TRUTH))
+    assert gt.image_ids.tolist() == [10, 20, 30]
+    assert gt.category_ids.tolist() == [2, 5]
+    assert gt.category_names == ["cat", "dog"]
+    assert gt.ann_id.tolist() == [7, 3, 9]
+    assert gt.image_id.tolist() == [20, 10, 30]
+    assert gt.category_id.tolist() == [5, 2, 5]
+    np.testing.assert_array_equal(gt.bbox, [[1, 2, 3, 4], [0.5, 0.25, 8, 2], [0, 0, 1, 1]])
+    assert gt.area.tolist() == [10.5, 16.0, 1.0]  # missing area: width * height
+    assert gt.iscrowd.tolist() == [False, True, False]  # missing iscrowd: 0
+    assert image_index(gt, gt.image_id).tolist() == [1, 0, 2]
+    assert category_index(gt, gt.category_id).tolist() == [1, 0, 1]
+
+
+def test_detections_arrays(tmp_path: Path) -> None:
+    gt_path = tmp_path / "gt.json"
+    dets_path = tmp_path / "dets.json"
+    gt_path.write_bytes(orjson.dumps(GROUND_TRUTH))
+    dets_path.write_bytes(orjson.dumps(RESULTS))
+    gt = load_ground_truth(gt_path)
+    dets = load_detections(str(dets_path), gt)
+    assert dets.image_id.dtype == np.int64 and dets.image_id.tolist() == [10, 30]
+    assert dets.category_id.tolist() == [2, 5]
+    assert dets.bbox.dtype == np.float64 and dets.bbox.tolist() == [[1, 1, 4, 5], [0.5, 0.5, 2.5, 2.0]]
+    assert dets.score.dtype == np.float64 and dets.score.tolist() == [0.9, 1.0]
+    assert dets.area.tolist() == [20.0, 5.0]
+
+
+def test_empty_detections() -> None:
+    gt = load_ground_truth(orjson.dumps(GROUND_TRUTH))
+    dets = load_detections(b"[]", gt)
+    assert dets.bbox.shape == (0, 4) and dets.score.shape == (0,)
+
+
+def _with(index: int, **changes: Any) -> list[dict[str, Any]]:
+    results = [dict(r) for r in RESULTS]
+    for key, value in changes.items():
+        if value is _MISSING:
+            del results[index][key]
+        else:
+            results[index][key] = value
+    return results
+
+
+_MISSING = object()
+
+
+@pytest.mark.parametrize(
+    ("results", "message"),
+    [
+        (_with(1, bbox=_MISSING), r"detections\[1\]\.bbox: missing"),
+        (_with(0, bbox=[1, 2, "3", 4]), r"detections\[0\]\.bbox = \[1, 2, '3', 4\]"),
+        (_with(1, bbox=[1, 2, 3]), r"detections\[1\]\.bbox = \[1, 2, 3\]"),
+        (_with(1, bbox=[1, 2, -3, 4]), r"detections\[1\]\.bbox = \[1, 2, -3, 4\]: negative width"),
+        (_with(0, bbox=[1, 2, None, 4]), r"detections\[0\]\.bbox"),
+        (_with(1, score=_MISSING), r"detections\[1\]\.score: missing"),
+        (_with(0, score="high"), r"detections\[0\]\.score = 'high'"),
+        (_with(1, image_id=99), r"detections\[1\]\.image_id = 99: not an image"),
+        (_with(1, image_id=1.5), r"detections\[1\]\.image_id = 1\.5: expected an integer"),
+        (_with(0, category_id=77), r"detections\[0\]\.category_id = 77: not a category"),
+        (_with(0, image_id=_MISSING), r"detections\[0\]\.image_id: missing"),
+        ({"not": "a list"}, r"detections: expected a list"),
+        ([1, 2], r"detections\[0\] = 1: expected an object"),
+    ],
+)
+def test_invalid_detections_name_field_index_and_value(results: Any, message: str) -> None:
+    gt = load_ground_truth(orjson.dumps(GROUND_TRUTH))
+    with pytest.raises(ValueError, match=message):
+        load_detections(orjson.dumps(results), gt)
+
+
+def _gt_with(**changes: Any) -> dict[str, Any]:
+    data = orjson.loads(orjson.dumps(GROUND_TRUTH))
+    annotation = data["annotations"][1]
+    for key, value in changes.items():
+        if value is _MISSING:
+            del annotation[key]
+        else:
+            annotation[key] = value
+    return dict(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_gt_with(bbox=_MISSING), r"annotations\[1\]\.bbox: missing"),
+        (_gt_with(bbox=[0, 0, -1, 2]), r"annotations\[1\]\.bbox = \[0, 0, -1, 2\]: negative"),
+        (_gt_with(area="big"), r"annotations\[1\]\.area = 'big'"),
+        (_gt_with(image_id=4), r"annotations\[1\]\.image_id = 4: not an image"),
+        (_gt_with(category_id=4), r"annotations\[1\]\.category_id = 4: not a category"),
+        (_gt_with(id=7), r"duplicate id 7"),
+        (_gt_with(id=_MISSING), r"annotations\[1\]\.id: missing"),
+        ([], r"expected a COCO instances object"),
+    ],
+)
+def test_invalid_ground_truth_name_field_index_and_value(data: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        load_ground_truth(orjson.dumps(data))
+
+
+def test_invalid_json_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="not valid JSON"):
+        load_ground_truth(b"{")
