@@ -33,8 +33,9 @@ def _prediction_block(
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
     """One item's predictions by confidence descending, insertion order within a tie (stable mergesort).
 
-    Returns the original rows ``(P,)``, their negated confidences ``(P,)`` and ``(P, 5)`` columns
-    ``x1, y1, x2, y2, area`` computed as in :func:`matchscope.engine.geometry.box_iou`.
+    Returns the original rows ``(P,)``, their negated confidences ``(P,)`` and ``(5, P)`` rows
+    ``x1, y1, x2, y2, area`` computed as in :func:`matchscope.engine.geometry.box_iou` (one contiguous row
+    per coordinate, so that :func:`_iou_block` vectorises).
     """
     n_pred = pred_rows.size
     neg_conf = np.empty(n_pred, dtype=np.float64)
@@ -46,33 +47,21 @@ def _prediction_block(
     by_conf = np.arange(n_pred) if ordered else np.argsort(neg_conf, kind="mergesort")
     rows = np.empty(n_pred, dtype=np.int64)
     conf = np.empty(n_pred, dtype=np.float64)
-    geometry = np.empty((n_pred, 5), dtype=np.float64)
+    geometry = np.empty((5, n_pred), dtype=np.float64)
     for k in range(n_pred):
         row = pred_rows[by_conf[k]]
         rows[k] = row
         conf[k] = neg_conf[by_conf[k]]
-        geometry[k, 0] = pred_boxes[row, 0]
-        geometry[k, 1] = pred_boxes[row, 1]
-        geometry[k, 2] = pred_boxes[row, 0] + pred_boxes[row, 2]
-        geometry[k, 3] = pred_boxes[row, 1] + pred_boxes[row, 3]
-        geometry[k, 4] = (geometry[k, 2] - geometry[k, 0]) * (geometry[k, 3] - geometry[k, 1])
+        x1 = pred_boxes[row, 0]
+        y1 = pred_boxes[row, 1]
+        x2 = x1 + pred_boxes[row, 2]
+        y2 = y1 + pred_boxes[row, 3]
+        geometry[0, k] = x1
+        geometry[1, k] = y1
+        geometry[2, k] = x2
+        geometry[3, k] = y2
+        geometry[4, k] = (x2 - x1) * (y2 - y1)
     return rows, conf, geometry
-
-
-@njit(cache=True)
-def _pair_iou(
-    gx1: float, gy1: float, gx2: float, gy2: float, garea: float, pred: NDArray[np.float64]
-) -> float:
-    """IoU of one ground truth (corners and area) with one prediction row of :func:`_prediction_block`."""
-    inter_w = min(gx2, pred[2]) - max(gx1, pred[0])
-    inter_h = min(gy2, pred[3]) - max(gy1, pred[1])
-    if inter_w <= 0.0 or inter_h <= 0.0:
-        return 0.0
-    inter: float = inter_w * inter_h
-    union: float = garea + pred[4] - inter
-    if union <= 0.0:
-        return 0.0
-    return inter / union
 
 
 @njit(cache=True)
@@ -87,20 +76,33 @@ def _iou_block(
     allowed: NDArray[np.bool_],
 ) -> NDArray[np.float64]:
     """``(G, P)`` IoU of one item's ground truths with its predictions (in block order); 0 where the labels
-    may not match."""
-    iou = np.empty((gt_rows.size, rows.size), dtype=np.float64)
+    may not match. Branch-free inner loop, same operations as :func:`matchscope.engine.geometry.box_iou`."""
+    n_pred = rows.size
+    iou = np.empty((gt_rows.size, n_pred), dtype=np.float64)
+    px1 = geometry[0]
+    py1 = geometry[1]
+    px2 = geometry[2]
+    py2 = geometry[3]
+    parea = geometry[4]
     for g in range(gt_rows.size):
         grow = gt_rows[g]
         gx1 = gt_boxes[grow, 0]
         gy1 = gt_boxes[grow, 1]
-        gx2 = gt_boxes[grow, 0] + gt_boxes[grow, 2]
-        gy2 = gt_boxes[grow, 1] + gt_boxes[grow, 3]
+        gx2 = gx1 + gt_boxes[grow, 2]
+        gy2 = gy1 + gt_boxes[grow, 3]
         garea = (gx2 - gx1) * (gy2 - gy1)
-        for k in range(rows.size):
-            if class_agnostic or allowed[gt_label[grow], pred_label[rows[k]]]:
-                iou[g, k] = _pair_iou(gx1, gy1, gx2, gy2, garea, geometry[k])
-            else:
-                iou[g, k] = 0.0
+        out = iou[g]
+        for k in range(n_pred):
+            inter_w = max(min(gx2, px2[k]) - max(gx1, px1[k]), 0.0)
+            inter_h = max(min(gy2, py2[k]) - max(gy1, py1[k]), 0.0)
+            inter = inter_w * inter_h
+            union = garea + parea[k] - inter
+            out[k] = inter / union if union > 0.0 else 0.0
+        if not class_agnostic:
+            glabel = gt_label[grow]
+            for k in range(n_pred):
+                if not allowed[glabel, pred_label[rows[k]]]:
+                    out[k] = 0.0
     return iou
 
 
