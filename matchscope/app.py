@@ -20,6 +20,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.types.unset import UNSET, UnsetType
 
+from matchscope.jobs import runtime as jobs_runtime
 from matchscope.middleware import AuthMiddleware, BodySizeLimitMiddleware, key_from_authorization
 from matchscope.schema import build_schema
 from matchscope.schema.context import Context
@@ -38,6 +39,8 @@ class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     # strawberry closes with 4403 on ConnectionRejectionError; graphql-transport-ws reserves 4401 for
     # "Unauthorized", which is what clients (and our HTTP 401) mean here.
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        if message.get("payload") is None:  # the protocol allows null; strawberry would close with 4400
+            message = {"type": "connection_init", "payload": {}}
         try:
             await super().handle_connection_init(message)
         except WebSocketUnauthorized:
@@ -92,9 +95,11 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(state.engine)
+        await jobs_runtime.ensure_started(state)
         try:
             yield
         finally:
+            await jobs_runtime.shutdown(state)
             await state.close()
 
     graphql = GraphQLApp(state)
