@@ -24,10 +24,12 @@ def build_schema(
     *, debug: bool = False, max_depth: int = 12, max_tokens: int = 4000, max_aliases: int = 30
 ) -> strawberry.Schema:
     from matchscope.resolvers.catalog import CatalogQuery
+    from matchscope.resolvers.evaluation import EvaluationQuery
     from matchscope.resolvers.ingest import IngestMutation
+    from matchscope.resolvers.jobs import JobsMutation, JobsQuery, JobsSubscription
 
-    query = merge_types("Query", (CatalogQuery,))
-    mutation = merge_types("Mutation", (IngestMutation,))
+    query = merge_types("Query", (CatalogQuery, EvaluationQuery, JobsQuery))
+    mutation = merge_types("Mutation", (IngestMutation, JobsMutation))
     # Factories, not instances: each operation gets its own extension objects.
     extensions: list[object] = [
         partial(QueryDepthLimiter, max_depth=max_depth),
@@ -39,6 +41,7 @@ def build_schema(
     return strawberry.Schema(
         query=query,
         mutation=mutation,
+        subscription=merge_types("Subscription", (JobsSubscription,)),
         types=[Dataset, DatasetItem, BoxAnnotation, BoxPrediction, Model],
         extensions=extensions,  # type: ignore[arg-type]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -11,6 +12,9 @@ from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.services import catalog
 from matchscope.store import tables
+
+if TYPE_CHECKING:
+    from matchscope.schema.browse import Match
 
 
 @strawberry.type
@@ -96,6 +100,14 @@ class DatasetItem(Node):
             return []
         rows = await info.context.loaders.item_predictions.load((self.pk, model_pk))
         return [BoxPrediction.from_row(row) for row in rows]
+
+    @strawberry.field(description="This item's entries in an evaluation at the given thresholds, by IoU descending.")
+    async def entries(
+        self, info: Info, evaluation_id: strawberry.ID, iou_threshold: float = 0.5, confidence_threshold: float = 0.0
+    ) -> list[Annotated[Match, strawberry.lazy("matchscope.schema.browse")]]:
+        from matchscope.schema.browse import item_entries
+
+        return await item_entries(info, self.pk, evaluation_id, iou_threshold, confidence_threshold)
 
 
 @strawberry.type

@@ -1,4 +1,4 @@
-"""The Evaluation type: options, currency and staleness; browsing fields are added by the browse layer."""
+"""The Evaluation type: options, currency, staleness, and browsing: matches, metrics and COCO results."""
 
 from __future__ import annotations
 
@@ -6,11 +6,22 @@ from datetime import datetime
 
 import strawberry
 
+from matchscope.schema.browse import (
+    CocoMetrics,
+    EvaluationMetrics,
+    MatchConnection,
+    MatchFilter,
+    MatchOrder,
+    match_connection,
+)
 from matchscope.schema.catalog import Dataset, Model
 from matchscope.schema.common import Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import to_global_id
+from matchscope.services import browse, metrics
 from matchscope.store import tables
+
+DEFAULT_ORDER = MatchOrder()
 
 
 @strawberry.type
@@ -76,3 +87,52 @@ class Evaluation(Node):
                 annotation_version=self.annotation_version,
                 prediction_version=self.prediction_version,
             )
+
+    async def _columns(self, info: Info) -> metrics.EntryColumns:
+        cache = metrics.entry_cache(info.context.state.services)
+        async with info.context.sessions() as session:
+            row = await session.get(tables.Evaluation, self.pk)
+            assert row is not None
+            return await cache.columns(session, row)
+
+    @strawberry.field(description="Entries at the given thresholds (DESIGN §3); keyset cursors, `first` ≤ 100.")
+    async def matches(
+        self,
+        info: Info,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+        filter: MatchFilter | None = None,
+        order_by: MatchOrder = DEFAULT_ORDER,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> MatchConnection:
+        thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
+        query = filter.to_query() if filter is not None else browse.MatchFilter()
+        async with info.context.sessions() as session:
+            page = await browse.matches_page(
+                session,
+                evaluation_id=self.pk,
+                thresholds=thresholds,
+                query=query,
+                order=order_by.to_order(),
+                first=first,
+                after=after,
+            )
+
+        async def count() -> int:
+            return metrics.count_matches(await self._columns(info), thresholds, query)
+
+        return match_connection(page, count)
+
+    @strawberry.field(description="Overall and per-class counts, confusion matrix and histograms at the thresholds.")
+    async def metrics(
+        self, info: Info, iou_threshold: float = 0.5, confidence_threshold: float = 0.0
+    ) -> EvaluationMetrics:
+        thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
+        return EvaluationMetrics.from_metrics(metrics.compute_metrics(await self._columns(info), thresholds))
+
+    @strawberry.field(description="COCO detection metrics, as pycocotools computes them.")
+    async def coco(self, info: Info) -> CocoMetrics:
+        async with info.context.sessions() as session:
+            row = await session.get(tables.Evaluation, self.pk)
+        return CocoMetrics.from_json(None if row is None else row.coco)

@@ -32,5 +32,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("ix_entry_browse_pred_label", "ix_entry_browse_gt_label", "ix_entry_browse_confidence", "ix_entry_browse_iou"):
-        op.drop_index(name, table_name="match_entry")
+    for name in ("pred_label", "gt_label", "confidence", "iou"):
+        op.drop_index(f"ix_entry_browse_{name}", table_name="match_entry")

@@ -1,0 +1,342 @@
+"""GraphQL types for browsing an evaluation: matches, metrics at query-time thresholds, COCO results."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+
+from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem
+from matchscope.schema.common import Connection, Edge, Node, PageInfo
+from matchscope.schema.context import Info
+from matchscope.schema.ids import expect_id, to_global_id
+from matchscope.services import browse, metrics
+from matchscope.services.pagination import Page
+
+
+@strawberry.enum(description="The outcome of an entry at the query's thresholds (DESIGN §3).")
+class MatchOutcome(enum.Enum):
+    TRUE_POSITIVE = "TRUE_POSITIVE"
+    FALSE_POSITIVE = "FALSE_POSITIVE"
+    FALSE_NEGATIVE = "FALSE_NEGATIVE"
+
+
+@strawberry.enum
+class MatchOrderField(enum.Enum):
+    IOU = "IOU"
+    CONFIDENCE = "CONFIDENCE"
+
+
+@strawberry.enum
+class OrderDirection(enum.Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.input(description="Sort key; ids break ties in the same direction. CONFIDENCE reads null as 1.")
+class MatchOrder:
+    field: MatchOrderField = MatchOrderField.IOU
+    direction: OrderDirection = OrderDirection.DESC
+
+    def to_order(self) -> browse.MatchOrder:
+        return browse.MatchOrder(
+            field=browse.SortField(self.field.value), descending=self.direction is OrderDirection.DESC
+        )
+
+
+@strawberry.input(description="Every condition given must hold. Confidence bounds read null as 1.")
+class MatchFilter:
+    outcomes: list[MatchOutcome] | None = None
+    ground_truth_labels: list[str] | None = None
+    prediction_labels: list[str] | None = None
+    min_iou: float | None = None
+    max_iou: float | None = None
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    item_id: strawberry.ID | None = None
+
+    def to_query(self) -> browse.MatchFilter:
+        return browse.MatchFilter(
+            outcomes=None if self.outcomes is None else frozenset(browse.Outcome(o.value) for o in self.outcomes),
+            ground_truth_labels=None if self.ground_truth_labels is None else tuple(self.ground_truth_labels),
+            prediction_labels=None if self.prediction_labels is None else tuple(self.prediction_labels),
+            min_iou=self.min_iou,
+            max_iou=self.max_iou,
+            min_confidence=self.min_confidence,
+            max_confidence=self.max_confidence,
+            item_id=None if self.item_id is None else expect_id(self.item_id, "DatasetItem"),
+        )
+
+
+@strawberry.type(description="One entry of an evaluation at the query's thresholds.")
+class Match(Node):
+    entry: strawberry.Private[browse.MatchRow]
+    outcome: MatchOutcome
+    iou: float
+    ground_truth_label: str | None
+    prediction_label: str | None
+    confidence: float | None
+
+    @classmethod
+    def from_row(cls, row: browse.MatchRow) -> Match:
+        return cls(
+            id=to_global_id("Match", row.id),
+            entry=row,
+            outcome=MatchOutcome(row.outcome.value),
+            iou=row.iou,
+            ground_truth_label=row.ground_truth_label,
+            prediction_label=row.prediction_label,
+            confidence=row.confidence,
+        )
+
+    @strawberry.field
+    async def item(self, info: Info) -> DatasetItem:
+        row = await info.context.loaders.item.load(self.entry.item_id)
+        assert row is not None
+        return DatasetItem.from_row(row)
+
+    @strawberry.field
+    async def ground_truth(self, info: Info) -> BoxAnnotation | None:
+        if self.entry.ground_truth_id is None:
+            return None
+        row = await info.context.loaders.annotation.load(self.entry.ground_truth_id)
+        return None if row is None else BoxAnnotation.from_row(row)
+
+    @strawberry.field
+    async def prediction(self, info: Info) -> BoxPrediction | None:
+        if self.entry.prediction_id is None:
+            return None
+        row = await info.context.loaders.prediction.load(self.entry.prediction_id)
+        return None if row is None else BoxPrediction.from_row(row)
+
+
+@strawberry.type(name="MatchConnection")
+class MatchConnection:
+    edges: list[Edge[Match]]
+    page_info: PageInfo
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many entries match the filter at these thresholds.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def match_connection(page: Page[browse.MatchRow], count: Callable[[], Awaitable[int]]) -> MatchConnection:
+    connection = Connection.from_page(page, Match.from_row)
+    return MatchConnection(edges=connection.edges, page_info=connection.page_info, count=count)
+
+
+@strawberry.type
+class Counts:
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    precision: float
+    recall: float
+    f1: float
+
+    @classmethod
+    def from_counts(cls, counts: metrics.Counts) -> Counts:
+        return cls(
+            true_positives=counts.true_positives,
+            false_positives=counts.false_positives,
+            false_negatives=counts.false_negatives,
+            precision=counts.precision,
+            recall=counts.recall,
+            f1=counts.f1,
+        )
+
+
+@strawberry.type(
+    description="TP for the shared class (the ground truth's), FP for the prediction's, FN for the ground truth's."
+)
+class ClassMetrics:
+    label: str
+    ground_truth_count: int
+    prediction_count: int = strawberry.field(description="Predictions kept at the confidence threshold.")
+    counts: Counts
+
+
+@strawberry.type(description='Rows: ground-truth labels then "background"; columns: prediction labels then "missed".')
+class ConfusionMatrix:
+    row_labels: list[str]
+    column_labels: list[str]
+    counts: list[list[int]]
+
+
+@strawberry.type(description="`binEdges` has one more value than `counts`; the last bin includes its upper edge.")
+class Histogram:
+    bin_edges: list[float]
+    counts: list[int]
+
+    @classmethod
+    def from_histogram(cls, histogram: metrics.Histogram) -> Histogram:
+        return cls(bin_edges=histogram.bin_edges, counts=histogram.counts)
+
+
+@strawberry.type
+class ItemErrors:
+    item_pk: strawberry.Private[int]
+    false_positives: int
+    false_negatives: int
+    errors: int = strawberry.field(description="falsePositives + falseNegatives")
+
+    @strawberry.field
+    async def item(self, info: Info) -> DatasetItem:
+        row = await info.context.loaders.item.load(self.item_pk)
+        assert row is not None
+        return DatasetItem.from_row(row)
+
+
+@strawberry.type(name="ItemErrorsConnection")
+class ItemErrorsConnection:
+    edges: list[Edge[ItemErrors]]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="Counts and scores at the query's thresholds.")
+class EvaluationMetrics:
+    computed: strawberry.Private[metrics.Metrics]
+    iou_threshold: float
+    confidence_threshold: float
+    overall: Counts
+    per_class: list[ClassMetrics]
+    confusion_matrix: ConfusionMatrix
+    matched_iou_histogram: Histogram = strawberry.field(description="IoU of the kept pairs.")
+    true_positive_confidence_histogram: Histogram
+    false_positive_confidence_histogram: Histogram
+
+    @classmethod
+    def from_metrics(cls, computed: metrics.Metrics) -> EvaluationMetrics:
+        return cls(
+            computed=computed,
+            iou_threshold=computed.thresholds.iou,
+            confidence_threshold=computed.thresholds.confidence,
+            overall=Counts.from_counts(computed.overall),
+            per_class=[
+                ClassMetrics(
+                    label=item.label,
+                    ground_truth_count=item.ground_truth_count,
+                    prediction_count=item.prediction_count,
+                    counts=Counts.from_counts(item.counts),
+                )
+                for item in computed.per_class
+            ],
+            confusion_matrix=ConfusionMatrix(
+                row_labels=computed.confusion.row_labels,
+                column_labels=computed.confusion.column_labels,
+                counts=computed.confusion.counts,
+            ),
+            matched_iou_histogram=Histogram.from_histogram(computed.matched_iou),
+            true_positive_confidence_histogram=Histogram.from_histogram(computed.true_positive_confidence),
+            false_positive_confidence_histogram=Histogram.from_histogram(computed.false_positive_confidence),
+        )
+
+    @strawberry.field(description="Items with at least one error, by falsePositives + falseNegatives descending.")
+    def items_with_most_errors(self, first: int | None = None, after: str | None = None) -> ItemErrorsConnection:
+        page = metrics.error_items_page(self.computed, first=first, after=after)
+        connection = Connection.from_page(
+            page,
+            lambda row: ItemErrors(
+                item_pk=row.item_id,
+                false_positives=row.false_positives,
+                false_negatives=row.false_negatives,
+                errors=row.errors,
+            ),
+        )
+        return ItemErrorsConnection(
+            edges=connection.edges, page_info=connection.page_info, total_count=page.total_count or 0
+        )
+
+
+_STAT_NAMES = (
+    "ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large",
+    "ar1", "ar10", "ar100", "ar_small", "ar_medium", "ar_large",
+)  # fmt: skip
+
+
+@strawberry.type(description="The 12 COCO summary numbers, as pycocotools prints them (-1: no data).")
+class CocoStats:
+    ap: float
+    ap50: float
+    ap75: float
+    ap_small: float
+    ap_medium: float
+    ap_large: float
+    ar1: float
+    ar10: float
+    ar100: float
+    ar_small: float
+    ar_medium: float
+    ar_large: float
+    stats: list[float]
+
+    @classmethod
+    def from_list(cls, values: list[Any]) -> CocoStats:
+        numbers = [float(value) if value is not None else -1.0 for value in values]
+        numbers += [-1.0] * (len(_STAT_NAMES) - len(numbers))
+        return cls(**dict(zip(_STAT_NAMES, numbers, strict=False)), stats=numbers[: len(_STAT_NAMES)])
+
+
+@strawberry.type
+class ClassCocoStats:
+    label: str
+    stats: CocoStats
+
+
+@strawberry.type(description="Precision at the 101 recall points 0, 0.01, …, 1 (-1: no data).")
+class PrCurve:
+    label: str
+    recall: list[float]
+    iou50: list[float]
+    iou75: list[float]
+    mean: list[float] = strawberry.field(description="Averaged over IoU 0.50:0.05:0.95.")
+
+
+@strawberry.type
+class CocoMetrics:
+    overall: CocoStats
+    per_class: list[ClassCocoStats]
+    pr_curves: list[PrCurve]
+
+    @classmethod
+    def from_json(cls, coco: dict[str, Any] | None) -> CocoMetrics:
+        coco = coco or {}
+        recall = [round(index / 100, 2) for index in range(101)]
+        curves = coco.get("pr_curves") or {}
+        return cls(
+            overall=CocoStats.from_list(list(coco.get("stats") or [])),
+            per_class=[
+                ClassCocoStats(label=label, stats=CocoStats.from_list(list(values)))
+                for label, values in sorted((coco.get("per_class") or {}).items())
+            ],
+            pr_curves=[
+                PrCurve(
+                    label=label,
+                    recall=recall,
+                    iou50=[float(v) for v in curve.get("iou50", [])],
+                    iou75=[float(v) for v in curve.get("iou75", [])],
+                    mean=[float(v) for v in curve.get("mean", [])],
+                )
+                for label, curve in sorted(curves.items())
+            ],
+        )
+
+
+async def item_entries(
+    info: Info, item_pk: int, evaluation_id: str, iou_threshold: float, confidence_threshold: float
+) -> list[Match]:
+    """`DatasetItem.entries`: one item's entries in a visible evaluation; empty when it is not visible."""
+    evaluation_pk = expect_id(evaluation_id, "Evaluation")
+    thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
+    async with info.context.sessions() as session:
+        evaluation = await browse.visible_evaluation(
+            session, account_id=info.context.account_id, evaluation_id=evaluation_pk
+        )
+        if evaluation is None:
+            return []
+        rows = await browse.item_entries(session, evaluation_id=evaluation_pk, item_id=item_pk, thresholds=thresholds)
+    return [Match.from_row(row) for row in rows]

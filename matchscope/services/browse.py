@@ -1,0 +1,325 @@
+"""Browsing an evaluation's entries at query-time thresholds (DESIGN §3): keyset pages and one item's entries.
+
+A `match_entry` row stands for one box. At IoU threshold t and confidence threshold c:
+
+- a prediction row is dropped when its confidence (null = 1) < c; otherwise it is a TRUE_POSITIVE when its
+  pair reaches t with compatible labels, else a FALSE_POSITIVE;
+- a ground-truth row is hidden when its pair is a TRUE_POSITIVE (the prediction row stands for it);
+  otherwise it is a FALSE_NEGATIVE.
+
+Each outcome is a union of a few disjoint *branches*, each an equality on (is_prediction, compatible) plus
+ranges on iou and confidence, so every branch is one range scan of a composite index ordered by
+(sort value, id). A page is the UNION ALL of the branches' own ordered, limited pages, merged and cut again:
+page 1,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, literal, literal_column, select, tuple_, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from matchscope.services.errors import ValidationFailed
+from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store.tables import Evaluation, MatchEntry
+
+# Above this many labels in a filter, the labels are one IN list instead of one index range each.
+_SPLIT_LABELS = 8
+_ENTRY = MatchEntry.__table__.c  # type: ignore[attr-defined]
+# Spelt exactly as in the expression index of migration 0002 so both backends can use it.
+CONFIDENCE_OR_ONE: ColumnElement[float] = literal_column("coalesce(match_entry.confidence, 1.0)")
+
+
+class Outcome(enum.StrEnum):
+    TRUE_POSITIVE = "TRUE_POSITIVE"
+    FALSE_POSITIVE = "FALSE_POSITIVE"
+    FALSE_NEGATIVE = "FALSE_NEGATIVE"
+
+
+_OUTCOME_CODES = {Outcome.TRUE_POSITIVE: 0, Outcome.FALSE_POSITIVE: 1, Outcome.FALSE_NEGATIVE: 2}
+_OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
+
+
+class SortField(enum.StrEnum):
+    IOU = "IOU"
+    CONFIDENCE = "CONFIDENCE"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    iou: float = 0.5
+    confidence: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name, value in (("iouThreshold", self.iou), ("confidenceThreshold", self.confidence)):
+            if not 0.0 <= value <= 1.0:  # also refuses NaN
+                raise ValidationFailed.single(name, value, "must be within [0, 1]")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFilter:
+    """Every condition given must hold; labels match the row's label columns (a pair carries both labels)."""
+
+    outcomes: frozenset[Outcome] | None = None
+    ground_truth_labels: tuple[str, ...] | None = None
+    prediction_labels: tuple[str, ...] | None = None
+    min_iou: float | None = None
+    max_iou: float | None = None
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    item_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOrder:
+    field: SortField = SortField.IOU
+    descending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRow:
+    """One entry at the query's thresholds. `prediction_id` is None when the partner was dropped by c."""
+
+    id: int
+    evaluation_id: int
+    outcome: Outcome
+    item_id: int
+    iou: float
+    ground_truth_id: int | None
+    prediction_id: int | None
+    ground_truth_label: str | None
+    prediction_label: str | None
+    confidence: float | None
+    sort_value: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    outcome: Outcome
+    is_prediction: bool
+    compatible: bool
+    reaches_iou: bool | None  # iou >= t (True), iou < t (False), either (None)
+    confidence_kept: bool | None  # coalesce(confidence, 1) >= c (True), < c (False), either (None)
+
+
+_BRANCHES = (
+    _Branch(Outcome.TRUE_POSITIVE, True, True, True, True),
+    _Branch(Outcome.FALSE_POSITIVE, True, False, None, True),
+    _Branch(Outcome.FALSE_POSITIVE, True, True, False, True),
+    _Branch(Outcome.FALSE_NEGATIVE, False, False, None, None),
+    _Branch(Outcome.FALSE_NEGATIVE, False, True, False, None),
+    _Branch(Outcome.FALSE_NEGATIVE, False, True, True, False),
+)
+
+
+def _sort_column(order: MatchOrder) -> ColumnElement[float]:
+    return _ENTRY.iou if order.field is SortField.IOU else CONFIDENCE_OR_ONE
+
+
+def _branch_conditions(branch: _Branch, thresholds: Thresholds) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        _ENTRY.is_prediction.is_(True) if branch.is_prediction else _ENTRY.is_prediction.is_(False),
+        _ENTRY.compatible.is_(True) if branch.compatible else _ENTRY.compatible.is_(False),
+    ]
+    if branch.reaches_iou is True:
+        conditions.append(_ENTRY.iou >= thresholds.iou)
+    elif branch.reaches_iou is False:
+        conditions.append(_ENTRY.iou < thresholds.iou)
+    if branch.confidence_kept is True:
+        conditions.append(thresholds.confidence <= CONFIDENCE_OR_ONE)
+    elif branch.confidence_kept is False:
+        conditions.append(thresholds.confidence > CONFIDENCE_OR_ONE)
+    return conditions
+
+
+def _filter_conditions(query: MatchFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.min_iou is not None:
+        conditions.append(_ENTRY.iou >= query.min_iou)
+    if query.max_iou is not None:
+        conditions.append(_ENTRY.iou <= query.max_iou)
+    if query.min_confidence is not None:
+        conditions.append(query.min_confidence <= CONFIDENCE_OR_ONE)
+    if query.max_confidence is not None:
+        conditions.append(query.max_confidence >= CONFIDENCE_OR_ONE)
+    if query.item_id is not None:
+        conditions.append(_ENTRY.item_id == query.item_id)
+    return conditions
+
+
+def _label_splits(query: MatchFilter) -> list[list[ColumnElement[bool]]]:
+    """Label conditions, split into one alternative per label where an index range can serve each."""
+    gt, pred = query.ground_truth_labels, query.prediction_labels
+    shared: list[ColumnElement[bool]] = []
+    split_column: Any = None
+    split_values: Sequence[str] = ()
+    if gt is not None and len(gt) <= _SPLIT_LABELS:
+        split_column, split_values = _ENTRY.ground_truth_label, sorted(set(gt))
+    elif gt is not None:
+        shared.append(_ENTRY.ground_truth_label.in_(sorted(set(gt))))
+    if pred is not None and split_column is None and len(pred) <= _SPLIT_LABELS:
+        split_column, split_values = _ENTRY.prediction_label, sorted(set(pred))
+    elif pred is not None:
+        shared.append(_ENTRY.prediction_label.in_(sorted(set(pred))))
+    if split_column is None:
+        return [shared]
+    return [[split_column == value, *shared] for value in split_values]
+
+
+def _page_statement(
+    evaluation_id: int,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    order: MatchOrder,
+    after: tuple[float, int] | None,
+    limit: int,
+) -> Select[Any]:
+    sort = _sort_column(order)
+    common = [_ENTRY.evaluation_id == evaluation_id, *_filter_conditions(query)]
+    if after is not None:
+        key = tuple_(sort, _ENTRY.id)
+        bound = tuple_(literal(after[0]), literal(after[1]))
+        common.append(key < bound if order.descending else key > bound)
+    ordering = (sort.desc(), _ENTRY.id.desc()) if order.descending else (sort.asc(), _ENTRY.id.asc())
+    outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
+    parts: list[Select[Any]] = []
+    for branch in _BRANCHES:
+        if branch.outcome not in outcomes:
+            continue
+        for labels in _label_splits(query):
+            part = (
+                select(
+                    _ENTRY.id,
+                    _ENTRY.item_id,
+                    _ENTRY.is_prediction,
+                    _ENTRY.ground_truth_id,
+                    _ENTRY.prediction_id,
+                    _ENTRY.ground_truth_label,
+                    _ENTRY.prediction_label,
+                    _ENTRY.iou,
+                    _ENTRY.confidence,
+                    literal(_OUTCOME_CODES[branch.outcome]).label("outcome_code"),
+                    sort.label("sort_value"),
+                )
+                .where(and_(*common, *_branch_conditions(branch, thresholds), *labels))
+                .order_by(*ordering)
+                .limit(limit)
+            )
+            parts.append(select(part.subquery()))
+    if not parts:  # no outcome asked for: an empty page
+        parts.append(select(*[literal(None).label(name) for name in ("id", "sort_value")]).where(literal(False)))
+    merged = parts[0].subquery() if len(parts) == 1 else union_all(*parts).subquery()
+    outer = (merged.c.sort_value.desc(), merged.c.id.desc()) if order.descending else (merged.c.sort_value, merged.c.id)
+    return select(merged).order_by(*outer).limit(limit)
+
+
+def _to_row(evaluation_id: int, record: Any, thresholds: Thresholds) -> MatchRow:
+    confidence = record.confidence
+    prediction_id = record.prediction_id
+    partner_dropped = (1.0 if confidence is None else confidence) < thresholds.confidence
+    if not record.is_prediction and partner_dropped:
+        prediction_id = None  # not part of the outcome set at this confidence threshold
+    return MatchRow(
+        id=int(record.id),
+        evaluation_id=evaluation_id,
+        outcome=_OUTCOME_BY_CODE[int(record.outcome_code)],
+        item_id=int(record.item_id),
+        iou=float(record.iou),
+        ground_truth_id=record.ground_truth_id,
+        prediction_id=prediction_id,
+        ground_truth_label=record.ground_truth_label,
+        prediction_label=record.prediction_label,
+        confidence=confidence,
+        sort_value=float(record.sort_value),
+    )
+
+
+def _decode_after(after: str | None) -> tuple[float, int] | None:
+    if after is None:
+        return None
+    value, entry_id = decode_cursor(after, 2)
+    if not isinstance(value, int | float) or not isinstance(entry_id, int) or isinstance(entry_id, bool):
+        raise ValidationFailed.single("after", after, "not a cursor from this API")
+    return float(value), entry_id
+
+
+async def matches_page(
+    session: AsyncSession,
+    *,
+    evaluation_id: int,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    order: MatchOrder,
+    first: int | None,
+    after: str | None,
+) -> Page[MatchRow]:
+    """One page of entries, ordered by (sort value, id) in `order`'s direction; one SQL statement."""
+    size = page_size(first)
+    cursor = _decode_after(after)
+    if size == 0:
+        return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
+    statement = _page_statement(evaluation_id, thresholds, query, order, cursor, size + 1)
+    records = (await session.execute(statement)).all()
+    rows = [_to_row(evaluation_id, record, thresholds) for record in records[:size]]
+    return Page(
+        rows=rows,
+        cursors=[encode_cursor((row.sort_value, row.id)) for row in rows],
+        has_next_page=len(records) > size,
+        has_previous_page=cursor is not None,
+    )
+
+
+async def item_entries(
+    session: AsyncSession, *, evaluation_id: int, item_id: int, thresholds: Thresholds
+) -> list[MatchRow]:
+    """Every entry on one item at the thresholds, by IoU descending (ids break ties)."""
+    statement = _page_statement(evaluation_id, thresholds, MatchFilter(item_id=item_id), MatchOrder(), None, 1_000_000)
+    return [_to_row(evaluation_id, record, thresholds) for record in (await session.execute(statement)).all()]
+
+
+async def entry_by_id(session: AsyncSession, *, entry_id: int, thresholds: Thresholds) -> MatchRow | None:
+    """One entry at the thresholds; None when it is hidden there (a ground truth of a true positive)."""
+    entry = (await session.execute(select(MatchEntry).where(_ENTRY.id == entry_id))).scalar_one_or_none()
+    if entry is None:
+        return None
+    on_item = await item_entries(
+        session, evaluation_id=entry.evaluation_id, item_id=entry.item_id, thresholds=thresholds
+    )
+    return next((row for row in on_item if row.id == entry_id), None)
+
+
+async def current_evaluation(
+    session: AsyncSession, *, account_id: int, dataset_id: int, model_id: int
+) -> Evaluation | None:
+    statement = select(Evaluation).where(
+        col(Evaluation.account_id) == account_id,
+        col(Evaluation.dataset_id) == dataset_id,
+        col(Evaluation.model_id) == model_id,
+        col(Evaluation.is_current).is_(True),
+    )
+    return (await session.execute(statement.order_by(col(Evaluation.id).desc()).limit(1))).scalars().first()
+
+
+async def visible_evaluation(session: AsyncSession, *, account_id: int, evaluation_id: int) -> Evaluation | None:
+    row = await session.get(Evaluation, evaluation_id)
+    return row if row is not None and row.account_id == account_id else None
+
+
+__all__ = [
+    "MatchFilter",
+    "MatchOrder",
+    "MatchRow",
+    "Outcome",
+    "SortField",
+    "Thresholds",
+    "current_evaluation",
+    "entry_by_id",
+    "item_entries",
+    "matches_page",
+    "visible_evaluation",
+]

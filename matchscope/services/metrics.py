@@ -1,0 +1,382 @@
+"""Counts and metrics of an evaluation at query-time thresholds, from its entry columns held as numpy arrays.
+
+A complete evaluation never changes, so its entry columns are loaded once into a bounded LRU cache (keyed by
+evaluation id and creation time) and every later question — metrics at any (t, c), a filter's total count,
+the items with the most errors — is a few vectorised passes over them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchscope.services.browse import MatchFilter, Outcome, Thresholds
+from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store.tables import Evaluation, MatchEntry
+
+HISTOGRAM_BINS = 20
+_NO_LABEL = -1
+
+
+@dataclass(frozen=True, slots=True)
+class EntryColumns:
+    """``E`` entries of one evaluation; every array has shape ``(E,)``.
+
+    ``confidence`` is the prediction's (on a ground-truth row, its partner's) with null read as 1;
+    label codes index ``labels`` (-1: none); ``item_index`` indexes ``item_ids``.
+    """
+
+    is_prediction: NDArray[np.bool_]
+    compatible: NDArray[np.bool_]
+    has_partner: NDArray[np.bool_]
+    iou: NDArray[np.float64]
+    confidence: NDArray[np.float64]
+    ground_truth_label: NDArray[np.int32]
+    prediction_label: NDArray[np.int32]
+    item_index: NDArray[np.int64]
+    labels: tuple[str, ...]
+    item_ids: NDArray[np.int64]
+    memo: dict[tuple[float, float], Metrics] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.iou)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeMasks:
+    """``(E,)`` masks of the entries that are TP, FP and FN at some thresholds (hidden rows in none)."""
+
+    true_positive: NDArray[np.bool_]
+    false_positive: NDArray[np.bool_]
+    false_negative: NDArray[np.bool_]
+    confidence_kept: NDArray[np.bool_]
+
+
+def outcome_masks(columns: EntryColumns, thresholds: Thresholds) -> OutcomeMasks:
+    kept = columns.confidence >= thresholds.confidence
+    pair_reaches = columns.compatible & (columns.iou >= thresholds.iou)
+    prediction = columns.is_prediction & kept
+    return OutcomeMasks(
+        true_positive=prediction & pair_reaches,
+        false_positive=prediction & ~pair_reaches,
+        false_negative=~columns.is_prediction & ~(pair_reaches & kept),
+        confidence_kept=kept,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
+
+    @property
+    def f1(self) -> float:
+        precision, recall = self.precision, self.recall
+        return _ratio(2 * precision * recall, precision + recall)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator) / denominator if denominator > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClassMetrics:
+    label: str
+    counts: Counts
+    ground_truth_count: int
+    prediction_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Histogram:
+    """``bin_edges`` has one more value than ``counts``; the last bin includes its upper edge."""
+
+    bin_edges: list[float]
+    counts: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfusionMatrix:
+    """Rows: ground-truth labels then "background"; columns: prediction labels then "missed" (DESIGN §3)."""
+
+    row_labels: list[str]
+    column_labels: list[str]
+    counts: list[list[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemErrors:
+    item_id: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def errors(self) -> int:
+        return self.false_positives + self.false_negatives
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    thresholds: Thresholds
+    overall: Counts
+    per_class: list[ClassMetrics]
+    confusion: ConfusionMatrix
+    matched_iou: Histogram
+    true_positive_confidence: Histogram
+    false_positive_confidence: Histogram
+    # Items with at least one error, most errors first (ties: item id ascending).
+    error_item_ids: NDArray[np.int64]
+    error_false_positives: NDArray[np.int64]
+    error_false_negatives: NDArray[np.int64]
+
+
+def _histogram(values: NDArray[np.float64]) -> Histogram:
+    counts, edges = np.histogram(values, bins=HISTOGRAM_BINS, range=(0.0, 1.0))
+    return Histogram(bin_edges=[round(float(edge), 10) for edge in edges], counts=[int(c) for c in counts])
+
+
+def _bincount(codes: NDArray[np.int32], mask: NDArray[np.bool_], size: int) -> NDArray[np.int64]:
+    picked = codes[mask]
+    return np.bincount(picked[picked >= 0], minlength=size)[:size].astype(np.int64)
+
+
+def _confusion(columns: EntryColumns, masks: OutcomeMasks, thresholds: Thresholds) -> ConfusionMatrix:
+    size = len(columns.labels)
+    gt_codes = np.unique(columns.ground_truth_label[~columns.is_prediction])
+    pred_codes = np.unique(columns.prediction_label[columns.is_prediction])
+    gt_codes, pred_codes = gt_codes[gt_codes >= 0], pred_codes[pred_codes >= 0]
+    reaches = columns.has_partner & (columns.iou >= thresholds.iou)
+    # A kept prediction whose pair reaches t sits at (gt label, pred label): a TP or a label confusion.
+    prediction = columns.is_prediction & masks.confidence_kept
+    paired = prediction & reaches
+    background = prediction & ~reaches
+    # A ground truth's FN goes to "missed" unless it is the FN half of a label confusion (counted above).
+    missed = masks.false_negative & ~(reaches & masks.confidence_kept)
+    full = np.zeros((size + 1, size + 1), dtype=np.int64)
+    np.add.at(full, (columns.ground_truth_label[paired], columns.prediction_label[paired]), 1)
+    np.add.at(full, (np.full(int(background.sum()), size), columns.prediction_label[background]), 1)
+    np.add.at(full, (columns.ground_truth_label[missed], np.full(int(missed.sum()), size)), 1)
+    rows = np.append(gt_codes, size)
+    cols = np.append(pred_codes, size)
+    return ConfusionMatrix(
+        row_labels=[columns.labels[code] for code in gt_codes] + ["background"],
+        column_labels=[columns.labels[code] for code in pred_codes] + ["missed"],
+        counts=full[np.ix_(rows, cols)].tolist(),
+    )
+
+
+def _error_items(columns: EntryColumns, masks: OutcomeMasks) -> tuple[NDArray[np.int64], ...]:
+    items = len(columns.item_ids)
+    fp = np.bincount(columns.item_index[masks.false_positive], minlength=items)
+    fn = np.bincount(columns.item_index[masks.false_negative], minlength=items)
+    errors = fp + fn
+    with_errors = np.flatnonzero(errors > 0)
+    order = with_errors[np.lexsort((columns.item_ids[with_errors], -errors[with_errors]))]
+    return columns.item_ids[order], fp[order].astype(np.int64), fn[order].astype(np.int64)
+
+
+def compute_metrics(columns: EntryColumns, thresholds: Thresholds) -> Metrics:
+    """Everything `Evaluation.metrics` shows at ``thresholds``; memoised on the columns."""
+    key = (thresholds.iou, thresholds.confidence)
+    if key in columns.memo:
+        return columns.memo[key]
+    masks = outcome_masks(columns, thresholds)
+    size = len(columns.labels)
+    tp = _bincount(columns.ground_truth_label, masks.true_positive, size)
+    fp = _bincount(columns.prediction_label, masks.false_positive, size)
+    fn = _bincount(columns.ground_truth_label, masks.false_negative, size)
+    gt_total = _bincount(columns.ground_truth_label, ~columns.is_prediction, size)
+    pred_total = _bincount(columns.prediction_label, columns.is_prediction & masks.confidence_kept, size)
+    per_class = [
+        ClassMetrics(
+            label=label,
+            counts=Counts(int(tp[code]), int(fp[code]), int(fn[code])),
+            ground_truth_count=int(gt_total[code]),
+            prediction_count=int(pred_total[code]),
+        )
+        for code, label in enumerate(columns.labels)
+    ]
+    matched = columns.is_prediction & masks.confidence_kept & columns.has_partner
+    error_ids, error_fp, error_fn = _error_items(columns, masks)
+    metrics = Metrics(
+        thresholds=thresholds,
+        overall=Counts(
+            int(masks.true_positive.sum()), int(masks.false_positive.sum()), int(masks.false_negative.sum())
+        ),
+        per_class=per_class,
+        confusion=_confusion(columns, masks, thresholds),
+        matched_iou=_histogram(columns.iou[matched]),
+        true_positive_confidence=_histogram(columns.confidence[masks.true_positive]),
+        false_positive_confidence=_histogram(columns.confidence[masks.false_positive]),
+        error_item_ids=error_ids,
+        error_false_positives=error_fp,
+        error_false_negatives=error_fn,
+    )
+    if len(columns.memo) >= 32:
+        columns.memo.pop(next(iter(columns.memo)))
+    columns.memo[key] = metrics
+    return metrics
+
+
+def error_items_page(metrics: Metrics, *, first: int | None, after: str | None) -> Page[ItemErrors]:
+    """Items by FP + FN descending, then item id; keyset cursors on (errors, item id)."""
+    size = page_size(first)
+    errors = metrics.error_false_positives + metrics.error_false_negatives
+    start = 0
+    if after is not None:
+        last_errors, last_item = decode_cursor(after, 2)
+        if not isinstance(last_errors, int) or not isinstance(last_item, int):
+            from matchscope.services.errors import ValidationFailed
+
+            raise ValidationFailed.single("after", after, "not a cursor from this API")
+        later = (errors < last_errors) | ((errors == last_errors) & (metrics.error_item_ids > last_item))
+        start = int(np.argmax(later)) if later.any() else len(errors)
+    stop = start + size
+    rows = [
+        ItemErrors(int(item), int(fp), int(fn))
+        for item, fp, fn in zip(
+            metrics.error_item_ids[start:stop],
+            metrics.error_false_positives[start:stop],
+            metrics.error_false_negatives[start:stop],
+            strict=True,
+        )
+    ]
+    return Page(
+        rows=rows,
+        cursors=[encode_cursor((row.errors, row.item_id)) for row in rows],
+        has_next_page=stop < len(errors),
+        has_previous_page=after is not None,
+        total_count=len(errors),
+    )
+
+
+def count_matches(columns: EntryColumns, thresholds: Thresholds, query: MatchFilter) -> int:
+    """How many entries `matches` returns for ``query`` (what its SQL branches select, counted in numpy)."""
+    masks = outcome_masks(columns, thresholds)
+    outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
+    selected = np.zeros(len(columns), dtype=np.bool_)
+    for outcome, mask in (
+        (Outcome.TRUE_POSITIVE, masks.true_positive),
+        (Outcome.FALSE_POSITIVE, masks.false_positive),
+        (Outcome.FALSE_NEGATIVE, masks.false_negative),
+    ):
+        if outcome in outcomes:
+            selected |= mask
+    codes = {label: code for code, label in enumerate(columns.labels)}
+    for labels, column in (
+        (query.ground_truth_labels, columns.ground_truth_label),
+        (query.prediction_labels, columns.prediction_label),
+    ):
+        if labels is not None:
+            wanted = np.array([codes[label] for label in set(labels) if label in codes], dtype=np.int32)
+            selected &= np.isin(column, wanted)
+    if query.min_iou is not None:
+        selected &= columns.iou >= query.min_iou
+    if query.max_iou is not None:
+        selected &= columns.iou <= query.max_iou
+    if query.min_confidence is not None:
+        selected &= columns.confidence >= query.min_confidence
+    if query.max_confidence is not None:
+        selected &= columns.confidence <= query.max_confidence
+    if query.item_id is not None:
+        position = np.searchsorted(columns.item_ids, query.item_id)
+        if position >= len(columns.item_ids) or columns.item_ids[position] != query.item_id:
+            return 0
+        selected &= columns.item_index == position
+    return int(selected.sum())
+
+
+async def load_columns(session: AsyncSession, evaluation_id: int) -> EntryColumns:
+    entry = MatchEntry.__table__.c  # type: ignore[attr-defined]
+    statement = select(
+        entry.is_prediction,
+        entry.compatible,
+        entry.ground_truth_id.is_not(None) & entry.prediction_id.is_not(None),
+        entry.iou,
+        entry.confidence,
+        entry.ground_truth_label,
+        entry.prediction_label,
+        entry.item_id,
+    ).where(entry.evaluation_id == evaluation_id)
+    records = (await session.execute(statement)).all()
+    if records:
+        is_pred, compatible, has_partner, iou, confidence, gt_label, pred_label, item = zip(*records, strict=True)
+    else:
+        is_pred = compatible = has_partner = iou = confidence = gt_label = pred_label = item = ()
+    labels = tuple(sorted({label for label in (*gt_label, *pred_label) if label is not None}))
+    codes: dict[Any, int] = {label: code for code, label in enumerate(labels)}
+    codes[None] = _NO_LABEL
+    item_ids, item_index = np.unique(np.array(item, dtype=np.int64), return_inverse=True)
+    confidences = np.array(confidence, dtype=np.float64)  # None -> NaN
+    return EntryColumns(
+        is_prediction=np.array(is_pred, dtype=np.bool_),
+        compatible=np.array(compatible, dtype=np.bool_),
+        has_partner=np.array(has_partner, dtype=np.bool_),
+        iou=np.array(iou, dtype=np.float64),
+        confidence=np.where(np.isnan(confidences), 1.0, confidences),
+        ground_truth_label=np.array([codes[label] for label in gt_label], dtype=np.int32),
+        prediction_label=np.array([codes[label] for label in pred_label], dtype=np.int32),
+        item_index=item_index.astype(np.int64).reshape(-1),
+        labels=labels,
+        item_ids=item_ids.astype(np.int64),
+    )
+
+
+class EntryCache:
+    """Bounded LRU of complete evaluations' entry columns; concurrent first readers share one load."""
+
+    def __init__(self, capacity: int = 4) -> None:
+        self.capacity = capacity
+        self._columns: OrderedDict[tuple[int, datetime], EntryColumns] = OrderedDict()
+        self._loading: dict[tuple[int, datetime], asyncio.Future[EntryColumns]] = {}
+
+    async def columns(self, session: AsyncSession, evaluation: Evaluation) -> EntryColumns:
+        assert evaluation.id is not None
+        if not evaluation.is_complete:  # still being written: never cached
+            return await load_columns(session, evaluation.id)
+        key = (evaluation.id, evaluation.created_at)
+        if key in self._columns:
+            self._columns.move_to_end(key)
+            return self._columns[key]
+        if key in self._loading:
+            return await asyncio.shield(self._loading[key])
+        future: asyncio.Future[EntryColumns] = asyncio.get_running_loop().create_future()
+        self._loading[key] = future
+        try:
+            columns = await load_columns(session, evaluation.id)
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody waits
+            raise
+        finally:
+            del self._loading[key]
+        future.set_result(columns)
+        self._columns[key] = columns
+        while len(self._columns) > self.capacity:
+            self._columns.popitem(last=False)
+        return columns
+
+
+def entry_cache(services: dict[str, Any]) -> EntryCache:
+    """The application's cache, kept in `AppState.services`."""
+    cache = services.get("entry_cache")
+    if not isinstance(cache, EntryCache):
+        cache = services["entry_cache"] = EntryCache()
+    return cache
