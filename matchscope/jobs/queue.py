@@ -1,0 +1,87 @@
+"""Where jobs go once persisted: arq on Redis, or an asyncio task queue inside the API process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from matchscope.jobs.config import TASK_NAME, JobConfig
+from matchscope.jobs.events import EventBus
+from matchscope.jobs.task import execute_job
+from matchscope.services.evaluate import ACTIVE
+from matchscope.state import AppState
+from matchscope.store.tables import Job
+
+logger = logging.getLogger(__name__)
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, job_id: int) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class InProcessRunner:
+    """Runs jobs one at a time on the API's event loop, through the very same job function as the worker."""
+
+    def __init__(self, state: AppState, bus: EventBus) -> None:
+        self._state = state
+        self._bus = bus
+        self._pending: asyncio.Queue[int] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Start the loop, and pick up jobs a previous process left queued or running."""
+        self._task = asyncio.create_task(self._run(), name="matchscope-job-runner")
+        async with self._state.sessions() as session:
+            statement = select(col(Job.id)).where(col(Job.status).in_(list(ACTIVE))).order_by(col(Job.id))
+            job_ids = [job_id for job_id in (await session.execute(statement)).scalars() if job_id is not None]
+        for job_id in job_ids:
+            await self.enqueue(job_id)
+
+    async def enqueue(self, job_id: int) -> None:
+        self._pending.put_nowait(job_id)
+
+    async def _run(self) -> None:
+        while True:
+            job_id = await self._pending.get()
+            try:
+                await execute_job(self._state, self._bus, job_id)
+            except Exception:
+                logger.exception("job %s could not be run", job_id)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+class ArqQueue:
+    """Enqueues on arq; the arq job id is derived from the job's id, so enqueueing twice runs it once."""
+
+    def __init__(self, pool: Any, config: JobConfig) -> None:
+        self._pool = pool
+        self._config = config
+
+    @classmethod
+    async def connect(cls, redis_url: str, config: JobConfig) -> ArqQueue:
+        from arq import create_pool
+        from arq.connections import RedisSettings
+
+        pool = await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=config.queue_name)
+        return cls(pool, config)
+
+    async def enqueue(self, job_id: int) -> None:
+        await self._pool.enqueue_job(
+            TASK_NAME, job_id, _job_id=self._config.arq_job_id(job_id), _queue_name=self._config.queue_name
+        )
+
+    async def close(self) -> None:
+        await self._pool.aclose()

@@ -1,0 +1,53 @@
+"""The job function: the same code runs in the arq worker and in the in-process runner."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from matchscope.jobs.events import EventBus, JobSnapshot
+from matchscope.services import evaluate
+from matchscope.services.evaluate import JobCancelled, JobStatus
+from matchscope.state import AppState
+from matchscope.store.tables import Job
+
+logger = logging.getLogger(__name__)
+
+
+async def _publish(bus: EventBus, job: Job) -> None:
+    try:
+        await bus.publish(JobSnapshot.from_row(job))
+    except Exception:  # progress events are best effort; the job row is the truth
+        logger.warning("could not publish progress of job %s", job.id, exc_info=True)
+
+
+async def execute_job(state: AppState, bus: EventBus, job_id: int) -> str:
+    """Run evaluation job `job_id`; returns its final status. Never leaves it RUNNING on an error."""
+
+    async def progress(job: Job) -> None:
+        await _publish(bus, job)
+
+    job: Job | None
+    try:
+        job = await evaluate.run_evaluation(
+            state.sessions, job_id, chunk_items=state.settings.evaluation_chunk_items, on_progress=progress
+        )
+    except JobCancelled:
+        job = await evaluate.abandon(state.sessions, job_id, status=JobStatus.CANCELLED, message="cancelled", errors=[])
+    except Exception as error:
+        logger.exception("evaluation job %s failed", job_id)
+        lines = traceback.format_exception_only(error)
+        job = await evaluate.abandon(
+            state.sessions,
+            job_id,
+            status=JobStatus.ERRORED,
+            message=f"evaluation failed: {type(error).__name__}: {error}",
+            errors=[line.strip() for line in lines if line.strip()],
+        )
+    if job is None:
+        async with state.sessions() as session:
+            job = await session.get(Job, job_id)
+        if job is None:
+            return "MISSING"
+    await _publish(bus, job)
+    return job.status

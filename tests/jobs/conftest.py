@@ -1,0 +1,74 @@
+"""Fixtures for job tests: the in-process runner stopped after each test, helpers to load data and wait."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest_asyncio
+
+from matchscope.jobs import runtime
+from matchscope.services import coco_import
+from matchscope.state import AppState
+from matchscope.store.db import transaction
+from tests.conftest import SHARED_DATA, GraphQL
+
+COCO_GT = SHARED_DATA / "instances_val2014_100.json"
+COCO_DETS = SHARED_DATA / "instances_val2014_fakebbox100_results.json"
+
+SUBMIT = """
+mutation($d: ID!, $m: ID!, $o: EvaluationOptionsInput) {
+  calculateEvaluationMetrics(datasetId: $d, modelId: $m, options: $o) {
+    __typename
+    ... on AsyncJob { id status jobMessage: message }
+    ... on ValidationError { message field }
+    ... on NotFoundError { message }
+  }
+}
+"""
+JOB = """
+query($id: ID!) { job(id: $id) { id type status progress completedSteps totalSteps message errors
+  createdAt startedAt finishedAt evaluation { id isCurrent isStale classAgnostic } } }
+"""
+CANCEL = """
+mutation($id: ID!) { cancelJob(id: $id) { __typename ... on AsyncJob { id status }
+  ... on ValidationError { message } ... on NotFoundError { message } } }
+"""
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _stop_jobs(state: AppState) -> AsyncIterator[None]:
+    yield
+    await runtime.shutdown(state)
+
+
+async def import_coco(
+    state: AppState, account_id: int, gt: dict[str, Any] | Path, dets: list[Any] | Path, name: str = "coco"
+) -> tuple[int, int]:
+    """Import a COCO ground truth and detections; returns (dataset pk, model pk)."""
+    gt_data = orjson.loads(gt.read_bytes()) if isinstance(gt, Path) else gt
+    det_data = orjson.loads(dets.read_bytes()) if isinstance(dets, Path) else dets
+    async with transaction(state.sessions) as session:
+        result = await coco_import.import_ground_truth(session, account_id=account_id, dataset_name=name, data=gt_data)
+        assert result.dataset.id is not None
+        dataset_id = result.dataset.id
+    async with transaction(state.sessions) as session:
+        result = await coco_import.import_detections(
+            session, account_id=account_id, dataset_name=name, model_name=f"{name}-model", data=det_data
+        )
+        assert result.model is not None and result.model.id is not None
+        return dataset_id, result.model.id
+
+
+async def wait_finished(gql: GraphQL, job_id: str, timeout: float = 60.0, **kwargs: Any) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        job = (await gql(JOB, {"id": job_id}, **kwargs))["job"]
+        if job["status"] in {"COMPLETED", "ERRORED", "CANCELLED"}:
+            return job  # type: ignore[no-any-return]
+        assert loop.time() < deadline, f"job still {job['status']} after {timeout} s: {job}"
+        await asyncio.sleep(0.05)
