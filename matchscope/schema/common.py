@@ -13,7 +13,7 @@ from matchscope.services.pagination import Page
 if TYPE_CHECKING:
     JSON = dict[str, Any]
 else:
-    pass
+    from strawberry.scalars import JSON  # noqa: F401  (re-exported: catalog and ingest import it from here)
 
 T = TypeVar("T")
 

@@ -154,34 +154,49 @@ async def _coco_index(session: AsyncSession, dataset: Dataset) -> tuple[dict[int
     return {int(k): v for k, v in categories.items()}, images
 
 
+def _prediction_record(
+    index: int, det: dict[str, Any], categories: dict[int, str], images: dict[int, str]
+) -> PredictionRecord:
+    """One detection, checked field by field so that an error names the row, the field and the value."""
+    where = f"[{index}]"
+    image_id = int(_field(det, "image_id", where))
+    if image_id not in images:
+        raise ValidationFailed.single(f"{where}.image_id", image_id, "no such image in the dataset", index)
+    category = int(_field(det, "category_id", where))
+    if category not in categories:
+        raise ValidationFailed.single(f"{where}.category_id", category, "no such category", index)
+    x, y, width, height = _bbox(det, where)
+    return PredictionRecord(
+        images[image_id], categories[category], x, y, width, height, str(index + 1), det.get("score")
+    )
+
+
 def prediction_records(
     detections: list[dict[str, Any]], categories: dict[int, str], images: dict[int, str]
 ) -> list[PredictionRecord]:
     """COCO results → predictions; annotationId is the 1-based position, as pycocotools' loadRes numbers them."""
     if not isinstance(detections, list):
         raise ValidationFailed.single("file", type(detections).__name__, "a COCO results file is a JSON list")
-    records = []
-    for index, det in enumerate(detections):
-        where = f"[{index}]"
-        image_id = int(_field(det, "image_id", where))
-        if image_id not in images:
-            raise ValidationFailed.single(f"{where}.image_id", image_id, "no such image in the dataset", index)
-        category = int(_field(det, "category_id", where))
-        if category not in categories:
-            raise ValidationFailed.single(f"{where}.category_id", category, "no such category", index)
-        x, y, width, height = _bbox(det, where)
-        records.append(
-            PredictionRecord(
-                item_reference_id=images[image_id],
-                annotation_id=str(index + 1),
-                label=categories[category],
-                x=x,
-                y=y,
-                width=width,
-                height=height,
-                confidence=det.get("score"),
+    records: list[PredictionRecord] = []
+    append = records.append
+    try:
+        # The fast path builds records positionally; any malformed detection sends us to the checked path.
+        for index, det in enumerate(detections, start=1):
+            x, y, width, height = det["bbox"]
+            append(
+                PredictionRecord(
+                    images[det["image_id"]],
+                    categories[det["category_id"]],
+                    x,
+                    y,
+                    width,
+                    height,
+                    str(index),
+                    det.get("score"),
+                )
             )
-        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return [_prediction_record(index, det, categories, images) for index, det in enumerate(detections)]
     return records
 
 

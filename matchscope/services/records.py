@@ -1,4 +1,6 @@
-"""Plain records that every ingest path (GraphQL, COCO import, demo) hands to the ingest service."""
+"""Plain records that every ingest path (GraphQL, COCO import, demo) hands to the ingest service.
+
+Not frozen: building hundreds of thousands of frozen dataclasses costs seconds on a COCO import."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ItemRecord:
     reference_id: str
     image_location: str | None = None
@@ -15,7 +17,7 @@ class ItemRecord:
     metadata: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AnnotationRecord:
     item_reference_id: str
     label: str
@@ -29,7 +31,7 @@ class AnnotationRecord:
     area: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PredictionRecord:
     item_reference_id: str
     label: str

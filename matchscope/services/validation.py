@@ -6,6 +6,8 @@ import hashlib
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from matchscope.services.errors import FieldIssue, ValidationFailed
 from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord
 
@@ -71,6 +73,58 @@ def box_keys(boxes: Sequence[AnnotationRecord | PredictionRecord]) -> list[str]:
     return keys
 
 
+def _row_issues(box: AnnotationRecord | PredictionRecord, row: int, item_ids: dict[str, int]) -> list[FieldIssue]:
+    issues: list[FieldIssue] = []
+    _text(issues, row, "label", box.label, required=True)
+    _text(issues, row, "annotationId", box.annotation_id, required=False)
+    if box.annotation_id is not None and not box.annotation_id.strip():
+        issues.append(FieldIssue("annotationId", box.annotation_id, "must not be empty", row))
+    for name in ("x", "y"):
+        _finite(issues, row, name, getattr(box, name), non_negative=False)
+    for name in ("width", "height"):
+        _finite(issues, row, name, getattr(box, name), non_negative=True)
+    if isinstance(box, PredictionRecord) and box.confidence is not None:
+        confidence = box.confidence
+        if not isinstance(confidence, int | float) or not math.isfinite(confidence) or not 0.0 <= confidence <= 1.0:
+            issues.append(FieldIssue("confidence", confidence, "must be within [0, 1]", row))
+    if isinstance(box, AnnotationRecord) and box.area is not None:
+        _finite(issues, row, "area", box.area, non_negative=True)
+    if box.item_reference_id not in item_ids:
+        issues.append(FieldIssue("itemReferenceId", box.item_reference_id, "no such item in the dataset", row))
+    return issues
+
+
+def _optional_values(boxes: Sequence[AnnotationRecord | PredictionRecord]) -> tuple[list[object], float]:
+    """Each box's confidence (predictions, at most 1) or area (annotations, unbounded)."""
+    if boxes and isinstance(boxes[0], PredictionRecord):
+        return [b.confidence if isinstance(b, PredictionRecord) else None for b in boxes], 1.0
+    return [b.area if isinstance(b, AnnotationRecord) else None for b in boxes], math.inf
+
+
+def _suspect_rows(boxes: Sequence[AnnotationRecord | PredictionRecord], item_ids: dict[str, int]) -> list[int]:
+    """Rows that may be invalid, found with vectorised checks; only these get the detailed per-row check."""
+    values, upper = _optional_values(boxes)
+    try:
+        geometry = np.array([(b.x, b.y, b.width, b.height) for b in boxes], dtype=np.float64).reshape(-1, 4)
+        given = np.array([value is not None for value in values], dtype=bool)
+        optional = np.array([0.0 if value is None else value for value in values], dtype=np.float64)
+    except (TypeError, ValueError):
+        return list(range(len(boxes)))
+    bad = ~np.isfinite(geometry).all(axis=1) | (geometry[:, 2:] < 0).any(axis=1)
+    with np.errstate(invalid="ignore"):
+        bad |= given & ~((optional >= 0) & (optional <= upper) & np.isfinite(optional))
+    text_bad = [
+        not b.label
+        or not b.label.strip()
+        or len(b.label) > MAX_TEXT
+        or (b.annotation_id is not None and (not b.annotation_id.strip() or len(b.annotation_id) > MAX_TEXT))
+        or b.item_reference_id not in item_ids
+        for b in boxes
+    ]
+    bad |= np.asarray(text_bad, dtype=bool).reshape(-1)
+    return [int(row) for row in np.flatnonzero(bad)]
+
+
 def check_boxes(
     boxes: Sequence[AnnotationRecord | PredictionRecord],
     keys: Sequence[str],
@@ -78,26 +132,15 @@ def check_boxes(
 ) -> None:
     """Validate geometry, labels, confidences, item references and duplicate keys of a whole batch."""
     issues: list[FieldIssue] = []
-    seen: dict[tuple[str, str], int] = {}
-    for row, (box, key) in enumerate(zip(boxes, keys, strict=True)):
-        _text(issues, row, "label", box.label, required=True)
-        _text(issues, row, "annotationId", box.annotation_id, required=False)
-        if box.annotation_id is not None and not box.annotation_id.strip():
-            issues.append(FieldIssue("annotationId", box.annotation_id, "must not be empty", row))
-        for name in ("x", "y"):
-            _finite(issues, row, name, getattr(box, name), non_negative=False)
-        for name in ("width", "height"):
-            _finite(issues, row, name, getattr(box, name), non_negative=True)
-        if isinstance(box, PredictionRecord) and box.confidence is not None:
-            confidence = box.confidence
-            if not math.isfinite(confidence) or not 0.0 <= confidence <= 1.0:
-                issues.append(FieldIssue("confidence", confidence, "must be within [0, 1]", row))
-        if isinstance(box, AnnotationRecord) and box.area is not None:
-            _finite(issues, row, "area", box.area, non_negative=True)
-        if box.item_reference_id not in item_ids:
-            issues.append(FieldIssue("itemReferenceId", box.item_reference_id, "no such item in the dataset", row))
-        first = seen.setdefault((box.item_reference_id, key), row)
-        if first != row:
-            issues.append(FieldIssue("annotationId", key, f"duplicates row {first} on the same item", row))
+    for row in _suspect_rows(boxes, item_ids):
+        issues += _row_issues(boxes[row], row, item_ids)
+    pairs = list(zip((b.item_reference_id for b in boxes), keys, strict=True))
+    if len(set(pairs)) != len(pairs):
+        seen: dict[tuple[str, str], int] = {}
+        for row, pair in enumerate(pairs):
+            first = seen.setdefault(pair, row)
+            if first != row:
+                issues.append(FieldIssue("annotationId", pair[1], f"duplicates row {first} on the same item", row))
     if issues:
+        issues.sort(key=lambda issue: issue.row if issue.row is not None else -1)
         raise ValidationFailed(issues)
