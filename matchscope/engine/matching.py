@@ -25,9 +25,7 @@ def _check_rows(kind: str, rows: int, **columns: NDArray[np.generic]) -> None:
     for name, column in columns.items():
         expected = (rows, 4) if name == "boxes" else (rows,)
         if column.shape != expected:
-            raise ValueError(
-                f"{kind}.{name} has shape {column.shape}; expected {expected} (item has {rows} rows)"
-            )
+            raise ValueError(f"{kind}.{name} has shape {column.shape}; expected {expected} (item has {rows} rows)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +66,7 @@ class PredictionBoxes:
     confidence: NDArray[np.float64]
 
     def __post_init__(self) -> None:
-        _check_rows(
-            "PredictionBoxes", len(self.item), boxes=self.boxes, label=self.label, confidence=self.confidence
-        )
+        _check_rows("PredictionBoxes", len(self.item), boxes=self.boxes, label=self.label, confidence=self.confidence)
 
     def __len__(self) -> int:
         return len(self.item)
@@ -102,6 +98,13 @@ def confidence_or_one(confidence: NDArray[np.float64]) -> NDArray[np.float64]:
     """``(M,)`` confidences with NaN ("no confidence") replaced by 1."""
     confidence = np.asarray(confidence, dtype=np.float64)
     return np.where(np.isnan(confidence), 1.0, confidence)
+
+
+def item_order(item: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``(N,)`` stable argsort of ``item`` keys (insertion order kept within an item); cheap when sorted."""
+    if item.size < 2 or bool(np.all(item[1:] >= item[:-1])):
+        return np.arange(item.size, dtype=np.int64)
+    return np.argsort(item, kind="stable").astype(np.int64, copy=False)
 
 
 def _allowed_table(
@@ -168,11 +171,11 @@ def greedy_match(
     pred_confidence = np.ascontiguousarray(confidence_or_one(predictions.confidence))
 
     gt_partner, pred_partner, gt_iou, pred_iou = greedy_kernel(
-        np.argsort(gt_item, kind="stable").astype(np.int64, copy=False),
+        item_order(gt_item),
         gt_item,
         gt_boxes,
         gt_label,
-        np.argsort(pred_item, kind="stable").astype(np.int64, copy=False),
+        item_order(pred_item),
         pred_item,
         pred_boxes,
         pred_label,

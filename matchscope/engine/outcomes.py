@@ -11,7 +11,8 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, confidence_or_one
+from matchscope.engine._kernels_matching import entries_kernel, tally_kernel
+from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, item_order
 
 __all__ = [
     "FALSE_NEGATIVE",
@@ -89,60 +90,27 @@ def entries_at(
     within an item, entries naming a prediction in prediction index order (a pair's FALSE_POSITIVE right
     before its FALSE_NEGATIVE), then the remaining FALSE_NEGATIVE entries in ground-truth index order.
     """
-    pred_partner = matching.pred_partner
-    gt_partner = matching.gt_partner
-    kept = confidence_or_one(predictions.confidence) >= confidence_threshold
-    matched = pred_partner >= 0
-    true_pos = kept & matched & (matching.pred_iou >= iou_threshold) & matching.pred_compatible
-    split = kept & matched & ~true_pos
-
-    # Pass 1, in prediction order: one entry per kept prediction, plus the FN right after a split pair's FP.
-    per_pred = kept.astype(np.int64) + split
-    first = np.cumsum(per_pred) - per_pred
-    n_pred_entries = int(per_pred.sum())
-    kept_index = np.flatnonzero(kept)
-    split_index = np.flatnonzero(split)
-
-    # Pass 2, in ground-truth order: unmatched ground truth and ground truth whose partner was dropped.
-    gt_matched = gt_partner >= 0
-    partner_dropped = np.zeros(len(gt_partner), dtype=np.bool_)
-    partner_dropped[gt_matched] = ~kept[gt_partner[gt_matched]]
-    lone_gt = np.flatnonzero(~gt_matched | partner_dropped)
-
-    total = n_pred_entries + len(lone_gt)
-    outcome = np.empty(total, dtype=np.int8)
-    gt_index = np.empty(total, dtype=np.int64)
-    pred_index = np.empty(total, dtype=np.int64)
-    iou = np.empty(total, dtype=np.float64)
-
-    at = first[kept_index]
-    outcome[at] = np.where(true_pos[kept_index], TRUE_POSITIVE, FALSE_POSITIVE)
-    gt_index[at] = pred_partner[kept_index]
-    pred_index[at] = kept_index
-    iou[at] = matching.pred_iou[kept_index]
-
-    at = first[split_index] + 1
-    outcome[at] = FALSE_NEGATIVE
-    gt_index[at] = pred_partner[split_index]
-    pred_index[at] = split_index
-    iou[at] = matching.pred_iou[split_index]
-
-    tail = slice(n_pred_entries, total)
-    outcome[tail] = FALSE_NEGATIVE
-    gt_index[tail] = lone_gt
-    pred_index[tail] = -1
-    iou[tail] = matching.gt_iou[lone_gt]
-
-    # A pair's boxes share their item, so the prediction's item stands for the whole head.
-    item = np.empty(total, dtype=np.int64)
-    item[:n_pred_entries] = np.asarray(predictions.item, dtype=np.int64)[pred_index[:n_pred_entries]]
-    item[tail] = np.asarray(ground_truth.item, dtype=np.int64)[lone_gt]
-    order = np.argsort(item, kind="stable")
+    gt_item = np.ascontiguousarray(ground_truth.item, dtype=np.int64)
+    pred_item = np.ascontiguousarray(predictions.item, dtype=np.int64)
+    outcome, gt_index, pred_index, iou = entries_kernel(
+        item_order(gt_item),
+        gt_item,
+        matching.gt_partner,
+        matching.gt_iou,
+        item_order(pred_item),
+        pred_item,
+        matching.pred_partner,
+        matching.pred_iou,
+        matching.pred_compatible,
+        np.ascontiguousarray(predictions.confidence, dtype=np.float64),
+        float(iou_threshold),
+        float(confidence_threshold),
+    )
     return Entries(
-        outcome=outcome[order],
-        gt_index=gt_index[order],
-        pred_index=pred_index[order],
-        iou=iou[order],
+        outcome=outcome,
+        gt_index=gt_index,
+        pred_index=pred_index,
+        iou=iou,
         iou_threshold=float(iou_threshold),
         confidence_threshold=float(confidence_threshold),
     )
@@ -167,6 +135,30 @@ def _ratio(numerator: NDArray[np.float64], denominator: NDArray[np.float64]) -> 
     return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
 
 
+def _tally(
+    entries: Entries, ground_truth: GroundTruthBoxes, predictions: PredictionBoxes, num_labels: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    gt_label = np.ascontiguousarray(ground_truth.label, dtype=np.int32)
+    pred_label = np.ascontiguousarray(predictions.label, dtype=np.int32)
+    for side, labels in (("ground truth", gt_label), ("prediction", pred_label)):
+        if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= num_labels):
+            raise ValueError(
+                f"{side} label codes span {int(labels.min())}..{int(labels.max())}; "
+                f"expected 0..{num_labels - 1} (num_labels={num_labels})"
+            )
+    result: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] = tally_kernel(
+        np.ascontiguousarray(entries.outcome, dtype=np.int8),
+        np.ascontiguousarray(entries.gt_index, dtype=np.int64),
+        np.ascontiguousarray(entries.pred_index, dtype=np.int64),
+        np.ascontiguousarray(entries.iou, dtype=np.float64),
+        gt_label,
+        pred_label,
+        int(num_labels),
+        float(entries.iou_threshold),
+    )
+    return result
+
+
 def class_counts(
     entries: Entries, ground_truth: GroundTruthBoxes, predictions: PredictionBoxes, num_labels: int
 ) -> ClassCounts:
@@ -175,14 +167,11 @@ def class_counts(
     A TRUE_POSITIVE counts for the ground truth's label (the shared class; with allowed label pairs the
     prediction's label may differ), a FALSE_POSITIVE for the prediction's label, a FALSE_NEGATIVE for the
     ground truth's label.
+
+    Raises:
+        ValueError: a label code outside ``0..num_labels-1``.
     """
-    gt_label = np.asarray(ground_truth.label, dtype=np.int64)
-    pred_label = np.asarray(predictions.label, dtype=np.int64)
-    outcome = entries.outcome
-    tp = np.bincount(gt_label[entries.gt_index[outcome == TRUE_POSITIVE]], minlength=num_labels)
-    fp = np.bincount(pred_label[entries.pred_index[outcome == FALSE_POSITIVE]], minlength=num_labels)
-    fn = np.bincount(gt_label[entries.gt_index[outcome == FALSE_NEGATIVE]], minlength=num_labels)
-    tp, fp, fn = (counts[:num_labels].astype(np.int64) for counts in (tp, fp, fn))
+    tp, fp, fn, _ = _tally(entries, ground_truth, predictions, num_labels)
     precision = _ratio(tp.astype(np.float64), (tp + fp).astype(np.float64))
     recall = _ratio(tp.astype(np.float64), (tp + fn).astype(np.float64))
     f1 = _ratio(2.0 * precision * recall, precision + recall)
@@ -198,31 +187,12 @@ def confusion_matrix(
     "missed" column. A kept pair is counted once at ``(gt label, pred label)`` when its IoU reaches the IoU
     threshold: that is every TRUE_POSITIVE and every label confusion (a pair whose labels are not compatible).
     A pair below the IoU threshold did not localise its ground truth, so, like unmatched boxes, its prediction
-    is counted in the background row and its ground truth in the missed column. Hence the diagonal holds
-    the true positives (plus allowed-pair TPs off the diagonal), row ``g`` sums to the number of ground truth
-    with label ``g`` and column ``p`` to the number of kept predictions with label ``p``.
+    is counted in the background row and its ground truth in the missed column; so is a ground truth whose
+    partner was dropped by the confidence threshold. Hence, without allowed label pairs, the diagonal holds
+    exactly the true positives; always, row ``g`` sums to the number of ground truths with label ``g`` and
+    column ``p`` to the number of kept predictions with label ``p``.
+
+    Raises:
+        ValueError: a label code outside ``0..num_labels-1``.
     """
-    gt_label = np.asarray(ground_truth.label, dtype=np.int64)
-    pred_label = np.asarray(predictions.label, dtype=np.int64)
-    outcome = entries.outcome
-    has_gt = entries.gt_index >= 0
-    has_pred = entries.pred_index >= 0
-    # A label confusion at IoU >= t shows up as an FP/FN pair; the pair's IoU tells it from a near miss.
-    iou_threshold = entries.iou_threshold
-    both = has_gt & has_pred
-    confused = both & (entries.iou >= iou_threshold)
-    paired = (outcome == TRUE_POSITIVE) | (confused & (outcome == FALSE_POSITIVE))
-    row = np.full(len(outcome), num_labels, dtype=np.int64)
-    col = np.full(len(outcome), num_labels, dtype=np.int64)
-    row[paired] = gt_label[entries.gt_index[paired]]
-    col[paired] = pred_label[entries.pred_index[paired]]
-    lone_fp = (outcome == FALSE_POSITIVE) & ~paired
-    col[lone_fp] = pred_label[entries.pred_index[lone_fp]]
-    # Every FALSE_NEGATIVE lands in the missed column except the FN half of a label confusion (counted above).
-    fn = outcome == FALSE_NEGATIVE
-    lone_fn = fn & ~confused
-    row[lone_fn] = gt_label[entries.gt_index[lone_fn]]
-    keep = paired | lone_fp | lone_fn
-    size = num_labels + 1
-    flat = np.bincount(row[keep] * size + col[keep], minlength=size * size)
-    return flat[: size * size].astype(np.int64).reshape(size, size)
+    return _tally(entries, ground_truth, predictions, num_labels)[3]

@@ -228,3 +228,12 @@ def test_higher_thresholds_never_add_true_positives(seed: int) -> None:
         for t in (0.0, 0.25, 0.5, 0.75, 1.0)
     ]
     assert true_positives == sorted(true_positives, reverse=True)
+
+
+def test_label_outside_num_labels_is_an_error() -> None:
+    ground_truth, predictions = scene()
+    entries = entries_at(greedy_match(ground_truth, predictions), ground_truth, predictions)
+    with pytest.raises(ValueError, match=r"ground truth label codes span 0\.\.2"):
+        class_counts(entries, ground_truth, predictions, 2)
+    with pytest.raises(ValueError, match="num_labels=2"):
+        confusion_matrix(entries, ground_truth, predictions, 2)
