@@ -1,0 +1,1 @@
+"""Persistence: sqlmodel tables, engine and session factories, bulk paths, Alembic migrations."""
