@@ -63,7 +63,7 @@ async def import_coco(
         return dataset_id, result.model.id
 
 
-async def wait_finished(gql: GraphQL, job_id: str, timeout: float = 60.0, **kwargs: Any) -> dict[str, Any]:
+async def wait_finished(gql: GraphQL, job_id: str, timeout: float = 240.0, **kwargs: Any) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
