@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.types.unset import UNSET, UnsetType
 
+from matchscope.engine import warmup as engine_warmup
 from matchscope.jobs import runtime as jobs_runtime
 from matchscope.middleware import AuthMiddleware, BodySizeLimitMiddleware, key_from_authorization
 from matchscope.schema import build_schema
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(state.engine)
+        # Compile (or load from the on-disk cache) the engine's kernels now, never inside a request.
+        await asyncio.to_thread(engine_warmup)
         await jobs_runtime.ensure_started(state)
         try:
             yield
