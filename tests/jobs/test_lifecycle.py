@@ -1,0 +1,175 @@
+"""Submission, validation, scoping, dedupe, cancellation, failures and staleness, with the in-process runner."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from matchscope.jobs import runtime
+from matchscope.jobs.events import LocalEventBus
+from matchscope.jobs.task import execute_job
+from matchscope.schema.ids import to_global_id
+from matchscope.state import AppState
+from matchscope.store import tables
+from tests.conftest import Caller, GraphQL
+from tests.jobs.conftest import CANCEL, COCO_DETS, COCO_GT, JOB, SUBMIT, import_coco, wait_finished
+
+
+class HeldQueue:
+    """A queue that keeps jobs until the test runs them, to observe QUEUED jobs."""
+
+    def __init__(self) -> None:
+        self.job_ids: list[int] = []
+
+    async def enqueue(self, job_id: int) -> None:
+        self.job_ids.append(job_id)
+
+    async def close(self) -> None:
+        pass
+
+
+def hold(state: AppState) -> HeldQueue:
+    queue = HeldQueue()
+    state.services[runtime.QUEUE] = queue
+    state.services[runtime.BUS] = LocalEventBus()
+    return queue
+
+
+async def _ids(state: AppState, caller: Caller) -> dict[str, str]:
+    dataset, model = await import_coco(state, caller.account_id, COCO_GT, COCO_DETS)
+    return {"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)}
+
+
+async def _count(state: AppState, table: Any) -> int:
+    async with state.sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(table))).scalar_one())
+
+
+def _pairs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"groundTruthLabel": a, "modelPredictionLabel": b} for a, b in pairs]
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"classAgnostic": True, "allowedLabelMatches": _pairs(("car", "truck"))}, "options.classAgnostic"),
+        ({"allowedLabelMatches": _pairs(("", "truck"))}, "options.allowedLabelMatches.groundTruthLabel"),
+        ({"allowedLabelMatches": _pairs(("car", " "))}, "options.allowedLabelMatches.modelPredictionLabel"),
+    ],
+)
+async def test_invalid_options(gql: GraphQL, state: AppState, caller: Caller, options: Any, field: str) -> None:
+    hold(state)
+    payload = (await gql(SUBMIT, {**await _ids(state, caller), "o": options}))["calculateEvaluationMetrics"]
+    assert payload["__typename"] == "ValidationError" and payload["field"] == field, payload
+    assert await _count(state, tables.Job) == 0
+
+
+async def test_unknown_labels_are_accepted_and_named(gql: GraphQL, state: AppState, caller: Caller) -> None:
+    queue = hold(state)
+    options = {"allowedLabelMatches": _pairs(("car", "truck"), ("zebra-ish", "unicorn"))}
+    job = (await gql(SUBMIT, {**await _ids(state, caller), "o": options}))["calculateEvaluationMetrics"]
+    assert job["__typename"] == "AsyncJob" and job["status"] == "QUEUED"
+    assert "'unicorn'" in job["jobMessage"] and "'zebra-ish'" in job["jobMessage"]
+    assert "'car'" not in job["jobMessage"]
+    assert len(queue.job_ids) == 1
+
+
+async def test_identical_request_returns_the_queued_job(gql: GraphQL, state: AppState, caller: Caller) -> None:
+    queue = hold(state)
+    ids = await _ids(state, caller)
+    first = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    same = (await gql(SUBMIT, {**ids, "o": {"classAgnostic": True}}))["calculateEvaluationMetrics"]
+    other = (await gql(SUBMIT, {**ids, "o": {"classAgnostic": False}}))["calculateEvaluationMetrics"]
+    assert first["id"] == same["id"] != other["id"]
+    assert len(queue.job_ids) == 2
+
+
+async def test_foreign_and_unknown_ids_read_as_not_found(
+    gql: GraphQL, state: AppState, caller: Caller, make_caller: Callable[[str], Awaitable[Caller]]
+) -> None:
+    hold(state)
+    ids = await _ids(state, caller)
+    bob = await make_caller("bob")
+    foreign = (await gql(SUBMIT, ids, as_=bob))["calculateEvaluationMetrics"]
+    assert foreign["__typename"] == "NotFoundError"
+    bogus = (await gql(SUBMIT, {**ids, "m": "nonsense"}))["calculateEvaluationMetrics"]
+    assert bogus["__typename"] == "NotFoundError"
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    assert (await gql(JOB, {"id": job["id"]}, as_=bob))["job"] is None
+    node = "query($id: ID!) { node(id: $id) { __typename ... on AsyncJob { status } } }"
+    assert (await gql(node, {"id": job["id"]}))["node"] == {"__typename": "AsyncJob", "status": "QUEUED"}
+    assert (await gql(node, {"id": job["id"]}, as_=bob))["node"] is None
+    assert (await gql(CANCEL, {"id": job["id"]}, as_=bob))["cancelJob"]["__typename"] == "NotFoundError"
+
+
+async def test_cancel_queued_job_at_once_then_refuse(gql: GraphQL, state: AppState, caller: Caller) -> None:
+    queue = hold(state)
+    job = (await gql(SUBMIT, await _ids(state, caller)))["calculateEvaluationMetrics"]
+    cancelled = (await gql(CANCEL, {"id": job["id"]}))["cancelJob"]
+    assert cancelled == {"__typename": "AsyncJob", "id": job["id"], "status": "CANCELLED"}
+    again = (await gql(CANCEL, {"id": job["id"]}))["cancelJob"]
+    assert again["__typename"] == "ValidationError"
+    # The queue still delivers it; the worker sees it cancelled and does nothing.
+    assert await execute_job(state, LocalEventBus(), queue.job_ids[0]) == "CANCELLED"
+    assert await _count(state, tables.Evaluation) == 0
+
+
+async def test_cancel_running_job_keeps_previous_evaluation(gql: GraphQL, state: AppState, caller: Caller) -> None:
+    ids = await _ids(state, caller)
+    first = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    previous = await wait_finished(gql, first["id"])
+    assert previous["status"] == "COMPLETED"
+    entries_before = await _count(state, tables.MatchEntry)
+
+    state.settings = dataclasses.replace(state.settings, evaluation_chunk_items=1)
+    job = (await gql(SUBMIT, {**ids, "o": {"classAgnostic": False}}))["calculateEvaluationMetrics"]
+    for _ in range(2000):
+        running = (await gql(JOB, {"id": job["id"]}))["job"]
+        if running["completedSteps"] > 0:
+            break
+        await asyncio.sleep(0.01)
+    assert running["status"] == "RUNNING"
+    assert (await gql(CANCEL, {"id": job["id"]}))["cancelJob"]["status"] == "RUNNING"
+    done = await wait_finished(gql, job["id"])
+    assert done["status"] == "CANCELLED" and done["evaluation"] is None
+    assert await _count(state, tables.MatchEntry) == entries_before
+    again = (await gql(JOB, {"id": first["id"]}))["job"]
+    assert again["evaluation"]["isCurrent"] is True
+    assert await _count(state, tables.Evaluation) == 1
+
+
+async def test_failing_job_is_errored_with_a_message(gql: GraphQL, state: AppState, caller: Caller) -> None:
+    queue = hold(state)
+    job = (await gql(SUBMIT, await _ids(state, caller)))["calculateEvaluationMetrics"]
+    async with state.sessions() as session, session.begin():
+        await session.execute(
+            update(tables.Job).values(options={"class_agnostic": False, "allowed_label_matches": [["car"]]})
+        )
+    assert await execute_job(state, LocalEventBus(), queue.job_ids[0]) == "ERRORED"
+    failed = (await gql(JOB, {"id": job["id"]}))["job"]
+    assert failed["status"] == "ERRORED" and failed["finishedAt"] is not None
+    assert failed["message"].startswith("evaluation failed: ValueError")
+    assert failed["errors"] and failed["evaluation"] is None
+    assert await _count(state, tables.MatchEntry) == 0
+    assert await _count(state, tables.Evaluation) == 0
+
+
+async def test_evaluation_turns_stale_after_an_upload(gql: GraphQL, state: AppState, caller: Caller) -> None:
+    ids = await _ids(state, caller)
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    done = await wait_finished(gql, job["id"])
+    assert done["status"] == "COMPLETED" and done["evaluation"]["isStale"] is False
+    assert done["progress"] == 1.0 and done["completedSteps"] == done["totalSteps"] == 100
+    async with state.sessions() as session:
+        reference = (await session.execute(text("SELECT reference_id FROM dataset_item LIMIT 1"))).scalar_one()
+    upload = """mutation($d: ID!, $m: ID!, $boxes: [BoxPredictionInput!]!) {
+      uploadPredictions(datasetId: $d, modelId: $m, predictions: $boxes) { __typename } }"""
+    box = {"itemReferenceId": reference, "label": "cat", "x": 1.0, "y": 1.0, "width": 5.0, "height": 5.0}
+    assert (await gql(upload, {**ids, "boxes": [box]}))["uploadPredictions"]["__typename"] == "UploadResult"
+    stale = (await gql(JOB, {"id": job["id"]}))["job"]
+    assert stale["evaluation"]["isStale"] is True and stale["evaluation"]["isCurrent"] is True
