@@ -8,6 +8,7 @@ then prediction index; a pair is kept when neither box is kept yet. No IoU thres
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,6 +16,8 @@ from numpy.typing import NDArray
 from matchscope.engine._kernels_matching import greedy_kernel
 
 __all__ = ["GroundTruthBoxes", "Matching", "PredictionBoxes", "greedy_match", "warmup"]
+
+_Scalar = TypeVar("_Scalar", bound=np.generic)
 
 # Items with at most this many ground truths are matched by rescanning their IoU block (fast for COCO-sized
 # items); larger ones by sorting their candidates, which stays O(K log K). Both give the same matching.
@@ -100,11 +103,58 @@ def confidence_or_one(confidence: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.where(np.isnan(confidence), 1.0, confidence)
 
 
-def item_order(item: NDArray[np.int64]) -> NDArray[np.int64]:
-    """``(N,)`` stable argsort of ``item`` keys (insertion order kept within an item); cheap when sorted."""
-    if item.size < 2 or bool(np.all(item[1:] >= item[:-1])):
-        return np.arange(item.size, dtype=np.int64)
-    return np.argsort(item, kind="stable").astype(np.int64, copy=False)
+@dataclass(frozen=True, slots=True)
+class ItemOrder:
+    """Stable order of one side's boxes by item key (insertion order kept within an item).
+
+    The kernels walk items in key order; on unsorted input they would read the arrays at random, so the
+    columns are gathered into item order first and results mapped back. ``order`` is None when the input is
+    already sorted by item (then nothing is copied).
+    """
+
+    order: NDArray[np.int64] | None
+    size: int
+
+    @classmethod
+    def of(cls, item: NDArray[np.int64]) -> ItemOrder:
+        if item.size < 2 or bool(np.all(item[1:] >= item[:-1])):
+            return cls(order=None, size=item.size)
+        return cls(order=np.argsort(item, kind="stable").astype(np.int64, copy=False), size=item.size)
+
+    def identity(self) -> NDArray[np.int64]:
+        return np.arange(self.size, dtype=np.int64)
+
+    def gather(self, column: NDArray[_Scalar]) -> NDArray[_Scalar]:
+        """``column`` (original order) in item order, C-contiguous."""
+        return np.ascontiguousarray(column if self.order is None else column[self.order])
+
+    def scatter(self, column: NDArray[_Scalar]) -> NDArray[_Scalar]:
+        """``column`` (item order) back in original order."""
+        if self.order is None:
+            return column
+        out = np.empty_like(column)
+        out[self.order] = column
+        return out
+
+    def sorted_index(self, index: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Indices into the original arrays (-1 = none) as positions in item order (-1 kept)."""
+        if self.order is None:
+            return index
+        position = np.empty(self.size, dtype=np.int64)
+        position[self.order] = np.arange(self.size, dtype=np.int64)
+        out = index.copy()
+        valid = index >= 0
+        out[valid] = position[index[valid]]
+        return out
+
+    def original_index(self, index: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Positions in item order (-1 = none) as indices into the original arrays (-1 kept)."""
+        if self.order is None:
+            return index
+        out = index.copy()
+        valid = index >= 0
+        out[valid] = self.order[index[valid]]
+        return out
 
 
 def _allowed_table(
@@ -162,28 +212,31 @@ def greedy_match(
     else:
         table = _allowed_table(ground_truth, predictions, allowed_label_matches)
 
-    gt_item = np.ascontiguousarray(ground_truth.item, dtype=np.int64)
-    gt_boxes = np.ascontiguousarray(ground_truth.boxes, dtype=np.float64)
-    gt_label = np.ascontiguousarray(ground_truth.label, dtype=np.int32)
-    pred_item = np.ascontiguousarray(predictions.item, dtype=np.int64)
-    pred_boxes = np.ascontiguousarray(predictions.boxes, dtype=np.float64)
-    pred_label = np.ascontiguousarray(predictions.label, dtype=np.int32)
-    pred_confidence = np.ascontiguousarray(confidence_or_one(predictions.confidence))
+    gt_item = np.asarray(ground_truth.item, dtype=np.int64)
+    pred_item = np.asarray(predictions.item, dtype=np.int64)
+    gt_label = np.asarray(ground_truth.label, dtype=np.int32)
+    pred_label = np.asarray(predictions.label, dtype=np.int32)
+    gt_order = ItemOrder.of(gt_item)
+    pred_order = ItemOrder.of(pred_item)
 
     gt_partner, pred_partner, gt_iou, pred_iou = greedy_kernel(
-        item_order(gt_item),
-        gt_item,
-        gt_boxes,
-        gt_label,
-        item_order(pred_item),
-        pred_item,
-        pred_boxes,
-        pred_label,
-        pred_confidence,
+        gt_order.identity(),
+        gt_order.gather(gt_item),
+        gt_order.gather(np.asarray(ground_truth.boxes, dtype=np.float64)),
+        gt_order.gather(gt_label),
+        pred_order.identity(),
+        pred_order.gather(pred_item),
+        pred_order.gather(np.asarray(predictions.boxes, dtype=np.float64)),
+        pred_order.gather(pred_label),
+        pred_order.gather(confidence_or_one(predictions.confidence)),
         class_agnostic,
         table,
         _scan_limit,
     )
+    gt_partner = gt_order.scatter(pred_order.original_index(gt_partner))
+    pred_partner = pred_order.scatter(gt_order.original_index(pred_partner))
+    gt_iou = gt_order.scatter(gt_iou)
+    pred_iou = pred_order.scatter(pred_iou)
 
     pred_matched = pred_partner >= 0
     pred_compatible = np.zeros(len(pred_partner), dtype=np.bool_)

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matchscope.engine._kernels_matching import entries_kernel, tally_kernel
-from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, item_order
+from matchscope.engine.matching import GroundTruthBoxes, ItemOrder, Matching, PredictionBoxes
 
 __all__ = [
     "FALSE_NEGATIVE",
@@ -90,22 +90,27 @@ def entries_at(
     within an item, entries naming a prediction in prediction index order (a pair's FALSE_POSITIVE right
     before its FALSE_NEGATIVE), then the remaining FALSE_NEGATIVE entries in ground-truth index order.
     """
-    gt_item = np.ascontiguousarray(ground_truth.item, dtype=np.int64)
-    pred_item = np.ascontiguousarray(predictions.item, dtype=np.int64)
+    gt_item = np.asarray(ground_truth.item, dtype=np.int64)
+    pred_item = np.asarray(predictions.item, dtype=np.int64)
+    gt_order = ItemOrder.of(gt_item)
+    pred_order = ItemOrder.of(pred_item)
+    # The kernel works in item order: partners are mapped into it, the entries' indices out of it.
     outcome, gt_index, pred_index, iou = entries_kernel(
-        item_order(gt_item),
-        gt_item,
-        matching.gt_partner,
-        matching.gt_iou,
-        item_order(pred_item),
-        pred_item,
-        matching.pred_partner,
-        matching.pred_iou,
-        matching.pred_compatible,
-        np.ascontiguousarray(predictions.confidence, dtype=np.float64),
+        gt_order.identity(),
+        gt_order.gather(gt_item),
+        gt_order.gather(pred_order.sorted_index(matching.gt_partner)),
+        gt_order.gather(matching.gt_iou),
+        pred_order.identity(),
+        pred_order.gather(pred_item),
+        pred_order.gather(gt_order.sorted_index(matching.pred_partner)),
+        pred_order.gather(matching.pred_iou),
+        pred_order.gather(matching.pred_compatible),
+        pred_order.gather(np.asarray(predictions.confidence, dtype=np.float64)),
         float(iou_threshold),
         float(confidence_threshold),
     )
+    gt_index = gt_order.original_index(gt_index)
+    pred_index = pred_order.original_index(pred_index)
     return Entries(
         outcome=outcome,
         gt_index=gt_index,
