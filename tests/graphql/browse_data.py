@@ -149,7 +149,9 @@ async def store_evaluation(
     items: int = 12,
     class_agnostic: bool = True,
     allowed_label_matches: list[tuple[str, str]] | None = None,
+    via_service: bool = False,
 ) -> StoredEvaluation:
+    """Boxes from `random_boxes(seed)` and their evaluation: entries written here, or by the evaluate service."""
     boxes = random_boxes(seed, items)
     ground_truth = GroundTruthBoxes(item=boxes.gt_item, boxes=boxes.gt_boxes, label=boxes.gt_label)
     predictions = PredictionBoxes(
@@ -204,28 +206,25 @@ async def store_evaluation(
         ]
         session.add_all(pred_rows)
         await session.flush()
-        evaluation = tables.Evaluation(
-            account_id=account_id,
-            dataset_id=dataset.id,
-            model_id=model.id,
-            class_agnostic=class_agnostic,
-            allowed_label_matches=[list(pair) for pair in allowed_label_matches or []],
-            is_current=True,
-            is_complete=True,
-            coco=COCO_JSON,
-        )
-        session.add(evaluation)
-        await session.flush()
-        assert evaluation.id is not None
         gt_ids = np.array([row.id for row in gt_rows], dtype=np.int64)
         pred_ids = np.array([row.id for row in pred_rows], dtype=np.int64)
-        rows = entry_rows(evaluation.id, item_ids, gt_ids, pred_ids, ground_truth, predictions, matching, LABELS)
-        await bulk_insert(session, tables.MatchEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[attr-defined]
+        if via_service:
+            evaluation_id = await _run_service(
+                state, session, account_id, dataset.id, model.id, class_agnostic, allowed_label_matches
+            )
+        else:
+            evaluation_id = await _write_entries(
+                session, account_id, dataset.id, model.id, class_agnostic, allowed_label_matches
+            )
+            rows = entry_rows(evaluation_id, item_ids, gt_ids, pred_ids, ground_truth, predictions, matching, LABELS)
+            await bulk_insert(session, tables.MatchEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[attr-defined]
+    if via_service:
+        evaluation_id = await _finish_service(state, evaluation_id)
     return StoredEvaluation(
         account_id=account_id,
         dataset_id=dataset.id,
         model_id=model.id,
-        evaluation_id=evaluation.id,
+        evaluation_id=evaluation_id,
         item_ids=item_ids.tolist(),
         gt_ids=gt_ids.tolist(),
         pred_ids=pred_ids.tolist(),
@@ -235,3 +234,58 @@ async def store_evaluation(
         allowed=allowed,
         class_agnostic=class_agnostic,
     )
+
+
+async def _write_entries(
+    session: Any,
+    account_id: int,
+    dataset_id: int,
+    model_id: int,
+    class_agnostic: bool,
+    allowed_label_matches: list[tuple[str, str]] | None,
+) -> int:
+    evaluation = tables.Evaluation(
+        account_id=account_id,
+        dataset_id=dataset_id,
+        model_id=model_id,
+        class_agnostic=class_agnostic,
+        allowed_label_matches=[list(pair) for pair in allowed_label_matches or []],
+        is_current=True,
+        is_complete=True,
+        coco=COCO_JSON,
+    )
+    session.add(evaluation)
+    await session.flush()
+    assert evaluation.id is not None
+    return evaluation.id
+
+
+async def _run_service(
+    state: AppState,
+    session: Any,
+    account_id: int,
+    dataset_id: int,
+    model_id: int,
+    class_agnostic: bool,
+    allowed_label_matches: list[tuple[str, str]] | None,
+) -> int:
+    """Submits the job inside the caller's transaction; returns the job id (run after commit)."""
+    from matchscope.services import evaluate
+
+    options = evaluate.validate_options(class_agnostic, allowed_label_matches)
+    job, _created = await evaluate.submit(
+        session, account_id=account_id, dataset_id=dataset_id, model_id=model_id, options=options
+    )
+    assert job.id is not None
+    return job.id
+
+
+async def _finish_service(state: AppState, job_id: int) -> int:
+    from matchscope.services import evaluate
+
+    async def ignore(_job: Any) -> None:
+        return None
+
+    job = await evaluate.run_evaluation(state.sessions, job_id, chunk_items=5, on_progress=ignore)
+    assert job is not None and job.evaluation_id is not None, job
+    return job.evaluation_id

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from matchscope.engine.outcomes import Outcome, class_counts, confusion_matrix, entries_at
 from matchscope.schema.ids import to_global_id
 from matchscope.state import AppState
+from matchscope.store import tables
 from tests.conftest import Caller, GraphQL
 from tests.graphql.browse_data import LABELS, StoredEvaluation, store_evaluation
 
@@ -42,7 +43,7 @@ THRESHOLDS = [(t, c) for t in (0.3, 0.5, 0.75) for c in (0.0, 0.5)]
 
 @pytest.fixture
 async def stored(state: AppState, caller: Caller) -> StoredEvaluation:
-    return await store_evaluation(state, caller.account_id, seed=1, items=14)
+    return await store_evaluation(state, caller.account_id, seed=1, items=14, via_service=True)
 
 
 def _ids(stored: StoredEvaluation) -> dict[str, str]:
@@ -327,18 +328,48 @@ async def test_item_entries(gql: GraphQL, stored: StoredEvaluation, make_caller:
     assert other is None
 
 
-async def test_coco_metrics(gql: GraphQL, stored: StoredEvaluation) -> None:
+async def test_coco_metrics(gql: GraphQL, stored: StoredEvaluation, state: AppState) -> None:
     query = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { coco {
       overall { ap ap50 ap75 apSmall apMedium apLarge ar1 ar10 ar100 arSmall arMedium arLarge stats }
       perClass { label stats { ap stats } } prCurves { label recall iou50 iou75 mean } } } }"""
     coco = (await gql(query, _ids(stored)))["evaluation"]["coco"]
-    assert coco["overall"]["ap"] == 0.5 and coco["overall"]["arLarge"] == 0.65
-    assert len(coco["overall"]["stats"]) == 12
+    async with state.sessions() as session:
+        row = await session.get(tables.Evaluation, stored.evaluation_id)
+    assert row is not None and row.coco is not None
+    names = [
+        "ap",
+        "ap50",
+        "ap75",
+        "apSmall",
+        "apMedium",
+        "apLarge",
+        "ar1",
+        "ar10",
+        "ar100",
+        "arSmall",
+        "arMedium",
+        "arLarge",
+    ]
+    assert coco["overall"]["stats"] == row.coco["stats"]
+    assert [coco["overall"][name] for name in names] == row.coco["stats"]
+    assert {c["label"]: c["stats"]["stats"] for c in coco["perClass"]} == row.coco["per_class"]
+    for curve in coco["prCurves"]:
+        assert len(curve["recall"]) == 101 and curve["recall"][0] == 0.0 and curve["recall"][-1] == 1.0
+        stored_curve = row.coco["pr_curves"][curve["label"]]
+        assert (curve["iou50"], curve["iou75"], curve["mean"]) == (
+            stored_curve["iou50"],
+            stored_curve["iou75"],
+            stored_curve["mean"],
+        )
+    assert coco["prCurves"]
+
+
+async def test_coco_metrics_of_a_written_evaluation(gql: GraphQL, state: AppState, caller: Caller) -> None:
+    stored = await store_evaluation(state, caller.account_id, seed=2, items=3)
+    query = "query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { coco { overall { ap arLarge stats } perClass { label stats { ap } } } } }"
+    coco = (await gql(query, _ids(stored)))["evaluation"]["coco"]
+    assert coco["overall"]["ap"] == 0.5 and coco["overall"]["arLarge"] == 0.65 and len(coco["overall"]["stats"]) == 12
     assert [row["label"] for row in coco["perClass"]] == list(LABELS)
-    assert coco["perClass"][1]["stats"]["ap"] == pytest.approx(0.1)
-    curve = coco["prCurves"][0]
-    assert len(curve["recall"]) == len(curve["iou50"]) == len(curve["mean"]) == 101
-    assert curve["recall"][0] == 0.0 and curve["recall"][-1] == 1.0
 
 
 async def test_items_with_most_errors_pages(gql: GraphQL, stored: StoredEvaluation) -> None:
