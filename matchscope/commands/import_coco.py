@@ -33,13 +33,22 @@ def read_json(path: Path) -> Any:
     data = path.read_bytes()
     gc.disable()  # parsing allocates millions of objects that all survive; collection only costs time
     try:
-        return orjson.loads(data)
+        parsed = orjson.loads(data)
     finally:
         gc.enable()
+    # The parsed file lives until the import ends: keep the collector from rescanning it for every record built.
+    gc.freeze()
+    return parsed
 
 
 async def import_file(path: Path, *, dataset: str, model: str | None, account: str, quiet: bool) -> str:
-    payload = read_json(path)
+    try:
+        return await _import(read_json(path), path, dataset=dataset, model=model, account=account, quiet=quiet)
+    finally:
+        gc.unfreeze()
+
+
+async def _import(payload: Any, path: Path, *, dataset: str, model: str | None, account: str, quiet: bool) -> str:
     total = len(payload) if model else len(payload.get("images", [])) + len(payload.get("annotations", []))
     with tqdm(total=total, unit="row", disable=quiet or not sys.stderr.isatty(), desc=path.name) as bar:
         async with database() as state, transaction(state.sessions) as session:
