@@ -1,0 +1,77 @@
+"""`matchscope serve --demo` as a newcomer runs it: a real process, a printed key, demo data over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "matchscope", "serve", "--demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("matchscope serve did not become healthy in 120 s")
+        key = (tmp_path / "serve.db.key").read_text().strip()
+        yield base, key, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_serve_demo_answers_introspection_and_datasets(served: tuple[str, str, subprocess.Popen[str]]) -> None:
+    base, key, process = served
+    headers = {"Authorization": f"Bearer {key}"}
+    introspection = httpx.post(
+        f"{base}/graphql", json={"query": "{ __schema { queryType { name } mutationType { name } } }"}, headers=headers
+    ).json()
+    assert introspection["data"]["__schema"] == {"queryType": {"name": "Query"}, "mutationType": {"name": "Mutation"}}
+    datasets = httpx.post(
+        f"{base}/graphql",
+        json={"query": "{ datasets { edges { node { name itemCount annotationCount labels } } } models { edges { node { name } } } }"},
+        headers=headers,
+    ).json()["data"]
+    (dataset,) = [edge["node"] for edge in datasets["datasets"]["edges"]]
+    assert dataset["name"] == "demo-street-scenes"
+    assert dataset["itemCount"] == 300 and dataset["annotationCount"] > 1000
+    assert "person" in dataset["labels"]
+    assert len(datasets["models"]["edges"]) == 2
+    assert httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}).status_code == 401
+    graphiql = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
+    assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
+    process.terminate()
+    output = process.communicate(timeout=30)[0]
+    assert key in output and f"Authorization: Bearer {key}" in output
