@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["entries_kernel", "greedy_kernel", "tally_kernel"]
+__all__ = ["counting_order", "entries_kernel", "greedy_kernel", "tally_kernel"]
 
 
 @njit(cache=True)
@@ -427,3 +427,19 @@ def tally_kernel(
             if not localised:  # the FN half of a localised label confusion is counted with its FP half
                 matrix[gt_label[g], num_labels] += 1
     return tp, fp, fn, matrix
+
+
+@njit(cache=True)
+def counting_order(item: NDArray[np.int64], low: int, span: int) -> NDArray[np.int64]:
+    """Stable argsort of ``item`` keys in ``low..low+span-1`` by counting sort: O(N + span)."""
+    starts = np.zeros(span + 1, dtype=np.int64)
+    for key in item:
+        starts[key - low + 1] += 1
+    for k in range(span):
+        starts[k + 1] += starts[k]
+    order = np.empty(item.size, dtype=np.int64)
+    for i in range(item.size):
+        slot = item[i] - low
+        order[starts[slot]] = i
+        starts[slot] += 1
+    return order

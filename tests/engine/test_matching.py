@@ -96,16 +96,12 @@ def test_nan_confidence_counts_as_one(
     make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory
 ) -> None:
     ground_truth = make_ground_truth([SQUARE])
-    assert partners(
-        greedy_match(ground_truth, make_predictions([SQUARE, SQUARE], confidence=[0.99, np.nan]))
-    ) == (
+    assert partners(greedy_match(ground_truth, make_predictions([SQUARE, SQUARE], confidence=[0.99, np.nan]))) == (
         [1],
         [-1, 0],
     )
     # NaN ties with 1.0, so the insertion order decides.
-    assert partners(
-        greedy_match(ground_truth, make_predictions([SQUARE, SQUARE], confidence=[1.0, np.nan]))
-    ) == (
+    assert partners(greedy_match(ground_truth, make_predictions([SQUARE, SQUARE], confidence=[1.0, np.nan]))) == (
         [0],
         [0, -1],
     )
@@ -120,9 +116,7 @@ def test_greedy_is_not_optimal_assignment(
     assert partners(greedy_match(ground_truth, predictions)) == ([0, -1], [0])
 
 
-def test_zero_iou_never_matches(
-    make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory
-) -> None:
+def test_zero_iou_never_matches(make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory) -> None:
     ground_truth = make_ground_truth([SQUARE, [0, 0, 0, 0]])
     predictions = make_predictions([[10, 0, 10, 10], [0, 0, 0, 0]])
     matching = greedy_match(ground_truth, predictions)
@@ -157,9 +151,7 @@ def test_only_one_side(
     assert matching.pred_compatible.shape == (n_pred,)
 
 
-def test_items_with_only_one_side(
-    make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory
-) -> None:
+def test_items_with_only_one_side(make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory) -> None:
     ground_truth = make_ground_truth([SQUARE, SQUARE, SQUARE], item=[0, 1, 2])
     predictions = make_predictions([SQUARE, SQUARE, SQUARE], item=[2, 3, 4])
     assert partners(greedy_match(ground_truth, predictions)) == ([-1, -1, 0], [2, -1, -1])
@@ -186,9 +178,7 @@ def test_class_aware_needs_equal_labels(
     assert matching.pred_compatible.tolist() == [True, False]
 
 
-def test_allowed_label_matches(
-    make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory
-) -> None:
+def test_allowed_label_matches(make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory) -> None:
     ground_truth = make_ground_truth([SQUARE, SQUARE], label=[0, 1])
     predictions = make_predictions([SQUARE, SQUARE], label=[2, 3], confidence=[0.9, 0.8])
     allowed = np.array([[1, 2]], dtype=np.int32)  # gt label 1 may match pred label 2, not the reverse
@@ -236,9 +226,7 @@ def test_matches_reference(make_random_inputs: RandomInputs, seed: int, scan_lim
     aware = greedy_match(
         ground_truth, predictions, class_agnostic=False, allowed_label_matches=pairs, _scan_limit=scan_limit
     )
-    assert partners(aware) == reference_greedy(
-        ground_truth, predictions, class_agnostic=False, allowed=allowed
-    )
+    assert partners(aware) == reference_greedy(ground_truth, predictions, class_agnostic=False, allowed=allowed)
     assert aware.pred_compatible.tolist() == (aware.pred_partner >= 0).tolist()
 
 
@@ -283,9 +271,7 @@ def test_large_item_sort_and_scan_agree() -> None:
     corner = rng.uniform(0, 200, (n_gt + n_pred, 2))
     size = rng.uniform(5, 60, (n_gt + n_pred, 2))
     boxes = np.round(np.concatenate([corner, size], axis=1), 0)
-    ground_truth = GroundTruthBoxes(
-        np.zeros(n_gt, np.int64), boxes[:n_gt], rng.integers(0, 3, n_gt).astype(np.int32)
-    )
+    ground_truth = GroundTruthBoxes(np.zeros(n_gt, np.int64), boxes[:n_gt], rng.integers(0, 3, n_gt).astype(np.int32))
     predictions = PredictionBoxes(
         np.zeros(n_pred, np.int64),
         boxes[n_gt:],
@@ -300,3 +286,22 @@ def test_large_item_sort_and_scan_agree() -> None:
 
 def test_warmup_runs() -> None:
     warmup()
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("scale", [10**15, -1, 1])
+def test_item_keys_only_group(seed: int, scale: int) -> None:
+    # Far-apart keys (argsort path), dense keys (counting-sort path) and negative keys: one matching.
+    ground_truth, predictions = random_inputs(seed)
+    remapped_gt = GroundTruthBoxes(ground_truth.item * scale, ground_truth.boxes, ground_truth.label)
+    remapped_pred = PredictionBoxes(
+        predictions.item * scale, predictions.boxes, predictions.label, predictions.confidence
+    )
+    assert partners(greedy_match(remapped_gt, remapped_pred)) == partners(greedy_match(ground_truth, predictions))
+    assert partners(greedy_match(remapped_gt, remapped_pred)) == reference_greedy(ground_truth, predictions)
+
+
+def test_sorted_input_keeps_indices(make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory) -> None:
+    ground_truth = make_ground_truth([SQUARE, HALF, SQUARE], item=[1, 1, 2])
+    predictions = make_predictions([HALF, SQUARE, SQUARE], item=[1, 1, 2], confidence=[0.1, 0.2, 0.3])
+    assert partners(greedy_match(ground_truth, predictions)) == ([1, 0, 2], [1, 0, 2])
