@@ -14,7 +14,7 @@ from matchscope.store.tables import Job
 logger = logging.getLogger(__name__)
 
 
-async def _publish(bus: EventBus, job: Job) -> None:
+async def publish(bus: EventBus, job: Job) -> None:
     try:
         await bus.publish(JobSnapshot.from_row(job))
     except Exception:  # progress events are best effort; the job row is the truth
@@ -25,7 +25,7 @@ async def execute_job(state: AppState, bus: EventBus, job_id: int) -> str:
     """Run evaluation job `job_id`; returns its final status. Never leaves it RUNNING on an error."""
 
     async def progress(job: Job) -> None:
-        await _publish(bus, job)
+        await publish(bus, job)
 
     job: Job | None
     try:
@@ -49,5 +49,5 @@ async def execute_job(state: AppState, bus: EventBus, job_id: int) -> str:
             job = await session.get(Job, job_id)
         if job is None:
             return "MISSING"
-    await _publish(bus, job)
+    await publish(bus, job)
     return job.status

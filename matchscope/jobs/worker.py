@@ -11,7 +11,8 @@ from arq.connections import RedisSettings
 
 from matchscope.jobs.config import TASK_NAME, JobConfig
 from matchscope.jobs.events import RedisEventBus
-from matchscope.jobs.task import execute_job
+from matchscope.jobs.task import execute_job, publish
+from matchscope.services import evaluate
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.migrate import upgrade
@@ -20,7 +21,25 @@ logger = logging.getLogger(__name__)
 
 
 async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
-    return await execute_job(ctx["state"], ctx["bus"], job_id)
+    """arq's task. It stops itself just before arq's timeout so that the job ends ERRORED, not stuck RUNNING."""
+    config: JobConfig = ctx.get("config") or JobConfig.from_env()
+    state: AppState = ctx["state"]
+    limit = max(1.0, config.job_timeout_s - 1.0)
+    try:
+        async with asyncio.timeout(limit):
+            return await execute_job(state, ctx["bus"], job_id)
+    except TimeoutError:
+        logger.error("job %s timed out after %.0f s", job_id, limit)
+        job = await evaluate.abandon(
+            state.sessions,
+            job_id,
+            status=evaluate.JobStatus.ERRORED,
+            message=f"timed out after {limit:.0f} s (MATCHSCOPE_JOB_TIMEOUT is {config.job_timeout_s} s)",
+            errors=["TimeoutError"],
+        )
+        if job is not None:
+            await publish(ctx["bus"], job)
+        return evaluate.JobStatus.ERRORED.value
 
 
 async def _warmup() -> None:

@@ -49,8 +49,8 @@ async def import_coco(
     state: AppState, account_id: int, gt: dict[str, Any] | Path, dets: list[Any] | Path, name: str = "coco"
 ) -> tuple[int, int]:
     """Import a COCO ground truth and detections; returns (dataset pk, model pk)."""
-    gt_data = orjson.loads(gt.read_bytes()) if isinstance(gt, Path) else gt
-    det_data = orjson.loads(dets.read_bytes()) if isinstance(dets, Path) else dets
+    gt_data = orjson.loads(await asyncio.to_thread(gt.read_bytes)) if isinstance(gt, Path) else gt
+    det_data = orjson.loads(await asyncio.to_thread(dets.read_bytes)) if isinstance(dets, Path) else dets
     async with transaction(state.sessions) as session:
         result = await coco_import.import_ground_truth(session, account_id=account_id, dataset_name=name, data=gt_data)
         assert result.dataset.id is not None
@@ -63,12 +63,12 @@ async def import_coco(
         return dataset_id, result.model.id
 
 
-async def wait_finished(gql: GraphQL, job_id: str, timeout: float = 240.0, **kwargs: Any) -> dict[str, Any]:
+async def wait_finished(gql: GraphQL, job_id: str, limit_s: float = 240.0, **kwargs: Any) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + limit_s
     while True:
         job = (await gql(JOB, {"id": job_id}, **kwargs))["job"]
         if job["status"] in {"COMPLETED", "ERRORED", "CANCELLED"}:
             return job  # type: ignore[no-any-return]
-        assert loop.time() < deadline, f"job still {job['status']} after {timeout} s: {job}"
+        assert loop.time() < deadline, f"job still {job['status']} after {limit_s} s: {job}"
         await asyncio.sleep(0.05)

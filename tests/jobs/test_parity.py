@@ -143,7 +143,9 @@ async def test_job_matches_offline_engine_and_pycocotools(
     ground_truth = cocofile.load_ground_truth(gt_path)
     detections = cocofile.load_detections(dets_path, ground_truth)
     if pairs:
-        ids = {name: cid for cid, name in zip(ground_truth.category_ids.tolist(), ground_truth.category_names, strict=True)}
+        ids = {
+            name: cid for cid, name in zip(ground_truth.category_ids.tolist(), ground_truth.category_names, strict=True)
+        }
         reference = evaluate_coco(
             ground_truth, detections, allowed_label_matches=np.array([[ids[a], ids[b]] for a, b in pairs])
         ).stats
