@@ -129,7 +129,9 @@ class ItemOrder:
 
     def gather(self, column: NDArray[_Scalar]) -> NDArray[_Scalar]:
         """``column`` (original order) in item order, C-contiguous."""
-        return np.ascontiguousarray(column if self.order is None else column[self.order])
+        if self.order is None:
+            return np.ascontiguousarray(column)
+        return np.take(column, self.order, axis=0)  # several times faster than column[order] for (N, 4)
 
     def scatter(self, column: NDArray[_Scalar]) -> NDArray[_Scalar]:
         """``column`` (item order) back in original order."""
