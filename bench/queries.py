@@ -1,0 +1,321 @@
+"""Browse latency on a COCO-val-sized evaluation, through the HTTP app served by uvicorn, against a floor.
+
+    .venv/bin/python bench/queries.py [--backend sqlite|postgresql|both] [--images 5000] [--requests 200]
+
+Builds (once, cached in bench/.data/ or the PostgreSQL database matchscope_bench_<images>) a synthetic
+COCO-shaped dataset (`matchscope.engine.synthetic`, ~540,000 entries at 5,000 images), imports it with the
+import service and evaluates it with the evaluate service. Then serves the app with uvicorn and measures
+p50/p99 of (a) the first page of 50 false positives by IoU desc, (b) page 200 of the same via cursors,
+(c) false negatives of one label, (d) metrics at iouThreshold 0.75 — with 1 client and with 8 concurrent
+clients (separate processes) — and the same for a floor: a tiny strawberry schema serving a page of the same
+shape from memory through the same server set-up (bench/floor_app.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = ROOT / "bench" / ".data"
+PG_BASE = os.environ.get("MATCHSCOPE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+
+PAGE = """query($d: ID!, $m: ID!, $f: MatchFilter, $a: String) { evaluation(datasetId: $d, modelId: $m) {
+  matches(filter: $f, first: 50, after: $a) { pageInfo { hasNextPage endCursor } edges { cursor node {
+    id outcome iou confidence groundTruthLabel predictionLabel item { id referenceId }
+    groundTruth { id label x y width height } prediction { id label x y width height confidence } } } } } }"""
+METRICS = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { metrics(iouThreshold: 0.75) {
+  overall { truePositives falsePositives falseNegatives precision recall f1 }
+  perClass { label groundTruthCount predictionCount counts { truePositives falsePositives falseNegatives precision recall f1 } }
+  confusionMatrix { rowLabels columnLabels counts } matchedIouHistogram { binEdges counts }
+  truePositiveConfidenceHistogram { counts } falsePositiveConfidenceHistogram { counts }
+  itemsWithMostErrors(first: 10) { edges { node { errors item { referenceId } } } } } } }"""
+FN_COUNTS = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { metrics { perClass { label counts { falseNegatives } } } } }"""
+
+
+@dataclass
+class Target:
+    url: str
+    headers: dict[str, str]
+    dataset_id: str
+    model_id: str
+
+
+# ---------------------------------------------------------------- data
+
+
+def _database_url(backend: str, images: int) -> str:
+    if backend == "sqlite":
+        DATA.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{DATA / f'queries-{images}.db'}"
+    return f"{PG_BASE}/matchscope_bench_{images}"
+
+
+async def _ensure_pg_database(url: str) -> None:
+    import asyncpg
+
+    name = url.rsplit("/", 1)[1]
+    connection = await asyncpg.connect(f"{PG_BASE}/postgres")
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+async def prepare(backend: str, images: int) -> tuple[str, str, str, str, int]:
+    """(database url, API key, dataset global id, model global id, entries); builds the evaluation once."""
+    from sqlalchemy import func, select
+
+    from matchscope.engine.synthetic import generate_coco
+    from matchscope.schema.ids import to_global_id
+    from matchscope.services import accounts, browse, coco_import, evaluate
+    from matchscope.settings import Settings
+    from matchscope.state import AppState
+    from matchscope.store.db import transaction
+    from matchscope.store.migrate import upgrade
+    from matchscope.store.tables import Dataset, MatchEntry, Model
+
+    url = _database_url(backend, images)
+    if backend == "postgresql":
+        await _ensure_pg_database(url)
+    state = AppState.create(Settings(database_url=url))
+    await upgrade(state.engine)
+    name = f"synthetic-{images}"
+    try:
+        async with transaction(state.sessions) as session:
+            issued = await accounts.create_key(session, account_name="bench")
+            dataset = (
+                await session.execute(
+                    select(Dataset).where(Dataset.account_id == issued.account_id, Dataset.name == name)
+                )
+            ).scalar_one_or_none()
+            model = (
+                await session.execute(
+                    select(Model).where(Model.account_id == issued.account_id, Model.reference_id == name)
+                )
+            ).scalar_one_or_none()
+            current = None
+            if dataset is not None and model is not None:
+                current = await browse.current_evaluation(
+                    session, account_id=issued.account_id, dataset_id=dataset.id, model_id=model.id
+                )
+        if current is None:
+            started = time.perf_counter()
+            ground_truth, detections = generate_coco(images=images, seed=0)
+            async with transaction(state.sessions) as session:
+                result = await coco_import.import_ground_truth(
+                    session, account_id=issued.account_id, dataset_name=name, data=ground_truth
+                )
+                imported = await coco_import.import_detections(
+                    session, account_id=issued.account_id, dataset_name=name, model_name=name, data=detections
+                )
+                dataset, model = result.dataset, imported.model
+                assert model is not None
+                job, _ = await evaluate.submit(
+                    session,
+                    account_id=issued.account_id,
+                    dataset_id=dataset.id,
+                    model_id=model.id,
+                    options=evaluate.validate_options(None, None),
+                )
+            print(f"[{backend}] imported {images} images in {time.perf_counter() - started:.1f}s", flush=True)
+
+            async def quiet(_job: Any) -> None:
+                return None
+
+            started = time.perf_counter()
+            await evaluate.run_evaluation(state.sessions, job.id, chunk_items=500, on_progress=quiet)
+            print(f"[{backend}] evaluated in {time.perf_counter() - started:.1f}s", flush=True)
+        async with state.sessions() as session:
+            current = await browse.current_evaluation(
+                session, account_id=issued.account_id, dataset_id=dataset.id, model_id=model.id
+            )
+            assert current is not None
+            entries = (
+                await session.execute(
+                    select(func.count()).select_from(MatchEntry).where(MatchEntry.evaluation_id == current.id)
+                )
+            ).scalar_one()
+        if backend == "postgresql":
+            async with state.engine.begin() as connection:
+                from sqlalchemy import text
+
+                await connection.execute(text("ANALYZE match_entry"))
+        return url, issued.secret, to_global_id("Dataset", dataset.id), to_global_id("Model", model.id), int(entries)
+    finally:
+        await state.close()
+
+
+# ---------------------------------------------------------------- servers
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            httpx.get(f"{base}/graphql", timeout=1.0)
+            return process, f"{base}/graphql"
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{factory} did not start")
+
+
+# ---------------------------------------------------------------- load
+
+
+def _run_client(
+    url: str, headers: dict[str, str], body: dict[str, Any], count: int
+) -> tuple[list[float], float, float]:
+    async def run() -> tuple[list[float], float, float]:
+        latencies = []
+        async with httpx.AsyncClient(headers=headers, timeout=60.0) as client:
+            for _ in range(3):
+                (await client.post(url, json=body)).raise_for_status()
+            start = time.perf_counter()
+            for _ in range(count):
+                began = time.perf_counter()
+                response = await client.post(url, json=body)
+                latencies.append(time.perf_counter() - began)
+                payload = response.json()
+                if response.status_code != 200 or payload.get("errors"):
+                    raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
+            return latencies, start, time.perf_counter()
+
+    return asyncio.run(run())
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure(
+    pool: ProcessPoolExecutor, url: str, headers: dict[str, str], body: dict[str, Any], requests: int, clients: int
+) -> dict[str, float]:
+    per_client = max(1, requests // clients) if clients > 1 else requests
+    futures = [pool.submit(_run_client, url, headers, body, per_client) for _ in range(clients)]
+    results = [future.result() for future in futures]
+    latencies = [value for latency, _, _ in results for value in latency]
+    wall = max(end for _, _, end in results) - min(start for _, start, _ in results)
+    return {
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * _percentile(latencies, 0.99),
+        "rps": len(latencies) / wall,
+    }
+
+
+def _bodies(target: Target, label: str, page_200_cursor: str | None) -> dict[str, dict[str, Any]]:
+    ids = {"d": target.dataset_id, "m": target.model_id}
+    false_positives = {"outcomes": ["FALSE_POSITIVE"]}
+    return {
+        "a": {"query": PAGE, "variables": {**ids, "f": false_positives}},
+        "b": {"query": PAGE, "variables": {**ids, "f": false_positives, "a": page_200_cursor}},
+        "c": {"query": PAGE, "variables": {**ids, "f": {"outcomes": ["FALSE_NEGATIVE"], "groundTruthLabels": [label]}}},
+        "d": {"query": METRICS, "variables": ids},
+    }
+
+
+def _page_200_cursor(target: Target) -> str:
+    variables: dict[str, Any] = {"d": target.dataset_id, "m": target.model_id, "f": {"outcomes": ["FALSE_POSITIVE"]}}
+    with httpx.Client(headers=target.headers, timeout=60.0) as client:
+        for _ in range(199):
+            page = client.post(target.url, json={"query": PAGE, "variables": variables}).json()
+            variables["a"] = page["data"]["evaluation"]["matches"]["pageInfo"]["endCursor"]
+    return str(variables["a"])
+
+
+def _label_with_most_false_negatives(target: Target) -> str:
+    body = {"query": FN_COUNTS, "variables": {"d": target.dataset_id, "m": target.model_id}}
+    rows = httpx.post(target.url, json=body, headers=target.headers, timeout=120.0).json()
+    per_class = rows["data"]["evaluation"]["metrics"]["perClass"]
+    return str(max(per_class, key=lambda row: row["counts"]["falseNegatives"])["label"])
+
+
+def run_backend(backend: str, images: int, requests: int, pool: ProcessPoolExecutor) -> None:
+    url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images))
+    print(f"[{backend}] evaluation with {entries:,} entries", flush=True)
+    app, app_url = serve("matchscope.app:create_app", {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
+    floor, floor_url = serve("bench.floor_app:create_floor_app", {})
+    try:
+        target = Target(app_url, {"Authorization": f"Bearer {key}"}, dataset_id, model_id)
+        started = time.perf_counter()
+        label = _label_with_most_false_negatives(target)  # also loads the entry columns (first metrics call)
+        print(f"[{backend}] first metrics call (loads the entry cache): {time.perf_counter() - started:.2f}s")
+        bodies = _bodies(target, label, _page_200_cursor(target))
+        rows = []
+        for clients in (1, 8):
+            for name, body in bodies.items():
+                ours = measure(pool, app_url, target.headers, body, requests, clients)
+                base = measure(pool, floor_url, {}, body, requests, clients) if name != "d" else None
+                rows.append((clients, name, ours, base))
+        print(
+            f"\n[{backend}] {entries:,} entries, {requests} requests per case; floor = in-memory page of the same shape"
+        )
+        print(
+            f"{'clients':>7} {'query':>5} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} | {'floor p50':>9} {'floor p99':>9} {'floor r/s':>9} | {'thru %':>6} {'p99 x':>6}"
+        )
+        for clients, name, ours, base in rows:
+            line = f"{clients:>7} {name:>5} {ours['p50_ms']:8.2f} {ours['p99_ms']:8.2f} {ours['rps']:8.0f} |"
+            if base is not None:
+                line += f" {base['p50_ms']:9.2f} {base['p99_ms']:9.2f} {base['rps']:9.0f} |"
+                line += f" {100 * ours['rps'] / base['rps']:6.0f} {ours['p99_ms'] / base['p99_ms']:6.2f}"
+            print(line)
+        one = {name: ours for clients, name, ours, _ in rows if clients == 1}
+        print(f"(b)/(a) p50 ratio at 1 client: {one['b']['p50_ms'] / one['a']['p50_ms']:.2f}", flush=True)
+    finally:
+        for process in (app, floor):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--images", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    with ProcessPoolExecutor(max_workers=8) as pool:
+        for backend in backends:
+            run_backend(backend, args.images, args.requests, pool)
+
+
+if __name__ == "__main__":
+    main()
