@@ -136,9 +136,14 @@ def _match_by_sort(
     """Greedy pass by a stable sort on IoU of the candidates, enumerated in tie-break order (confidence
     descending, then gt index, then pred index)."""
     n_gt, n_pred = iou.shape
-    neg_iou = np.empty(n_gt * n_pred)
-    cand_gt = np.empty(n_gt * n_pred, dtype=np.int64)
-    cand_pred = np.empty(n_gt * n_pred, dtype=np.int64)
+    n_cand = 0
+    for g in range(n_gt):
+        for k in range(n_pred):
+            if iou[g, k] > 0.0:
+                n_cand += 1
+    neg_iou = np.empty(n_cand)
+    cand_gt = np.empty(n_cand, dtype=np.int64)
+    cand_pred = np.empty(n_cand, dtype=np.int64)
     n_cand = 0
     start = 0
     while start < n_pred:
@@ -156,7 +161,7 @@ def _match_by_sort(
     gt_free = np.ones(n_gt, dtype=np.bool_)
     pred_free = np.ones(n_pred, dtype=np.bool_)
     pairs_left = min(n_gt, n_pred)
-    for c in np.argsort(neg_iou[:n_cand], kind="mergesort"):
+    for c in np.argsort(neg_iou, kind="mergesort"):
         if pairs_left == 0:
             break
         g = cand_gt[c]
