@@ -113,15 +113,31 @@ def _parse_allow(allow: list[str], names: list[str]) -> list[tuple[str, str]]:
 def _evaluate(args: argparse.Namespace) -> _Evaluation:
     import numpy as np
 
-    from matchscope.engine.coco import evaluate_coco
-    from matchscope.engine.cocofile import category_index, image_index, load_detections, load_ground_truth
+    from matchscope.engine import coco as coco_module
+    from matchscope.engine import matching as matching_module
+    from matchscope.engine.cocofile import (
+        BackgroundDetections,
+        category_index,
+        detections_for,
+        image_index,
+        load_ground_truth,
+    )
     from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
     from matchscope.engine.outcomes import class_counts, entries_at
 
     if not 0.0 < args.iou_threshold <= 1.0:
         raise ValueError(f"--iou-threshold = {args.iou_threshold}: expected a number in (0, 1]")
-    ground_truth = _with_context("--gt", lambda: load_ground_truth(args.gt))
-    detections = _with_context("--dets", lambda: load_detections(args.dets, ground_truth))
+    # The detections (the big file) are parsed in a second process while this one reads the ground truth
+    # and loads the compiled kernels.
+    parsed_detections = BackgroundDetections(args.dets)
+    try:
+        ground_truth = _with_context("--gt", lambda: load_ground_truth(args.gt))
+    except BaseException:
+        parsed_detections.cancel()
+        raise
+    coco_module.warmup()
+    matching_module.warmup()
+    detections = _with_context("--dets", lambda: detections_for(parsed_detections.result(), ground_truth))
     names = ground_truth.category_names
     if len(set(names)) != len(names) and args.allow:
         raise ValueError("--allow: the ground truth has duplicate category names")
@@ -151,7 +167,7 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
     )
     entries = entries_at(matching, gt_boxes, pred_boxes, iou_threshold=args.iou_threshold)
     counts = class_counts(entries, gt_boxes, pred_boxes, len(names))
-    coco = evaluate_coco(
+    coco = coco_module.evaluate_coco(
         ground_truth,
         detections,
         allowed_label_matches=ground_truth.category_ids[allowed_codes] if allowed else None,

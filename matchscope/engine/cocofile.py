@@ -7,12 +7,15 @@ Errors name the field, the index and the value.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import operator
+import os
+import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import orjson
@@ -23,7 +26,7 @@ from matchscope.engine.coco import CocoDetections, CocoGroundTruth
 Source = str | Path | bytes
 
 
-@contextmanager
+@contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
@@ -94,15 +97,11 @@ def load_ground_truth(source: Source) -> CocoGroundTruth:
     """
     data = _parse(source, "ground truth")
     if not isinstance(data, dict):
-        raise ValueError(
-            "ground truth: expected a COCO instances object with images, annotations, categories"
-        )
+        raise ValueError("ground truth: expected a COCO instances object with images, annotations, categories")
     images = _list_of(data, "images", "ground truth")
     categories = _list_of(data, "categories", "ground truth")
     annotations = _list_of(data, "annotations", "ground truth")
-    image_ids = np.array(
-        [_integer(f"images[{i}]", img, "id") for i, img in enumerate(images)], dtype=np.int64
-    )
+    image_ids = np.array([_integer(f"images[{i}]", img, "id") for i, img in enumerate(images)], dtype=np.int64)
     unique_images = np.unique(image_ids)
     category_pairs = []
     for i, category in enumerate(categories):
@@ -112,6 +111,64 @@ def load_ground_truth(source: Source) -> CocoGroundTruth:
     category_ids = np.array([c for c, _ in category_pairs], dtype=np.int64)
     if np.unique(category_ids).size != category_ids.size:
         raise ValueError("ground truth: categories: duplicate category id")
+    try:
+        ann_id, image_id, category_id, bbox, area, iscrowd = _annotation_columns(annotations)
+    except (KeyError, TypeError, ValueError):
+        ann_id, image_id, category_id, bbox, area, iscrowd = _annotation_rows(annotations)
+    _check_known(image_id, unique_images, "annotations", "image_id", "not an image of the file")
+    _check_known(category_id, category_ids, "annotations", "category_id", "not a category of the file")
+    if np.unique(ann_id).size != ann_id.size:
+        ids, counts = np.unique(ann_id, return_counts=True)
+        raise ValueError(f"annotations: duplicate id {int(ids[counts > 1][0])}")
+    return CocoGroundTruth(
+        image_ids=unique_images,
+        category_ids=category_ids,
+        category_names=[name for _, name in category_pairs],
+        ann_id=ann_id,
+        image_id=image_id,
+        category_id=category_id,
+        bbox=bbox,
+        area=area,
+        iscrowd=iscrowd,
+    )
+
+
+_Annotations = tuple[
+    NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]
+]
+_ANNOTATION_COLUMNS = operator.itemgetter("id", "image_id", "category_id", "bbox")
+
+
+def _annotation_columns(annotations: list[Any]) -> _Annotations:
+    """Fast path: whole columns converted by numpy; any doubt raises and the row-by-row path takes over."""
+    n = len(annotations)
+    if n == 0:
+        return _annotation_rows(annotations)
+    with _gc_paused():
+        ids, image_ids, category_ids, boxes = zip(*map(_ANNOTATION_COLUMNS, annotations), strict=True)
+        areas = [ann.get("area") for ann in annotations]
+        crowds = [ann.get("iscrowd", 0) for ann in annotations]
+    columns = [np.array(ids), np.array(image_ids), np.array(category_ids)]
+    bbox = np.array(boxes)
+    area = np.array(areas)
+    iscrowd = np.array(crowds)
+    if (
+        any(column.dtype.kind != "i" for column in columns)
+        or bbox.dtype.kind not in "iuf"
+        or bbox.shape != (n, 4)
+        or area.dtype.kind not in "iuf"
+        or iscrowd.dtype.kind not in "biu"
+    ):
+        raise ValueError("not plain columns")
+    bbox = bbox.astype(np.float64)
+    area = area.astype(np.float64)
+    if (bbox[:, 2:] < 0).any() or (area < 0).any():
+        raise ValueError("negative sizes")
+    return columns[0], columns[1], columns[2], bbox, area, iscrowd.astype(np.bool_)
+
+
+def _annotation_rows(annotations: list[Any]) -> _Annotations:
+    """Row by row, with the error message for the first invalid annotation."""
     n = len(annotations)
     ann_id = np.empty(n, dtype=np.int64)
     image_id = np.empty(n, dtype=np.int64)
@@ -135,27 +192,10 @@ def load_ground_truth(source: Source) -> CocoGroundTruth:
         if not _is_number(crowd) and not isinstance(crowd, bool):
             raise ValueError(f"{where}.iscrowd = {crowd!r}: expected 0 or 1")
         iscrowd[i] = bool(crowd)
-    _check_known(image_id, unique_images, "annotations", "image_id", "not an image of the file")
-    _check_known(category_id, category_ids, "annotations", "category_id", "not a category of the file")
-    if np.unique(ann_id).size != n:
-        ids, counts = np.unique(ann_id, return_counts=True)
-        raise ValueError(f"annotations: duplicate id {int(ids[counts > 1][0])}")
-    return CocoGroundTruth(
-        image_ids=unique_images,
-        category_ids=category_ids,
-        category_names=[name for _, name in category_pairs],
-        ann_id=ann_id,
-        image_id=image_id,
-        category_id=category_id,
-        bbox=bbox,
-        area=area,
-        iscrowd=iscrowd,
-    )
+    return ann_id, image_id, category_id, bbox, area, iscrowd
 
 
-def _check_known(
-    values: NDArray[np.int64], known: NDArray[np.int64], what: str, field: str, reason: str
-) -> None:
+def _check_known(values: NDArray[np.int64], known: NDArray[np.int64], what: str, field: str, reason: str) -> None:
     if values.size == 0:
         return
     index = np.minimum(np.searchsorted(known, values), max(known.size - 1, 0))
@@ -168,21 +208,31 @@ def _check_known(
 _COLUMNS = operator.itemgetter("image_id", "category_id", "bbox", "score")
 
 
-def load_detections(source: Source, ground_truth: CocoGroundTruth) -> CocoDetections:
-    """Read a COCO results list (path or bytes) of bbox detections; detection ids are 1-based positions.
+@dataclass(frozen=True, slots=True)
+class DetectionColumns:
+    """A results list as validated columns (M rows, file order), not yet checked against a ground truth."""
 
-    Every detection must name an image and a category of ``ground_truth`` (pycocotools' loadRes asserts the
-    former). Raises ValueError naming the field, index and value of the first invalid detection.
+    image_id: NDArray[np.int64]
+    category_id: NDArray[np.int64]
+    bbox: NDArray[np.float64]
+    score: NDArray[np.float64]
+
+
+def parse_detections(source: Source) -> DetectionColumns:
+    """Read a COCO results list (path or bytes) of bbox detections into columns.
+
+    Raises ValueError naming the field, index and value of the first invalid detection.
     """
     data = _parse(source, "detections")
     if not isinstance(data, list):
         raise ValueError("detections: expected a list of COCO results")
     n = len(data)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return DetectionColumns(empty, empty.copy(), np.zeros((0, 4)), np.zeros(0))
     try:
         with _gc_paused():
-            image_ids, category_ids, boxes, scores = (
-                zip(*map(_COLUMNS, data), strict=True) if n else ((),) * 4
-            )
+            image_ids, category_ids, boxes, scores = zip(*map(_COLUMNS, data), strict=True)
         image_id = np.array(image_ids)
         category_id = np.array(category_ids)
         bbox = np.array(boxes)
@@ -190,11 +240,6 @@ def load_detections(source: Source, ground_truth: CocoGroundTruth) -> CocoDetect
     except (KeyError, TypeError, ValueError):
         _find_invalid(data)
         raise
-    if n == 0:
-        image_id = image_id.astype(np.int64)
-        category_id = category_id.astype(np.int64)
-        bbox = bbox.reshape(0, 4).astype(np.float64)
-        score = score.astype(np.float64)
     if (
         image_id.dtype.kind != "i"
         or category_id.dtype.kind != "i"
@@ -204,25 +249,139 @@ def load_detections(source: Source, ground_truth: CocoGroundTruth) -> CocoDetect
     ):
         _find_invalid(data)
     bbox = bbox.astype(np.float64, copy=False)
-    if n and (bbox[:, 2:] < 0).any():
+    if (bbox[:, 2:] < 0).any():
         _find_invalid(data)
-    _check_known(
-        image_id, ground_truth.image_ids, "detections", "image_id", "not an image of the ground truth"
+    return DetectionColumns(
+        image_id.astype(np.int64, copy=False),
+        category_id.astype(np.int64, copy=False),
+        bbox,
+        score.astype(np.float64, copy=False),
     )
+
+
+def detections_for(columns: DetectionColumns, ground_truth: CocoGroundTruth) -> CocoDetections:
+    """Check the columns against the ground truth (known images, as loadRes asserts, and categories)."""
+    _check_known(columns.image_id, ground_truth.image_ids, "detections", "image_id", "not an image of the ground truth")
     _check_known(
-        category_id,
+        columns.category_id,
         ground_truth.category_ids,
         "detections",
         "category_id",
         "not a category of the ground truth",
     )
+    bbox = columns.bbox
     return CocoDetections(
-        image_id=image_id.astype(np.int64, copy=False),
-        category_id=category_id.astype(np.int64, copy=False),
+        image_id=columns.image_id,
+        category_id=columns.category_id,
         bbox=bbox,
-        score=score.astype(np.float64, copy=False),
+        score=columns.score,
         area=bbox[:, 2] * bbox[:, 3],
     )
+
+
+def load_detections(source: Source, ground_truth: CocoGroundTruth) -> CocoDetections:
+    """Read a COCO results list (path or bytes) of bbox detections; detection ids are 1-based positions.
+
+    Every detection must name an image and a category of ``ground_truth`` (pycocotools' loadRes asserts the
+    former). Raises ValueError naming the field, index and value of the first invalid detection.
+    """
+    return detections_for(parse_detections(source), ground_truth)
+
+
+class BackgroundDetections:
+    """:func:`parse_detections` of a file running in a forked process; :meth:`result` waits for it.
+
+    Parsing half a million detections is Python-bound, so a second process lets it overlap with whatever
+    the caller does meanwhile (reading the ground truth, loading the JIT cache). The columns come back
+    through a pipe as raw arrays. Without ``os.fork``, or if the child dies, parsing happens in ``result``.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = path
+        self._pid = 0
+        self._fd = -1
+        if not hasattr(os, "fork"):
+            return
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            status = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    _send_columns(out, path)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._pid, self._fd = pid, read_end
+
+    def result(self) -> DetectionColumns:
+        if not self._pid:
+            return parse_detections(self._path)
+        try:
+            received = _receive_columns(self._fd)
+        finally:
+            self._reap()
+        if received is None:
+            return parse_detections(self._path)
+        if isinstance(received, Exception):
+            raise received
+        return received
+
+    def cancel(self) -> None:
+        """Stop the child (if still running) and release its pipe."""
+        if self._pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> None:
+        os.close(self._fd)
+        os.waitpid(self._pid, 0)
+        self._pid, self._fd = 0, -1
+
+
+def _send_columns(out: BinaryIO, path: str | Path) -> None:
+    try:
+        columns = parse_detections(path)
+    except (ValueError, OSError) as error:
+        header = orjson.dumps({"error": type(error).__name__, "message": str(error)})
+        out.write(len(header).to_bytes(8, "little") + header)
+        return
+    header = orjson.dumps({"rows": int(columns.score.size)})
+    out.write(len(header).to_bytes(8, "little") + header)
+    for array in (columns.image_id, columns.category_id, columns.bbox, columns.score):
+        out.write(np.ascontiguousarray(array).data.cast("B"))
+
+
+def _read_into(fd: int, view: memoryview) -> bool:
+    filled = 0
+    while filled < view.nbytes:
+        chunk = os.readv(fd, [view[filled:]])
+        if not chunk:
+            return False
+        filled += chunk
+    return True
+
+
+def _receive_columns(fd: int) -> DetectionColumns | Exception | None:
+    size = bytearray(8)
+    if not _read_into(fd, memoryview(size)):
+        return None
+    header_bytes = bytearray(int.from_bytes(size, "little"))
+    if not _read_into(fd, memoryview(header_bytes)):
+        return None
+    header = orjson.loads(header_bytes)
+    if "error" in header:
+        kind = OSError if header["error"] != "ValueError" else ValueError
+        return kind(header["message"])
+    n = header["rows"]
+    arrays = [np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty((n, 4)), np.empty(n)]
+    for array in arrays:
+        if not _read_into(fd, array.data.cast("B")):
+            return None
+    return DetectionColumns(*arrays)
 
 
 def _find_invalid(data: list[Any]) -> None:

@@ -1,0 +1,194 @@
+"""COCO evaluation: pycocotools vs faster-coco-eval vs `matchscope evaluate --json`, side by side.
+
+Each tool runs in its own child process on the same synthetic COCO-val-sized files (cached under
+bench/.data/), loading included; wall time and the child's peak RSS (wait4) are reported, with the largest
+difference of the 12 stats from the reference (pycocotools, else faster-coco-eval). matchscope runs once to
+fill numba's cache, then warm; a cold run uses an empty NUMBA_CACHE_DIR. Greedy matching and outcomes are
+timed in process as well.
+
+    .venv/bin/python bench/engine.py                      # 5,000 images, 500,000 detections
+    .venv/bin/python bench/engine.py --images 5000 20000 50000 --pycocotools-max-images 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench" / ".data"
+
+_REFERENCE_SCRIPT = """
+import contextlib, json, sys
+with contextlib.redirect_stdout(sys.stderr):
+    if sys.argv[1] == "pycocotools":
+        from pycocotools.coco import COCO
+        from pycocotools.cocoeval import COCOeval as Eval
+    else:
+        from faster_coco_eval import COCO
+        from faster_coco_eval import COCOeval_faster as Eval
+    gt = COCO(sys.argv[2])
+    evaluator = Eval(gt, gt.loadRes(sys.argv[3]), "bbox")
+    evaluator.evaluate()
+    evaluator.accumulate()
+    evaluator.summarize()
+print(json.dumps({"stats": [float(s) for s in evaluator.stats]}))
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    name: str
+    seconds: float
+    peak_mb: float
+    stats: np.ndarray  # type: ignore[type-arg]
+
+
+def dataset(images: int, seed: int) -> tuple[Path, Path]:
+    from matchscope.engine.synthetic import write_coco
+
+    directory = DATA / f"coco-{images}-seed{seed}"
+    gt, dets = directory / "gt.json", directory / "dets.json"
+    if not (gt.exists() and dets.exists()):
+        print(f"generating {directory} ...", flush=True)
+        write_coco(directory, images=images, seed=seed)
+    return gt, dets
+
+
+def run_child(name: str, command: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run a command to completion; wall time, peak RSS of that child (wait4) and the stats it printed."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read()
+    if process.returncode != 0:
+        raise SystemExit(f"{name} failed with exit code {process.returncode}: {' '.join(command)}")
+    stats = np.array(orjson.loads(output.splitlines()[-1])["stats"], dtype=np.float64)
+    return Run(name, seconds, usage.ru_maxrss / 1024, stats)
+
+
+def matchscope_command(gt: Path, dets: Path, *, direct: bool) -> list[str]:
+    """The installed `matchscope evaluate`, or the command module run directly (no CLI registration)."""
+    script = Path(sys.executable).parent / "matchscope"
+    if direct:
+        entry = [sys.executable, "-m", "matchscope.commands.evaluate"]
+    elif script.exists():
+        entry = [str(script), "evaluate"]
+    else:
+        entry = [sys.executable, "-m", "matchscope", "evaluate"]
+    return [*entry, "--gt", str(gt), "--dets", str(dets), "--json"]
+
+
+def time_matching(gt_path: Path, dets_path: Path) -> dict[str, float]:
+    """In-process: greedy matching (class-agnostic and class-aware) and outcomes at IoU 0.5, JIT warm."""
+    from matchscope.engine import matching as matching_module
+    from matchscope.engine.cocofile import category_index, image_index, load_detections, load_ground_truth
+    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
+    from matchscope.engine.outcomes import class_counts, entries_at
+
+    matching_module.warmup()
+    gt = load_ground_truth(gt_path)
+    dets = load_detections(dets_path, gt)
+    order = np.argsort(gt.ann_id, kind="stable")
+    gt_boxes = GroundTruthBoxes(
+        item=image_index(gt, gt.image_id[order]),
+        boxes=gt.bbox[order],
+        label=category_index(gt, gt.category_id[order]).astype(np.int32),
+    )
+    pred_boxes = PredictionBoxes(
+        item=image_index(gt, dets.image_id),
+        boxes=dets.bbox,
+        label=category_index(gt, dets.category_id).astype(np.int32),
+        confidence=dets.score,
+    )
+    times = {}
+    for name, agnostic in (("greedy_match class-agnostic", True), ("greedy_match class-aware", False)):
+        start = time.perf_counter()
+        result = greedy_match(gt_boxes, pred_boxes, class_agnostic=agnostic)
+        times[name] = time.perf_counter() - start
+    start = time.perf_counter()
+    entries = entries_at(result, gt_boxes, pred_boxes, iou_threshold=0.5)
+    class_counts(entries, gt_boxes, pred_boxes, gt.category_ids.size)
+    times["entries_at + class_counts"] = time.perf_counter() - start
+    return times
+
+
+def bench(images: int, seed: int, *, pycocotools: bool, repeat: int) -> None:
+    gt, dets = dataset(images, seed)
+    n_dets = len(orjson.loads(dets.read_bytes()))
+    print(f"\n== {images:,} images, {n_dets:,} detections ({dets.stat().st_size / 1e6:.0f} MB of results) ==")
+    runs: list[Run] = []
+    if pycocotools:
+        runs.append(
+            run_child("pycocotools", [sys.executable, "-c", _REFERENCE_SCRIPT, "pycocotools", str(gt), str(dets)])
+        )
+    runs.append(run_child("faster-coco-eval", [sys.executable, "-c", _REFERENCE_SCRIPT, "faster", str(gt), str(dets)]))
+    run_child("matchscope (filling the JIT cache)", matchscope_command(gt, dets, direct=True))
+    for direct, name in ((False, "matchscope evaluate --json"), (True, "python -m matchscope.commands.evaluate")):
+        best = min(
+            (run_child(name, matchscope_command(gt, dets, direct=direct)) for _ in range(repeat)),
+            key=lambda run: run.seconds,
+        )
+        runs.append(best)
+    cache = tempfile.mkdtemp(prefix="numba-cold-")
+    try:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        cold = run_child("matchscope evaluate --json (cold JIT)", matchscope_command(gt, dets, direct=False), env)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    runs.append(cold)
+
+    reference = runs[0]
+    print(f"{'tool':<42} {'wall s':>8} {'peak MB':>8} {'max |Δstats|':>13} {'vs faster':>10} {'vs pycoco':>10}")
+    faster = next(r for r in runs if r.name == "faster-coco-eval")
+    pycoco = runs[0] if pycocotools else None
+    for run in runs:
+        difference = float(np.abs(run.stats - reference.stats).max())
+        vs_faster = f"{run.seconds / faster.seconds:>9.3f}x"
+        vs_pycoco = f"{run.seconds / pycoco.seconds:>9.4f}x" if pycoco else f"{'-':>10}"
+        print(f"{run.name:<42} {run.seconds:>8.2f} {run.peak_mb:>8.0f} {difference:>13.3g} {vs_faster} {vs_pycoco}")
+    print(f"(stats compared with {reference.name}; ratios are wall-time fractions, lower is faster)")
+    matchscope = next(r for r in runs if r.name == "matchscope evaluate --json")
+    print(f"matchscope is {faster.seconds / matchscope.seconds:.1f}x faster than faster-coco-eval", end="")
+    if pycoco:
+        print(f" and {pycoco.seconds / matchscope.seconds:.1f}x faster than pycocotools", end="")
+    print(f"; bit-identical stats: {bool(np.array_equal(matchscope.stats, reference.stats))}")
+    for name, seconds in time_matching(gt, dets).items():
+        print(f"in process: {name:<36} {seconds:>7.3f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--images", type=int, nargs="+", default=[5000], help="dataset sizes (100 dets/image)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--pycocotools-max-images",
+        type=int,
+        default=5000,
+        help="skip pycocotools (slow) above this many images",
+    )
+    parser.add_argument("--no-pycocotools", action="store_true", help="never run pycocotools")
+    parser.add_argument("--repeat", type=int, default=3, help="warm matchscope runs per size; the best counts")
+    args = parser.parse_args(argv)
+    for images in args.images:
+        use_pycocotools = not args.no_pycocotools and images <= args.pycocotools_max_images
+        bench(images, args.seed, pycocotools=use_pycocotools, repeat=args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
