@@ -8,6 +8,9 @@ ties, a few empty images and a few images with detections but no ground truth.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +21,7 @@ from numpy.typing import NDArray
 __all__ = ["COCO_CATEGORY_IDS", "generate_coco", "write_coco"]
 
 # COCO 2014/2017 category ids: 1..90 with 10 gaps.
-COCO_CATEGORY_IDS: tuple[int, ...] = tuple(
-    i for i in range(1, 91) if i not in {12, 26, 29, 30, 45, 66, 68, 69, 71, 83}
-)
+COCO_CATEGORY_IDS: tuple[int, ...] = tuple(i for i in range(1, 91) if i not in {12, 26, 29, 30, 45, 66, 68, 69, 71, 83})
 
 _EMPTY_IMAGE_FRACTION = 0.01  # no ground truth and no detections
 _NO_GT_FRACTION = 0.02  # detections but no ground truth
@@ -33,15 +34,25 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building ~10^6 small dicts triggers many useless cyclic-GC passes; pause the collector meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _category_ids(categories: int) -> IntArray:
     ids = list(COCO_CATEGORY_IDS[:categories])
     ids += range(91, 91 + categories - len(ids))
     return np.array(ids, dtype=np.int64)
 
 
-def _gt_boxes(
-    rng: np.random.Generator, width: FloatArray, height: FloatArray, crowd: NDArray[np.bool_]
-) -> FloatArray:
+def _gt_boxes(rng: np.random.Generator, width: FloatArray, height: FloatArray, crowd: NDArray[np.bool_]) -> FloatArray:
     """``(N, 4)`` boxes inside their images: log-uniform sizes from 1 px to the full image."""
     n = len(width)
     w = np.exp(rng.uniform(np.log(1.0), np.log(width)))
@@ -171,9 +182,7 @@ def generate_coco(
     gt_area = np.round(np.maximum(gt_box[:, 2] * gt_box[:, 3] * segment_share, 0.01), 2)
     annotation_ids = np.cumsum(rng.integers(1, 4, len(gt_owner)))
 
-    det_owner, det_box, det_category, det_score = _detections(
-        rng, gt_owner, gt_box, gt_category, category_ids
-    )
+    det_owner, det_box, det_category, det_score = _detections(rng, gt_owner, gt_box, gt_category, category_ids)
     background = np.where(empty, 0, dets_per_image)
     bg_owner = np.repeat(np.arange(images), background)
     bg_box = _gt_boxes(rng, width[bg_owner], height[bg_owner], np.zeros(len(bg_owner), dtype=np.bool_))
@@ -186,41 +195,41 @@ def generate_coco(
     det_owner, det_category, det_score = det_owner[keep], det_category[keep], det_score[keep]
     det_box = _clip_to_image(det_box[keep], width[det_owner], height[det_owner])
 
-    ground_truth = {
-        "info": {"description": f"matchscope synthetic COCO (seed {seed})"},
-        "images": [
-            {"id": i, "file_name": f"{i:012d}.jpg", "width": w, "height": h}
-            for i, w, h in zip(
-                image_ids.tolist(), width.astype(int).tolist(), height.astype(int).tolist(), strict=True
-            )
-        ],
-        "annotations": [
-            {"id": a, "image_id": i, "category_id": c, "bbox": b, "area": ar, "iscrowd": z}
-            for a, i, c, b, ar, z in zip(
-                annotation_ids.tolist(),
-                image_ids[gt_owner].tolist(),
-                gt_category.tolist(),
-                gt_box.tolist(),
-                gt_area.tolist(),
-                crowd.astype(int).tolist(),
+    with _gc_paused():
+        ground_truth = {
+            "info": {"description": f"matchscope synthetic COCO (seed {seed})"},
+            "images": [
+                {"id": i, "file_name": f"{i:012d}.jpg", "width": w, "height": h}
+                for i, w, h in zip(
+                    image_ids.tolist(), width.astype(int).tolist(), height.astype(int).tolist(), strict=True
+                )
+            ],
+            "annotations": [
+                {"id": a, "image_id": i, "category_id": c, "bbox": b, "area": ar, "iscrowd": z}
+                for a, i, c, b, ar, z in zip(
+                    annotation_ids.tolist(),
+                    image_ids[gt_owner].tolist(),
+                    gt_category.tolist(),
+                    gt_box.tolist(),
+                    gt_area.tolist(),
+                    crowd.astype(int).tolist(),
+                    strict=True,
+                )
+            ],
+            "categories": [
+                {"id": c, "name": f"category_{c}", "supercategory": f"group_{c // 10}"} for c in category_ids.tolist()
+            ],
+        }
+        results = [
+            {"image_id": i, "category_id": c, "bbox": b, "score": s}
+            for i, c, b, s in zip(
+                image_ids[det_owner].tolist(),
+                det_category.tolist(),
+                det_box.tolist(),
+                det_score.tolist(),
                 strict=True,
             )
-        ],
-        "categories": [
-            {"id": c, "name": f"category_{c}", "supercategory": f"group_{c // 10}"}
-            for c in category_ids.tolist()
-        ],
-    }
-    results = [
-        {"image_id": i, "category_id": c, "bbox": b, "score": s}
-        for i, c, b, s in zip(
-            image_ids[det_owner].tolist(),
-            det_category.tolist(),
-            det_box.tolist(),
-            det_score.tolist(),
-            strict=True,
-        )
-    ]
+        ]
     return ground_truth, results
 
 
