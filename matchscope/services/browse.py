@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, literal, literal_column, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, literal, literal_column, select, true, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -123,8 +123,9 @@ def _sort_column(order: MatchOrder) -> ColumnElement[float]:
 
 def _branch_conditions(branch: _Branch, thresholds: Thresholds) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
-        _ENTRY.is_prediction.is_(True) if branch.is_prediction else _ENTRY.is_prediction.is_(False),
-        _ENTRY.compatible.is_(True) if branch.compatible else _ENTRY.compatible.is_(False),
+        # `= true`, not `IS TRUE`: only equality is an index condition on PostgreSQL.
+        _ENTRY.is_prediction == (true() if branch.is_prediction else false()),
+        _ENTRY.compatible == (true() if branch.compatible else false()),
     ]
     if branch.reaches_iou is True:
         conditions.append(_ENTRY.iou >= thresholds.iou)
