@@ -8,8 +8,11 @@ entries the previous attempt left, so retries never duplicate rows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
-from collections.abc import Awaitable, Callable, Sequence
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -41,6 +44,7 @@ from matchscope.store.tables import (
     utcnow,
 )
 
+logger = logging.getLogger(__name__)
 DEFAULT_IOU_THRESHOLD = 0.5
 ENTRY_COLUMNS = (
     "evaluation_id",
@@ -218,6 +222,24 @@ def _join(*parts: str | None) -> str | None:
 
 # ---------------------------------------------------------------------------------------------------------
 # The job
+
+
+class _Timer:
+    """Seconds spent per phase, summed over chunks (logged when a job completes)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - started
+
+    def summary(self) -> str:
+        return ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.seconds.items())
 
 
 Progress = Callable[[Job], Awaitable[None]]
@@ -575,31 +597,39 @@ async def run_evaluation(
     )
     totals = _Totals(labels=len(label_names))
     size = max(1, chunk_items)
+    timer = _Timer()
     for start in range(0, len(item_ids), size):
         chunk_ids = item_ids[start : start + size]
         async with transaction(sessions) as session:
             if await _cancel_requested(session, job_id):
                 raise JobCancelled
-            chunk = await _load_chunk(
-                session,
-                dataset_id=dataset_id,
-                model_id=model_id,
-                first_item=chunk_ids[0],
-                last_item=chunk_ids[-1],
-                codes=codes,
-            )
-            rows = await asyncio.to_thread(_match_chunk, chunk, options, allowed, totals, label_names, evaluation_id)
-            await bulk_insert(session, MatchEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[attr-defined]
-            job.completed_steps = start + len(chunk_ids)
-            job.progress = job.completed_steps / max(1, job.total_steps)
-            await session.execute(
-                update(Job)
-                .where(col(Job.id) == job_id)
-                .values(completed_steps=job.completed_steps, progress=job.progress)
-            )
+            with timer("load"):
+                chunk = await _load_chunk(
+                    session,
+                    dataset_id=dataset_id,
+                    model_id=model_id,
+                    first_item=chunk_ids[0],
+                    last_item=chunk_ids[-1],
+                    codes=codes,
+                )
+            with timer("match"):
+                rows = await asyncio.to_thread(
+                    _match_chunk, chunk, options, allowed, totals, label_names, evaluation_id
+                )
+            with timer("write"):
+                await bulk_insert(session, MatchEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[attr-defined]
+                job.completed_steps = start + len(chunk_ids)
+                job.progress = job.completed_steps / max(1, job.total_steps)
+                await session.execute(
+                    update(Job)
+                    .where(col(Job.id) == job_id)
+                    .values(completed_steps=job.completed_steps, progress=job.progress)
+                )
         totals.chunks.append(chunk)
         await on_progress(job)
-    coco = await asyncio.to_thread(_coco_results, totals, label_names, image_keys, options, allowed)
+    with timer("coco"):
+        coco = await asyncio.to_thread(_coco_results, totals, label_names, image_keys, options, allowed)
+    logger.info("job %s: %s", job_id, timer.summary())
     return await _complete(sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids))
 
 
