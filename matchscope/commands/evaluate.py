@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,15 +116,7 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
 
     from matchscope.engine import coco as coco_module
     from matchscope.engine import matching as matching_module
-    from matchscope.engine.cocofile import (
-        BackgroundDetections,
-        category_index,
-        detections_for,
-        image_index,
-        load_ground_truth,
-    )
-    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
-    from matchscope.engine.outcomes import class_counts, entries_at
+    from matchscope.engine.cocofile import BackgroundDetections, detections_for, load_ground_truth
 
     if not 0.0 < args.iou_threshold <= 1.0:
         raise ValueError(f"--iou-threshold = {args.iou_threshold}: expected a number in (0, 1]")
@@ -146,6 +139,32 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
     code_of = {name: code for code, name in enumerate(names)}
     allowed_codes = np.array([(code_of[g], code_of[p]) for g, p in allowed], dtype=np.int32).reshape(-1, 2)
 
+    # COCO metrics run in a thread (their kernels release the GIL) while greedy matching runs here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        coco_future = pool.submit(
+            coco_module.evaluate_coco,
+            ground_truth,
+            detections,
+            allowed_label_matches=ground_truth.category_ids[allowed_codes] if allowed else None,
+        )
+        gt_rows, entries, counts = _greedy_outcomes(ground_truth, detections, class_aware, allowed_codes, args)
+        coco = coco_future.result()
+    return _Evaluation(ground_truth, detections, coco, gt_rows, entries, counts, class_aware, allowed)
+
+
+def _greedy_outcomes(
+    ground_truth: CocoGroundTruth,
+    detections: CocoDetections,
+    class_aware: bool,
+    allowed_codes: NDArray[np.int32],
+    args: argparse.Namespace,
+) -> tuple[NDArray[np.int64], Entries, ClassCounts]:
+    import numpy as np
+
+    from matchscope.engine.cocofile import category_index, image_index
+    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
+    from matchscope.engine.outcomes import class_counts, entries_at
+
     # Ground-truth insertion order for the greedy tie-break is annotation id order.
     gt_rows = np.argsort(ground_truth.ann_id, kind="stable")
     gt_boxes = GroundTruthBoxes(
@@ -163,16 +182,11 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
         gt_boxes,
         pred_boxes,
         class_agnostic=not class_aware,
-        allowed_label_matches=allowed_codes if allowed else None,
+        allowed_label_matches=allowed_codes if len(allowed_codes) else None,
     )
     entries = entries_at(matching, gt_boxes, pred_boxes, iou_threshold=args.iou_threshold)
-    counts = class_counts(entries, gt_boxes, pred_boxes, len(names))
-    coco = coco_module.evaluate_coco(
-        ground_truth,
-        detections,
-        allowed_label_matches=ground_truth.category_ids[allowed_codes] if allowed else None,
-    )
-    return _Evaluation(ground_truth, detections, coco, gt_rows, entries, counts, class_aware, allowed)
+    counts = class_counts(entries, gt_boxes, pred_boxes, ground_truth.category_ids.size)
+    return gt_rows, entries, counts
 
 
 def _with_context(option: str, load: Any) -> Any:
