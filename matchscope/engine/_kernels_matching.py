@@ -7,6 +7,9 @@ Per item, the IoU block is computed once; the greedy pass then either scans it (
 truths: keep a best free prediction per ground truth, take the best of those, repeat) or sorts its
 candidates (items with many ground truths, where rescanning would be quadratic). Both take pairs in exactly
 the DESIGN §3 order, so they give identical matchings.
+
+Kernels release the GIL (``nogil``), so a service can run them in a worker thread without stalling its
+event loop. They do not check bounds: callers validate label codes and shapes first.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from numpy.typing import NDArray
 __all__ = ["counting_order", "entries_kernel", "greedy_kernel", "tally_kernel"]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _group_end(order: NDArray[np.int64], item: NDArray[np.int64], start: int) -> int:
     key = item[order[start]]
     end = start + 1
@@ -27,7 +30,7 @@ def _group_end(order: NDArray[np.int64], item: NDArray[np.int64], start: int) ->
     return end
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _prediction_block(
     pred_rows: NDArray[np.int64], pred_boxes: NDArray[np.float64], pred_confidence: NDArray[np.float64]
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
@@ -64,7 +67,7 @@ def _prediction_block(
     return rows, conf, geometry
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _iou_block(
     gt_rows: NDArray[np.int64],
     gt_boxes: NDArray[np.float64],
@@ -106,7 +109,7 @@ def _iou_block(
     return iou
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _keep(
     grow: int,
     prow: int,
@@ -122,7 +125,7 @@ def _keep(
     pred_iou[prow] = iou
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _match_by_sort(
     iou: NDArray[np.float64],
     conf: NDArray[np.float64],
@@ -173,7 +176,7 @@ def _match_by_sort(
             pairs_left -= 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _row_best(iou: NDArray[np.float64], g: int, pred_free: NDArray[np.bool_]) -> int:
     """Column of the first free prediction with the highest IoU > 0 in row ``g``, -1 if none."""
     best = -1
@@ -185,7 +188,7 @@ def _row_best(iou: NDArray[np.float64], g: int, pred_free: NDArray[np.bool_]) ->
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _match_by_scan(
     iou: NDArray[np.float64],
     conf: NDArray[np.float64],
@@ -226,7 +229,7 @@ def _match_by_scan(
                 best[g] = _row_best(iou, g, pred_free)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def greedy_kernel(
     gt_order: NDArray[np.int64],
     gt_item: NDArray[np.int64],
@@ -278,7 +281,7 @@ def greedy_kernel(
     return gt_partner, pred_partner, gt_iou, pred_iou
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _kept(confidence: float, confidence_threshold: float) -> bool:
     """A prediction survives the confidence threshold; NaN ("no confidence") counts as 1."""
     if np.isnan(confidence):
@@ -286,7 +289,7 @@ def _kept(confidence: float, confidence_threshold: float) -> bool:
     return confidence >= confidence_threshold
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _count_entries(
     gt_partner: NDArray[np.int64],
     pred_partner: NDArray[np.int64],
@@ -311,7 +314,7 @@ def _count_entries(
     return kept, total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _next_key(
     gt_order: NDArray[np.int64],
     gt_item: NDArray[np.int64],
@@ -330,7 +333,7 @@ def _next_key(
     return key
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def entries_kernel(
     gt_order: NDArray[np.int64],
     gt_item: NDArray[np.int64],
@@ -397,7 +400,7 @@ def entries_kernel(
     return outcome, gt_index, pred_index, iou
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def tally_kernel(
     outcome: NDArray[np.int8],
     gt_index: NDArray[np.int64],
@@ -434,7 +437,7 @@ def tally_kernel(
     return tp, fp, fn, matrix
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def counting_order(item: NDArray[np.int64], low: int, span: int) -> NDArray[np.int64]:
     """Stable argsort of ``item`` keys in ``low..low+span-1`` by counting sort: O(N + span)."""
     starts = np.zeros(span + 1, dtype=np.int64)

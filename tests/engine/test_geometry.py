@@ -13,9 +13,9 @@ def _boxes(rows: st.SearchStrategy[int]) -> st.SearchStrategy[np.ndarray]:
     corner = st.floats(-500.0, 500.0, allow_nan=False)
     size = st.floats(1.0, 300.0, allow_nan=False)
     return rows.flatmap(
-        lambda n: st.tuples(
-            arrays(np.float64, (n, 2), elements=corner), arrays(np.float64, (n, 2), elements=size)
-        ).map(lambda parts: np.concatenate(parts, axis=1))
+        lambda n: st.tuples(arrays(np.float64, (n, 2), elements=corner), arrays(np.float64, (n, 2), elements=size)).map(
+            lambda parts: np.concatenate(parts, axis=1)
+        )
     )
 
 
@@ -70,9 +70,7 @@ def test_symmetric_and_bounded(ground_truth: np.ndarray, prediction: np.ndarray)
     st.floats(-1000.0, 1000.0, allow_nan=False),
     st.floats(-1000.0, 1000.0, allow_nan=False),
 )
-def test_translation_invariant(
-    ground_truth: np.ndarray, prediction: np.ndarray, dx: float, dy: float
-) -> None:
+def test_translation_invariant(ground_truth: np.ndarray, prediction: np.ndarray, dx: float, dy: float) -> None:
     shift = np.array([dx, dy, 0.0, 0.0])
     np.testing.assert_allclose(
         box_iou(ground_truth + shift, prediction + shift),
