@@ -27,6 +27,7 @@ from matchscope.engine.outcomes import (
     confusion_matrix,
     entries_at,
 )
+from matchscope.engine.synthetic import generate_coco, write_coco
 
 
 def warmup() -> None:
@@ -55,10 +56,12 @@ __all__ = [
     "confusion_matrix",
     "entries_at",
     "evaluate_coco",
+    "generate_coco",
     "greedy_match",
     "load_detections",
     "load_ground_truth",
     "summarize",
     "summary_lines",
     "warmup",
+    "write_coco",
 ]
