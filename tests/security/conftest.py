@@ -60,7 +60,7 @@ async def server(state: AppState) -> AsyncIterator[Server]:
 
     Query guards are raised so that the generated walk queries fit; the guards have their own tests.
     """
-    settings = replace(state.settings, max_query_tokens=200_000, max_query_depth=40, max_query_aliases=500)
+    settings = replace(state.settings, max_query_tokens=1_000_000, max_query_depth=40, max_query_aliases=100_000)
     served_state = AppState(settings=settings, engine=state.engine, sessions=state.sessions, services=state.services)
     port = _free_port()
     config = uvicorn.Config(
@@ -75,7 +75,7 @@ async def server(state: AppState) -> AsyncIterator[Server]:
     )
     instance = uvicorn.Server(config)
     task = asyncio.create_task(instance.serve())
-    for _ in range(500):
+    for _ in range(3000):  # 30 s: migrations on a loaded machine can be slow
         if instance.started or task.done():
             break
         await asyncio.sleep(0.01)
