@@ -160,6 +160,57 @@ async def prepare(backend: str, images: int) -> tuple[str, str, str, str, int]:
         await state.close()
 
 
+async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: str | None) -> None:
+    """Print the plans of (a), (b) and (c) as the service builds them."""
+    from sqlalchemy import text
+
+    from matchscope.schema.ids import from_global_id
+    from matchscope.services import browse
+    from matchscope.services.pagination import decode_cursor
+    from matchscope.settings import Settings
+    from matchscope.state import AppState
+
+    state = AppState.create(Settings(database_url=url))
+    dataset, model = from_global_id(dataset_id), from_global_id(model_id)
+    assert dataset is not None and model is not None
+    try:
+        async with state.sessions() as session:
+            evaluation = await browse.current_evaluation(
+                session, account_id=(await _account_of(session, dataset[1])), dataset_id=dataset[1], model_id=model[1]
+            )
+            assert evaluation is not None and evaluation.id is not None
+            fp = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_POSITIVE}))
+            fn = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_NEGATIVE}), ground_truth_labels=(label,))
+            after = None if cursor is None else tuple(decode_cursor(cursor, 2))
+            cases = {"a": (fp, None), "b": (fp, after), "c": (fn, None)}
+            for name, (query, key) in cases.items():
+                statement = browse._page_statement(
+                    evaluation.id,
+                    browse.Thresholds(),
+                    query,
+                    browse.MatchOrder(),
+                    key,
+                    51,  # type: ignore[arg-type]
+                )
+                sql = str(statement.compile(state.engine.sync_engine, compile_kwargs={"literal_binds": True}))
+                prefix = (
+                    "EXPLAIN QUERY PLAN " if state.engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF) "
+                )
+                plan = (await session.execute(text(prefix + sql))).all()
+                print(f"-- plan ({name})")
+                for row in plan:
+                    print("   ", row[-1])
+    finally:
+        await state.close()
+
+
+async def _account_of(session: Any, dataset_pk: int) -> int:
+    from matchscope.store.tables import Dataset
+
+    dataset = await session.get(Dataset, dataset_pk)
+    return int(dataset.account_id)
+
+
 # ---------------------------------------------------------------- servers
 
 
@@ -268,7 +319,7 @@ def _label_with_most_false_negatives(target: Target) -> str:
     return str(max(per_class, key=lambda row: row["counts"]["falseNegatives"])["label"])
 
 
-def run_backend(backend: str, images: int, requests: int, pool: ProcessPoolExecutor) -> None:
+def run_backend(backend: str, images: int, requests: int, pool: ProcessPoolExecutor, explain_plans: bool) -> None:
     url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images))
     print(f"[{backend}] evaluation with {entries:,} entries", flush=True)
     app, app_url = serve("matchscope.app:create_app", {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
@@ -278,7 +329,10 @@ def run_backend(backend: str, images: int, requests: int, pool: ProcessPoolExecu
         started = time.perf_counter()
         label = _label_with_most_false_negatives(target)  # also loads the entry columns (first metrics call)
         print(f"[{backend}] first metrics call (loads the entry cache): {time.perf_counter() - started:.2f}s")
-        bodies = _bodies(target, label, _page_200_cursor(target))
+        cursor = _page_200_cursor(target)
+        bodies = _bodies(target, label, cursor)
+        if explain_plans:
+            asyncio.run(explain(url, dataset_id, model_id, label, cursor))
         rows = []
         for clients in (1, 8):
             for name, body in bodies.items():
@@ -310,11 +364,12 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--images", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--explain", action="store_true", help="print the query plans of (a)-(c)")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     with ProcessPoolExecutor(max_workers=8) as pool:
         for backend in backends:
-            run_backend(backend, args.images, args.requests, pool)
+            run_backend(backend, args.images, args.requests, pool, args.explain)
 
 
 if __name__ == "__main__":

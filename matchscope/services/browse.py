@@ -121,33 +121,55 @@ def _sort_column(order: MatchOrder) -> ColumnElement[float]:
     return _ENTRY.iou if order.field is SortField.IOU else CONFIDENCE_OR_ONE
 
 
-def _branch_conditions(branch: _Branch, thresholds: Thresholds) -> list[ColumnElement[bool]]:
+def _as_filter(column: ColumnElement[float]) -> ColumnElement[float]:
+    """The same value, spelt so that no index matches it: SQLite's planner would otherwise pick the index of a
+    range condition over the one that serves the ORDER BY, and sort the whole range."""
+    return column + 0
+
+
+def _columns_for(order: MatchOrder) -> tuple[ColumnElement[float], ColumnElement[float]]:
+    """(iou, confidence-or-one) as conditions on them should be spelt under ``order``."""
+    if order.field is SortField.IOU:
+        return _ENTRY.iou, _as_filter(CONFIDENCE_OR_ONE)
+    return _as_filter(_ENTRY.iou), CONFIDENCE_OR_ONE
+
+
+def _branch_conditions(
+    branch: _Branch, thresholds: Thresholds, order: MatchOrder
+) -> list[ColumnElement[bool]] | None:
+    """The branch's conditions; None when no entry can satisfy them (iou < 0, confidence < 0)."""
+    iou, confidence = _columns_for(order)
     conditions: list[ColumnElement[bool]] = [
         # `= true`, not `IS TRUE`: only equality is an index condition on PostgreSQL.
         _ENTRY.is_prediction == (true() if branch.is_prediction else false()),
         _ENTRY.compatible == (true() if branch.compatible else false()),
     ]
-    if branch.reaches_iou is True:
-        conditions.append(_ENTRY.iou >= thresholds.iou)
+    if branch.reaches_iou is False and thresholds.iou <= 0.0:
+        return None
+    if branch.reaches_iou is True and thresholds.iou > 0.0:
+        conditions.append(iou >= thresholds.iou)
     elif branch.reaches_iou is False:
-        conditions.append(_ENTRY.iou < thresholds.iou)
-    if branch.confidence_kept is True:
-        conditions.append(thresholds.confidence <= CONFIDENCE_OR_ONE)
+        conditions.append(iou < thresholds.iou)
+    if branch.confidence_kept is False and thresholds.confidence <= 0.0:
+        return None
+    if branch.confidence_kept is True and thresholds.confidence > 0.0:
+        conditions.append(confidence >= thresholds.confidence)
     elif branch.confidence_kept is False:
-        conditions.append(thresholds.confidence > CONFIDENCE_OR_ONE)
+        conditions.append(confidence < thresholds.confidence)
     return conditions
 
 
-def _filter_conditions(query: MatchFilter) -> list[ColumnElement[bool]]:
+def _filter_conditions(query: MatchFilter, order: MatchOrder) -> list[ColumnElement[bool]]:
+    iou, confidence = _columns_for(order)
     conditions: list[ColumnElement[bool]] = []
     if query.min_iou is not None:
-        conditions.append(_ENTRY.iou >= query.min_iou)
+        conditions.append(iou >= query.min_iou)
     if query.max_iou is not None:
-        conditions.append(_ENTRY.iou <= query.max_iou)
+        conditions.append(iou <= query.max_iou)
     if query.min_confidence is not None:
-        conditions.append(query.min_confidence <= CONFIDENCE_OR_ONE)
+        conditions.append(confidence >= query.min_confidence)
     if query.max_confidence is not None:
-        conditions.append(query.max_confidence >= CONFIDENCE_OR_ONE)
+        conditions.append(confidence <= query.max_confidence)
     if query.item_id is not None:
         conditions.append(_ENTRY.item_id == query.item_id)
     return conditions
@@ -181,7 +203,7 @@ def _page_statement(
     limit: int,
 ) -> Select[Any]:
     sort = _sort_column(order)
-    common = [_ENTRY.evaluation_id == evaluation_id, *_filter_conditions(query)]
+    common = [_ENTRY.evaluation_id == evaluation_id, *_filter_conditions(query, order)]
     if after is not None:
         key = tuple_(sort, _ENTRY.id)
         bound = tuple_(literal(after[0]), literal(after[1]))
@@ -190,7 +212,8 @@ def _page_statement(
     outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
     parts: list[Select[Any]] = []
     for branch in _BRANCHES:
-        if branch.outcome not in outcomes:
+        conditions = _branch_conditions(branch, thresholds, order)
+        if branch.outcome not in outcomes or conditions is None:
             continue
         for labels in _label_splits(query):
             part = (
@@ -207,7 +230,7 @@ def _page_statement(
                     literal(_OUTCOME_CODES[branch.outcome]).label("outcome_code"),
                     sort.label("sort_value"),
                 )
-                .where(and_(*common, *_branch_conditions(branch, thresholds), *labels))
+                .where(and_(*common, *conditions, *labels))
                 .order_by(*ordering)
                 .limit(limit)
             )
