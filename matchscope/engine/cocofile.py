@@ -223,7 +223,11 @@ def parse_detections(source: Source) -> DetectionColumns:
 
     Raises ValueError naming the field, index and value of the first invalid detection.
     """
-    data = _parse(source, "detections")
+    raw = _read(source)
+    fast = _parse_detections_bytes(raw)
+    if fast is not None:
+        return fast
+    data = _parse(raw, "detections")
     if not isinstance(data, list):
         raise ValueError("detections: expected a list of COCO results")
     n = len(data)
@@ -257,6 +261,31 @@ def parse_detections(source: Source) -> DetectionColumns:
         bbox,
         score.astype(np.float64, copy=False),
     )
+
+
+def _parse_detections_bytes(raw: bytes) -> DetectionColumns | None:
+    """The byte-level numba parser (the common case), or None: then orjson reads it and explains errors."""
+    from matchscope.engine import _kernels_json
+
+    status, ids, values, spans = _kernels_json.parse_results(
+        np.frombuffer(raw, dtype=np.uint8), _kernels_json.KEYS, _kernels_json.KEY_LENGTHS, _kernels_json.POW10
+    )
+    if status != _kernels_json.OK:
+        return None
+    image_id = np.ascontiguousarray(ids[:, 0])
+    category_id = np.ascontiguousarray(ids[:, 1])
+    bbox = np.ascontiguousarray(values[:, :4])
+    score = np.ascontiguousarray(values[:, 4])
+    # Numbers the kernel could not convert exactly (more than 18 digits, or far exponents): Python's float.
+    for row, column, start, end in spans.tolist():
+        value = float(raw[start:end])
+        if column == 4:
+            score[row] = value
+        else:
+            bbox[row, column] = value
+    if (bbox[:, 2:] < 0).any() or not (np.isfinite(bbox).all() and np.isfinite(score).all()):
+        return None
+    return DetectionColumns(image_id, category_id, bbox, score)
 
 
 def detections_for(columns: DetectionColumns, ground_truth: CocoGroundTruth) -> CocoDetections:
