@@ -17,6 +17,7 @@ from matchscope.engine.cocofile import (
     load_ground_truth,
     parse_detections,
 )
+from matchscope.engine.cocofile import _parse_detections_bytes as _parse_detections_bytes
 
 GROUND_TRUTH: dict[str, Any] = {
     "images": [{"id": 30}, {"id": 10}, {"id": 20}],
@@ -162,3 +163,69 @@ def test_background_parse_can_be_cancelled(tmp_path: Path) -> None:
     path = tmp_path / "dets.json"
     path.write_bytes(orjson.dumps(RESULTS * 50_000))
     BackgroundDetections(path).cancel()
+
+
+def _fast_and_orjson(raw: bytes) -> tuple[Any, list[dict[str, Any]]]:
+    return _parse_detections_bytes(raw), orjson.loads(raw)
+
+
+def _assert_bitwise_equal(columns: Any, records: list[dict[str, Any]]) -> None:
+    assert columns is not None
+    assert columns.image_id.tolist() == [r["image_id"] for r in records]
+    assert columns.category_id.tolist() == [r["category_id"] for r in records]
+    expected_bbox = np.array([r["bbox"] for r in records], dtype=np.float64).reshape(-1, 4)
+    expected_score = np.array([r["score"] for r in records], dtype=np.float64)
+    np.testing.assert_array_equal(columns.bbox.view(np.int64), expected_bbox.view(np.int64))
+    np.testing.assert_array_equal(columns.score.view(np.int64), expected_score.view(np.int64))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_byte_parser_reads_numbers_exactly(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = np.concatenate(
+        [
+            rng.random(3000),  # 16-17 significant digits: some beyond the exact fast path
+            np.round(rng.random(3000) * 640, 2),
+            np.exp(rng.uniform(-60, 60, 3000)),
+            rng.integers(0, 2**62, 100).astype(np.float64),
+            [0.0, -0.0, 5e-324, 2.2250738585072014e-308, 1e22, 1e23, 9007199254740993.0, 0.1, 1e-7],
+        ]
+    )
+    records = [
+        {"image_id": int(i), "category_id": -3, "bbox": [v, -v, v / 3, 7.0], "score": v}
+        for i, v in enumerate(values.tolist())
+    ]
+    for raw in (orjson.dumps(records), orjson.dumps(records, option=orjson.OPT_INDENT_2)):
+        columns, parsed = _fast_and_orjson(raw)
+        _assert_bitwise_equal(columns, parsed)
+
+
+def test_byte_parser_handles_key_order_extra_fields_and_number_forms() -> None:
+    raw = (
+        b' [ {"score": 1, "segmentation": [[1, 2, 3]], "extra": {"a": "x\\"}]", "b": [true, null]},\n'
+        b'"bbox": [1E2, 1.5e-3, 2e+1, 0], "category_id": 7, "image_id": -12},'
+        b'{"image_id":3,"category_id":0,"bbox":[0.000000000000000000000123,12345678901234567890,3,4],'
+        b'"score":0.30000000000000004} ] '
+    )
+    columns, parsed = _fast_and_orjson(raw)
+    _assert_bitwise_equal(columns, parsed)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'[{"image_id":1.0,"category_id":1,"bbox":[1,2,3,4],"score":1}]',
+        b'[{"image_id":1,"category_id":1,"bbox":[1,2,3],"score":1}]',
+        b'[{"image_id":1,"category_id":1,"bbox":[1,2,3,4]}]',
+        b'[{"image_id":1,"category_id":1,"bbox":[1,2,3,4],"score":"1"}]',
+        b'[{"image_id":1,"category_id":1,"bbox":[1,2,3,4],"score":1},]',
+        b'[{"image_id":1,"category_id":1,"bbox":[1,2,-3,4],"score":1}]',
+        b'[{"image_id":1,"category_id":1,"bbox":[1,2,3,4],"score":1}] x',
+        b'[{"image_id":1,"category_id":1,"bbox":[1,2,3,4],"score":1e400}]',
+        b"{}",
+        b"[1]",
+        b"",
+    ],
+)
+def test_byte_parser_leaves_unusual_input_to_orjson(raw: bytes) -> None:
+    assert _parse_detections_bytes(raw) is None
