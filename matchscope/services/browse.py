@@ -134,9 +134,7 @@ def _columns_for(order: MatchOrder) -> tuple[ColumnElement[float], ColumnElement
     return _as_filter(_ENTRY.iou), CONFIDENCE_OR_ONE
 
 
-def _branch_conditions(
-    branch: _Branch, thresholds: Thresholds, order: MatchOrder
-) -> list[ColumnElement[bool]] | None:
+def _branch_conditions(branch: _Branch, thresholds: Thresholds, order: MatchOrder) -> list[ColumnElement[bool]] | None:
     """The branch's conditions; None when no entry can satisfy them (iou < 0, confidence < 0)."""
     iou, confidence = _columns_for(order)
     conditions: list[ColumnElement[bool]] = [
