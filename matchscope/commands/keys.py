@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = actions.add_parser("list", help="list keys (never the secrets)")
     listing.set_defaults(func=_list)
     revoke = actions.add_parser("revoke", help="revoke a key by its id")
-    revoke.add_argument("key_id")
+    revoke.add_argument("key_id", help="the key id `keys list` shows (a whole key is accepted too)")
     revoke.set_defaults(func=_revoke)
 
 
@@ -54,13 +54,16 @@ def _list(_args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
+    # Someone may paste the whole key: use its id, and never echo the secret back.
+    key_id: str = accounts.parse_key_id(args.key_id) or args.key_id
+
     async def act() -> None:
         async with database() as state, transaction(state.sessions) as session:
-            await accounts.revoke_key(session, args.key_id)
+            await accounts.revoke_key(session, key_id)
 
     try:
         run(act())
     except DomainError as error:
         return fail(str(error))
-    print(f"Revoked key {args.key_id}.")
+    print(f"Revoked key {key_id}.")
     return 0
