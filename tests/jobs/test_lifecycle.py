@@ -173,3 +173,19 @@ async def test_evaluation_turns_stale_after_an_upload(gql: GraphQL, state: AppSt
     assert (await gql(upload, {**ids, "boxes": [box]}))["uploadPredictions"]["__typename"] == "UploadResult"
     stale = (await gql(JOB, {"id": job["id"]}))["job"]
     assert stale["evaluation"]["isStale"] is True and stale["evaluation"]["isCurrent"] is True
+
+
+async def test_empty_model_and_empty_dataset_complete(gql: GraphQL, state: AppState, caller: Caller) -> None:
+    create = 'mutation { createDataset(input: {name: "empty"}) { ... on Dataset { id } } }'
+    model = 'mutation { createModel(input: {name: "m", referenceId: "m"}) { ... on Model { id } } }'
+    dataset_id = (await gql(create))["createDataset"]["id"]
+    model_id = (await gql(model))["createModel"]["id"]
+    job = (await gql(SUBMIT, {"d": dataset_id, "m": model_id}))["calculateEvaluationMetrics"]
+    done = await wait_finished(gql, job["id"])
+    assert done["status"] == "COMPLETED" and done["totalSteps"] == 0, done
+
+    ids = await _ids(state, caller)
+    job = (await gql(SUBMIT, {**ids, "m": model_id}))["calculateEvaluationMetrics"]
+    done = await wait_finished(gql, job["id"])
+    assert done["status"] == "COMPLETED", done
+    assert await _count(state, tables.MatchEntry) == 839
