@@ -255,9 +255,7 @@ def _match_group(
             for d in range(n_det):
                 area = det_area[d0 + d]
                 outside = area < low or area > high
-                m = _match_detection(
-                    d, order, order_count[d], ious, gt_ignore, gt_matched, crowd, thresholds[t]
-                )
+                m = _match_detection(d, order, order_count[d], ious, gt_ignore, gt_matched, crowd, thresholds[t])
                 if m == -1:
                     codes[det_slot[d0 + d], a, t] = 2 if outside else 0
                     continue
@@ -357,9 +355,7 @@ def accumulate(
             if npig == 0:
                 continue
             for t in range(codes.shape[2]):
-                n_tp = _true_positives(
-                    s0, s1, a, t, codes, det_rank, det_score, max_dets, npig, rc, pr, ss, tp
-                )
+                n_tp = _true_positives(s0, s1, a, t, codes, det_rank, det_score, max_dets, npig, rc, pr, ss, tp)
                 for m in range(n_max):
                     _fill_curve(
                         rc[m],

@@ -15,12 +15,8 @@ from numpy.typing import NDArray
 
 from matchscope.engine import _kernels_coco
 
-IOU_THRESHOLDS: NDArray[np.float64] = np.linspace(
-    0.5, 0.95, int(np.round((0.95 - 0.5) / 0.05)) + 1, endpoint=True
-)
-RECALL_THRESHOLDS: NDArray[np.float64] = np.linspace(
-    0.0, 1.00, int(np.round((1.00 - 0.0) / 0.01)) + 1, endpoint=True
-)
+IOU_THRESHOLDS: NDArray[np.float64] = np.linspace(0.5, 0.95, int(np.round((0.95 - 0.5) / 0.05)) + 1, endpoint=True)
+RECALL_THRESHOLDS: NDArray[np.float64] = np.linspace(0.0, 1.00, int(np.round((1.00 - 0.0) / 0.01)) + 1, endpoint=True)
 MAX_DETS: tuple[int, int, int] = (1, 10, 100)
 AREA_RANGES: NDArray[np.float64] = np.array(
     [[0**2, 1e5**2], [0**2, 32**2], [32**2, 96**2], [96**2, 1e5**2]], dtype=np.float64
@@ -107,9 +103,7 @@ class CocoResult:
     category_ids: NDArray[np.int64]
 
 
-def _index_in(
-    values: NDArray[np.int64], sorted_ids: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+def _index_in(values: NDArray[np.int64], sorted_ids: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Position of each value in ``sorted_ids`` and whether it is there at all."""
     if sorted_ids.size == 0:
         return np.zeros(values.shape, dtype=np.int64), np.zeros(values.shape, dtype=np.bool_)
@@ -131,9 +125,7 @@ def _expand_allowed(
     det_index, det_known = _index_in(pairs[:, 1], category_ids)
     unknown = np.flatnonzero(~(gt_known & det_known))
     if unknown.size:
-        raise ValueError(
-            f"allowed_label_matches[{unknown[0]}] = {pairs[unknown[0]].tolist()}: unknown category id"
-        )
+        raise ValueError(f"allowed_label_matches[{unknown[0]}] = {pairs[unknown[0]].tolist()}: unknown category id")
     k = category_ids.size
     table = np.zeros((k, k), dtype=np.bool_)  # [det category, gt category]
     table[det_index, gt_index] = True
@@ -289,9 +281,7 @@ def summary_lines(stats: NDArray[np.float64]) -> list[str]:
         title = "Average Precision" if average_precision else "Average Recall"
         kind = "(AP)" if average_precision else "(AR)"
         iou = (
-            f"{IOU_THRESHOLDS[0]:0.2f}:{IOU_THRESHOLDS[-1]:0.2f}"
-            if iou_threshold is None
-            else f"{iou_threshold:0.2f}"
+            f"{IOU_THRESHOLDS[0]:0.2f}:{IOU_THRESHOLDS[-1]:0.2f}" if iou_threshold is None else f"{iou_threshold:0.2f}"
         )
         lines.append(template.format(title, kind, iou, area, max_dets, float(value)))
     return lines
