@@ -262,6 +262,14 @@ async def test_another_accounts_objects_are_invisible_and_untouchable(
         for name, fixed, foreign in subscriptions:
             problems += await _walk_subscription(server, schema, bob, name, fixed, foreign, alice_ids)
         after = await owned_rows(state)
+        if jobs and schema.subscription_type is not None and "jobUpdates" in schema.subscription_type.fields:
+            # The control: the owner does get its job's updates, so "no data" above is not vacuous.
+            own = await ws_subscribe(
+                server, {"apiKey": alice.key}, "subscription($id: ID!) { jobUpdates(id: $id) { id status } }",
+                {"id": jobs[0]}, wait=5.0,
+            )
+            updates = [m["payload"]["data"] for m in own.messages if m.get("type") == "next"]
+            assert updates and updates[-1]["jobUpdates"] == {"id": jobs[0], "status": "COMPLETED"}, own
 
     assert not problems, "\n".join(problems[:50])
     _assert_rows_unchanged(before, after, bob.account_id)
