@@ -78,6 +78,7 @@ def run_child(name: str, command: list[str], env: dict[str, str] | None = None) 
     if process.returncode != 0:
         raise SystemExit(f"{name} failed with exit code {process.returncode}: {' '.join(command)}")
     stats = np.array(orjson.loads(output.splitlines()[-1])["stats"], dtype=np.float64)
+    print(f"  ran {name}: {seconds:.2f} s, peak {usage.ru_maxrss / 1024:.0f} MB", flush=True)
     return Run(name, seconds, usage.ru_maxrss / 1024, stats)
 
 
