@@ -123,7 +123,20 @@ class MatchConnection:
         return await self.count()
 
 
-def match_connection(page: Page[browse.MatchRow], count: Callable[[], Awaitable[int]]) -> MatchConnection:
+def prime_loaders(info: Info, rows: list[browse.MatchRow]) -> None:
+    """Hand the rows read with the entries to the request's DataLoaders: the page's nested objects cost no query."""
+    loaders = info.context.loaders
+    for row in rows:
+        if row.item is not None:
+            loaders.item.prime(row.item_id, row.item)
+        if row.ground_truth is not None and row.ground_truth_id is not None:
+            loaders.annotation.prime(row.ground_truth_id, row.ground_truth)
+        if row.prediction is not None and row.prediction_id is not None:
+            loaders.prediction.prime(row.prediction_id, row.prediction)
+
+
+def match_connection(info: Info, page: Page[browse.MatchRow], count: Callable[[], Awaitable[int]]) -> MatchConnection:
+    prime_loaders(info, page.rows)
     connection = Connection.from_page(page, Match.from_row)
     return MatchConnection(edges=connection.edges, page_info=connection.page_info, count=count)
 
@@ -339,4 +352,5 @@ async def item_entries(
         if evaluation is None:
             return []
         rows = await browse.item_entries(session, evaluation_id=evaluation_pk, item_id=item_pk, thresholds=thresholds)
+    prime_loaders(info, rows)
     return [Match.from_row(row) for row in rows]

@@ -122,7 +122,7 @@ class Evaluation(Node):
         async def count() -> int:
             return metrics.count_matches(await self._columns(info), thresholds, query)
 
-        return match_connection(page, count)
+        return match_connection(info, page, count)
 
     @strawberry.field(description="Overall and per-class counts, confusion matrix and histograms at the thresholds.")
     async def metrics(

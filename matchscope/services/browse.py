@@ -26,7 +26,7 @@ from sqlmodel import col
 
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
-from matchscope.store.tables import Evaluation, MatchEntry
+from matchscope.store.tables import BoxAnnotation, BoxPrediction, DatasetItem, Evaluation, MatchEntry
 
 # Above this many labels in a filter, the labels are one IN list instead of one index range each.
 _SPLIT_LABELS = 8
@@ -96,6 +96,10 @@ class MatchRow:
     prediction_label: str | None
     confidence: float | None
     sort_value: float
+    # The rows the entry names, read by the same statement (None: not asked for, or none).
+    item: DatasetItem | None = None
+    ground_truth: BoxAnnotation | None = None
+    prediction: BoxPrediction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,19 +237,26 @@ def _page_statement(
                 .limit(limit)
             )
             parts.append(select(part.subquery()))
-    if not parts:  # no outcome asked for: an empty page
-        parts.append(select(*[literal(None).label(name) for name in ("id", "sort_value")]).where(literal(False)))
+    assert parts, "every outcome has a branch that can hold entries"
     merged = parts[0].subquery() if len(parts) == 1 else union_all(*parts).subquery()
     outer = (merged.c.sort_value.desc(), merged.c.id.desc()) if order.descending else (merged.c.sort_value, merged.c.id)
-    return select(merged).order_by(*outer).limit(limit)
+    return (
+        select(merged, DatasetItem, BoxAnnotation, BoxPrediction)
+        .outerjoin(DatasetItem, col(DatasetItem.id) == merged.c.item_id)
+        .outerjoin(BoxAnnotation, col(BoxAnnotation.id) == merged.c.ground_truth_id)
+        .outerjoin(BoxPrediction, col(BoxPrediction.id) == merged.c.prediction_id)
+        .order_by(*outer)
+        .limit(limit)
+    )
 
 
 def _to_row(evaluation_id: int, record: Any, thresholds: Thresholds) -> MatchRow:
     confidence = record.confidence
     prediction_id = record.prediction_id
+    prediction = record.BoxPrediction
     partner_dropped = (1.0 if confidence is None else confidence) < thresholds.confidence
     if not record.is_prediction and partner_dropped:
-        prediction_id = None  # not part of the outcome set at this confidence threshold
+        prediction_id = prediction = None  # not part of the outcome set at this confidence threshold
     return MatchRow(
         id=int(record.id),
         evaluation_id=evaluation_id,
@@ -258,6 +269,9 @@ def _to_row(evaluation_id: int, record: Any, thresholds: Thresholds) -> MatchRow
         prediction_label=record.prediction_label,
         confidence=confidence,
         sort_value=float(record.sort_value),
+        item=record.DatasetItem,
+        ground_truth=record.BoxAnnotation,
+        prediction=prediction,
     )
 
 
@@ -280,10 +294,11 @@ async def matches_page(
     first: int | None,
     after: str | None,
 ) -> Page[MatchRow]:
-    """One page of entries, ordered by (sort value, id) in `order`'s direction; one SQL statement."""
+    """One page of entries, ordered by (sort value, id) in `order`'s direction, with the item and boxes each
+    names; one SQL statement."""
     size = page_size(first)
     cursor = _decode_after(after)
-    if size == 0:
+    if size == 0 or query.outcomes == frozenset():
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
     statement = _page_statement(evaluation_id, thresholds, query, order, cursor, size + 1)
     records = (await session.execute(statement)).all()
