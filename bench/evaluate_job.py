@@ -6,7 +6,8 @@ polls `job(id)` until the job has finished.
 
 - SQLite, embedded runner (no REDIS_URL): one job.
 - PostgreSQL + Redis, `matchscope worker` subprocesses: one job on one worker, then two jobs (class-agnostic
-  and class-aware) on one worker and on two workers.
+  and class-aware) on one worker and on two workers. Worker logs (with per-phase timings of each job) go to
+  bench/.data/evaluate_job-worker*.log.
 
     .venv/bin/python bench/evaluate_job.py                       # everything
     .venv/bin/python bench/evaluate_job.py --backend sqlite
@@ -80,7 +81,10 @@ async def prepare(settings: Settings, gt: Path, dets: Path) -> tuple[str, str, s
                 owner = await accounts.get_or_create_account(session, "bench")
                 assert owner.id is not None
                 await coco_import.import_ground_truth(
-                    session, account_id=owner.id, dataset_name=NAME, data=orjson.loads(await asyncio.to_thread(gt.read_bytes))
+                    session,
+                    account_id=owner.id,
+                    dataset_name=NAME,
+                    data=orjson.loads(await asyncio.to_thread(gt.read_bytes)),
                 )
             async with transaction(state.sessions) as session:
                 result = await coco_import.import_detections(
@@ -157,15 +161,12 @@ def bench_postgresql(gt: Path, dets: Path) -> None:
     both: list[dict[str, object]] = [{}, {"classAgnostic": False}]
     for workers in (1, 2):
         key, dataset, model = asyncio.run(prepare(settings, gt, dets))
+        logs = [(DATA / f"evaluate_job-worker{index}.log").open("wb") for index in range(workers)]
         processes = [
             subprocess.Popen(
-                [sys.executable, "-m", "matchscope", "worker"],
-                env=env,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                [sys.executable, "-m", "matchscope", "worker"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
             )
-            for _ in range(workers)
+            for log in logs
         ]
         try:
             time.sleep(6)  # worker start-up: imports, migrations check, numba cache load
@@ -180,6 +181,8 @@ def bench_postgresql(gt: Path, dets: Path) -> None:
             for process in processes:
                 process.terminate()
                 process.wait(timeout=30)
+            for log in logs:
+                log.close()
 
 
 def main() -> None:
