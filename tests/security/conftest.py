@@ -48,12 +48,6 @@ class Server:
         return f"ws://{self.host}:{self.port}/graphql"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest_asyncio.fixture
 async def server(state: AppState) -> AsyncIterator[Server]:
     """uvicorn serving create_app on the test database, lifespan included, in this event loop.
@@ -62,7 +56,10 @@ async def server(state: AppState) -> AsyncIterator[Server]:
     """
     settings = replace(state.settings, max_query_tokens=1_000_000, max_query_depth=40, max_query_aliases=100_000)
     served_state = AppState(settings=settings, engine=state.engine, sessions=state.sessions, services=state.services)
-    port = _free_port()
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))  # bound here and handed over: no window for another process to take the port
+    port = int(listener.getsockname()[1])
     config = uvicorn.Config(
         create_app(settings, state=served_state),
         host="127.0.0.1",
@@ -74,17 +71,20 @@ async def server(state: AppState) -> AsyncIterator[Server]:
         access_log=True,
     )
     instance = uvicorn.Server(config)
-    task = asyncio.create_task(instance.serve())
+    task = asyncio.create_task(instance.serve(sockets=[listener]))
     for _ in range(3000):  # 30 s: migrations on a loaded machine can be slow
         if instance.started or task.done():
             break
         await asyncio.sleep(0.01)
-    assert instance.started, "uvicorn did not start"
+    if not instance.started:
+        failure = task.exception() if task.done() else None
+        raise AssertionError(f"uvicorn did not start: {failure!r}")
     try:
         yield Server("127.0.0.1", port)
     finally:
         instance.should_exit = True
         await asyncio.wait_for(task, 30)
+        listener.close()
 
 
 @dataclass
