@@ -18,7 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
 from strawberry.types.unset import UNSET, UnsetType
 
 from matchscope.engine import warmup as engine_warmup
@@ -48,6 +48,15 @@ class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         except WebSocketUnauthorized:
             await self.websocket.close(code=4401, reason="Unauthorized")
 
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        # A key revoked while the socket is open starts no new operation (running ones finish).
+        if self.connection_acknowledged:
+            view = cast("GraphQLApp", self.view)
+            if await view.account_for_connection(self.context) != self.context.account_id:
+                await self.websocket.close(code=4401, reason="Unauthorized")
+                return
+        await super().handle_subscribe(message)
+
 
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = _TransportWSHandler
@@ -75,6 +84,14 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(state=self.state, account_id=account_id, request=request, response=response)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        account_id = await self.account_for_connection(context)
+        if account_id is None:
+            raise WebSocketUnauthorized
+        context.account_id = account_id
+        return cast(UnsetType, UNSET)
+
+    async def account_for_connection(self, context: Context) -> int | None:
+        """The account of the key in connectionParams (`Authorization` or `apiKey`) or the handshake's header."""
         params = context.connection_params or {}
         raw = params.get("Authorization") or params.get("authorization")
         key = key_from_authorization(raw) if isinstance(raw, str) else None
@@ -83,11 +100,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if key is None and context.request is not None:
             # Non-browser clients may authenticate the handshake itself instead.
             key = key_from_authorization(context.request.headers.get("authorization"))
-        account_id = await AuthMiddleware(self, self.state).account_for(key)
-        if account_id is None:
-            raise WebSocketUnauthorized
-        context.account_id = account_id
-        return cast(UnsetType, UNSET)
+        return await AuthMiddleware(self, self.state).account_for(key)
 
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> Starlette:

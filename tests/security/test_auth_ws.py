@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from matchscope.services import accounts
 from matchscope.state import AppState
@@ -94,3 +96,26 @@ async def test_operations_over_websocket_are_scoped_to_the_key(
     bob_next = [m for m in seen_by_bob.messages if m["type"] == "next"]
     assert alice_next[0]["payload"]["data"] == {"datasets": {"edges": [{"node": {"name": "alice-only"}}]}}
     assert bob_next[0]["payload"]["data"] == {"datasets": {"edges": []}}
+
+
+async def test_a_key_revoked_while_connected_starts_no_new_operation(
+    server: Server, state: AppState, caller: Caller
+) -> None:
+    query = {"query": "{ datasets { edges { node { id } } } }"}
+    async with connect(server.ws_url, subprotocols=[WS_PROTOCOL]) as websocket:  # type: ignore[list-item]
+        await websocket.send(json.dumps({"type": "connection_init", "payload": {"apiKey": caller.key}}))
+        assert json.loads(await websocket.recv())["type"] == "connection_ack"
+        await websocket.send(json.dumps({"id": "1", "type": "subscribe", "payload": query}))
+        assert json.loads(await websocket.recv())["type"] == "next"
+        key_id = accounts.parse_key_id(caller.key)
+        assert key_id is not None
+        async with transaction(state.sessions) as session:
+            await accounts.revoke_key(session, key_id)
+        await websocket.send(json.dumps({"id": "2", "type": "subscribe", "payload": query}))
+        seen = []
+        with contextlib.suppress(ConnectionClosed):
+            async for raw in websocket:
+                seen.append(json.loads(raw))
+        assert all(message.get("id") != "2" or message["type"] == "complete" for message in seen), seen
+        assert not [message for message in seen if message.get("id") == "2" and message["type"] == "next"]
+        assert websocket.close_code == UNAUTHORIZED
