@@ -87,7 +87,7 @@ async def test_killed_worker_is_retried_without_duplicates(
     gt, dets = generate_coco(images=200, seed=11, dets_per_image=15, categories=10)
     dataset, model = await import_coco(state, caller.account_id, gt, dets)
     # arq re-runs the job once its in-progress key expires: job timeout + 10 s after the first start.
-    slow = {"MATCHSCOPE_CHUNK_ITEMS": "2", "MATCHSCOPE_JOB_TIMEOUT": "25"}
+    slow = {"MATCHSCOPE_CHUNK_ITEMS": "2", "MATCHSCOPE_JOB_TIMEOUT": "18"}
     first = start_worker(**slow)
     ids = {"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)}
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
