@@ -116,21 +116,19 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
 
     from matchscope.engine import coco as coco_module
     from matchscope.engine import matching as matching_module
-    from matchscope.engine.cocofile import BackgroundDetections, detections_for, load_ground_truth
+    from matchscope.engine.cocofile import detections_for, load_ground_truth, parse_detections
 
     if not 0.0 < args.iou_threshold <= 1.0:
         raise ValueError(f"--iou-threshold = {args.iou_threshold}: expected a number in (0, 1]")
-    # The detections (the big file) are parsed in a second process while this one reads the ground truth
-    # and loads the compiled kernels.
-    parsed_detections = BackgroundDetections(args.dets)
-    try:
+    # The detections (the big file) are parsed by a numba kernel that releases the GIL, in a thread, while
+    # this thread reads the ground truth and loads the other compiled kernels.
+    parse_detections(b"[]")  # loads the parser kernel before two threads want it
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parsed = pool.submit(parse_detections, args.dets)
         ground_truth = _with_context("--gt", lambda: load_ground_truth(args.gt))
-    except BaseException:
-        parsed_detections.cancel()
-        raise
-    coco_module.warmup()
-    matching_module.warmup()
-    detections = _with_context("--dets", lambda: detections_for(parsed_detections.result(), ground_truth))
+        coco_module.warmup()
+        matching_module.warmup()
+        detections = _with_context("--dets", lambda: detections_for(parsed.result(), ground_truth))
     names = ground_truth.category_names
     if len(set(names)) != len(names) and args.allow:
         raise ValueError("--allow: the ground truth has duplicate category names")

@@ -1,8 +1,9 @@
 """Loading COCO instances files and results lists straight into arrays.
 
-orjson parses with the garbage collector paused (half a million small dicts would otherwise trigger many
-useless collections); the columns are then pulled out with C-level iteration and converted by numpy in one go.
-Errors name the field, the index and the value.
+Results lists (the big file) go through a byte-level numba parser (``_kernels_json``) when they have the
+usual shape. Everything else, and instances files, are parsed by orjson with the garbage collector paused
+(half a million small dicts would otherwise trigger many useless collections); the columns are then pulled
+out with C-level iteration and converted by numpy in one go. Errors name the field, the index and the value.
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import operator
-import os
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import orjson
@@ -315,102 +314,6 @@ def load_detections(source: Source, ground_truth: CocoGroundTruth) -> CocoDetect
     former). Raises ValueError naming the field, index and value of the first invalid detection.
     """
     return detections_for(parse_detections(source), ground_truth)
-
-
-class BackgroundDetections:
-    """:func:`parse_detections` of a file running in a forked process; :meth:`result` waits for it.
-
-    Parsing half a million detections is Python-bound, so a second process lets it overlap with whatever
-    the caller does meanwhile (reading the ground truth, loading the JIT cache). The columns come back
-    through a pipe as raw arrays. Without ``os.fork``, or if the child dies, parsing happens in ``result``.
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        self._path = path
-        self._pid = 0
-        self._fd = -1
-        if not hasattr(os, "fork"):
-            return
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child
-            status = 1
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    _send_columns(out, path)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        self._pid, self._fd = pid, read_end
-
-    def result(self) -> DetectionColumns:
-        if not self._pid:
-            return parse_detections(self._path)
-        try:
-            received = _receive_columns(self._fd)
-        finally:
-            self._reap()
-        if received is None:
-            return parse_detections(self._path)
-        if isinstance(received, Exception):
-            raise received
-        return received
-
-    def cancel(self) -> None:
-        """Stop the child (if still running) and release its pipe."""
-        if self._pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            self._reap()
-
-    def _reap(self) -> None:
-        os.close(self._fd)
-        os.waitpid(self._pid, 0)
-        self._pid, self._fd = 0, -1
-
-
-def _send_columns(out: BinaryIO, path: str | Path) -> None:
-    try:
-        columns = parse_detections(path)
-    except (ValueError, OSError) as error:
-        header = orjson.dumps({"error": type(error).__name__, "message": str(error)})
-        out.write(len(header).to_bytes(8, "little") + header)
-        return
-    header = orjson.dumps({"rows": int(columns.score.size)})
-    out.write(len(header).to_bytes(8, "little") + header)
-    for array in (columns.image_id, columns.category_id, columns.bbox, columns.score):
-        out.write(np.ascontiguousarray(array).data.cast("B"))
-
-
-def _read_into(fd: int, view: memoryview) -> bool:
-    filled = 0
-    while filled < view.nbytes:
-        chunk = os.readv(fd, [view[filled:]])
-        if not chunk:
-            return False
-        filled += chunk
-    return True
-
-
-def _receive_columns(fd: int) -> DetectionColumns | Exception | None:
-    size = bytearray(8)
-    if not _read_into(fd, memoryview(size)):
-        return None
-    header_bytes = bytearray(int.from_bytes(size, "little"))
-    if not _read_into(fd, memoryview(header_bytes)):
-        return None
-    header = orjson.loads(header_bytes)
-    if "error" in header:
-        kind = OSError if header["error"] != "ValueError" else ValueError
-        return kind(header["message"])
-    n = header["rows"]
-    arrays = [np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty((n, 4)), np.empty(n)]
-    for array in arrays:
-        if not _read_into(fd, array.data.cast("B")):
-            return None
-    return DetectionColumns(*arrays)
 
 
 def _find_invalid(data: list[Any]) -> None:

@@ -9,15 +9,13 @@ import numpy as np
 import orjson
 import pytest
 
+from matchscope.engine.cocofile import _parse_detections_bytes as _parse_detections_bytes
 from matchscope.engine.cocofile import (
-    BackgroundDetections,
     category_index,
     image_index,
     load_detections,
     load_ground_truth,
-    parse_detections,
 )
-from matchscope.engine.cocofile import _parse_detections_bytes as _parse_detections_bytes
 
 GROUND_TRUTH: dict[str, Any] = {
     "images": [{"id": 30}, {"id": 10}, {"id": 20}],
@@ -138,31 +136,6 @@ def test_invalid_ground_truth_name_field_index_and_value(data: Any, message: str
 def test_invalid_json_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="not valid JSON"):
         load_ground_truth(b"{")
-
-
-def test_background_parse_equals_inline_parse(tmp_path: Path) -> None:
-    path = tmp_path / "dets.json"
-    path.write_bytes(orjson.dumps(RESULTS * 1000))
-    background = BackgroundDetections(path).result()
-    inline = parse_detections(path)
-    for field in ("image_id", "category_id", "bbox", "score"):
-        np.testing.assert_array_equal(getattr(background, field), getattr(inline, field))
-        assert getattr(background, field).dtype == getattr(inline, field).dtype
-
-
-def test_background_parse_reports_errors(tmp_path: Path) -> None:
-    path = tmp_path / "dets.json"
-    path.write_bytes(orjson.dumps(_with(1, bbox=[1, 2, 3])))
-    with pytest.raises(ValueError, match=r"detections\[1\]\.bbox = \[1, 2, 3\]"):
-        BackgroundDetections(path).result()
-    with pytest.raises(OSError, match="No such file"):
-        BackgroundDetections(tmp_path / "missing.json").result()
-
-
-def test_background_parse_can_be_cancelled(tmp_path: Path) -> None:
-    path = tmp_path / "dets.json"
-    path.write_bytes(orjson.dumps(RESULTS * 50_000))
-    BackgroundDetections(path).cancel()
 
 
 def _fast_and_orjson(raw: bytes) -> tuple[Any, list[dict[str, Any]]]:
