@@ -117,19 +117,17 @@ def match_groups(
     det_slot: Ints,
     iou_thresholds: Floats,
     area_ranges: Floats,
-) -> Codes:
+    codes: Codes,
+) -> None:
     """evaluateImg for every (image, category) group at once.
 
     Ground truths are sorted by group key (file order inside a group), detections by group key then score
-    (stable, already cut to maxDets[-1] per group). Returns codes (D, A, T) uint8: FALSE_POSITIVE,
+    (stable, already cut to maxDets[-1] per group). Fills codes (D, A, T) uint8: FALSE_POSITIVE,
     TRUE_POSITIVE or IGNORED, the values of pycocotools' ``dtMatches != 0`` / ``dtIgnore``, detection d
-    at row ``det_slot[d]``.
+    at row ``det_slot[d]``. Disjoint sets of groups may run in parallel threads on the same ``codes``.
     """
     n_det = det_key.shape[0]
     n_gt = gt_key.shape[0]
-    n_area = area_ranges.shape[0]
-    n_thr = iou_thresholds.shape[0]
-    codes = np.empty((n_det, n_area, n_thr), dtype=np.uint8)
     thresholds = np.minimum(iou_thresholds, 1 - 1e-10)
     max_gt = max(_longest_run(gt_key), 1)
     max_det = max(_longest_run(det_key), 1)
@@ -166,7 +164,6 @@ def match_groups(
             _unmatched(d0, d1, det_area, det_slot, area_ranges, codes)
         d0 = d1
         g0 = g1
-    return codes
 
 
 @njit(cache=True, nogil=True)
@@ -317,6 +314,8 @@ def _match_detection(
 
 @njit(cache=True, nogil=True)
 def accumulate(
+    first_cat: int,
+    end_cat: int,
     cat_start: Ints,
     det_rank: Ints,
     det_score: Floats,
@@ -328,7 +327,8 @@ def accumulate(
     recall: Floats,
     scores: Floats,
 ) -> None:
-    """accumulate() for every category; detections sorted by category, then as pycocotools concatenates.
+    """accumulate() for categories first_cat:end_cat; detections sorted by category, then as pycocotools
+    concatenates. Disjoint category ranges may run in parallel threads on the same output arrays.
 
     ``cat_start`` (K+1,) bounds each category's detections, which are ordered by score
     (stable over image order and rank). ``positives`` (K, A) counts the not-ignored ground truths. Fills
@@ -338,16 +338,15 @@ def accumulate(
     point is the highest precision of a true positive at or after it (a false positive never raises
     precision), so the values read at the recall thresholds are pycocotools' exactly.
     """
-    n_cat = cat_start.shape[0] - 1
     n_max = max_dets.shape[0]
     longest = 1
-    for k in range(n_cat):
+    for k in range(first_cat, end_cat):
         longest = max(longest, positives[k, 0] + 1)
     rc = np.empty((n_max, longest))
     pr = np.empty((n_max, longest))
     ss = np.empty((n_max, longest))
     tp = np.empty(n_max)
-    for k in range(n_cat):
+    for k in range(first_cat, end_cat):
         s0 = cat_start[k]
         s1 = cat_start[k + 1]
         for a in range(codes.shape[1]):

@@ -8,6 +8,8 @@ concatenate-then-mergesort gives them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -191,7 +193,7 @@ def evaluate_coco(
         by_score, score_rank, det_cat, det_image[source], k, image_ids.size, MAX_DETS[-1]
     )
     det_rows = source[kept]
-    codes = _kernels_coco.match_groups(
+    codes = _match_in_parallel(
         gt_key_sorted,
         np.ascontiguousarray(ground_truth.bbox[gt_order]),
         ground_truth.area[gt_order],
@@ -201,8 +203,6 @@ def evaluate_coco(
         np.ascontiguousarray(detections.bbox[det_rows]),
         detections.area[det_rows],
         slot,
-        IOU_THRESHOLDS,
-        AREA_RANGES,
     )
     acc_rows = kept[acc]
     cat_start = np.searchsorted(det_cat[acc_rows], np.arange(k + 1)).astype(np.int64)
@@ -221,7 +221,9 @@ def evaluate_coco(
     precision = -np.ones(shape)
     recall = -np.ones((shape[0], k, shape[3], shape[4]))
     scores = -np.ones(shape)
-    _kernels_coco.accumulate(
+    # Two halves of the categories (by detection count) accumulate in parallel; their outputs are disjoint.
+    middle = int(np.clip(np.searchsorted(cat_start, cat_start[-1] // 2), 0, k))
+    arguments = (
         cat_start,
         rank[acc],
         det_score[acc_rows],
@@ -233,11 +235,60 @@ def evaluate_coco(
         recall,
         scores,
     )
+    _in_parallel(
+        lambda: _kernels_coco.accumulate(0, middle, *arguments),
+        lambda: _kernels_coco.accumulate(middle, k, *arguments),
+    )
     stats = summarize(precision, recall)
     per_class = np.array(
         [summarize(precision[:, :, c : c + 1], recall[:, c : c + 1]) for c in range(k)], dtype=np.float64
     ).reshape(k, len(STAT_NAMES))
     return CocoResult(stats, per_class, precision, recall, scores, category_ids)
+
+
+def _in_parallel(first: Callable[[], None], second: Callable[[], None]) -> None:
+    """Runs two kernels that release the GIL on two threads."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(second)
+        first()
+        other.result()
+
+
+def _match_in_parallel(
+    gt_key: NDArray[np.int64],
+    gt_bbox: NDArray[np.float64],
+    gt_area: NDArray[np.float64],
+    gt_crowd: NDArray[np.bool_],
+    gt_id_nonzero: NDArray[np.bool_],
+    det_key: NDArray[np.int64],
+    det_bbox: NDArray[np.float64],
+    det_area: NDArray[np.float64],
+    det_slot: NDArray[np.int64],
+) -> NDArray[np.uint8]:
+    """``match_groups`` on the two halves of the (image, category) groups, in two threads."""
+    codes = np.empty((det_key.size, AREA_RANGES.shape[0], IOU_THRESHOLDS.size), dtype=np.uint8)
+    split_key = det_key[det_key.size // 2] if det_key.size else 0
+    d = int(np.searchsorted(det_key, split_key))
+    g = int(np.searchsorted(gt_key, split_key))
+
+    def half(gts: slice, dets: slice) -> Callable[[], None]:
+        return lambda: _kernels_coco.match_groups(
+            gt_key[gts],
+            gt_bbox[gts],
+            gt_area[gts],
+            gt_crowd[gts],
+            gt_id_nonzero[gts],
+            det_key[dets],
+            det_bbox[dets],
+            det_area[dets],
+            det_slot[dets],
+            IOU_THRESHOLDS,
+            AREA_RANGES,
+            codes,
+        )
+
+    _in_parallel(half(slice(0, g), slice(0, d)), half(slice(g, None), slice(d, None)))
+    return codes
 
 
 def _summarize_one(
