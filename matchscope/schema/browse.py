@@ -78,9 +78,14 @@ class Match(Node):
     ground_truth_label: str | None
     prediction_label: str | None
     confidence: float | None
+    # Read by the page's own statement (and primed into the request's DataLoaders): no resolver, no query.
+    item: DatasetItem
+    ground_truth: BoxAnnotation | None
+    prediction: BoxPrediction | None
 
     @classmethod
     def from_row(cls, row: browse.MatchRow) -> Match:
+        assert row.item is not None, "entries are read with their item"
         return cls(
             id=to_global_id("Match", row.id),
             entry=row,
@@ -89,27 +94,10 @@ class Match(Node):
             ground_truth_label=row.ground_truth_label,
             prediction_label=row.prediction_label,
             confidence=row.confidence,
+            item=DatasetItem.from_row(row.item),
+            ground_truth=None if row.ground_truth is None else BoxAnnotation.from_row(row.ground_truth),
+            prediction=None if row.prediction is None else BoxPrediction.from_row(row.prediction),
         )
-
-    @strawberry.field
-    async def item(self, info: Info) -> DatasetItem:
-        row = await info.context.loaders.item.load(self.entry.item_id)
-        assert row is not None
-        return DatasetItem.from_row(row)
-
-    @strawberry.field
-    async def ground_truth(self, info: Info) -> BoxAnnotation | None:
-        if self.entry.ground_truth_id is None:
-            return None
-        row = await info.context.loaders.annotation.load(self.entry.ground_truth_id)
-        return None if row is None else BoxAnnotation.from_row(row)
-
-    @strawberry.field
-    async def prediction(self, info: Info) -> BoxPrediction | None:
-        if self.entry.prediction_id is None:
-            return None
-        row = await info.context.loaders.prediction.load(self.entry.prediction_id)
-        return None if row is None else BoxPrediction.from_row(row)
 
 
 @strawberry.type(name="MatchConnection")
