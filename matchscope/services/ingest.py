@@ -134,6 +134,51 @@ async def _existing_box_keys(
     return found
 
 
+_GEOMETRY = ("label", "x", "y", "width", "height")
+
+
+def _box_values(
+    boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord], fields: Sequence[str], json_fields: Sequence[str]
+) -> tuple[list[str], list[tuple[Any, ...]], dict[str, None]]:
+    """Column names, one tuple of values per box, and the JSON columns that no box fills (written as NULL)."""
+    filled = [name for name in json_fields if any(getattr(box, name) is not None for box in boxes)]
+    getters = [*fields, *filled]
+    rows = [
+        (*(getattr(box, name) for name in fields), *(_json_text(getattr(box, name)) for name in filled))
+        for box in boxes
+    ]
+    # Record fields are named after their columns.
+    return getters, rows, {name: None for name in json_fields if name not in filled}
+
+
+async def _write_boxes(
+    session: AsyncSession,
+    table: Any,
+    *,
+    scope: dict[str, int],
+    boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord],
+    keys: Sequence[str],
+    item_ids: dict[str, int],
+    fields: Sequence[str],
+    json_fields: Sequence[str],
+    update: bool,
+) -> UploadCounts:
+    """Insert new keys in bulk and, with `update`, replace existing ones; `scope` columns are the same for all."""
+    box_items = [item_ids[box.item_reference_id] for box in boxes]
+    existing = await _existing_box_keys(session, table, box_items, scope.get("model_id"))
+    columns, values, nulls = _box_values(boxes, fields, json_fields)
+    inserts, updates = [], []
+    for item_id, key, row in zip(box_items, keys, values, strict=True):
+        row_id = existing.get((item_id, key))
+        if row_id is None:
+            inserts.append((item_id, key, *row))
+        elif update:
+            updates.append((*row, *(None for _ in nulls), row_id))
+    await bulk_insert(session, table, ("item_id", "annotation_id", *columns), inserts, constants={**scope, **nulls})
+    await bulk_update(session, table, "id", (*columns, *nulls), updates)
+    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(boxes) - len(inserts) - len(updates))
+
+
 async def annotate(
     session: AsyncSession,
     *,
@@ -146,36 +191,24 @@ async def annotate(
     item_ids = await item_ids_by_reference(session, dataset_id, (a.item_reference_id for a in annotations))
     keys = validation.box_keys(annotations)
     validation.check_boxes(annotations, keys, item_ids)
-    table = BoxAnnotation.__table__  # type: ignore[attr-defined]
-    existing = await _existing_box_keys(session, table, [item_ids[a.item_reference_id] for a in annotations], None)
-    inserts, updates = [], []
-    for box, key in zip(annotations, keys, strict=True):
-        item_id = item_ids[box.item_reference_id]
-        values = (
-            box.label,
-            box.x,
-            box.y,
-            box.width,
-            box.height,
-            box.area,
-            box.iscrowd,
-            _json_text(box.metadata),
-        )
-        row_id = existing.get((item_id, key))
-        if row_id is None:
-            inserts.append((dataset_id, item_id, key, *values))
-        elif update:
-            updates.append((*values, row_id))
-    columns = ("label", "x", "y", "width", "height", "area", "iscrowd", "metadata")
-    await bulk_insert(session, table, ("dataset_id", "item_id", "annotation_id", *columns), inserts)
-    await bulk_update(session, table, "id", columns, updates)
-    if inserts or updates:
+    counts = await _write_boxes(
+        session,
+        BoxAnnotation.__table__,  # type: ignore[attr-defined]
+        scope={"dataset_id": dataset_id},
+        boxes=annotations,
+        keys=keys,
+        item_ids=item_ids,
+        fields=(*_GEOMETRY, "area", "iscrowd"),
+        json_fields=("metadata",),
+        update=update,
+    )
+    if counts.new or counts.updated:
         await session.execute(
             sql_update(Dataset)
             .where(col(Dataset.id) == dataset.id)
             .values(annotation_version=col(Dataset.annotation_version) + 1)
         )
-    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(annotations) - len(inserts) - len(updates))
+    return counts
 
 
 async def upload_predictions(
@@ -192,32 +225,20 @@ async def upload_predictions(
     item_ids = await item_ids_by_reference(session, dataset_id, (p.item_reference_id for p in predictions))
     keys = validation.box_keys(predictions)
     validation.check_boxes(predictions, keys, item_ids)
-    table = BoxPrediction.__table__  # type: ignore[attr-defined]
-    existing = await _existing_box_keys(session, table, [item_ids[p.item_reference_id] for p in predictions], model_id)
-    inserts, updates = [], []
-    for box, key in zip(predictions, keys, strict=True):
-        item_id = item_ids[box.item_reference_id]
-        values = (
-            box.label,
-            box.x,
-            box.y,
-            box.width,
-            box.height,
-            box.confidence,
-            _json_text(box.class_pdf),
-            _json_text(box.metadata),
-        )
-        row_id = existing.get((item_id, key))
-        if row_id is None:
-            inserts.append((dataset_id, model_id, item_id, key, *values))
-        elif update:
-            updates.append((*values, row_id))
-    columns = ("label", "x", "y", "width", "height", "confidence", "class_pdf", "metadata")
-    await bulk_insert(session, table, ("dataset_id", "model_id", "item_id", "annotation_id", *columns), inserts)
-    await bulk_update(session, table, "id", columns, updates)
-    if inserts or updates:
+    counts = await _write_boxes(
+        session,
+        BoxPrediction.__table__,  # type: ignore[attr-defined]
+        scope={"dataset_id": dataset_id, "model_id": model_id},
+        boxes=predictions,
+        keys=keys,
+        item_ids=item_ids,
+        fields=(*_GEOMETRY, "confidence"),
+        json_fields=("class_pdf", "metadata"),
+        update=update,
+    )
+    if counts.new or counts.updated:
         await bump_prediction_version(session, dataset_id=dataset_id, model_id=model_id)
-    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(predictions) - len(inserts) - len(updates))
+    return counts
 
 
 async def bump_prediction_version(session: AsyncSession, *, dataset_id: int, model_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table
@@ -16,20 +16,41 @@ async def _driver_connection(connection: AsyncConnection) -> Any:
     return raw.driver_connection
 
 
+def _literal(name: str, value: int | None) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"constant column {name!r} has value {value!r}: only integers and None are inlined")
+    return str(int(value))
+
+
 async def bulk_insert(
-    session: AsyncSession | AsyncConnection, table: Table, columns: Sequence[str], rows: Sequence[Row]
+    session: AsyncSession | AsyncConnection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    constants: Mapping[str, int | None] | None = None,
 ) -> None:
-    """Insert `rows` (tuples in `columns` order) inside the caller's transaction."""
+    """Insert `rows` (tuples in `columns` order) inside the caller's transaction.
+
+    `constants` are columns with one value for every row (ids, NULLs): SQLite gets them as literals, which
+    saves binding them once per row; COPY gets them appended to each record.
+    """
     if not rows:
         return
+    constants = constants or {}
     connection = await session.connection() if isinstance(session, AsyncSession) else session
     driver = await _driver_connection(connection)
     if connection.dialect.name == "postgresql":
-        await driver.copy_records_to_table(table.name, records=rows, columns=list(columns))
+        if constants:
+            tail = tuple(constants.values())
+            rows = [(*row, *tail) for row in rows]
+        await driver.copy_records_to_table(table.name, records=rows, columns=[*columns, *constants])
         return
-    placeholders = ", ".join("?" for _ in columns)
-    sql = f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({placeholders})'
-    await driver.executemany(sql, rows)
+    names = ", ".join([*columns, *constants])
+    values = ", ".join(["?"] * len(columns) + [_literal(name, value) for name, value in constants.items()])
+    await driver.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({values})', rows)
 
 
 async def bulk_update(
