@@ -597,36 +597,54 @@ async def run_evaluation(
     )
     totals = _Totals(labels=len(label_names))
     size = max(1, chunk_items)
+    bounds = [
+        (item_ids[start], item_ids[min(start + size, len(item_ids)) - 1], min(start + size, len(item_ids)))
+        for start in range(0, len(item_ids), size)
+    ]
+
+    async def load(first_item: int, last_item: int) -> _Loaded:
+        async with sessions() as reader:
+            return await _load_chunk(
+                reader,
+                dataset_id=dataset_id,
+                model_id=model_id,
+                first_item=first_item,
+                last_item=last_item,
+                codes=codes,
+            )
+
     timer = _Timer()
-    for start in range(0, len(item_ids), size):
-        chunk_ids = item_ids[start : start + size]
-        async with transaction(sessions) as session:
-            if await _cancel_requested(session, job_id):
-                raise JobCancelled
-            with timer("load"):
-                chunk = await _load_chunk(
-                    session,
-                    dataset_id=dataset_id,
-                    model_id=model_id,
-                    first_item=chunk_ids[0],
-                    last_item=chunk_ids[-1],
-                    codes=codes,
-                )
-            with timer("match"):
-                rows = await asyncio.to_thread(
-                    _match_chunk, chunk, options, allowed, totals, label_names, evaluation_id
-                )
-            with timer("write"):
-                await bulk_insert(session, MatchEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[attr-defined]
-                job.completed_steps = start + len(chunk_ids)
-                job.progress = job.completed_steps / max(1, job.total_steps)
-                await session.execute(
-                    update(Job)
-                    .where(col(Job.id) == job_id)
-                    .values(completed_steps=job.completed_steps, progress=job.progress)
-                )
-        totals.chunks.append(chunk)
-        await on_progress(job)
+    # The next chunk is read (on its own connection) while this one is matched and written.
+    pending = asyncio.create_task(load(*bounds[0][:2])) if bounds else None
+    try:
+        for index, (_first, _last, done) in enumerate(bounds):
+            assert pending is not None
+            with timer("load (waiting)"):
+                chunk = await pending
+            pending = asyncio.create_task(load(*bounds[index + 1][:2])) if index + 1 < len(bounds) else None
+            async with transaction(sessions) as session:
+                if await _cancel_requested(session, job_id):
+                    raise JobCancelled
+                with timer("match"):
+                    rows = await asyncio.to_thread(
+                        _match_chunk, chunk, options, allowed, totals, label_names, evaluation_id
+                    )
+                with timer("write"):
+                    await bulk_insert(session, MatchEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[attr-defined]
+                    job.completed_steps = done
+                    job.progress = job.completed_steps / max(1, job.total_steps)
+                    await session.execute(
+                        update(Job)
+                        .where(col(Job.id) == job_id)
+                        .values(completed_steps=job.completed_steps, progress=job.progress)
+                    )
+            totals.chunks.append(chunk)
+            await on_progress(job)
+    finally:
+        if pending is not None:
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pending
     with timer("coco"):
         coco = await asyncio.to_thread(_coco_results, totals, label_names, image_keys, options, allowed)
     logger.info("job %s: %s", job_id, timer.summary())
