@@ -7,8 +7,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from matchscope.services import validation
 from matchscope.services.errors import NotFound
@@ -38,7 +38,7 @@ def parse_key_id(key: str) -> str | None:
 
 async def get_or_create_account(session: AsyncSession, name: str) -> Account:
     validation.require_name("account", name)
-    found = (await session.execute(select(Account).where(Account.name == name))).scalars().first()
+    found: Account | None = (await session.execute(select(Account).where(col(Account.name) == name))).scalars().first()
     if found is not None:
         return found
     account = Account(name=name)
@@ -62,7 +62,7 @@ async def authenticate(session: AsyncSession, key: str) -> int | None:
     key_id = parse_key_id(key)
     if key_id is None:
         return None
-    row = (await session.execute(select(ApiKey).where(ApiKey.key_id == key_id))).scalars().first()
+    row: ApiKey | None = (await session.execute(select(ApiKey).where(col(ApiKey.key_id) == key_id))).scalars().first()
     # Compare even when the row is missing, so timing does not tell which key ids exist.
     expected = row.secret_hash if row is not None else _hash("")
     matches = hmac.compare_digest(expected, _hash(key))
@@ -72,12 +72,16 @@ async def authenticate(session: AsyncSession, key: str) -> int | None:
 
 
 async def list_keys(session: AsyncSession) -> list[tuple[ApiKey, str]]:
-    statement = select(ApiKey, Account.name).join(Account, Account.id == ApiKey.account_id).order_by(ApiKey.id)
+    statement = (
+        select(ApiKey, col(Account.name))
+        .join(Account, col(Account.id) == col(ApiKey.account_id))
+        .order_by(col(ApiKey.id))
+    )
     return [(key, name) for key, name in (await session.execute(statement)).all()]
 
 
 async def revoke_key(session: AsyncSession, key_id: str) -> ApiKey:
-    row = (await session.execute(select(ApiKey).where(ApiKey.key_id == key_id))).scalars().first()
+    row: ApiKey | None = (await session.execute(select(ApiKey).where(col(ApiKey.key_id) == key_id))).scalars().first()
     if row is None:
         raise NotFound("API key", key_id)
     if row.revoked_at is None:
