@@ -3,31 +3,66 @@
 Usable on its own::
 
     from matchscope.engine import GroundTruthBoxes, PredictionBoxes, greedy_match, entries_at
+
+Names load on first use, so importing one light module (say `synthetic`) does not compile or load numba.
 """
 
-from matchscope.engine.coco import (
-    CocoDetections,
-    CocoGroundTruth,
-    CocoResult,
-    evaluate_coco,
-    summarize,
-    summary_lines,
-)
-from matchscope.engine.cocofile import load_detections, load_ground_truth
-from matchscope.engine.geometry import box_iou
-from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, greedy_match
-from matchscope.engine.outcomes import (
-    FALSE_NEGATIVE,
-    FALSE_POSITIVE,
-    TRUE_POSITIVE,
-    ClassCounts,
-    Entries,
-    Outcome,
-    class_counts,
-    confusion_matrix,
-    entries_at,
-)
-from matchscope.engine.synthetic import generate_coco, write_coco
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "coco": ("CocoDetections", "CocoGroundTruth", "CocoResult", "evaluate_coco", "summarize", "summary_lines"),
+    "cocofile": ("load_detections", "load_ground_truth"),
+    "geometry": ("box_iou",),
+    "matching": ("GroundTruthBoxes", "Matching", "PredictionBoxes", "greedy_match"),
+    "outcomes": (
+        "FALSE_NEGATIVE",
+        "FALSE_POSITIVE",
+        "TRUE_POSITIVE",
+        "ClassCounts",
+        "Entries",
+        "Outcome",
+        "class_counts",
+        "confusion_matrix",
+        "entries_at",
+    ),
+    "synthetic": ("generate_coco", "write_coco"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+if TYPE_CHECKING:
+    from matchscope.engine.coco import (
+        CocoDetections,
+        CocoGroundTruth,
+        CocoResult,
+        evaluate_coco,
+        summarize,
+        summary_lines,
+    )
+    from matchscope.engine.cocofile import load_detections, load_ground_truth
+    from matchscope.engine.geometry import box_iou
+    from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, greedy_match
+    from matchscope.engine.outcomes import (
+        FALSE_NEGATIVE,
+        FALSE_POSITIVE,
+        TRUE_POSITIVE,
+        ClassCounts,
+        Entries,
+        Outcome,
+        class_counts,
+        confusion_matrix,
+        entries_at,
+    )
+    from matchscope.engine.synthetic import generate_coco, write_coco
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'matchscope.engine' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"matchscope.engine.{module}"), name)
 
 
 def warmup() -> None:
