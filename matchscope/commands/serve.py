@@ -42,6 +42,7 @@ async def _prepare(settings: Settings, *, seed: bool) -> tuple[str | None, bool]
             key = issued.secret
             if stored is not None:
                 stored.touch(mode=0o600)
+                stored.chmod(0o600)
                 stored.write_text(key + "\n")
         seeded = False
         if seed:
