@@ -6,12 +6,12 @@ from functools import partial
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
-from matchscope.services.errors import DomainError
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
+from matchscope.services.errors import DomainError
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
