@@ -1,0 +1,63 @@
+"""COCO bbox metrics over every chunk of a job, in the shape stored in Evaluation.coco."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matchscope.engine.coco import CocoDetections, CocoGroundTruth, evaluate_coco
+from matchscope.services.evaluation.match import Totals
+from matchscope.services.evaluation.options import EvaluationOptions
+
+
+def coco_results(
+    totals: Totals,
+    label_names: list[str],
+    image_keys: dict[int, int],
+    options: EvaluationOptions,
+    allowed: NDArray[np.int32] | None,
+) -> dict[str, Any]:
+    """COCO bbox metrics over every chunk, as stored in Evaluation.coco."""
+    chunks = totals.chunks
+    key_of = np.vectorize(image_keys.__getitem__, otypes=[np.int64])
+
+    def cat(name: str, dtype: Any, empty_shape: tuple[int, ...] = (0,)) -> NDArray[Any]:
+        parts = [getattr(chunk, name) for chunk in chunks]
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(empty_shape, dtype=dtype)
+
+    gt_item = cat("gt_item", np.int64)
+    pred_item = cat("pred_item", np.int64)
+    pred_boxes = cat("pred_boxes", np.float64, (0, 4))
+    confidence = cat("pred_confidence", np.float64)
+    ground_truth = CocoGroundTruth(
+        image_ids=np.sort(np.array(list(image_keys.values()), dtype=np.int64)),
+        category_ids=np.arange(len(label_names), dtype=np.int64),
+        category_names=label_names,
+        ann_id=cat("gt_id", np.int64),
+        image_id=key_of(gt_item) if gt_item.size else gt_item,
+        category_id=cat("gt_label", np.int64),
+        bbox=cat("gt_boxes", np.float64, (0, 4)),
+        area=cat("gt_area", np.float64),
+        iscrowd=cat("gt_crowd", np.bool_),
+    )
+    detections = CocoDetections(
+        image_id=key_of(pred_item) if pred_item.size else pred_item,
+        category_id=cat("pred_label", np.int64),
+        bbox=pred_boxes,
+        score=np.where(np.isnan(confidence), 1.0, confidence),
+        area=pred_boxes[:, 2] * pred_boxes[:, 3],
+    )
+    pairs = None if options.class_agnostic or allowed is None else allowed.astype(np.int64)
+    result = evaluate_coco(ground_truth, detections, allowed_label_matches=pairs)
+    curves = result.precision[:, :, :, 0, -1]  # (T, R, K) at area "all", maxDets 100
+    mean = curves.mean(axis=0)
+    return {
+        "stats": result.stats.tolist(),
+        "per_class": {name: result.per_class_stats[k].tolist() for k, name in enumerate(label_names)},
+        "pr_curves": {
+            name: {"iou50": curves[0, :, k].tolist(), "iou75": curves[5, :, k].tolist(), "mean": mean[:, k].tolist()}
+            for k, name in enumerate(label_names)
+        },
+    }

@@ -1,0 +1,109 @@
+"""The MatchEntry rows of one matched chunk: one per prediction, then one per ground truth.
+
+Rows are built column by column with numpy and turned into tuples by `zip`, so no Python code runs per row.
+Columns with one value for every row (the evaluation id, a column that is null throughout) are not in the
+rows: they go to `bulk_insert` as constants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchscope.engine.matching import Matching
+from matchscope.services.evaluation.load import Loaded
+from matchscope.store.bulk import bulk_insert
+from matchscope.store.tables import MatchEntry
+
+ENTRY_COLUMNS = (
+    "evaluation_id",
+    "item_id",
+    "is_prediction",
+    "ground_truth_id",
+    "prediction_id",
+    "ground_truth_label",
+    "prediction_label",
+    "iou",
+    "confidence",
+    "compatible",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRows:
+    """Rows as tuples in `columns` order; `nulls` are the columns that are null in every row."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    nulls: tuple[str, ...]
+
+    async def insert(self, session: AsyncSession, *, evaluation_id: int) -> None:
+        constants: dict[str, int | None] = {"evaluation_id": evaluation_id, **dict.fromkeys(self.nulls)}
+        table = MatchEntry.__table__  # type: ignore[attr-defined]
+        await bulk_insert(session, table, self.columns, self.rows, constants=constants)
+
+
+def _partner(values: NDArray[Any], partner: NDArray[np.int64]) -> NDArray[Any]:
+    """`values[partner]`, or placeholders (masked out later) when there is nothing to point at."""
+    return values[partner] if len(values) else np.zeros(len(partner), dtype=values.dtype)
+
+
+def _optional(values: NDArray[Any], present: NDArray[np.bool_]) -> list[Any] | None:
+    """`values` as a list with None where not `present`; None when nothing is present."""
+    if present.all():
+        listed: list[Any] = values.tolist()
+        return listed
+    if not present.any():
+        return None
+    filled = np.empty(len(values), dtype=object)  # None throughout
+    filled[present] = values[present].tolist()
+    return filled.tolist()  # type: ignore[no-any-return]
+
+
+def entry_rows(chunk: Loaded, matching: Matching, label_names: list[str]) -> EntryRows:
+    """The chunk's entries (predictions first, then ground truth), without the evaluation id."""
+    names = np.array(label_names, dtype=object)
+    n_pred, n_gt = len(matching.pred_partner), len(matching.gt_partner)
+    pred_matched = matching.pred_partner >= 0
+    gt_matched = matching.gt_partner >= 0
+    pred_partner = np.where(pred_matched, matching.pred_partner, 0)
+    gt_partner = np.where(gt_matched, matching.gt_partner, 0)
+    every_pred = np.ones(n_pred, dtype=np.bool_)
+    every_gt = np.ones(n_gt, dtype=np.bool_)
+    confidence = np.concatenate([chunk.pred_confidence, _partner(chunk.pred_confidence, gt_partner)])
+
+    required = {
+        "item_id": np.concatenate([chunk.pred_item, chunk.gt_item]).tolist(),
+        "is_prediction": [True] * n_pred + [False] * n_gt,
+    }
+    optional = {
+        "ground_truth_id": _optional(
+            np.concatenate([_partner(chunk.gt_id, pred_partner), chunk.gt_id]),
+            np.concatenate([pred_matched, every_gt]),
+        ),
+        "prediction_id": _optional(
+            np.concatenate([chunk.pred_id, _partner(chunk.pred_id, gt_partner)]),
+            np.concatenate([every_pred, gt_matched]),
+        ),
+        "ground_truth_label": _optional(
+            names[np.concatenate([_partner(chunk.gt_label, pred_partner), chunk.gt_label])],
+            np.concatenate([pred_matched, every_gt]),
+        ),
+        "prediction_label": _optional(
+            names[np.concatenate([chunk.pred_label, _partner(chunk.pred_label, gt_partner)])],
+            np.concatenate([every_pred, gt_matched]),
+        ),
+    }
+    trailing = {
+        "iou": np.concatenate([matching.pred_iou, matching.gt_iou]).tolist(),
+        "confidence": _optional(confidence, ~np.isnan(confidence) & np.concatenate([every_pred, gt_matched])),
+        "compatible": np.concatenate([matching.pred_compatible, matching.gt_compatible]).tolist(),
+    }
+    columns = {**required, **optional, **trailing}
+    kept = {name: values for name, values in columns.items() if values is not None}
+    nulls = tuple(name for name, values in columns.items() if values is None)
+    return EntryRows(columns=tuple(kept), rows=list(zip(*kept.values(), strict=True)), nulls=nulls)

@@ -1,0 +1,171 @@
+"""The transactions that move a job along: start it, check for cancellation, complete it, abandon it.
+
+A job writes its match entries under a new Evaluation that nobody reads until, in one last transaction, it is
+marked complete and current. A retried job (worker crash) reuses that evaluation and first deletes whatever
+entries the previous attempt left, so retries never duplicate rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from matchscope.services.evaluation.load import image_keys
+from matchscope.services.evaluation.match import Totals
+from matchscope.services.evaluation.options import EvaluationOptions
+from matchscope.services.evaluation.status import FINISHED, JobCancelled, JobStatus, join_message, submission_note
+from matchscope.services.staleness import current_versions
+from matchscope.store.bulk import bulk_insert
+from matchscope.store.db import transaction
+from matchscope.store.tables import Evaluation, EvaluationClass, Job, MatchEntry, Model, utcnow
+
+CLASS_COLUMNS = (
+    "evaluation_id",
+    "label",
+    "ground_truth_count",
+    "prediction_count",
+    "true_positives",
+    "false_positives",
+    "false_negatives",
+)
+
+
+async def _delete_evaluation_rows(session: AsyncSession, evaluation_id: int) -> None:
+    await session.execute(delete(MatchEntry).where(col(MatchEntry.evaluation_id) == evaluation_id))
+    await session.execute(delete(EvaluationClass).where(col(EvaluationClass.evaluation_id) == evaluation_id))
+
+
+async def _locked_job(session: AsyncSession, job_id: int) -> Job | None:
+    statement = select(Job).where(col(Job.id) == job_id).with_for_update()
+    return (await session.execute(statement)).scalars().first()
+
+
+async def start(sessions: async_sessionmaker[AsyncSession], job_id: int) -> tuple[Job, Evaluation] | None:
+    """Mark the job RUNNING and give it an empty, incomplete evaluation (the previous attempt's, emptied)."""
+    async with transaction(sessions) as session:
+        job = await _locked_job(session, job_id)
+        if job is None or job.status in FINISHED:
+            return None
+        if job.cancel_requested:
+            raise JobCancelled
+        assert job.dataset_id is not None and job.model_id is not None
+        options = EvaluationOptions.from_json(job.options)
+        annotation_version, prediction_version = await current_versions(
+            session, dataset_id=job.dataset_id, model_id=job.model_id
+        )
+        evaluation = None if job.evaluation_id is None else await session.get(Evaluation, job.evaluation_id)
+        if evaluation is not None and evaluation.is_complete:
+            return None
+        if evaluation is None:
+            evaluation = Evaluation(
+                account_id=job.account_id,
+                dataset_id=job.dataset_id,
+                model_id=job.model_id,
+                job_id=job.id,
+                class_agnostic=options.class_agnostic,
+                allowed_label_matches=[list(pair) for pair in options.allowed_label_matches],
+            )
+        else:
+            assert evaluation.id is not None
+            await _delete_evaluation_rows(session, evaluation.id)
+        evaluation.annotation_version = annotation_version
+        evaluation.prediction_version = prediction_version
+        session.add(evaluation)
+        await session.flush()
+        item_count = len((await image_keys(session, job.dataset_id))[0])
+        job.status = JobStatus.RUNNING.value
+        job.started_at = job.started_at or utcnow()
+        job.attempts += 1
+        job.evaluation_id = evaluation.id
+        job.completed_steps = 0
+        job.total_steps = item_count
+        job.progress = 0.0
+        job.errors = []
+        session.add(job)
+    return job, evaluation
+
+
+async def cancel_requested(session: AsyncSession, job_id: int) -> bool:
+    statement = select(col(Job.cancel_requested)).where(col(Job.id) == job_id)
+    return bool((await session.execute(statement)).scalar())
+
+
+async def complete(
+    sessions: async_sessionmaker[AsyncSession],
+    job_id: int,
+    evaluation_id: int,
+    totals: Totals,
+    label_names: list[str],
+    coco: dict[str, Any],
+    item_count: int,
+) -> Job:
+    """The one transaction that makes the evaluation complete and current and the job COMPLETED."""
+    async with transaction(sessions) as session:
+        job = await _locked_job(session, job_id)
+        assert job is not None
+        if job.cancel_requested:
+            raise JobCancelled
+        evaluation = await session.get(Evaluation, evaluation_id)
+        assert evaluation is not None
+        # Serialise completions for one (dataset, model) so that exactly one evaluation ends up current.
+        await session.execute(select(col(Model.id)).where(col(Model.id) == evaluation.model_id).with_for_update())
+        counts = (totals.gt_count, totals.pred_count, totals.tp, totals.fp, totals.fn)
+        class_rows = [(name, *(int(count[k]) for count in counts)) for k, name in enumerate(label_names)]
+        await bulk_insert(
+            session,
+            EvaluationClass.__table__,  # type: ignore[attr-defined]
+            CLASS_COLUMNS[1:],
+            class_rows,
+            constants={"evaluation_id": evaluation_id},
+        )
+        await session.execute(
+            update(Evaluation)
+            .where(
+                col(Evaluation.dataset_id) == evaluation.dataset_id,
+                col(Evaluation.model_id) == evaluation.model_id,
+                col(Evaluation.is_current).is_(True),
+            )
+            .values(is_current=False)
+        )
+        now = utcnow()
+        evaluation.coco = coco
+        evaluation.is_complete = True
+        evaluation.is_current = True
+        evaluation.completed_at = now
+        session.add(evaluation)
+        predictions, ground_truth = int(totals.pred_count.sum()), int(totals.gt_count.sum())
+        summary = f"evaluated {item_count} items: {predictions} predictions, {ground_truth} ground-truth boxes"
+        job.status = JobStatus.COMPLETED.value
+        job.completed_steps = job.total_steps
+        job.progress = 1.0
+        job.finished_at = now
+        job.message = join_message(summary, submission_note(job.message))
+        session.add(job)
+    return job
+
+
+async def abandon(
+    sessions: async_sessionmaker[AsyncSession], job_id: int, *, status: JobStatus, message: str, errors: list[str]
+) -> Job | None:
+    """End a job CANCELLED or ERRORED: delete its partial evaluation; the previous current one stays."""
+    async with transaction(sessions) as session:
+        job = await _locked_job(session, job_id)
+        if job is None:
+            return None
+        if job.status == JobStatus.COMPLETED:
+            return job
+        if job.evaluation_id is not None:
+            evaluation = await session.get(Evaluation, job.evaluation_id)
+            if evaluation is not None and not evaluation.is_complete:
+                await _delete_evaluation_rows(session, job.evaluation_id)
+                await session.delete(evaluation)
+            job.evaluation_id = None
+        job.status = status.value
+        job.finished_at = job.finished_at or utcnow()
+        job.message = join_message(message, submission_note(job.message))
+        job.errors = errors
+        session.add(job)
+    return job

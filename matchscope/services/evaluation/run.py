@@ -1,0 +1,127 @@
+"""The evaluation job: load boxes → engine → save entries, chunk by chunk, then COCO metrics and completion."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+
+import numpy as np
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from matchscope.services.evaluation.coco_results import coco_results
+from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
+from matchscope.services.evaluation.load import Loaded, image_keys, load_chunk
+from matchscope.services.evaluation.match import Totals, match_chunk
+from matchscope.services.evaluation.options import EvaluationOptions
+from matchscope.services.evaluation.status import JobCancelled
+from matchscope.services.evaluation.submit import labels_in_use
+from matchscope.store.db import transaction
+from matchscope.store.tables import Job
+
+# The name the job's per-phase timings have always been logged under (log configuration refers to it).
+logger = logging.getLogger("matchscope.services.evaluate")
+
+Progress = Callable[[Job], Awaitable[None]]
+
+
+class _Timer:
+    """Seconds spent per phase, summed over chunks (logged when a job completes)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - started
+
+    def summary(self) -> str:
+        return ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.seconds.items())
+
+
+async def run_evaluation(
+    sessions: async_sessionmaker[AsyncSession], job_id: int, *, chunk_items: int, on_progress: Progress
+) -> Job | None:
+    """Run evaluation job `job_id` to completion; None if it has nothing to do (finished, or gone).
+
+    Raises JobCancelled when a cancellation was requested, and whatever else fails; the caller then calls
+    :func:`~matchscope.services.evaluation.lifecycle.abandon`, which deletes the partial evaluation.
+    """
+    started = await start(sessions, job_id)
+    if started is None:
+        return None
+    job, evaluation = started
+    await on_progress(job)
+    assert job.dataset_id is not None and job.model_id is not None and evaluation.id is not None
+    dataset_id, model_id, evaluation_id = job.dataset_id, job.model_id, evaluation.id
+    options = EvaluationOptions.from_json(job.options)
+    async with sessions() as session:
+        in_use = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id)
+        label_names = sorted(set(in_use) | options.labels())
+        item_ids, keys = await image_keys(session, dataset_id)
+    codes = {label: code for code, label in enumerate(label_names)}
+    allowed = (
+        np.array([[codes[gt], codes[pred]] for gt, pred in options.allowed_label_matches], dtype=np.int32)
+        if options.allowed_label_matches
+        else None
+    )
+    totals = Totals(labels=len(label_names))
+    size = max(1, chunk_items)
+    bounds = [
+        (item_ids[begin], item_ids[min(begin + size, len(item_ids)) - 1], min(begin + size, len(item_ids)))
+        for begin in range(0, len(item_ids), size)
+    ]
+
+    async def load(first_item: int, last_item: int) -> Loaded:
+        async with sessions() as reader:
+            return await load_chunk(
+                reader,
+                dataset_id=dataset_id,
+                model_id=model_id,
+                first_item=first_item,
+                last_item=last_item,
+                codes=codes,
+            )
+
+    timer = _Timer()
+    # The next chunk is read (on its own connection) while this one is matched and written.
+    pending = asyncio.create_task(load(*bounds[0][:2])) if bounds else None
+    try:
+        for index, (_first, _last, done) in enumerate(bounds):
+            assert pending is not None
+            with timer("load (waiting)"):
+                chunk = await pending
+            pending = asyncio.create_task(load(*bounds[index + 1][:2])) if index + 1 < len(bounds) else None
+            async with transaction(sessions) as session:
+                if await cancel_requested(session, job_id):
+                    raise JobCancelled
+                with timer("match"):
+                    entries = await asyncio.to_thread(match_chunk, chunk, options, allowed, totals, label_names)
+                with timer("write"):
+                    await entries.insert(session, evaluation_id=evaluation_id)
+                    job.completed_steps = done
+                    job.progress = job.completed_steps / max(1, job.total_steps)
+                    await session.execute(
+                        update(Job)
+                        .where(col(Job.id) == job_id)
+                        .values(completed_steps=job.completed_steps, progress=job.progress)
+                    )
+            totals.chunks.append(chunk)
+            await on_progress(job)
+    finally:
+        if pending is not None:
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pending
+    with timer("coco"):
+        coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed)
+    logger.info("job %s: %s", job_id, timer.summary())
+    return await complete(sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids))
