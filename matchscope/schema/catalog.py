@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -110,8 +110,24 @@ class DatasetItem(Node):
         return await item_entries(info, self.pk, evaluation_id, iou_threshold, confidence_threshold)
 
 
-@strawberry.type
-class BoxAnnotation(Node):
+def _box_fields(type_name: str, row: tables.BoxAnnotation | tables.BoxPrediction) -> dict[str, Any]:
+    assert row.id is not None
+    return {
+        "id": to_global_id(type_name, row.id),
+        "pk": row.id,
+        "item_pk": row.item_id,
+        "annotation_id": row.annotation_id,
+        "label": row.label,
+        "x": row.x,
+        "y": row.y,
+        "width": row.width,
+        "height": row.height,
+        "metadata": row.meta,
+    }
+
+
+@strawberry.interface(description="A box on an item, x/y being its left/top corner, in pixels.")
+class Box(Node):
     pk: strawberry.Private[int]
     item_pk: strawberry.Private[int]
     annotation_id: str
@@ -120,72 +136,38 @@ class BoxAnnotation(Node):
     y: float
     width: float
     height: float
-    iscrowd: bool
     metadata: JSON | None
+
+    @strawberry.field
+    async def item(self, info: Info) -> DatasetItem:
+        row = await info.context.loaders.item.load(self.item_pk)
+        assert row is not None
+        return DatasetItem.from_row(row)
+
+
+@strawberry.type(description="A ground-truth box.")
+class BoxAnnotation(Box):
+    iscrowd: bool
 
     @classmethod
     def from_row(cls, row: tables.BoxAnnotation) -> BoxAnnotation:
-        assert row.id is not None
-        return cls(
-            id=to_global_id("BoxAnnotation", row.id),
-            pk=row.id,
-            item_pk=row.item_id,
-            annotation_id=row.annotation_id,
-            label=row.label,
-            x=row.x,
-            y=row.y,
-            width=row.width,
-            height=row.height,
-            iscrowd=row.iscrowd,
-            metadata=row.meta,
-        )
-
-    @strawberry.field
-    async def item(self, info: Info) -> DatasetItem:
-        row = await info.context.loaders.item.load(self.item_pk)
-        assert row is not None
-        return DatasetItem.from_row(row)
+        return cls(**_box_fields("BoxAnnotation", row), iscrowd=row.iscrowd)
 
 
-@strawberry.type
-class BoxPrediction(Node):
-    pk: strawberry.Private[int]
-    item_pk: strawberry.Private[int]
+@strawberry.type(description="A model's predicted box.")
+class BoxPrediction(Box):
     model_pk: strawberry.Private[int]
-    annotation_id: str
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
     confidence: float | None
     class_pdf: JSON | None
-    metadata: JSON | None
 
     @classmethod
     def from_row(cls, row: tables.BoxPrediction) -> BoxPrediction:
-        assert row.id is not None
         return cls(
-            id=to_global_id("BoxPrediction", row.id),
-            pk=row.id,
-            item_pk=row.item_id,
+            **_box_fields("BoxPrediction", row),
             model_pk=row.model_id,
-            annotation_id=row.annotation_id,
-            label=row.label,
-            x=row.x,
-            y=row.y,
-            width=row.width,
-            height=row.height,
             confidence=row.confidence,
             class_pdf=row.class_pdf,
-            metadata=row.meta,
         )
-
-    @strawberry.field
-    async def item(self, info: Info) -> DatasetItem:
-        row = await info.context.loaders.item.load(self.item_pk)
-        assert row is not None
-        return DatasetItem.from_row(row)
 
     @strawberry.field
     async def model(self, info: Info) -> Model:
