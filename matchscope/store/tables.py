@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -191,9 +191,18 @@ class MatchEntry(SQLModel, table=True):
     """
 
     __tablename__ = "match_entry"
+    # Browsing reads one (is_prediction, compatible) branch at a time in IoU or confidence order (migration 0002).
     __table_args__ = (
-        Index("ix_entry_eval_iou", "evaluation_id", "iou", "id"),
         Index("ix_entry_eval_item", "evaluation_id", "item_id"),
+        Index("ix_entry_browse_iou", "evaluation_id", "is_prediction", "compatible", "iou", "id"),
+        Index(
+            "ix_entry_browse_confidence",
+            "evaluation_id",
+            "is_prediction",
+            "compatible",
+            text("coalesce(confidence, 1.0)"),
+            "id",
+        ),
     )
     id: int | None = Field(
         default=None,
