@@ -91,7 +91,7 @@ class Evaluation(Node):
     async def _columns(self, info: Info) -> metrics.EntryColumns:
         cache = metrics.entry_cache(info.context.state.services)
         async with info.context.sessions() as session:
-            row = await session.get(tables.Evaluation, self.pk)
+            row = await session.get(tables.Evaluation, self.pk, options=[browse.WITHOUT_COCO])
             assert row is not None
             return await cache.columns(session, row)
 
@@ -134,5 +134,4 @@ class Evaluation(Node):
     @strawberry.field(description="COCO detection metrics, as pycocotools computes them.")
     async def coco(self, info: Info) -> CocoMetrics:
         async with info.context.sessions() as session:
-            row = await session.get(tables.Evaluation, self.pk)
-        return CocoMetrics.from_json(None if row is None else row.coco)
+            return CocoMetrics.from_json(await browse.evaluation_coco(session, evaluation_id=self.pk))

@@ -18,10 +18,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, and_, false, literal, literal_column, select, true, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import col
 
 from matchscope.services.errors import ValidationFailed
@@ -330,10 +331,14 @@ async def entry_by_id(session: AsyncSession, *, entry_id: int, thresholds: Thres
     return next((row for row in on_item if row.id == entry_id), None)
 
 
+# The stored COCO results hold tens of thousands of floats: no read of an evaluation loads them but `coco`.
+WITHOUT_COCO = defer(cast(QueryableAttribute[Any], Evaluation.coco))
+
+
 async def current_evaluation(
     session: AsyncSession, *, account_id: int, dataset_id: int, model_id: int
 ) -> Evaluation | None:
-    statement = select(Evaluation).where(
+    statement = select(Evaluation).options(WITHOUT_COCO).where(
         col(Evaluation.account_id) == account_id,
         col(Evaluation.dataset_id) == dataset_id,
         col(Evaluation.model_id) == model_id,
@@ -343,8 +348,14 @@ async def current_evaluation(
 
 
 async def visible_evaluation(session: AsyncSession, *, account_id: int, evaluation_id: int) -> Evaluation | None:
-    row = await session.get(Evaluation, evaluation_id)
+    row = await session.get(Evaluation, evaluation_id, options=[WITHOUT_COCO])
     return row if row is not None and row.account_id == account_id else None
+
+
+async def evaluation_coco(session: AsyncSession, *, evaluation_id: int) -> dict[str, Any] | None:
+    statement = select(col(Evaluation.coco)).where(col(Evaluation.id) == evaluation_id)
+    coco: dict[str, Any] | None = (await session.execute(statement)).scalar()
+    return coco
 
 
 __all__ = [
@@ -356,6 +367,7 @@ __all__ = [
     "Thresholds",
     "current_evaluation",
     "entry_by_id",
+    "evaluation_coco",
     "item_entries",
     "matches_page",
     "visible_evaluation",
