@@ -13,23 +13,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, greedy_match
+from matchscope.services.evaluation.entries import ENTRY_COLUMNS
 from matchscope.state import AppState
 from matchscope.store import tables
 from matchscope.store.bulk import bulk_insert
 from matchscope.store.db import transaction
 
-ENTRY_COLUMNS = (
-    "evaluation_id",
-    "item_id",
-    "is_prediction",
-    "ground_truth_id",
-    "prediction_id",
-    "ground_truth_label",
-    "prediction_label",
-    "iou",
-    "confidence",
-    "compatible",
-)
 LABELS = ("bird", "cat", "dog")
 
 
