@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.resolvers.errors import as_payload
 from matchscope.schema.catalog import Dataset, Model
@@ -21,6 +24,7 @@ from matchscope.schema.ingest import (
     UploadResult,
 )
 from matchscope.services import ingest
+from matchscope.services.records import UploadCounts
 from matchscope.store.db import transaction
 
 
@@ -56,18 +60,16 @@ class IngestMutation:
     async def append_items(
         self, info: Info, dataset_id: strawberry.ID, items: list[DatasetItemInput], update: bool = False
     ) -> UploadPayload:
-        async def act() -> UploadResult:
-            async with transaction(info.context.sessions) as session:
-                counts = await ingest.append_items(
-                    session,
-                    account_id=info.context.account_id,
-                    dataset_id=expect_id(dataset_id, "Dataset"),
-                    items=[item.to_record() for item in items],
-                    update=update,
-                )
-            return UploadResult.from_counts(counts)
-
-        return await as_payload(act)
+        return await _upload(
+            info,
+            lambda session: ingest.append_items(
+                session,
+                account_id=info.context.account_id,
+                dataset_id=expect_id(dataset_id, "Dataset"),
+                items=[item.to_record() for item in items],
+                update=update,
+            ),
+        )
 
     @strawberry.mutation(description="Add ground-truth boxes, keyed by annotationId on their item.")
     async def annotate(
@@ -77,18 +79,16 @@ class IngestMutation:
         annotations: list[BoxAnnotationInput],
         update: bool = False,
     ) -> UploadPayload:
-        async def act() -> UploadResult:
-            async with transaction(info.context.sessions) as session:
-                counts = await ingest.annotate(
-                    session,
-                    account_id=info.context.account_id,
-                    dataset_id=expect_id(dataset_id, "Dataset"),
-                    annotations=[box.to_record() for box in annotations],
-                    update=update,
-                )
-            return UploadResult.from_counts(counts)
-
-        return await as_payload(act)
+        return await _upload(
+            info,
+            lambda session: ingest.annotate(
+                session,
+                account_id=info.context.account_id,
+                dataset_id=expect_id(dataset_id, "Dataset"),
+                annotations=[box.to_record() for box in annotations],
+                update=update,
+            ),
+        )
 
     @strawberry.mutation(description="Add a model's predictions, keyed by annotationId on their item.")
     async def upload_predictions(
@@ -99,19 +99,28 @@ class IngestMutation:
         predictions: list[BoxPredictionInput],
         update: bool = False,
     ) -> UploadPayload:
-        async def act() -> UploadResult:
-            async with transaction(info.context.sessions) as session:
-                counts = await ingest.upload_predictions(
-                    session,
-                    account_id=info.context.account_id,
-                    dataset_id=expect_id(dataset_id, "Dataset"),
-                    model_id=expect_id(model_id, "Model"),
-                    predictions=[box.to_record() for box in predictions],
-                    update=update,
-                )
-            return UploadResult.from_counts(counts)
+        return await _upload(
+            info,
+            lambda session: ingest.upload_predictions(
+                session,
+                account_id=info.context.account_id,
+                dataset_id=expect_id(dataset_id, "Dataset"),
+                model_id=expect_id(model_id, "Model"),
+                predictions=[box.to_record() for box in predictions],
+                update=update,
+            ),
+        )
 
-        return await as_payload(act)
+
+async def _upload(info: Info, write: Callable[[AsyncSession], Awaitable[UploadCounts]]) -> UploadPayload:
+    """One upload in one transaction; domain errors become payload members and nothing is written."""
+
+    async def act() -> UploadResult:
+        async with transaction(info.context.sessions) as session:
+            counts = await write(session)
+        return UploadResult.from_counts(counts)
+
+    return await as_payload(act)  # type: ignore[return-value]
 
 
 __all__ = ["IngestMutation", "NotFoundError", "ValidationError"]
