@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem
+from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem, related_item
 from matchscope.schema.common import Connection, Edge, Node, PageInfo
 from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, to_global_id
@@ -186,9 +186,7 @@ class ItemErrors:
 
     @strawberry.field
     async def item(self, info: Info) -> DatasetItem:
-        row = await info.context.loaders.item.load(self.item_pk)
-        assert row is not None
-        return DatasetItem.from_row(row)
+        return await related_item(info, self.item_pk)
 
 
 @strawberry.type(name="ItemErrorsConnection")

@@ -140,9 +140,7 @@ class Box(Node):
 
     @strawberry.field
     async def item(self, info: Info) -> DatasetItem:
-        row = await info.context.loaders.item.load(self.item_pk)
-        assert row is not None
-        return DatasetItem.from_row(row)
+        return await related_item(info, self.item_pk)
 
 
 @strawberry.type(description="A ground-truth box.")
@@ -171,9 +169,7 @@ class BoxPrediction(Box):
 
     @strawberry.field
     async def model(self, info: Info) -> Model:
-        row = await info.context.loaders.model.load(self.model_pk)
-        assert row is not None
-        return Model.from_row(row)
+        return await related_model(info, self.model_pk)
 
 
 @strawberry.type
@@ -195,3 +191,22 @@ class Model(Node):
             metadata=row.meta,
             created_at=row.created_at,
         )
+
+
+async def related_dataset(info: Info, pk: int) -> Dataset:
+    """A dataset some visible object points at, through the request's DataLoader."""
+    row = await info.context.loaders.dataset.load(pk)
+    assert row is not None
+    return Dataset.from_row(row)
+
+
+async def related_model(info: Info, pk: int) -> Model:
+    row = await info.context.loaders.model.load(pk)
+    assert row is not None
+    return Model.from_row(row)
+
+
+async def related_item(info: Info, pk: int) -> DatasetItem:
+    row = await info.context.loaders.item.load(pk)
+    assert row is not None
+    return DatasetItem.from_row(row)

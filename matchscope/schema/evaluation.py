@@ -14,7 +14,7 @@ from matchscope.schema.browse import (
     MatchOrder,
     match_connection,
 )
-from matchscope.schema.catalog import Dataset, Model
+from matchscope.schema.catalog import Dataset, Model, related_dataset, related_model
 from matchscope.schema.common import Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import to_global_id
@@ -65,15 +65,11 @@ class Evaluation(Node):
 
     @strawberry.field
     async def dataset(self, info: Info) -> Dataset:
-        row = await info.context.loaders.dataset.load(self.dataset_pk)
-        assert row is not None
-        return Dataset.from_row(row)
+        return await related_dataset(info, self.dataset_pk)
 
     @strawberry.field
     async def model(self, info: Info) -> Model:
-        row = await info.context.loaders.model.load(self.model_pk)
-        assert row is not None
-        return Model.from_row(row)
+        return await related_model(info, self.model_pk)
 
     @strawberry.field(description="Annotations or predictions changed after this evaluation was computed.")
     async def is_stale(self, info: Info) -> bool:
