@@ -266,24 +266,19 @@ def _parse_detections_bytes(raw: bytes) -> DetectionColumns | None:
     """The byte-level numba parser (the common case), or None: then orjson reads it and explains errors."""
     from matchscope.engine import _kernels_json
 
-    status, ids, values, spans = _kernels_json.parse_results(
-        np.frombuffer(raw, dtype=np.uint8), _kernels_json.KEYS, _kernels_json.KEY_LENGTHS, _kernels_json.POW10
-    )
+    status, image_id, category_id, bbox, score, spans = _kernels_json.parse_results(np.frombuffer(raw, dtype=np.uint8))
     if status != _kernels_json.OK:
         return None
-    image_id = np.ascontiguousarray(ids[:, 0])
-    category_id = np.ascontiguousarray(ids[:, 1])
-    bbox = np.ascontiguousarray(values[:, :4])
-    score = np.ascontiguousarray(values[:, 4])
     # Numbers the kernel could not convert exactly (more than 18 digits, or far exponents): Python's float.
-    for row, column, start, end in spans.tolist():
-        value = float(raw[start:end])
-        if column == 4:
-            score[row] = value
-        else:
-            bbox[row, column] = value
-    if (bbox[:, 2:] < 0).any() or not (np.isfinite(bbox).all() and np.isfinite(score).all()):
-        return None
+    if spans.size:
+        for row, column, start, end in spans.tolist():
+            value = float(raw[start:end])
+            if column == 4:
+                score[row] = value
+            else:
+                bbox[row, column] = value
+        if (bbox[:, 2:] < 0).any() or not (np.isfinite(bbox).all() and np.isfinite(score).all()):
+            return None
     return DetectionColumns(image_id, category_id, bbox, score)
 
 
