@@ -22,22 +22,6 @@ IGNORED = 2
 
 
 @njit(cache=True, nogil=True)
-def _bbox_iou(det: Floats, gt: Floats, crowd: bool) -> float:
-    # Same operations, in the same order, as bbIou in pycocotools' maskApi.c.
-    det_area = det[2] * det[3]
-    gt_area = gt[2] * gt[3]
-    w = min(det[2] + det[0], gt[2] + gt[0]) - max(det[0], gt[0])
-    if w <= 0:
-        return 0.0
-    h = min(det[3] + det[1], gt[3] + gt[1]) - max(det[1], gt[1])
-    if h <= 0:
-        return 0.0
-    inter = w * h
-    union = det_area if crowd else det_area + gt_area - inter
-    return float(inter / union)
-
-
-@njit(cache=True, nogil=True)
 def _bucket_sort(order: Ints, keys: Ints, n_buckets: int) -> Ints:
     """``order`` stably re-sorted by ``keys[order]`` (values 0..n_buckets-1): a counting sort."""
     start = np.zeros(n_buckets + 1, dtype=np.int64)
@@ -105,7 +89,7 @@ def _longest_run(keys: Ints) -> int:
 
 
 @njit(cache=True, nogil=True)
-def match_groups(
+def match_groups(  # noqa: C901  (one function on purpose: see below)
     gt_key: Ints,
     gt_bbox: Floats,
     gt_area: Floats,
@@ -125,13 +109,27 @@ def match_groups(
     (stable, already cut to maxDets[-1] per group). Fills codes (D, A, T) uint8: FALSE_POSITIVE,
     TRUE_POSITIVE or IGNORED, the values of pycocotools' ``dtMatches != 0`` / ``dtIgnore``, detection d
     at row ``det_slot[d]``. Disjoint sets of groups may run in parallel threads on the same ``codes``.
+
+    Everything per group and per detection is inline: numba reference-counts each array passed to a helper
+    (two atomic operations per array and call, inlined or not), which cost more than the matching itself.
     """
     n_det = det_key.shape[0]
     n_gt = gt_key.shape[0]
+    n_area = area_ranges.shape[0]
+    n_thr = iou_thresholds.shape[0]
     thresholds = np.minimum(iou_thresholds, 1 - 1e-10)
+    lowest = thresholds.min()
     max_gt = max(_longest_run(gt_key), 1)
     max_det = max(_longest_run(det_key), 1)
-    scratch = _scratch(max_det, max_gt)
+    # Work arrays of one group: IoUs, each detection's candidates (ground truths with IoU >= the lowest
+    # threshold, in file order) and the same in this area range's order, ground-truth flags.
+    ious = np.zeros((max_det, max_gt))
+    cand = np.empty((max_det, max_gt), dtype=np.int64)
+    cand_count = np.zeros(max_det, dtype=np.int64)
+    order = np.empty((max_det, max_gt), dtype=np.int64)
+    order_count = np.zeros(max_det, dtype=np.int64)
+    gt_ignore = np.zeros(max_gt, dtype=np.bool_)
+    gt_matched = np.zeros(max_gt, dtype=np.bool_)
     g0 = 0
     d0 = 0
     while d0 < n_det:
@@ -144,172 +142,92 @@ def match_groups(
         g1 = g0
         while g1 < n_gt and gt_key[g1] == key:
             g1 += 1
-        if _candidates(g0, g1, d0, d1, gt_bbox, gt_crowd, det_bbox, thresholds.min(), scratch):
-            _match_group(
-                g0,
-                g1,
-                d0,
-                d1,
-                gt_area,
-                gt_crowd,
-                gt_id_nonzero,
-                det_area,
-                det_slot,
-                thresholds,
-                area_ranges,
-                scratch,
-                codes,
-            )
-        else:
-            _unmatched(d0, d1, det_area, det_slot, area_ranges, codes)
+        group_gt = g1 - g0
+        group_det = d1 - d0
+        # IoUs as bbIou in pycocotools' maskApi.c: the same operations in the same order.
+        found = False
+        for d in range(group_det):
+            cand_count[d] = 0
+            dx = det_bbox[d0 + d, 0]
+            dy = det_bbox[d0 + d, 1]
+            dw = det_bbox[d0 + d, 2]
+            dh = det_bbox[d0 + d, 3]
+            det_box_area = dw * dh
+            for g in range(group_gt):
+                gx = gt_bbox[g0 + g, 0]
+                gy = gt_bbox[g0 + g, 1]
+                gw = gt_bbox[g0 + g, 2]
+                gh = gt_bbox[g0 + g, 3]
+                iou = 0.0
+                w = min(dw + dx, gw + gx) - max(dx, gx)
+                if w > 0:
+                    h = min(dh + dy, gh + gy) - max(dy, gy)
+                    if h > 0:
+                        inter = w * h
+                        union = det_box_area if gt_crowd[g0 + g] else det_box_area + gw * gh - inter
+                        iou = inter / union
+                ious[d, g] = iou
+                # Other ground truths can neither be matched nor change a match (see the break below).
+                if iou >= lowest:
+                    cand[d, cand_count[d]] = g
+                    cand_count[d] += 1
+                    found = True
+        for a in range(n_area):
+            low = area_ranges[a, 0]
+            high = area_ranges[a, 1]
+            if not found:
+                for d in range(d0, d1):
+                    codes[det_slot[d], a, :] = IGNORED if det_area[d] < low or det_area[d] > high else FALSE_POSITIVE
+                continue
+            for g in range(group_gt):
+                area = gt_area[g0 + g]
+                gt_ignore[g] = gt_crowd[g0 + g] or area < low or area > high
+            # Candidates in pycocotools' gt order for this area range: not-ignored first, then ignored ones.
+            for d in range(group_det):
+                count = 0
+                for c in range(cand_count[d]):
+                    if not gt_ignore[cand[d, c]]:
+                        order[d, count] = cand[d, c]
+                        count += 1
+                for c in range(cand_count[d]):
+                    if gt_ignore[cand[d, c]]:
+                        order[d, count] = cand[d, c]
+                        count += 1
+                order_count[d] = count
+            for t in range(n_thr):
+                gt_matched[:group_gt] = False
+                for d in range(group_det):
+                    area = det_area[d0 + d]
+                    outside = area < low or area > high
+                    slot = det_slot[d0 + d]
+                    # The inner loop of evaluateImg for one detection at one threshold.
+                    best_iou = thresholds[t]
+                    m = -1
+                    for c in range(order_count[d]):
+                        g = order[d, c]
+                        if gt_matched[g] and not gt_crowd[g0 + g]:
+                            continue
+                        # pycocotools breaks at the first ignored ground truth once a regular one is matched; a
+                        # ground truth that is not a candidate would only reach this break, which the next
+                        # ignored candidate reaches too.
+                        if m > -1 and not gt_ignore[m] and gt_ignore[g]:
+                            break
+                        if ious[d, g] < best_iou:
+                            continue
+                        best_iou = ious[d, g]
+                        m = g
+                    if m == -1:
+                        codes[slot, a, t] = IGNORED if outside else FALSE_POSITIVE
+                        continue
+                    gt_matched[m] = True
+                    # dtMatches holds the gt id: an id of 0 reads as "unmatched" in pycocotools.
+                    matched = gt_id_nonzero[g0 + m]
+                    if gt_ignore[m] or (not matched and outside):
+                        codes[slot, a, t] = IGNORED
+                    else:
+                        codes[slot, a, t] = TRUE_POSITIVE if matched else FALSE_POSITIVE
         d0 = d1
         g0 = g1
-
-
-@njit(cache=True, nogil=True)
-def _scratch(max_det: int, max_gt: int) -> tuple[Floats, Ints, Ints, Ints, Ints, Bools, Bools]:
-    """Work arrays of one group, allocated once: ious, candidates, candidate counts and order, gt flags."""
-    return (
-        np.zeros((max_det, max_gt)),
-        np.empty((max_det, max_gt), dtype=np.int64),
-        np.zeros(max_det, dtype=np.int64),
-        np.empty((max_det, max_gt), dtype=np.int64),
-        np.zeros(max_det, dtype=np.int64),
-        np.zeros(max_gt, dtype=np.bool_),
-        np.zeros(max_gt, dtype=np.bool_),
-    )
-
-
-@njit(cache=True, nogil=True)
-def _unmatched(d0: int, d1: int, det_area: Floats, det_slot: Ints, area_ranges: Floats, codes: Codes) -> None:
-    for d in range(d0, d1):
-        area = det_area[d]
-        for a in range(area_ranges.shape[0]):
-            outside = area < area_ranges[a, 0] or area > area_ranges[a, 1]
-            codes[det_slot[d], a, :] = 2 if outside else 0
-
-
-@njit(cache=True, nogil=True)
-def _candidates(
-    g0: int,
-    g1: int,
-    d0: int,
-    d1: int,
-    gt_bbox: Floats,
-    gt_crowd: Bools,
-    det_bbox: Floats,
-    lowest: float,
-    scratch: tuple[Floats, Ints, Ints, Ints, Ints, Bools, Bools],
-) -> bool:
-    """IoUs of the group and, per detection, the ground truths with IoU >= ``lowest`` in file order.
-
-    Other ground truths can neither be matched nor change a match (see the ``break`` note in
-    ``_match_detection``). Returns whether any detection has a candidate.
-    """
-    ious, cand, cand_count = scratch[0], scratch[1], scratch[2]
-    found = False
-    for d in range(d1 - d0):
-        cand_count[d] = 0
-        for g in range(g1 - g0):
-            iou = _bbox_iou(det_bbox[d0 + d], gt_bbox[g0 + g], gt_crowd[g0 + g])
-            ious[d, g] = iou
-            if iou >= lowest:
-                cand[d, cand_count[d]] = g
-                cand_count[d] += 1
-                found = True
-    return found
-
-
-@njit(cache=True, nogil=True)
-def _match_group(
-    g0: int,
-    g1: int,
-    d0: int,
-    d1: int,
-    gt_area: Floats,
-    gt_crowd: Bools,
-    gt_id_nonzero: Bools,
-    det_area: Floats,
-    det_slot: Ints,
-    thresholds: Floats,
-    area_ranges: Floats,
-    scratch: tuple[Floats, Ints, Ints, Ints, Ints, Bools, Bools],
-    codes: Codes,
-) -> None:
-    ious, cand, cand_count, order, order_count, gt_ignore, gt_matched = scratch
-    n_gt = g1 - g0
-    n_det = d1 - d0
-    crowd = gt_crowd[g0:g1]
-    for a in range(area_ranges.shape[0]):
-        low = area_ranges[a, 0]
-        high = area_ranges[a, 1]
-        for g in range(n_gt):
-            area = gt_area[g0 + g]
-            gt_ignore[g] = crowd[g] or area < low or area > high
-        _order_candidates(n_det, cand, cand_count, gt_ignore, order, order_count)
-        for t in range(thresholds.shape[0]):
-            gt_matched[:n_gt] = False
-            for d in range(n_det):
-                area = det_area[d0 + d]
-                outside = area < low or area > high
-                m = _match_detection(d, order, order_count[d], ious, gt_ignore, gt_matched, crowd, thresholds[t])
-                if m == -1:
-                    codes[det_slot[d0 + d], a, t] = 2 if outside else 0
-                    continue
-                gt_matched[m] = True
-                # dtMatches holds the gt id: an id of 0 reads as "unmatched" in pycocotools.
-                matched = gt_id_nonzero[g0 + m]
-                if gt_ignore[m] or (not matched and outside):
-                    codes[det_slot[d0 + d], a, t] = 2
-                else:
-                    codes[det_slot[d0 + d], a, t] = 1 if matched else 0
-
-
-@njit(cache=True, nogil=True)
-def _order_candidates(
-    n_det: int, cand: Ints, cand_count: Ints, gt_ignore: Bools, order: Ints, order_count: Ints
-) -> None:
-    """Candidates in pycocotools' gt order for this area range: not-ignored first, then ignored ones."""
-    for d in range(n_det):
-        n = 0
-        for c in range(cand_count[d]):
-            if not gt_ignore[cand[d, c]]:
-                order[d, n] = cand[d, c]
-                n += 1
-        for c in range(cand_count[d]):
-            if gt_ignore[cand[d, c]]:
-                order[d, n] = cand[d, c]
-                n += 1
-        order_count[d] = n
-
-
-@njit(cache=True, nogil=True)
-def _match_detection(
-    d: int,
-    order: Ints,
-    n_cand: int,
-    ious: Floats,
-    gt_ignore: Bools,
-    gt_matched: Bools,
-    gt_crowd: Bools,
-    threshold: float,
-) -> int:
-    """The inner loop of evaluateImg for one detection at one threshold: the matched gt or -1."""
-    best_iou = threshold
-    m = -1
-    for c in range(n_cand):
-        g = order[d, c]
-        if gt_matched[g] and not gt_crowd[g]:
-            continue
-        # pycocotools breaks at the first ignored ground truth once a regular one is matched; a ground truth
-        # that is not a candidate would only reach this break, which the next ignored candidate reaches too.
-        if m > -1 and not gt_ignore[m] and gt_ignore[g]:
-            break
-        if ious[d, g] < best_iou:
-            continue
-        best_iou = ious[d, g]
-        m = g
-    return m
 
 
 @njit(cache=True, nogil=True)
