@@ -32,36 +32,35 @@ class Loaded:
     pred_confidence: NDArray[np.float64]
 
 
-async def _fetch(session: AsyncSession, sql: str, params: Sequence[Any]) -> list[Sequence[Any]]:
-    """Raw rows through the driver: no ORM objects, no per-row wrappers. `sql` uses `?` placeholders."""
+# Row layouts of the two queries below; a structured array takes the driver's rows in one C loop.
+_BOX = [("id", "i8"), ("item", "i8"), ("label", "O"), ("x", "f8"), ("y", "f8"), ("w", "f8"), ("h", "f8")]
+_ANNOTATION = np.dtype([*_BOX, ("area", "f8"), ("crowd", "?")])
+_PREDICTION = np.dtype([*_BOX, ("confidence", "f8")])
+
+
+async def _fetch(session: AsyncSession, sql: str, params: Sequence[Any], layout: np.dtype[Any]) -> NDArray[Any]:
+    """Raw rows through the driver, straight into a structured array (null floats become NaN).
+
+    No ORM objects and no per-row Python code. `sql` uses `?` placeholders.
+    """
     connection = await session.connection()
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None
     if connection.dialect.name == "postgresql":
         parts = sql.split("?")
         sql = "".join(part + (f"${index}" if index < len(parts) else "") for index, part in enumerate(parts, 1))
-        return list(await driver.fetch(sql, *params))
-    cursor = await driver.execute(sql, tuple(params))
-    try:
-        return list(await cursor.fetchall())
-    finally:
-        await cursor.close()
+        records = await driver.fetch(sql, *params)
+        return np.fromiter(map(tuple, records), dtype=layout, count=len(records))
+    rows = await driver.execute_fetchall(sql, tuple(params))
+    return np.fromiter(rows, dtype=layout, count=len(rows))
 
 
-def _columns(rows: list[Sequence[Any]], width: int) -> list[tuple[Any, ...]]:
-    if not rows:
-        return [() for _ in range(width)]
-    return list(zip(*rows, strict=True))
-
-
-def _codes(labels: Sequence[str], codes: dict[str, int]) -> NDArray[np.int32]:
+def _codes(labels: NDArray[Any], codes: dict[str, int]) -> NDArray[np.int32]:
     return np.fromiter((codes[label] for label in labels), dtype=np.int32, count=len(labels))
 
 
-def _boxes(*columns: Sequence[Any]) -> NDArray[np.float64]:
-    if not columns[0]:
-        return np.zeros((0, 4), dtype=np.float64)
-    return np.array(columns, dtype=np.float64).T.copy()
+def _boxes(rows: NDArray[Any]) -> NDArray[np.float64]:
+    return np.stack([rows["x"], rows["y"], rows["w"], rows["h"]], axis=1)
 
 
 async def load_chunk(
@@ -73,30 +72,29 @@ async def load_chunk(
         "SELECT id, item_id, label, x, y, width, height, area, iscrowd FROM box_annotation "
         "WHERE dataset_id = ? AND item_id >= ? AND item_id <= ? ORDER BY id",
         (dataset_id, first_item, last_item),
+        _ANNOTATION,
     )
     predictions = await _fetch(
         session,
         "SELECT id, item_id, label, x, y, width, height, confidence FROM box_prediction "
         "WHERE model_id = ? AND dataset_id = ? AND item_id >= ? AND item_id <= ? ORDER BY id",
         (model_id, dataset_id, first_item, last_item),
+        _PREDICTION,
     )
-    gid, gitem, glabel, gx, gy, gw, gh, garea, gcrowd = _columns(annotations, 9)
-    pid, pitem, plabel, px, py, pw, ph, pconf = _columns(predictions, 8)
-    gt_boxes = _boxes(gx, gy, gw, gh)
-    area = np.array(garea, dtype=np.float64)  # null → NaN
-    area = np.where(np.isnan(area), gt_boxes[:, 2] * gt_boxes[:, 3], area) if area.size else area
+    gt_boxes = _boxes(annotations)
+    area = annotations["area"]  # null → NaN: width * height
     return Loaded(
-        gt_id=np.array(gid, dtype=np.int64),
-        gt_item=np.array(gitem, dtype=np.int64),
+        gt_id=annotations["id"].copy(),
+        gt_item=annotations["item"].copy(),
         gt_boxes=gt_boxes,
-        gt_label=_codes(glabel, codes),
-        gt_area=area,
-        gt_crowd=np.array(gcrowd, dtype=np.bool_),
-        pred_id=np.array(pid, dtype=np.int64),
-        pred_item=np.array(pitem, dtype=np.int64),
-        pred_boxes=_boxes(px, py, pw, ph),
-        pred_label=_codes(plabel, codes),
-        pred_confidence=np.array(pconf, dtype=np.float64),  # null → NaN: "no confidence", counts as 1
+        gt_label=_codes(annotations["label"], codes),
+        gt_area=np.where(np.isnan(area), gt_boxes[:, 2] * gt_boxes[:, 3], area),
+        gt_crowd=annotations["crowd"].copy(),
+        pred_id=predictions["id"].copy(),
+        pred_item=predictions["item"].copy(),
+        pred_boxes=_boxes(predictions),
+        pred_label=_codes(predictions["label"], codes),
+        pred_confidence=predictions["confidence"].copy(),  # null → NaN: "no confidence", counts as 1
     )
 
 
