@@ -231,7 +231,7 @@ def match_groups(  # noqa: C901  (one function on purpose: see below)
 
 
 @njit(cache=True, nogil=True)
-def accumulate(
+def accumulate(  # noqa: C901  (the per-detection pass is inline: see match_groups)
     first_cat: int,
     end_cat: int,
     cat_start: Ints,
@@ -251,85 +251,80 @@ def accumulate(
     ``cat_start`` (K+1,) bounds each category's detections, which are ordered by score
     (stable over image order and rank). ``positives`` (K, A) counts the not-ignored ground truths. Fills
     precision (T, R, K, A, M), recall (T, K, A, M) and scores (T, R, K, A, M), which hold -1 on entry.
+    ``max_dets`` must be ascending.
 
     Only true positives are kept along the curve: recall rises only there, and the precision envelope at any
     point is the highest precision of a true positive at or after it (a false positive never raises
-    precision), so the values read at the recall thresholds are pycocotools' exactly.
+    precision), so the values read at the recall thresholds are pycocotools' exactly. One pass over a
+    category's detections serves every (area range, IoU threshold, maxDets): a false positive is counted
+    once, under the smallest maxDets it falls within, and the counts are summed up at each true positive.
+    True and false positive counts are integers, so the float operations are pycocotools' own.
     """
+    n_area = codes.shape[1]
+    n_thr = codes.shape[2]
     n_max = max_dets.shape[0]
     longest = 1
     for k in range(first_cat, end_cat):
-        longest = max(longest, positives[k, 0] + 1)
-    rc = np.empty((n_max, longest))
-    pr = np.empty((n_max, longest))
-    ss = np.empty((n_max, longest))
-    tp = np.empty(n_max)
+        for a in range(n_area):
+            longest = max(longest, positives[k, a] + 1)
+    rc = np.empty((n_area, n_thr, n_max, longest))
+    pr = np.empty((n_area, n_thr, n_max, longest))
+    ss = np.empty((n_area, n_thr, n_max, longest))
+    fp_by = np.zeros((n_max, n_area, n_thr), dtype=np.int64)  # false positives by smallest maxDets index
+    tp = np.zeros((n_area, n_thr, n_max), dtype=np.int64)
+    eps = np.spacing(1.0)
     for k in range(first_cat, end_cat):
         s0 = cat_start[k]
         s1 = cat_start[k + 1]
-        for a in range(codes.shape[1]):
+        fp_by[:] = 0
+        tp[:] = 0
+        for i in range(s0, s1):
+            rank = det_rank[i]
+            b = 0
+            while b < n_max and rank >= max_dets[b]:
+                b += 1
+            if b == n_max:
+                continue
+            for a in range(n_area):
+                npig = positives[k, a]
+                if npig == 0:
+                    continue
+                for t in range(n_thr):
+                    code = codes[i, a, t]
+                    if code == FALSE_POSITIVE:
+                        fp_by[b, a, t] += 1
+                    elif code == TRUE_POSITIVE:
+                        fp = 0
+                        for m in range(n_max):
+                            fp += fp_by[m, a, t]
+                            if m < b:
+                                continue
+                            count = tp[a, t, m] + 1
+                            tp[a, t, m] = count
+                            tp_sum = float(count)
+                            rc[a, t, m, count - 1] = tp_sum / npig
+                            pr[a, t, m, count - 1] = tp_sum / (float(fp) + tp_sum + eps)
+                            ss[a, t, m, count - 1] = det_score[i]
+        for a in range(n_area):
             npig = positives[k, a]
             if npig == 0:
                 continue
-            for t in range(codes.shape[2]):
-                n_tp = _true_positives(s0, s1, a, t, codes, det_rank, det_score, max_dets, npig, rc, pr, ss, tp)
+            for t in range(n_thr):
                 for m in range(n_max):
                     _fill_curve(
-                        rc[m],
-                        pr[m],
-                        ss[m],
-                        n_tp[m],
+                        rc[a, t, m],
+                        pr[a, t, m],
+                        ss[a, t, m],
+                        tp[a, t, m],
                         rec_thresholds,
                         precision[t, :, k, a, m],
                         scores[t, :, k, a, m],
                     )
-                    recall[t, k, a, m] = tp[m] / npig
+                    recall[t, k, a, m] = float(tp[a, t, m]) / npig
                     if s1 > s0:
                         # pycocotools reads the score at recall 0 before dropping ignored detections:
                         # it is the category's highest score.
                         scores[t, 0, k, a, m] = det_score[s0]
-
-
-@njit(cache=True, nogil=True)
-def _true_positives(
-    s0: int,
-    s1: int,
-    a: int,
-    t: int,
-    codes: Codes,
-    det_rank: Ints,
-    det_score: Floats,
-    max_dets: Ints,
-    npig: int,
-    rc: Floats,
-    pr: Floats,
-    ss: Floats,
-    tp: Floats,
-) -> Ints:
-    """Recall, precision and score at each true positive of s0:s1, per maxDets; returns their counts."""
-    n_max = max_dets.shape[0]
-    eps = np.spacing(1.0)
-    fp = np.zeros(n_max)
-    n_tp = np.zeros(n_max, dtype=np.int64)
-    tp[:] = 0.0
-    for i in range(s0, s1):
-        code = codes[i, a, t]
-        if code == 2:
-            continue
-        rank = det_rank[i]
-        for m in range(n_max):
-            if rank >= max_dets[m]:
-                continue
-            if code == 0:
-                fp[m] += 1.0
-                continue
-            tp[m] += 1.0
-            j = n_tp[m]
-            rc[m, j] = tp[m] / npig
-            pr[m, j] = tp[m] / (fp[m] + tp[m] + eps)
-            ss[m, j] = det_score[i]
-            n_tp[m] = j + 1
-    return n_tp
 
 
 @njit(cache=True, nogil=True)
