@@ -10,7 +10,9 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaskErrors
+
+from matchscope.schema.guards import query_guards
 
 
 @strawberry.enum
@@ -118,9 +120,7 @@ def create_floor_app() -> Starlette:
     schema = strawberry.Schema(
         query=Query,
         extensions=[  # type: ignore[list-item]
-            partial(QueryDepthLimiter, max_depth=12),
-            partial(MaxTokensLimiter, max_token_count=4000),
-            partial(MaxAliasesLimiter, max_alias_count=30),
+            query_guards(max_depth=12, max_tokens=4000, max_aliases=30),
             partial(MaskErrors),
         ],
     )

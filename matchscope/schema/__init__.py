@@ -7,10 +7,11 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
+from matchscope.schema.guards import query_guards
 from matchscope.services.errors import DomainError
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -31,11 +32,7 @@ def build_schema(
     query = merge_types("Query", (CatalogQuery, EvaluationQuery, JobsQuery))
     mutation = merge_types("Mutation", (IngestMutation, JobsMutation))
     # Factories, not instances: each operation gets its own extension objects.
-    extensions: list[object] = [
-        partial(QueryDepthLimiter, max_depth=max_depth),
-        partial(MaxTokensLimiter, max_token_count=max_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
-    ]
+    extensions: list[object] = [query_guards(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases)]
     if not debug:
         extensions.append(partial(MaskErrors, should_mask_error=_is_unexpected))
     return strawberry.Schema(

@@ -64,6 +64,17 @@ async def test_alias_limit(client: httpx.AsyncClient, caller: Caller) -> None:
     assert "alias" in body["errors"][0]["message"].lower()
 
 
+async def test_guards_hold_for_repeated_texts(client: httpx.AsyncClient, caller: Caller) -> None:
+    """Parse and validation are cached by query text: a refused text stays refused, an accepted one accepted."""
+    for _ in range(3):
+        assert "depth" in (await _post(client, caller, _nested(8)))["errors"][0]["message"]
+        assert "token" in (await _post(client, caller, _with_labels(4_100)))["errors"][0]["message"].lower()
+        assert "errors" not in await _post(client, caller, _nested(4))
+        body = await _post(client, caller, "query($n: Int!) { datasets(first: $n) { edges { cursor } } }", {"n": 101})
+        assert "101" in body["errors"][0]["message"]  # variables are coerced and checked on every request
+        assert "errors" in await _post(client, caller, "{ nope }")
+
+
 @pytest.fixture
 async def production(state: AppState) -> AsyncIterator[httpx.AsyncClient]:
     async with _app_client(state, replace(state.settings, debug=False)) as http:
