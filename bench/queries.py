@@ -184,15 +184,16 @@ async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: 
             after = None if cursor is None else tuple(decode_cursor(cursor, 2))
             cases = {"a": (fp, None), "b": (fp, after), "c": (fn, None)}
             for name, (query, key) in cases.items():
-                statement = browse._page_statement(
+                statement, parameters = browse._page_statement(
                     evaluation.id,
                     browse.Thresholds(),
                     query,
                     browse.MatchOrder(),
-                    key,
-                    51,  # type: ignore[arg-type]
+                    key,  # type: ignore[arg-type]
+                    51,
                 )
-                sql = str(statement.compile(state.engine.sync_engine, compile_kwargs={"literal_binds": True}))
+                bound = statement.params(parameters)
+                sql = str(bound.compile(state.engine.sync_engine, compile_kwargs={"literal_binds": True}))
                 prefix = (
                     "EXPLAIN QUERY PLAN " if state.engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF) "
                 )

@@ -72,13 +72,12 @@ class MatchFilter:
 
 @strawberry.type(description="One entry of an evaluation at the query's thresholds.")
 class Match(Node):
-    entry: strawberry.Private[browse.MatchRow]
     outcome: MatchOutcome
     iou: float
     ground_truth_label: str | None
     prediction_label: str | None
     confidence: float | None
-    # Read by the page's own statement (and primed into the request's DataLoaders): no resolver, no query.
+    # Read by the page's own statement: no resolver, no query.
     item: DatasetItem
     ground_truth: BoxAnnotation | None
     prediction: BoxPrediction | None
@@ -86,18 +85,21 @@ class Match(Node):
     @classmethod
     def from_row(cls, row: browse.MatchRow) -> Match:
         assert row.item is not None, "entries are read with their item"
+        ground_truth, prediction = row.ground_truth, row.prediction
         return cls(
             id=to_global_id("Match", row.id),
-            entry=row,
-            outcome=MatchOutcome(row.outcome.value),
+            outcome=_OUTCOMES[row.outcome],
             iou=row.iou,
             ground_truth_label=row.ground_truth_label,
             prediction_label=row.prediction_label,
             confidence=row.confidence,
             item=DatasetItem.from_row(row.item),
-            ground_truth=None if row.ground_truth is None else BoxAnnotation.from_row(row.ground_truth),
-            prediction=None if row.prediction is None else BoxPrediction.from_row(row.prediction),
+            ground_truth=None if ground_truth is None else BoxAnnotation.from_row(ground_truth),
+            prediction=None if prediction is None else BoxPrediction.from_row(prediction),
         )
+
+
+_OUTCOMES = {browse.Outcome(outcome.value): outcome for outcome in MatchOutcome}
 
 
 @strawberry.type(name="MatchConnection")
@@ -111,20 +113,16 @@ class MatchConnection:
         return await self.count()
 
 
-def prime_loaders(info: Info, rows: list[browse.MatchRow]) -> None:
-    """Hand the rows read with the entries to the request's DataLoaders: the page's nested objects cost no query."""
-    loaders = info.context.loaders
+def remember_items(info: Info, rows: list[browse.MatchRow]) -> None:
+    """Keep the items read with the entries for the rest of the request: `item` of a page's boxes costs no query."""
+    known = info.context.known_items
     for row in rows:
         if row.item is not None:
-            loaders.item.prime(row.item_id, row.item)
-        if row.ground_truth is not None and row.ground_truth_id is not None:
-            loaders.annotation.prime(row.ground_truth_id, row.ground_truth)
-        if row.prediction is not None and row.prediction_id is not None:
-            loaders.prediction.prime(row.prediction_id, row.prediction)
+            known[row.item_id] = row.item
 
 
 def match_connection(info: Info, page: Page[browse.MatchRow], count: Callable[[], Awaitable[int]]) -> MatchConnection:
-    prime_loaders(info, page.rows)
+    remember_items(info, page.rows)
     connection = Connection.from_page(page, Match.from_row)
     return MatchConnection(edges=connection.edges, page_info=connection.page_info, count=count)
 
@@ -338,5 +336,5 @@ async def item_entries(
         if evaluation is None:
             return []
         rows = await browse.item_entries(session, evaluation_id=evaluation_pk, item_id=item_pk, thresholds=thresholds)
-    prime_loaders(info, rows)
+    remember_items(info, rows)
     return [Match.from_row(row) for row in rows]

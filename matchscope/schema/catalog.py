@@ -10,7 +10,7 @@ import strawberry
 from matchscope.schema.common import JSON, Connection, Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, to_global_id
-from matchscope.services import catalog
+from matchscope.services import browse, catalog
 from matchscope.store import tables
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class DatasetItem(Node):
     metadata: JSON | None
 
     @classmethod
-    def from_row(cls, row: tables.DatasetItem) -> DatasetItem:
+    def from_row(cls, row: tables.DatasetItem | browse.ItemRow) -> DatasetItem:
         assert row.id is not None
         return cls(
             id=to_global_id("DatasetItem", row.id),
@@ -110,7 +110,10 @@ class DatasetItem(Node):
         return await item_entries(info, self.pk, evaluation_id, iou_threshold, confidence_threshold)
 
 
-def _box_fields(type_name: str, row: tables.BoxAnnotation | tables.BoxPrediction) -> dict[str, Any]:
+def _box_fields(
+    type_name: str,
+    row: tables.BoxAnnotation | tables.BoxPrediction | browse.AnnotationRow | browse.PredictionRow,
+) -> dict[str, Any]:
     assert row.id is not None
     return {
         "id": to_global_id(type_name, row.id),
@@ -148,7 +151,7 @@ class BoxAnnotation(Box):
     iscrowd: bool
 
     @classmethod
-    def from_row(cls, row: tables.BoxAnnotation) -> BoxAnnotation:
+    def from_row(cls, row: tables.BoxAnnotation | browse.AnnotationRow) -> BoxAnnotation:
         return cls(**_box_fields("BoxAnnotation", row), iscrowd=row.iscrowd)
 
 
@@ -159,7 +162,7 @@ class BoxPrediction(Box):
     class_pdf: JSON | None
 
     @classmethod
-    def from_row(cls, row: tables.BoxPrediction) -> BoxPrediction:
+    def from_row(cls, row: tables.BoxPrediction | browse.PredictionRow) -> BoxPrediction:
         return cls(
             **_box_fields("BoxPrediction", row),
             model_pk=row.model_id,
@@ -207,6 +210,9 @@ async def related_model(info: Info, pk: int) -> Model:
 
 
 async def related_item(info: Info, pk: int) -> DatasetItem:
+    known = info.context.known_items.get(pk)
+    if known is not None:
+        return DatasetItem.from_row(known)
     row = await info.context.loaders.item.load(pk)
     assert row is not None
     return DatasetItem.from_row(row)

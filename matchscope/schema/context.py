@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
 from matchscope.schema.loaders import Loaders
+from matchscope.services.browse import ItemRow
 from matchscope.state import AppState
 
 
@@ -20,6 +21,8 @@ class Context:
     response: Any = None
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
+    # Items this request has already read (with a page of entries), by primary key.
+    known_items: dict[int, ItemRow] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.state.sessions)

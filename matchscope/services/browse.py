@@ -18,9 +18,25 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from functools import lru_cache
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Select, and_, false, literal, literal_column, select, true, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    false,
+    literal,
+    literal_column,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import col
@@ -82,7 +98,49 @@ class MatchOrder:
     descending: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+class ItemRow(NamedTuple):
+    """The columns of a `dataset_item` row that a page shows (named as on the table class)."""
+
+    id: int
+    dataset_id: int
+    reference_id: str
+    image_location: str | None
+    width: int | None
+    height: int | None
+    meta: dict[str, Any] | None
+
+
+class AnnotationRow(NamedTuple):
+    id: int
+    dataset_id: int
+    item_id: int
+    annotation_id: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    iscrowd: bool
+    meta: dict[str, Any] | None
+
+
+class PredictionRow(NamedTuple):
+    id: int
+    dataset_id: int
+    model_id: int
+    item_id: int
+    annotation_id: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    confidence: float | None
+    class_pdf: dict[str, Any] | None
+    meta: dict[str, Any] | None
+
+
+@dataclass(slots=True)
 class MatchRow:
     """One entry at the query's thresholds. `prediction_id` is None when the partner was dropped by c."""
 
@@ -97,10 +155,10 @@ class MatchRow:
     prediction_label: str | None
     confidence: float | None
     sort_value: float
-    # The rows the entry names, read by the same statement (None: not asked for, or none).
-    item: DatasetItem | None = None
-    ground_truth: BoxAnnotation | None = None
-    prediction: BoxPrediction | None = None
+    # The rows the entry names, read by the same statement (None: none).
+    item: ItemRow | None = None
+    ground_truth: AnnotationRow | None = None
+    prediction: PredictionRow | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,86 +197,177 @@ def _columns_for(order: MatchOrder) -> tuple[ColumnElement[float], ColumnElement
     return _as_filter(_ENTRY.iou), CONFIDENCE_OR_ONE
 
 
-def _branch_conditions(branch: _Branch, thresholds: Thresholds, order: MatchOrder) -> list[ColumnElement[bool]] | None:
-    """The branch's conditions; None when no entry can satisfy them (iou < 0, confidence < 0)."""
-    iou, confidence = _columns_for(order)
-    conditions: list[ColumnElement[bool]] = [
-        # `= true`, not `IS TRUE`: only equality is an index condition on PostgreSQL.
-        _ENTRY.is_prediction == (true() if branch.is_prediction else false()),
-        _ENTRY.compatible == (true() if branch.compatible else false()),
-    ]
-    if branch.reaches_iou is False and thresholds.iou <= 0.0:
-        return None
-    if branch.reaches_iou is True and thresholds.iou > 0.0:
-        conditions.append(iou >= thresholds.iou)
-    elif branch.reaches_iou is False:
-        conditions.append(iou < thresholds.iou)
-    if branch.confidence_kept is False and thresholds.confidence <= 0.0:
-        return None
-    if branch.confidence_kept is True and thresholds.confidence > 0.0:
-        conditions.append(confidence >= thresholds.confidence)
-    elif branch.confidence_kept is False:
-        conditions.append(confidence < thresholds.confidence)
-    return conditions
+# A page statement is built once per *shape* (order, outcomes, which conditions are present, how labels split,
+# whether thresholds are above 0) with every value a named bound parameter: building the UNION of up to six
+# ordered, limited branches costs more than running it, and the same object also hits SQLAlchemy's compiled cache.
 
 
-def _filter_conditions(query: MatchFilter, order: MatchOrder) -> list[ColumnElement[bool]]:
-    iou, confidence = _columns_for(order)
-    conditions: list[ColumnElement[bool]] = []
-    if query.min_iou is not None:
-        conditions.append(iou >= query.min_iou)
-    if query.max_iou is not None:
-        conditions.append(iou <= query.max_iou)
-    if query.min_confidence is not None:
-        conditions.append(confidence >= query.min_confidence)
-    if query.max_confidence is not None:
-        conditions.append(confidence <= query.max_confidence)
-    if query.item_id is not None:
-        conditions.append(_ENTRY.item_id == query.item_id)
-    return conditions
+def _float(name: str) -> Any:
+    return bindparam(name, type_=Float())
 
 
-def _label_splits(query: MatchFilter) -> list[list[ColumnElement[bool]]]:
-    """Label conditions, split into one alternative per label where an index range can serve each."""
-    gt, pred = query.ground_truth_labels, query.prediction_labels
-    shared: list[ColumnElement[bool]] = []
-    split_column: Any = None
-    split_values: Sequence[str] = ()
-    if gt is not None and len(gt) <= _SPLIT_LABELS:
-        split_column, split_values = _ENTRY.ground_truth_label, sorted(set(gt))
-    elif gt is not None:
-        shared.append(_ENTRY.ground_truth_label.in_(sorted(set(gt))))
-    if pred is not None and split_column is None and len(pred) <= _SPLIT_LABELS:
-        split_column, split_values = _ENTRY.prediction_label, sorted(set(pred))
-    elif pred is not None:
-        shared.append(_ENTRY.prediction_label.in_(sorted(set(pred))))
-    if split_column is None:
-        return [shared]
-    return [[split_column == value, *shared] for value in split_values]
+def _integer(name: str) -> Any:
+    return bindparam(name, type_=Integer())
 
 
-def _page_statement(
+def _string(name: str) -> Any:
+    return bindparam(name, type_=String())
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    order: MatchOrder
+    outcomes: frozenset[Outcome]
+    iou_above_zero: bool
+    confidence_above_zero: bool
+    min_iou: bool
+    max_iou: bool
+    min_confidence: bool
+    max_confidence: bool
+    item_id: bool
+    after: bool
+    # Labels: one index range per label of `split_column` ("gt" or "pred"), the rest as IN lists.
+    split_column: str | None
+    split_count: int
+    ground_truth_in: bool
+    prediction_in: bool
+
+
+def _shape_and_parameters(
     evaluation_id: int,
     thresholds: Thresholds,
     query: MatchFilter,
     order: MatchOrder,
     after: tuple[float, int] | None,
     limit: int,
-) -> Select[Any]:
-    sort = _sort_column(order)
-    common = [_ENTRY.evaluation_id == evaluation_id, *_filter_conditions(query, order)]
+) -> tuple[_Shape, dict[str, Any]]:
+    parameters: dict[str, Any] = {"evaluation_id": evaluation_id, "t": thresholds.iou, "c": thresholds.confidence}
+    parameters["limit"] = limit
+    for name in ("min_iou", "max_iou", "min_confidence", "max_confidence", "item_id"):
+        value = getattr(query, name)
+        if value is not None:
+            parameters[name] = value
     if after is not None:
+        parameters["after_value"], parameters["after_id"] = after
+    gt, pred = query.ground_truth_labels, query.prediction_labels
+    split_column: str | None = None
+    split_values: list[str] = []
+    ground_truth_in = prediction_in = False
+    if gt is not None and len(gt) <= _SPLIT_LABELS:
+        split_column, split_values = "gt", sorted(set(gt))
+    elif gt is not None:
+        ground_truth_in, parameters["gt_in"] = True, sorted(set(gt))
+    if pred is not None and split_column is None and len(pred) <= _SPLIT_LABELS:
+        split_column, split_values = "pred", sorted(set(pred))
+    elif pred is not None:
+        prediction_in, parameters["pred_in"] = True, sorted(set(pred))
+    for index, value in enumerate(split_values):
+        parameters[f"label_{index}"] = value
+    shape = _Shape(
+        order=order,
+        outcomes=query.outcomes if query.outcomes is not None else frozenset(Outcome),
+        iou_above_zero=thresholds.iou > 0.0,
+        confidence_above_zero=thresholds.confidence > 0.0,
+        min_iou=query.min_iou is not None,
+        max_iou=query.max_iou is not None,
+        min_confidence=query.min_confidence is not None,
+        max_confidence=query.max_confidence is not None,
+        item_id=query.item_id is not None,
+        after=after is not None,
+        split_column=split_column,
+        split_count=len(split_values),
+        ground_truth_in=ground_truth_in,
+        prediction_in=prediction_in,
+    )
+    return shape, parameters
+
+
+def _branch_conditions(branch: _Branch, shape: _Shape) -> list[ColumnElement[bool]] | None:
+    """The branch's conditions; None when no entry can satisfy them (iou < 0, confidence < 0)."""
+    iou, confidence = _columns_for(shape.order)
+    conditions: list[ColumnElement[bool]] = [
+        # `= true`, not `IS TRUE`: only equality is an index condition on PostgreSQL.
+        _ENTRY.is_prediction == (true() if branch.is_prediction else false()),
+        _ENTRY.compatible == (true() if branch.compatible else false()),
+    ]
+    if branch.reaches_iou is False and not shape.iou_above_zero:
+        return None
+    if branch.reaches_iou is True and shape.iou_above_zero:
+        conditions.append(iou >= _float("t"))
+    elif branch.reaches_iou is False:
+        conditions.append(iou < _float("t"))
+    if branch.confidence_kept is False and not shape.confidence_above_zero:
+        return None
+    if branch.confidence_kept is True and shape.confidence_above_zero:
+        conditions.append(confidence >= _float("c"))
+    elif branch.confidence_kept is False:
+        conditions.append(confidence < _float("c"))
+    return conditions
+
+
+def _filter_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+    iou, confidence = _columns_for(shape.order)
+    conditions: list[ColumnElement[bool]] = []
+    if shape.min_iou:
+        conditions.append(iou >= _float("min_iou"))
+    if shape.max_iou:
+        conditions.append(iou <= _float("max_iou"))
+    if shape.min_confidence:
+        conditions.append(confidence >= _float("min_confidence"))
+    if shape.max_confidence:
+        conditions.append(confidence <= _float("max_confidence"))
+    if shape.item_id:
+        conditions.append(_ENTRY.item_id == _integer("item_id"))
+    if shape.ground_truth_in:
+        conditions.append(_ENTRY.ground_truth_label.in_(bindparam("gt_in", expanding=True, type_=String())))
+    if shape.prediction_in:
+        conditions.append(_ENTRY.prediction_label.in_(bindparam("pred_in", expanding=True, type_=String())))
+    return conditions
+
+
+def _label_splits(shape: _Shape) -> list[list[ColumnElement[bool]]]:
+    """Label conditions split into one alternative per label, where an index range can serve each."""
+    if shape.split_column is None:
+        return [[]]
+    column = _ENTRY.ground_truth_label if shape.split_column == "gt" else _ENTRY.prediction_label
+    return [[column == _string(f"label_{index}")] for index in range(shape.split_count)]
+
+
+_ITEM = DatasetItem.__table__.c  # type: ignore[attr-defined]
+_ANNOTATION = BoxAnnotation.__table__.c  # type: ignore[attr-defined]
+_PREDICTION = BoxPrediction.__table__.c  # type: ignore[attr-defined]
+# In the order of ItemRow, AnnotationRow and PredictionRow ("metadata" is the column behind `meta`).
+_ITEM_COLUMNS = [
+    _ITEM[name] for name in ("id", "dataset_id", "reference_id", "image_location", "width", "height", "metadata")
+]
+_BOX = ("annotation_id", "label", "x", "y", "width", "height")
+_ANNOTATION_COLUMNS = [_ANNOTATION[name] for name in ("id", "dataset_id", "item_id", *_BOX, "iscrowd", "metadata")]
+_PREDICTION_COLUMNS = [
+    _PREDICTION[name]
+    for name in ("id", "dataset_id", "model_id", "item_id", *_BOX, "confidence", "class_pdf", "metadata")
+]
+_ENTRY_FIELDS = 11  # the merged columns before the item's
+_ITEM_END = _ENTRY_FIELDS + len(_ITEM_COLUMNS)
+_ANNOTATION_END = _ITEM_END + len(_ANNOTATION_COLUMNS)
+
+
+@lru_cache(maxsize=512)
+def _shape_statement(shape: _Shape) -> Select[Any]:
+    order = shape.order
+    sort = _sort_column(order)
+    common = [_ENTRY.evaluation_id == _integer("evaluation_id"), *_filter_conditions(shape)]
+    if shape.after:
         key = tuple_(sort, _ENTRY.id)
-        bound = tuple_(literal(after[0]), literal(after[1]))
+        bound = tuple_(_float("after_value"), _integer("after_id"))
         common.append(key < bound if order.descending else key > bound)
     ordering = (sort.desc(), _ENTRY.id.desc()) if order.descending else (sort.asc(), _ENTRY.id.asc())
-    outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
+    limit = _integer("limit")
     parts: list[Select[Any]] = []
     for branch in _BRANCHES:
-        conditions = _branch_conditions(branch, thresholds, order)
-        if branch.outcome not in outcomes or conditions is None:
+        conditions = _branch_conditions(branch, shape)
+        if branch.outcome not in shape.outcomes or conditions is None:
             continue
-        for labels in _label_splits(query):
+        for labels in _label_splits(shape):
             part = (
                 select(
                     _ENTRY.id,
@@ -242,38 +391,59 @@ def _page_statement(
     merged = parts[0].subquery() if len(parts) == 1 else union_all(*parts).subquery()
     outer = (merged.c.sort_value.desc(), merged.c.id.desc()) if order.descending else (merged.c.sort_value, merged.c.id)
     return (
-        select(merged, DatasetItem, BoxAnnotation, BoxPrediction)
-        .outerjoin(DatasetItem, col(DatasetItem.id) == merged.c.item_id)
-        .outerjoin(BoxAnnotation, col(BoxAnnotation.id) == merged.c.ground_truth_id)
-        .outerjoin(BoxPrediction, col(BoxPrediction.id) == merged.c.prediction_id)
+        select(merged, *_ITEM_COLUMNS, *_ANNOTATION_COLUMNS, *_PREDICTION_COLUMNS)
+        .outerjoin(DatasetItem, _ITEM.id == merged.c.item_id)
+        .outerjoin(BoxAnnotation, _ANNOTATION.id == merged.c.ground_truth_id)
+        .outerjoin(BoxPrediction, _PREDICTION.id == merged.c.prediction_id)
         .order_by(*outer)
         .limit(limit)
     )
 
 
-def _to_row(evaluation_id: int, record: Any, thresholds: Thresholds) -> MatchRow:
-    confidence = record.confidence
-    prediction_id = record.prediction_id
-    prediction = record.BoxPrediction
-    partner_dropped = (1.0 if confidence is None else confidence) < thresholds.confidence
-    if not record.is_prediction and partner_dropped:
-        prediction_id = prediction = None  # not part of the outcome set at this confidence threshold
-    return MatchRow(
-        id=int(record.id),
-        evaluation_id=evaluation_id,
-        outcome=_OUTCOME_BY_CODE[int(record.outcome_code)],
-        item_id=int(record.item_id),
-        iou=float(record.iou),
-        ground_truth_id=record.ground_truth_id,
-        prediction_id=prediction_id,
-        ground_truth_label=record.ground_truth_label,
-        prediction_label=record.prediction_label,
-        confidence=confidence,
-        sort_value=float(record.sort_value),
-        item=record.DatasetItem,
-        ground_truth=record.BoxAnnotation,
-        prediction=prediction,
-    )
+def _page_statement(
+    evaluation_id: int,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    order: MatchOrder,
+    after: tuple[float, int] | None,
+    limit: int,
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement of a page (shared by every page of its shape) and the values of its parameters."""
+    shape, parameters = _shape_and_parameters(evaluation_id, thresholds, query, order, after, limit)
+    return _shape_statement(shape), parameters
+
+
+def _to_rows(evaluation_id: int, records: Sequence[Any], thresholds: Thresholds) -> list[MatchRow]:
+    rows = []
+    item_end, annotation_end = _ITEM_END, _ANNOTATION_END
+    minimum = thresholds.confidence
+    for record in records:
+        entry_id, item_id, is_prediction, ground_truth_id, prediction_id = record[:5]
+        ground_truth_label, prediction_label, iou, confidence, outcome_code, sort_value = record[5:_ENTRY_FIELDS]
+        item = None if record[_ENTRY_FIELDS] is None else ItemRow._make(record[_ENTRY_FIELDS:item_end])
+        ground_truth = None if record[item_end] is None else AnnotationRow._make(record[item_end:annotation_end])
+        prediction = None if record[annotation_end] is None else PredictionRow._make(record[annotation_end:])
+        if not is_prediction and (1.0 if confidence is None else confidence) < minimum:
+            prediction_id = prediction = None  # not part of the outcome set at this confidence threshold
+        rows.append(
+            MatchRow(
+                id=entry_id,
+                evaluation_id=evaluation_id,
+                outcome=_OUTCOME_BY_CODE[outcome_code],
+                item_id=item_id,
+                iou=float(iou),
+                ground_truth_id=ground_truth_id,
+                prediction_id=prediction_id,
+                ground_truth_label=ground_truth_label,
+                prediction_label=prediction_label,
+                confidence=confidence,
+                sort_value=float(sort_value),
+                item=item,
+                ground_truth=ground_truth,
+                prediction=prediction,
+            )
+        )
+    return rows
 
 
 def _decode_after(after: str | None) -> tuple[float, int] | None:
@@ -301,9 +471,9 @@ async def matches_page(
     cursor = _decode_after(after)
     if size == 0 or query.outcomes == frozenset():
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
-    statement = _page_statement(evaluation_id, thresholds, query, order, cursor, size + 1)
-    records = (await session.execute(statement)).all()
-    rows = [_to_row(evaluation_id, record, thresholds) for record in records[:size]]
+    statement, parameters = _page_statement(evaluation_id, thresholds, query, order, cursor, size + 1)
+    records = (await session.execute(statement, parameters)).all()
+    rows = _to_rows(evaluation_id, records[:size], thresholds)
     return Page(
         rows=rows,
         cursors=[encode_cursor((row.sort_value, row.id)) for row in rows],
@@ -316,8 +486,10 @@ async def item_entries(
     session: AsyncSession, *, evaluation_id: int, item_id: int, thresholds: Thresholds
 ) -> list[MatchRow]:
     """Every entry on one item at the thresholds, by IoU descending (ids break ties)."""
-    statement = _page_statement(evaluation_id, thresholds, MatchFilter(item_id=item_id), MatchOrder(), None, 1_000_000)
-    return [_to_row(evaluation_id, record, thresholds) for record in (await session.execute(statement)).all()]
+    statement, parameters = _page_statement(
+        evaluation_id, thresholds, MatchFilter(item_id=item_id), MatchOrder(), None, 1_000_000
+    )
+    return _to_rows(evaluation_id, (await session.execute(statement, parameters)).all(), thresholds)
 
 
 async def entry_by_id(session: AsyncSession, *, entry_id: int, thresholds: Thresholds) -> MatchRow | None:
@@ -338,11 +510,15 @@ WITHOUT_COCO = defer(cast(QueryableAttribute[Any], Evaluation.coco))
 async def current_evaluation(
     session: AsyncSession, *, account_id: int, dataset_id: int, model_id: int
 ) -> Evaluation | None:
-    statement = select(Evaluation).options(WITHOUT_COCO).where(
-        col(Evaluation.account_id) == account_id,
-        col(Evaluation.dataset_id) == dataset_id,
-        col(Evaluation.model_id) == model_id,
-        col(Evaluation.is_current).is_(True),
+    statement = (
+        select(Evaluation)
+        .options(WITHOUT_COCO)
+        .where(
+            col(Evaluation.account_id) == account_id,
+            col(Evaluation.dataset_id) == dataset_id,
+            col(Evaluation.model_id) == model_id,
+            col(Evaluation.is_current).is_(True),
+        )
     )
     return (await session.execute(statement.order_by(col(Evaluation.id).desc()).limit(1))).scalars().first()
 
