@@ -106,11 +106,25 @@ class CocoResult:
 
 
 def _index_in(values: NDArray[np.int64], sorted_ids: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
-    """Position of each value in ``sorted_ids`` and whether it is there at all."""
-    if sorted_ids.size == 0:
+    """Position of each value in ``sorted_ids`` (sorted, unique) and whether it is there at all.
+
+    Positions of values that are not there are unspecified (in range). Dense ids (COCO image and category
+    ids) are looked up in a table, several times faster than a binary search of half a million values.
+    """
+    values = np.asarray(values, dtype=np.int64)
+    n = sorted_ids.size
+    if n == 0:
         return np.zeros(values.shape, dtype=np.int64), np.zeros(values.shape, dtype=np.bool_)
-    index = np.minimum(np.searchsorted(sorted_ids, values), sorted_ids.size - 1)
-    return index.astype(np.int64), sorted_ids[index] == values
+    low = int(sorted_ids[0])
+    span = int(sorted_ids[-1]) - low + 1
+    if span <= 4 * n + (1 << 16):
+        table = np.zeros(span, dtype=np.int64)
+        table[sorted_ids - low] = np.arange(n, dtype=np.int64)
+        # Far-off values may wrap around in the subtraction: the check below catches them all the same.
+        index = table[np.clip(values - low, 0, span - 1)]
+    else:
+        index = np.minimum(np.searchsorted(sorted_ids, values), n - 1).astype(np.int64)
+    return index, sorted_ids[index] == values
 
 
 def _expand_allowed(

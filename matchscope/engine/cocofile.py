@@ -20,7 +20,7 @@ import numpy as np
 import orjson
 from numpy.typing import NDArray
 
-from matchscope.engine.coco import CocoDetections, CocoGroundTruth
+from matchscope.engine.coco import CocoDetections, CocoGroundTruth, _index_in
 
 Source = str | Path | bytes
 
@@ -197,8 +197,7 @@ def _annotation_rows(annotations: list[Any]) -> _Annotations:
 def _check_known(values: NDArray[np.int64], known: NDArray[np.int64], what: str, field: str, reason: str) -> None:
     if values.size == 0:
         return
-    index = np.minimum(np.searchsorted(known, values), max(known.size - 1, 0))
-    ok = known[index] == values if known.size else np.zeros(values.shape, dtype=np.bool_)
+    ok = _index_in(values, known)[1]
     if not ok.all():
         bad = int(np.flatnonzero(~ok)[0])
         raise ValueError(f"{what}[{bad}].{field} = {int(values[bad])}: {reason}")
@@ -326,9 +325,9 @@ def _find_invalid(data: list[Any]) -> None:
 
 def image_index(ground_truth: CocoGroundTruth, image_id: NDArray[np.int64]) -> NDArray[np.int64]:
     """Item index (position in the sorted ``ground_truth.image_ids``) of each image id; ids must be known."""
-    return np.searchsorted(ground_truth.image_ids, image_id).astype(np.int64)
+    return _index_in(image_id, ground_truth.image_ids)[0]
 
 
 def category_index(ground_truth: CocoGroundTruth, category_id: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Label index (position in the sorted ``ground_truth.category_ids``) of each category id."""
-    return np.searchsorted(ground_truth.category_ids, category_id).astype(np.int64)
+    """Label index (position in the sorted ``ground_truth.category_ids``) of each category id; ids must be known."""
+    return _index_in(category_id, ground_truth.category_ids)[0]
