@@ -70,8 +70,9 @@ class BoxAnnotation(SQLModel, table=True):
         Index("ix_annotation_dataset", "dataset_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    dataset_id: int = Field(foreign_key="dataset.id")
-    item_id: int = Field(foreign_key="dataset_item.id")
+    # No foreign keys on the bulk tables (migration 0004): the services check ids before every bulk write.
+    dataset_id: int
+    item_id: int
     annotation_id: str = Field(max_length=500)
     label: str = Field(max_length=500)
     x: float
@@ -102,9 +103,9 @@ class BoxPrediction(SQLModel, table=True):
         Index("ix_prediction_dataset_model", "dataset_id", "model_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    dataset_id: int = Field(foreign_key="dataset.id")
-    model_id: int = Field(foreign_key="model.id")
-    item_id: int = Field(foreign_key="dataset_item.id")
+    dataset_id: int
+    model_id: int
+    item_id: int
     annotation_id: str = Field(max_length=500)
     label: str = Field(max_length=500)
     x: float
@@ -208,7 +209,7 @@ class MatchEntry(SQLModel, table=True):
         default=None,
         sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
     )
-    evaluation_id: int = Field(foreign_key="evaluation.id")
+    evaluation_id: int
     item_id: int
     is_prediction: bool
     ground_truth_id: int | None = Field(default=None)

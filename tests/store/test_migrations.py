@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 import warnings
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import asyncpg
+import pytest_asyncio
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
 from matchscope.state import AppState
-from matchscope.store.migrate import is_up_to_date
+from matchscope.store.db import create_engine
+from matchscope.store.migrate import alembic_config, is_up_to_date
+from tests.conftest import PG_ADMIN_URL, backend
 
 
 def _drift(connection: Connection) -> list[Any]:
@@ -38,3 +46,82 @@ async def test_match_entry_indexes_are_the_browsing_ones(state: AppState) -> Non
         names = await connection.run_sync(_index_names)
     assert {"ix_entry_eval_item", "ix_entry_browse_iou"} <= names
     assert "ix_entry_browse_gt_label" not in names
+
+
+_ROWS = {
+    "account": "INSERT INTO account (id, name, created_at) VALUES (1, 'a', '2026-01-01')",
+    "dataset": "INSERT INTO dataset (id, account_id, name, created_at, annotation_version) "
+    "VALUES (1, 1, 'd', '2026-01-01', 0)",
+    "dataset_item": "INSERT INTO dataset_item (id, dataset_id, reference_id) VALUES (1, 1, 'i')",
+    "model": "INSERT INTO model (id, account_id, name, reference_id, created_at) VALUES (1, 1, 'm', 'm', '2026-01-01')",
+    "box_annotation": "INSERT INTO box_annotation (id, dataset_id, item_id, annotation_id, label, x, y, width, height, "
+    "iscrowd) VALUES (1, 1, 1, 'g', 'cat', 0, 0, 10, 10, false)",
+    "box_prediction": "INSERT INTO box_prediction (id, dataset_id, model_id, item_id, annotation_id, label, x, y, "
+    "width, height, confidence) VALUES (1, 1, 1, 1, 'p', 'cat', 1, 1, 10, 10, 0.9)",
+    "evaluation": "INSERT INTO evaluation (id, account_id, dataset_id, model_id, class_agnostic, is_current, "
+    "is_complete, annotation_version, prediction_version, created_at) "
+    "VALUES (1, 1, 1, 1, true, true, true, 0, 0, '2026-01-01')",
+    "match_entry": "INSERT INTO match_entry (id, evaluation_id, item_id, is_prediction, ground_truth_id, "
+    "prediction_id, iou, confidence, compatible) VALUES (1, 1, 1, true, 1, 1, 0.68, 0.9, true), "
+    "(2, 1, 1, false, 1, 1, 0.68, 0.9, true)",
+}
+_BULK_TABLES = ("box_annotation", "box_prediction", "match_entry")
+
+
+def _to_revision(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def _bulk_table_shape(connection: Connection) -> dict[str, Any]:
+    inspector = inspect(connection)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        foreign_keys = {table: inspector.get_foreign_keys(table) for table in _BULK_TABLES}
+    counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() for table in _ROWS}
+    if connection.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'match_entry'"
+    else:
+        query = "SELECT indexname FROM pg_indexes WHERE tablename = 'match_entry'"
+    return {
+        "foreign_keys": foreign_keys,
+        "counts": counts,
+        "indexes": {name for name in connection.execute(text(query)).scalars() if not name.startswith("sqlite_")},
+    }
+
+
+@pytest_asyncio.fixture
+async def empty_database(tmp_path: Path) -> AsyncIterator[str]:
+    """A database with nothing in it, just for one test (migrations are run by hand)."""
+    if backend() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"matchscope_migrate_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def test_dropping_bulk_foreign_keys_keeps_rows_and_indexes(empty_database: str) -> None:
+    engine = create_engine(empty_database)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_to_revision, "0003")
+            for statement in _ROWS.values():
+                await connection.execute(text(statement))
+            before = await connection.run_sync(_bulk_table_shape)
+        async with engine.begin() as connection:
+            await connection.run_sync(_to_revision, "head")
+            after = await connection.run_sync(_bulk_table_shape)
+    finally:
+        await engine.dispose()
+    assert all(before["foreign_keys"][table] for table in _BULK_TABLES)
+    assert after["foreign_keys"] == {table: [] for table in _BULK_TABLES}
+    assert after["counts"] == before["counts"] == {table: 2 if table == "match_entry" else 1 for table in _ROWS}
+    assert after["indexes"] == before["indexes"]
+    assert {"ix_entry_eval_item", "ix_entry_browse_iou", "ix_entry_browse_confidence"} <= after["indexes"]
