@@ -8,6 +8,9 @@ timed in process as well.
 
     .venv/bin/python bench/engine.py                      # 5,000 images, 500,000 detections
     .venv/bin/python bench/engine.py --images 5000 20000 50000 --pycocotools-max-images 5000
+
+With several sizes it ends with a scaling table (seconds per 1,000 images should stay flat). The load average
+is printed beside each size: numbers from a machine that is busy with other work are not comparable.
 """
 
 from __future__ import annotations
@@ -128,16 +131,37 @@ def time_matching(gt_path: Path, dets_path: Path) -> dict[str, float]:
     return times
 
 
-def bench(images: int, seed: int, *, pycocotools: bool, repeat: int) -> None:
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class SizeResult:
+    images: int
+    detections: int
+    matchscope: Run
+    cold: Run
+    faster: Run | None
+    pycocotools: Run | None
+
+
+def bench(images: int, seed: int, *, pycocotools: bool, faster: bool, repeat: int) -> SizeResult:
+    from matchscope.engine.cocofile import parse_detections
+
     gt, dets = dataset(images, seed)
-    n_dets = len(orjson.loads(dets.read_bytes()))
+    n_dets = parse_detections(dets).score.size
     print(f"\n== {images:,} images, {n_dets:,} detections ({dets.stat().st_size / 1e6:.0f} MB of results) ==")
+    print(f"({_load()} at the start)", flush=True)
     runs: list[Run] = []
     if pycocotools:
         runs.append(
             run_child("pycocotools", [sys.executable, "-c", _REFERENCE_SCRIPT, "pycocotools", str(gt), str(dets)])
         )
-    runs.append(run_child("faster-coco-eval", [sys.executable, "-c", _REFERENCE_SCRIPT, "faster", str(gt), str(dets)]))
+    if faster:
+        runs.append(
+            run_child("faster-coco-eval", [sys.executable, "-c", _REFERENCE_SCRIPT, "faster", str(gt), str(dets)])
+        )
     run_child("matchscope (filling the JIT cache)", matchscope_command(gt, dets, direct=True))
     for direct, name in ((False, "matchscope evaluate --json"), (True, "python -m matchscope.commands.evaluate")):
         best = min(
@@ -155,21 +179,45 @@ def bench(images: int, seed: int, *, pycocotools: bool, repeat: int) -> None:
 
     reference = runs[0]
     print(f"{'tool':<42} {'wall s':>8} {'peak MB':>8} {'max |Δstats|':>13} {'vs faster':>10} {'vs pycoco':>10}")
-    faster = next(r for r in runs if r.name == "faster-coco-eval")
+    faster_run = next((r for r in runs if r.name == "faster-coco-eval"), None)
     pycoco = runs[0] if pycocotools else None
     for run in runs:
         difference = float(np.abs(run.stats - reference.stats).max())
-        vs_faster = f"{run.seconds / faster.seconds:>9.3f}x"
+        vs_faster = f"{run.seconds / faster_run.seconds:>9.3f}x" if faster_run else f"{'-':>10}"
         vs_pycoco = f"{run.seconds / pycoco.seconds:>9.4f}x" if pycoco else f"{'-':>10}"
         print(f"{run.name:<42} {run.seconds:>8.2f} {run.peak_mb:>8.0f} {difference:>13.3g} {vs_faster} {vs_pycoco}")
-    print(f"(stats compared with {reference.name}; ratios are wall-time fractions, lower is faster)")
+    print(f"(stats compared with {reference.name}; ratios are wall-time fractions, lower is faster; {_load()})")
     matchscope = next(r for r in runs if r.name == "matchscope evaluate --json")
-    print(f"matchscope is {faster.seconds / matchscope.seconds:.1f}x faster than faster-coco-eval", end="")
-    if pycoco:
-        print(f" and {pycoco.seconds / matchscope.seconds:.1f}x faster than pycocotools", end="")
-    print(f"; bit-identical stats: {bool(np.array_equal(matchscope.stats, reference.stats))}")
+    if faster_run:
+        print(f"matchscope is {faster_run.seconds / matchscope.seconds:.1f}x faster than faster-coco-eval", end="")
+        if pycoco:
+            print(f" and {pycoco.seconds / matchscope.seconds:.1f}x faster than pycocotools", end="")
+        print(f"; bit-identical stats: {bool(np.array_equal(matchscope.stats, reference.stats))}")
     for name, seconds in time_matching(gt, dets).items():
         print(f"in process: {name:<36} {seconds:>7.3f} s")
+    return SizeResult(images, n_dets, matchscope, cold, faster_run, pycoco)
+
+
+def scaling_table(results: list[SizeResult]) -> None:
+    """Wall time per size and per 1,000 images: flat per-1,000 figures mean time grows linearly."""
+    print("\n== scaling ==")
+    header = f"{'images':>8} {'detections':>11} {'matchscope s':>13} {'s/1k img':>9} {'cold s':>8}"
+    print(f"{header} {'faster s':>9} {'s/1k img':>9} {'pycoco s':>9} {'ms/faster':>10} {'ms/pycoco':>10}")
+    for r in results:
+        per_k = r.matchscope.seconds / r.images * 1000
+        faster_s = f"{r.faster.seconds:>9.2f}" if r.faster else f"{'-':>9}"
+        faster_k = f"{r.faster.seconds / r.images * 1000:>9.3f}" if r.faster else f"{'-':>9}"
+        pycoco_s = f"{r.pycocotools.seconds:>9.2f}" if r.pycocotools else f"{'-':>9}"
+        vs_faster = f"{r.matchscope.seconds / r.faster.seconds:>9.3f}x" if r.faster else f"{'-':>10}"
+        vs_pycoco = f"{r.matchscope.seconds / r.pycocotools.seconds:>9.4f}x" if r.pycocotools else f"{'-':>10}"
+        print(
+            f"{r.images:>8,} {r.detections:>11,} {r.matchscope.seconds:>13.2f} {per_k:>9.3f} {r.cold.seconds:>8.2f}"
+            f" {faster_s} {faster_k} {pycoco_s} {vs_faster} {vs_pycoco}"
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        slope = (last.matchscope.seconds - first.matchscope.seconds) / (last.images - first.images) * 1000
+        print(f"matchscope: {slope:.3f} s per 1,000 more images between {first.images:,} and {last.images:,}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,11 +231,20 @@ def main(argv: list[str] | None = None) -> int:
         help="skip pycocotools (slow) above this many images",
     )
     parser.add_argument("--no-pycocotools", action="store_true", help="never run pycocotools")
+    parser.add_argument(
+        "--faster-max-images",
+        type=int,
+        default=None,
+        help="skip faster-coco-eval above this many images (default: always run it)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="warm matchscope runs per size; the best counts")
     args = parser.parse_args(argv)
+    results = []
     for images in args.images:
         use_pycocotools = not args.no_pycocotools and images <= args.pycocotools_max_images
-        bench(images, args.seed, pycocotools=use_pycocotools, repeat=args.repeat)
+        use_faster = args.faster_max_images is None or images <= args.faster_max_images
+        results.append(bench(images, args.seed, pycocotools=use_pycocotools, faster=use_faster, repeat=args.repeat))
+    scaling_table(results)
     return 0
 
 
