@@ -183,3 +183,29 @@ def test_runs_as_a_module() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.splitlines()[0].startswith(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all")
+
+
+def test_the_command_process_ends_with_everything_written(tmp_path: Path) -> None:
+    """`matchscope evaluate` skips the interpreter's teardown: its output and --matches file must be complete."""
+    matches = tmp_path / "entries.jsonl"
+    command = ["--gt", str(GT_FILE), "--dets", str(DETS_FILE), "--json", "--matches", str(matches)]
+    completed = subprocess.run(
+        [sys.executable, "-m", "matchscope", "evaluate", *command], capture_output=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    probe = "import sys; from matchscope.commands.evaluate import main; sys.exit(main(sys.argv[1:]))"
+    in_process = subprocess.run(
+        [sys.executable, "-c", probe, *command[:-2], "--matches", str(tmp_path / "in_process.jsonl")],
+        capture_output=True,
+        check=False,
+    )
+    assert in_process.returncode == 0, in_process.stderr
+    assert completed.stdout == in_process.stdout
+    assert orjson.loads(completed.stdout)["counts"]["detections"] == len(orjson.loads(DETS_FILE.read_bytes()))
+    assert matches.read_bytes() == (tmp_path / "in_process.jsonl").read_bytes()
+    bad = subprocess.run(
+        [sys.executable, "-m", "matchscope", "evaluate", "--gt", str(GT_FILE), "--dets", str(tmp_path / "missing")],
+        capture_output=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and b"error" in bad.stderr
