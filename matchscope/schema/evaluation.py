@@ -19,7 +19,6 @@ from matchscope.schema.common import Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import to_global_id
 from matchscope.services import browse, metrics
-from matchscope.store import tables
 
 DEFAULT_ORDER = MatchOrder()
 
@@ -37,6 +36,7 @@ class Evaluation(Node):
     model_pk: strawberry.Private[int]
     annotation_version: strawberry.Private[int]
     prediction_version: strawberry.Private[int]
+    row: strawberry.Private[browse.EvaluationRow]
     class_agnostic: bool
     allowed_label_matches: list[AllowedLabelMatch]
     is_current: bool
@@ -44,8 +44,7 @@ class Evaluation(Node):
     completed_at: datetime | None
 
     @classmethod
-    def from_row(cls, row: tables.Evaluation) -> Evaluation:
-        assert row.id is not None
+    def from_row(cls, row: browse.EvaluationRow) -> Evaluation:
         return cls(
             id=to_global_id("Evaluation", row.id),
             pk=row.id,
@@ -53,6 +52,7 @@ class Evaluation(Node):
             model_pk=row.model_id,
             annotation_version=row.annotation_version,
             prediction_version=row.prediction_version,
+            row=row,
             class_agnostic=row.class_agnostic,
             allowed_label_matches=[
                 AllowedLabelMatch(ground_truth_label=gt, model_prediction_label=pred)
@@ -86,10 +86,11 @@ class Evaluation(Node):
 
     async def _columns(self, info: Info) -> metrics.EntryColumns:
         cache = metrics.entry_cache(info.context.state.services)
+        cached = cache.cached(self.row)
+        if cached is not None:
+            return cached
         async with info.context.sessions() as session:
-            row = await session.get(tables.Evaluation, self.pk, options=[browse.WITHOUT_COCO])
-            assert row is not None
-            return await cache.columns(session, row)
+            return await cache.columns(session, self.row)
 
     @strawberry.field(description="Entries at the given thresholds (DESIGN §3); keyset cursors, `first` ≤ 100.")
     async def matches(

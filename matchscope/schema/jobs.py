@@ -12,7 +12,7 @@ from matchscope.schema.common import Node, NotFoundError, ValidationError
 from matchscope.schema.context import Info
 from matchscope.schema.evaluation import Evaluation
 from matchscope.schema.ids import to_global_id
-from matchscope.services import evaluate
+from matchscope.services import browse, evaluate
 from matchscope.store import tables
 
 JobType = strawberry.enum(evaluate.JobType, name="JobType", description="What a job computes.")
@@ -67,10 +67,10 @@ class AsyncJob(Node):
         if self.evaluation_pk is None:
             return None
         async with info.context.sessions() as session:
-            row = await session.get(tables.Evaluation, self.evaluation_pk)
-        if row is None or row.account_id != info.context.account_id:
-            return None
-        return Evaluation.from_row(row)
+            row = await browse.visible_evaluation(
+                session, account_id=info.context.account_id, evaluation_id=self.evaluation_pk
+            )
+        return None if row is None else Evaluation.from_row(row)
 
 
 @strawberry.input

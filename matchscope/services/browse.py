@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
@@ -507,24 +508,50 @@ async def entry_by_id(session: AsyncSession, *, entry_id: int, thresholds: Thres
 WITHOUT_COCO = defer(cast(QueryableAttribute[Any], Evaluation.coco))
 
 
+class EvaluationRow(NamedTuple):
+    """An evaluation's columns but its COCO results (named as on the table class)."""
+
+    id: int
+    account_id: int
+    dataset_id: int
+    model_id: int
+    class_agnostic: bool
+    allowed_label_matches: list[list[str]] | None
+    is_current: bool
+    is_complete: bool
+    annotation_version: int
+    prediction_version: int
+    created_at: datetime
+    completed_at: datetime | None
+
+
+_EVALUATION = Evaluation.__table__.c  # type: ignore[attr-defined]
+_EVALUATION_SELECT = select(*(_EVALUATION[name] for name in EvaluationRow._fields))
+# Built once: these run on every request that reads an evaluation.
+_CURRENT_EVALUATION = (
+    _EVALUATION_SELECT.where(
+        _EVALUATION.account_id == _integer("account_id"),
+        _EVALUATION.dataset_id == _integer("dataset_id"),
+        _EVALUATION.model_id == _integer("model_id"),
+        _EVALUATION.is_current.is_(True),
+    )
+    .order_by(_EVALUATION.id.desc())
+    .limit(1)
+)
+_EVALUATION_BY_ID = _EVALUATION_SELECT.where(_EVALUATION.id == _integer("evaluation_id"))
+
+
 async def current_evaluation(
     session: AsyncSession, *, account_id: int, dataset_id: int, model_id: int
-) -> Evaluation | None:
-    statement = (
-        select(Evaluation)
-        .options(WITHOUT_COCO)
-        .where(
-            col(Evaluation.account_id) == account_id,
-            col(Evaluation.dataset_id) == dataset_id,
-            col(Evaluation.model_id) == model_id,
-            col(Evaluation.is_current).is_(True),
-        )
-    )
-    return (await session.execute(statement.order_by(col(Evaluation.id).desc()).limit(1))).scalars().first()
+) -> EvaluationRow | None:
+    parameters = {"account_id": account_id, "dataset_id": dataset_id, "model_id": model_id}
+    record = (await session.execute(_CURRENT_EVALUATION, parameters)).first()
+    return None if record is None else EvaluationRow._make(record)
 
 
-async def visible_evaluation(session: AsyncSession, *, account_id: int, evaluation_id: int) -> Evaluation | None:
-    row = await session.get(Evaluation, evaluation_id, options=[WITHOUT_COCO])
+async def visible_evaluation(session: AsyncSession, *, account_id: int, evaluation_id: int) -> EvaluationRow | None:
+    record = (await session.execute(_EVALUATION_BY_ID, {"evaluation_id": evaluation_id})).first()
+    row = None if record is None else EvaluationRow._make(record)
     return row if row is not None and row.account_id == account_id else None
 
 
@@ -535,6 +562,7 @@ async def evaluation_coco(session: AsyncSession, *, evaluation_id: int) -> dict[
 
 
 __all__ = [
+    "EvaluationRow",
     "MatchFilter",
     "MatchOrder",
     "MatchRow",

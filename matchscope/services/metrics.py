@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matchscope.services.browse import MatchFilter, Outcome, Thresholds
+from matchscope.services.browse import EvaluationRow, MatchFilter, Outcome, Thresholds
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.store.tables import Evaluation
 
@@ -350,7 +350,17 @@ class EntryCache:
         self._columns: OrderedDict[tuple[int, datetime], EntryColumns] = OrderedDict()
         self._loading: dict[tuple[int, datetime], asyncio.Future[EntryColumns]] = {}
 
-    async def columns(self, session: AsyncSession, evaluation: Evaluation) -> EntryColumns:
+    def cached(self, evaluation: Evaluation | EvaluationRow) -> EntryColumns | None:
+        """The columns when they are already held (a complete evaluation never changes), without a query."""
+        if not evaluation.is_complete or evaluation.id is None:
+            return None
+        key = (evaluation.id, evaluation.created_at)
+        columns = self._columns.get(key)
+        if columns is not None:
+            self._columns.move_to_end(key)
+        return columns
+
+    async def columns(self, session: AsyncSession, evaluation: Evaluation | EvaluationRow) -> EntryColumns:
         assert evaluation.id is not None
         if not evaluation.is_complete:  # still being written: never cached
             return await load_columns(session, evaluation.id)
