@@ -1,5 +1,5 @@
 """The floor for bench/queries.py: a tiny strawberry schema that serves a page of the same shape from memory,
-through the same server set-up (uvicorn, strawberry's ASGI GraphQL app, the same query guards), no database."""
+through the same server set-up (uvicorn, the application's GraphQL view and query guards), no database."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from functools import partial
 import strawberry
 from starlette.applications import Starlette
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
 
 from matchscope.schema.guards import query_guards
+from matchscope.schema.view import GraphQLView
 
 
 @strawberry.enum
@@ -124,4 +124,4 @@ def create_floor_app() -> Starlette:
             partial(MaskErrors),
         ],
     )
-    return Starlette(routes=[Route("/graphql", GraphQL(schema), methods=["GET", "POST"])])
+    return Starlette(routes=[Route("/graphql", GraphQLView(schema), methods=["GET", "POST"])])

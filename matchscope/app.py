@@ -16,7 +16,6 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
@@ -27,6 +26,7 @@ from matchscope.jobs import runtime as jobs_runtime
 from matchscope.middleware import AuthMiddleware, BodySizeLimitMiddleware, key_from_authorization
 from matchscope.schema import build_schema
 from matchscope.schema.context import Context
+from matchscope.schema.view import GraphQLView
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.migrate import upgrade
@@ -59,7 +59,7 @@ class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_subscribe(message)
 
 
-class GraphQLApp(GraphQL[Context, None]):
+class GraphQLApp(GraphQLView[Context, None]):
     graphql_transport_ws_handler_class = _TransportWSHandler
 
     def __init__(self, state: AppState, **kwargs: Any) -> None:
