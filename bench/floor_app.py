@@ -1,5 +1,5 @@
 """The floor for bench/queries.py: a tiny strawberry schema that serves a page of the same shape from memory,
-through the same server set-up (uvicorn, the application's GraphQL view and query guards), no database."""
+through the same server set-up (uvicorn, the application's GraphQL view, query guards and executor), no database."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.extensions import MaskErrors
 
+from matchscope.schema.execution import leaf_executor
 from matchscope.schema.guards import query_guards
 from matchscope.schema.view import GraphQLView
 
@@ -123,5 +124,6 @@ def create_floor_app() -> Starlette:
             query_guards(max_depth=12, max_tokens=4000, max_aliases=30),
             partial(MaskErrors),
         ],
+        execution_context_class=leaf_executor(),
     )
     return Starlette(routes=[Route("/graphql", GraphQLView(schema), methods=["GET", "POST"])])

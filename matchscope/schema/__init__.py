@@ -11,6 +11,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
+from matchscope.schema.execution import leaf_executor
 from matchscope.schema.guards import query_guards
 from matchscope.services.errors import DomainError
 
@@ -41,6 +42,7 @@ def build_schema(
         subscription=merge_types("Subscription", (JobsSubscription,)),
         types=[Dataset, DatasetItem, BoxAnnotation, BoxPrediction, Model],
         extensions=extensions,  # type: ignore[arg-type]
+        execution_context_class=leaf_executor(),
     )
 
 
