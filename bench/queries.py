@@ -320,6 +320,10 @@ def _label_with_most_false_negatives(target: Target) -> str:
     return str(max(per_class, key=lambda row: row["counts"]["falseNegatives"])["label"])
 
 
+def _load(values: tuple[float, float, float]) -> str:
+    return " ".join(f"{value:.2f}" for value in values)
+
+
 def run_backend(backend: str, images: int, requests: int, pool: ProcessPoolExecutor, explain_plans: bool) -> None:
     url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images))
     print(f"[{backend}] evaluation with {entries:,} entries", flush=True)
@@ -335,14 +339,17 @@ def run_backend(backend: str, images: int, requests: int, pool: ProcessPoolExecu
         if explain_plans:
             asyncio.run(explain(url, dataset_id, model_id, label, cursor))
         rows = []
+        load_before = os.getloadavg()
         for clients in (1, 8):
             for name, body in bodies.items():
                 ours = measure(pool, app_url, target.headers, body, requests, clients)
                 base = measure(pool, floor_url, {}, body, requests, clients) if name != "d" else None
                 rows.append((clients, name, ours, base))
+        load_after = os.getloadavg()
         print(
             f"\n[{backend}] {entries:,} entries, {requests} requests per case; floor = in-memory page of the same shape"
         )
+        print(f"load average (1, 5, 15 min) before {_load(load_before)}, after {_load(load_after)}")
         print(
             f"{'clients':>7} {'query':>5} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} | {'floor p50':>9} {'floor p99':>9} {'floor r/s':>9} | {'thru %':>6} {'p99 x':>6}"
         )
