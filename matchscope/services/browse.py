@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -39,7 +39,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import col
 
 from matchscope.services.errors import ValidationFailed
@@ -470,7 +469,7 @@ async def matches_page(
     names; one SQL statement."""
     size = page_size(first)
     cursor = _decode_after(after)
-    if size == 0 or query.outcomes == frozenset():
+    if size == 0 or query.outcomes == frozenset() or () in (query.ground_truth_labels, query.prediction_labels):
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
     statement, parameters = _page_statement(evaluation_id, thresholds, query, order, cursor, size + 1)
     records = (await session.execute(statement, parameters)).all()
@@ -504,12 +503,9 @@ async def entry_by_id(session: AsyncSession, *, entry_id: int, thresholds: Thres
     return next((row for row in on_item if row.id == entry_id), None)
 
 
-# The stored COCO results hold tens of thousands of floats: no read of an evaluation loads them but `coco`.
-WITHOUT_COCO = defer(cast(QueryableAttribute[Any], Evaluation.coco))
-
-
 class EvaluationRow(NamedTuple):
-    """An evaluation's columns but its COCO results (named as on the table class)."""
+    """An evaluation's columns but its COCO results, tens of thousands of floats that only `coco` reads (named
+    as on the table class)."""
 
     id: int
     account_id: int

@@ -266,6 +266,12 @@ async def test_constant_number_of_statements_per_page(gql: GraphQL, stored: Stor
     assert counts[0] == counts[1] == counts[2] <= 6, counts
 
 
+@pytest.mark.parametrize("field", ["outcomes", "groundTruthLabels", "predictionLabels"])
+async def test_empty_filter_lists_match_nothing(gql: GraphQL, stored: StoredEvaluation, field: str) -> None:
+    nodes, total = await _all_matches(gql, stored, filter={field: []})
+    assert nodes == [] and total == 0
+
+
 async def test_page_size_is_capped(client: Any, caller: Caller, stored: StoredEvaluation) -> None:
     query = "query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { matches(first: 101) { totalCount } } }"
     body = (
