@@ -19,6 +19,8 @@ from strawberry.extensions.max_aliases import create_validator as alias_validato
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 CACHED_QUERIES = 256
+# Longer texts are parsed and validated every time: the cache holds at most CACHED_QUERIES * this many characters.
+CACHED_QUERY_CHARS = 20_000
 
 
 class _Documents:
@@ -35,6 +37,8 @@ class _Documents:
         return entry
 
     def put(self, query: str, document: DocumentNode, valid: bool) -> None:
+        if len(query) > CACHED_QUERY_CHARS:
+            return
         self._entries[query] = (document, valid)
         self._entries.move_to_end(query)
         while len(self._entries) > self.size:
@@ -99,4 +103,4 @@ def query_guards(*, max_depth: int, max_tokens: int, max_aliases: int) -> Callab
     return factory
 
 
-__all__ = ["CACHED_QUERIES", "QueryGuards", "query_guards"]
+__all__ = ["CACHED_QUERIES", "CACHED_QUERY_CHARS", "QueryGuards", "query_guards"]
