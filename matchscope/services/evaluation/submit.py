@@ -49,8 +49,10 @@ async def submit(
     if existing is not None:
         return existing, False
     message = None
-    in_use = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id)
-    unknown = sorted(options.labels() - set(in_use))
+    # Reading every label scans all predictions: only done when the options name labels.
+    named = options.labels()
+    in_use = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id) if named else []
+    unknown = sorted(named - set(in_use))
     if unknown:
         message = "labels in allowedLabelMatches that appear in no annotation or prediction: " + ", ".join(
             repr(label) for label in unknown
