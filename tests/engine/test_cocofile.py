@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from matchscope.engine.cocofile import (
     image_index,
     load_detections,
     load_ground_truth,
+    parse_detections,
 )
 
 GROUND_TRUTH: dict[str, Any] = {
@@ -202,3 +205,24 @@ def test_byte_parser_handles_key_order_extra_fields_and_number_forms() -> None:
 )
 def test_byte_parser_leaves_unusual_input_to_orjson(raw: bytes) -> None:
     assert _parse_detections_bytes(raw) is None
+
+
+def test_detections_from_a_file_a_pipe_and_bytes_agree(tmp_path: Path) -> None:
+    """Regular files are memory-mapped; pipes (``--dets /dev/stdin``) and empty files are read."""
+    raw = orjson.dumps(RESULTS)
+    path = tmp_path / "dets.json"
+    path.write_bytes(raw)
+    fifo = tmp_path / "dets.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(raw,))
+    writer.start()
+    from_pipe = parse_detections(fifo)
+    writer.join()
+    for columns in (parse_detections(path), from_pipe):
+        expected = parse_detections(raw)
+        assert columns.image_id.tolist() == expected.image_id.tolist()
+        assert columns.bbox.tolist() == expected.bbox.tolist()
+        assert columns.score.tolist() == expected.score.tolist()
+    (tmp_path / "empty.json").write_bytes(b"")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        parse_detections(tmp_path / "empty.json")
