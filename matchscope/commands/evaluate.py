@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from matchscope.engine.outcomes import ClassCounts, Entries
 
 EXIT_BAD_INPUT = 2
+# What a shell reports for a process killed by SIGPIPE (128 + 13), as `head` and `grep -q` readers expect.
+EXIT_BROKEN_PIPE = 141
 _OUTCOME_NAMES = ("TP", "FP", "FN")  # indexed by the engine's int8 outcome code
 
 
@@ -81,13 +83,18 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"matchscope evaluate: error: cannot write --matches: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    if args.json:
-        import orjson
+    try:
+        if args.json:
+            import orjson
 
-        sys.stdout.buffer.write(orjson.dumps(_json_report(evaluation, args.iou_threshold)) + b"\n")
+            sys.stdout.buffer.write(orjson.dumps(_json_report(evaluation, args.iou_threshold)) + b"\n")
+        else:
+            print("\n".join(_text_report(evaluation, args.iou_threshold)))
         sys.stdout.flush()
-    else:
-        print("\n".join(_text_report(evaluation, args.iou_threshold)))
+    except BrokenPipeError:
+        # The reader went away (`... | head`): no traceback, and nothing more to write at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return 0
 
 

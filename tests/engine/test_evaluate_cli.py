@@ -209,3 +209,18 @@ def test_the_command_process_ends_with_everything_written(tmp_path: Path) -> Non
         check=False,
     )
     assert bad.returncode == 2 and b"error" in bad.stderr
+
+
+@pytest.mark.parametrize("output", [[], ["--json"]])
+def test_a_reader_that_stops_early_gets_no_traceback(output: list[str]) -> None:
+    """`matchscope evaluate ... | head`: the closed pipe ends the command quietly, with SIGPIPE's exit status."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "matchscope", "evaluate", "--gt", str(GT_FILE), "--dets", str(DETS_FILE), *output],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader is gone before the command writes anything
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == 141
+    assert errors == b""
