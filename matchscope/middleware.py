@@ -73,8 +73,7 @@ class AuthMiddleware:
     async def account_for(self, key: str | None) -> int | None:
         if key is None:
             return None
-        async with self.state.sessions() as session:
-            return await accounts.authenticate(session, key)
+        return await accounts.authenticate(self.state.reads, key)
 
     @staticmethod
     def _is_public(scope: Scope) -> bool:

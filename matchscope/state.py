@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from matchscope.settings import Settings
 from matchscope.store.db import create_engine, session_factory
+from matchscope.store.reads import Reads
 
 
 @dataclass
@@ -16,13 +17,16 @@ class AppState:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # The hot reads of every request (key, evaluation, page), on connections kept open.
+    reads: Reads
     # Filled in by the jobs layer at start-up (queue, event bus, runner); kept loose to keep layers apart.
     services: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings) -> AppState:
         engine = create_engine(settings.database_url)
-        return cls(settings=settings, engine=engine, sessions=session_factory(engine))
+        return cls(settings=settings, engine=engine, sessions=session_factory(engine), reads=Reads(engine))
 
     async def close(self) -> None:
+        await self.reads.close()
         await self.engine.dispose()

@@ -15,8 +15,7 @@ from matchscope.services import browse
 
 @register_node("Evaluation")
 async def _evaluation_node(info: Info, pk: int) -> Node | None:
-    async with info.context.sessions() as session:
-        row = await browse.visible_evaluation(session, account_id=info.context.account_id, evaluation_id=pk)
+    row = await browse.visible_evaluation(info.context.reads, account_id=info.context.account_id, evaluation_id=pk)
     return None if row is None else Evaluation.from_row(row)
 
 
@@ -40,8 +39,7 @@ class EvaluationQuery:
         dataset, model = from_global_id(dataset_id), from_global_id(model_id)
         if dataset is None or model is None or dataset[0] != "Dataset" or model[0] != "Model":
             return None
-        async with info.context.sessions() as session:
-            row = await browse.current_evaluation(
-                session, account_id=info.context.account_id, dataset_id=dataset[1], model_id=model[1]
-            )
+        row = await browse.current_evaluation(
+            info.context.reads, account_id=info.context.account_id, dataset_id=dataset[1], model_id=model[1]
+        )
         return None if row is None else Evaluation.from_row(row)

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from matchscope.schema.loaders import Loaders
 from matchscope.services.browse import ItemRow
 from matchscope.state import AppState
+from matchscope.store.reads import Reads
 
 
 @dataclass
@@ -30,6 +31,10 @@ class Context:
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
         return self.state.sessions
+
+    @property
+    def reads(self) -> Reads:
+        return self.state.reads
 
 
 Info = StrawberryInfo[Context, None]

@@ -105,16 +105,15 @@ class Evaluation(Node):
     ) -> MatchConnection:
         thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
         query = filter.to_query() if filter is not None else browse.MatchFilter()
-        async with info.context.sessions() as session:
-            page = await browse.matches_page(
-                session,
-                evaluation_id=self.pk,
-                thresholds=thresholds,
-                query=query,
-                order=order_by.to_order(),
-                first=first,
-                after=after,
-            )
+        page = await browse.matches_page(
+            info.context.reads,
+            evaluation_id=self.pk,
+            thresholds=thresholds,
+            query=query,
+            order=order_by.to_order(),
+            first=first,
+            after=after,
+        )
 
         async def count() -> int:
             return metrics.count_matches(await self._columns(info), thresholds, query)

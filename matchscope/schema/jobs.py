@@ -66,10 +66,9 @@ class AsyncJob(Node):
     async def evaluation(self, info: Info) -> Evaluation | None:
         if self.evaluation_pk is None:
             return None
-        async with info.context.sessions() as session:
-            row = await browse.visible_evaluation(
-                session, account_id=info.context.account_id, evaluation_id=self.evaluation_pk
-            )
+        row = await browse.visible_evaluation(
+            info.context.reads, account_id=info.context.account_id, evaluation_id=self.evaluation_pk
+        )
         return None if row is None else Evaluation.from_row(row)
 
 

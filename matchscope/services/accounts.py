@@ -7,11 +7,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from matchscope.services import validation
 from matchscope.services.errors import NotFound
+from matchscope.store.reads import Reads, fetch_all
 from matchscope.store.tables import Account, ApiKey, utcnow
 
 KEY_PREFIX = "ms"
@@ -57,18 +60,25 @@ async def create_key(session: AsyncSession, *, account_name: str) -> IssuedKey:
     return IssuedKey(key_id=key_id, account_id=account.id, secret=secret)
 
 
-async def authenticate(session: AsyncSession, key: str) -> int | None:
+# Built once: every request runs it.
+_KEY_BY_ID = core_select(col(ApiKey.account_id), col(ApiKey.secret_hash), col(ApiKey.revoked_at)).where(
+    col(ApiKey.key_id) == bindparam("key_id")
+)
+
+
+async def authenticate(db: AsyncSession | Reads, key: str) -> int | None:
     """The account id a key belongs to, or None for a malformed, unknown or revoked key."""
     key_id = parse_key_id(key)
     if key_id is None:
         return None
-    row: ApiKey | None = (await session.execute(select(ApiKey).where(col(ApiKey.key_id) == key_id))).scalars().first()
+    rows = await fetch_all(db, _KEY_BY_ID, {"key_id": key_id})
     # Compare even when the row is missing, so timing does not tell which key ids exist.
-    expected = row.secret_hash if row is not None else _hash("")
+    expected = rows[0][1] if rows else _hash("")
     matches = hmac.compare_digest(expected, _hash(key))
-    if row is None or not matches or row.revoked_at is not None:
+    if not rows or not matches or rows[0][2] is not None:
         return None
-    return row.account_id
+    account_id: int = rows[0][0]
+    return account_id
 
 
 async def list_keys(session: AsyncSession) -> list[tuple[ApiKey, str]]:

@@ -43,6 +43,7 @@ from sqlmodel import col
 
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store.reads import Reads, fetch_all
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, DatasetItem, Evaluation, MatchEntry
 
 # Above this many labels in a filter, the labels are one IN list instead of one index range each.
@@ -456,7 +457,7 @@ def _decode_after(after: str | None) -> tuple[float, int] | None:
 
 
 async def matches_page(
-    session: AsyncSession,
+    db: AsyncSession | Reads,
     *,
     evaluation_id: int,
     thresholds: Thresholds,
@@ -472,7 +473,7 @@ async def matches_page(
     if size == 0 or query.outcomes == frozenset() or () in (query.ground_truth_labels, query.prediction_labels):
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
     statement, parameters = _page_statement(evaluation_id, thresholds, query, order, cursor, size + 1)
-    records = (await session.execute(statement, parameters)).all()
+    records = await fetch_all(db, statement, parameters)
     rows = _to_rows(evaluation_id, records[:size], thresholds)
     return Page(
         rows=rows,
@@ -538,16 +539,16 @@ _EVALUATION_BY_ID = _EVALUATION_SELECT.where(_EVALUATION.id == _integer("evaluat
 
 
 async def current_evaluation(
-    session: AsyncSession, *, account_id: int, dataset_id: int, model_id: int
+    db: AsyncSession | Reads, *, account_id: int, dataset_id: int, model_id: int
 ) -> EvaluationRow | None:
     parameters = {"account_id": account_id, "dataset_id": dataset_id, "model_id": model_id}
-    record = (await session.execute(_CURRENT_EVALUATION, parameters)).first()
-    return None if record is None else EvaluationRow._make(record)
+    records = await fetch_all(db, _CURRENT_EVALUATION, parameters)
+    return EvaluationRow._make(records[0]) if records else None
 
 
-async def visible_evaluation(session: AsyncSession, *, account_id: int, evaluation_id: int) -> EvaluationRow | None:
-    record = (await session.execute(_EVALUATION_BY_ID, {"evaluation_id": evaluation_id})).first()
-    row = None if record is None else EvaluationRow._make(record)
+async def visible_evaluation(db: AsyncSession | Reads, *, account_id: int, evaluation_id: int) -> EvaluationRow | None:
+    records = await fetch_all(db, _EVALUATION_BY_ID, {"evaluation_id": evaluation_id})
+    row = EvaluationRow._make(records[0]) if records else None
     return row if row is not None and row.account_id == account_id else None
 
 

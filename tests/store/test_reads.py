@@ -1,0 +1,81 @@
+"""The connections kept open for hot reads return what an ORM session returns, and see every commit at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlmodel import col
+
+from matchscope.services import accounts
+from matchscope.state import AppState
+from matchscope.store.db import transaction
+from matchscope.store.reads import fetch_all
+from matchscope.store.tables import Account, Dataset, Evaluation, Model
+
+_EVALUATION = select(
+    col(Evaluation.id),
+    col(Evaluation.class_agnostic),
+    col(Evaluation.allowed_label_matches),
+    col(Evaluation.is_current),
+    col(Evaluation.created_at),
+    col(Evaluation.completed_at),
+    col(Evaluation.coco),
+).where(col(Evaluation.account_id) == bindparam("account_id"))
+_ACCOUNTS_NAMED = (
+    select(col(Account.id), col(Account.name))
+    .where(col(Account.name).in_(bindparam("names", expanding=True)))
+    .order_by(col(Account.id))
+)
+
+
+async def test_rows_read_as_through_a_session(state: AppState) -> None:
+    async with transaction(state.sessions) as session:
+        account = Account(name="alice")
+        session.add(account)
+        await session.flush()
+        assert account.id is not None
+        dataset, model = (
+            Dataset(account_id=account.id, name="d"),
+            Model(account_id=account.id, name="m", reference_id="m"),
+        )
+        session.add_all([dataset, model])
+        await session.flush()
+        assert dataset.id is not None and model.id is not None
+        session.add(
+            Evaluation(
+                account_id=account.id,
+                dataset_id=dataset.id,
+                model_id=model.id,
+                class_agnostic=False,
+                allowed_label_matches=[["cat", "dog"]],
+                is_current=True,
+                coco={"stats": [0.5, -1.0]},
+            )
+        )
+    async with state.sessions() as session:
+        expected = await fetch_all(session, _EVALUATION, {"account_id": account.id})
+    got = await state.reads.fetch(_EVALUATION, {"account_id": account.id})
+    assert got == expected and len(got) == 1
+    assert got[0][1:4] == (False, [["cat", "dog"]], True) and got[0][5] is None
+    assert got[0][4].tzinfo is not None or state.engine.dialect.name == "sqlite"
+    assert got[0][6] == {"stats": [0.5, -1.0]}
+
+
+async def test_in_lists_expand_per_call(state: AppState) -> None:
+    async with transaction(state.sessions) as session:
+        for name in ("a", "b", "c"):
+            session.add(Account(name=name))
+    for names in (["a"], ["c", "a"], ["b", "c", "a", "zz"], []):
+        async with state.sessions() as session:
+            expected = await fetch_all(session, _ACCOUNTS_NAMED, {"names": names})
+        assert await state.reads.fetch(_ACCOUNTS_NAMED, {"names": names}) == expected
+        assert [name for _id, name in expected] == sorted(set(names) - {"zz"})
+
+
+async def test_a_revoked_key_fails_on_the_next_read(state: AppState) -> None:
+    async with transaction(state.sessions) as session:
+        issued = await accounts.create_key(session, account_name="alice")
+    assert await accounts.authenticate(state.reads, issued.secret) == issued.account_id
+    async with transaction(state.sessions) as session:
+        await accounts.revoke_key(session, issued.key_id)
+    assert await accounts.authenticate(state.reads, issued.secret) is None
+    assert await accounts.authenticate(state.reads, issued.secret[:-1] + "x") is None
