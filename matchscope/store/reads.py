@@ -32,7 +32,7 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # parameter names in positional order
     defaults: Mapping[str, Any]  # values bound in the statement itself
-    processors: tuple[Callable[[Any], Any] | None, ...]  # per result column
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # (result column, its conversion)
     expanding: bool  # has IN-list parameters, whose placeholders depend on the values
 
 
@@ -67,12 +67,15 @@ class Reads:
         names = tuple(compiled.positiontup or ())
         # asyncpg decodes booleans, numbers and timestamps itself, and JSON through the codec below (as the ORM's
         # asyncpg dialect sets up); sqlite3 returns 0/1, ISO strings and JSON text, which the types convert.
-        processors = tuple(
-            None
+        converters = (
+            []
             if self._dialect.name == "postgresql"
-            else column.type.dialect_impl(self._dialect).result_processor(self._dialect, None)
-            for column in statement.selected_columns
+            else [
+                column.type.dialect_impl(self._dialect).result_processor(self._dialect, None)
+                for column in statement.selected_columns
+            ]
         )
+        processors = tuple((index, process) for index, process in enumerate(converters) if process is not None)
         expanding = any(bind.expanding for bind in compiled.binds.values())
         defaults = {name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required}
         result = _Compiled(compiled.string, names, defaults, processors, expanding)
@@ -96,15 +99,15 @@ class Reads:
             records: Sequence[Any] = await pool.fetch(sql, *arguments)
         else:
             records = await self._sqlite_fetch(sql, arguments)
-        processors = compiled.processors
-        if not any(processors):
+        if not compiled.processors:
             return [tuple(record) for record in records]
-        return [
-            tuple(
-                value if process is None else process(value) for process, value in zip(processors, record, strict=True)
-            )
-            for record in records
-        ]
+        rows = []
+        for record in records:
+            row = list(record)
+            for index, process in compiled.processors:
+                row[index] = process(row[index])
+            rows.append(tuple(row))
+        return rows
 
     async def first(
         self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
