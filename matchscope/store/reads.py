@@ -43,9 +43,12 @@ async def _json_codecs(connection: asyncpg.Connection) -> None:
 
 
 class Reads:
-    """Runs SELECT statements without expanding (IN-list) parameters on connections kept open."""
+    """Runs SELECT statements on connections kept open (through the engine for an in-memory SQLite database,
+    which other connections cannot see)."""
 
     def __init__(self, engine: AsyncEngine, connections: int = READ_CONNECTIONS) -> None:
+        self._engine = engine
+        self._in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
         self._dialect = engine.dialect
         self._url = engine.url
         self._size = max(1, connections)
@@ -84,6 +87,9 @@ class Reads:
 
     async def fetch(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Row]:
         """The statement's rows as tuples, values as the ORM would return them."""
+        if self._in_memory:
+            async with self._engine.connect() as connection:
+                return [tuple(row) for row in (await connection.execute(statement, dict(parameters or {}))).all()]
         compiled = self._compile(statement)
         sql, names, given = compiled.sql, compiled.names, {**compiled.defaults, **(parameters or {})}
         if compiled.expanding:
@@ -130,7 +136,7 @@ class Reads:
             if self._sqlite is None:
                 queue: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
                 for _ in range(self._size):
-                    connection = await aiosqlite.connect(self._url.database or ":memory:", isolation_level=None)
+                    connection = await aiosqlite.connect(str(self._url.database), isolation_level=None)
                     for pragma in ("busy_timeout=30000", "cache_size=-16384", "mmap_size=1073741824", "query_only=ON"):
                         await connection.execute(f"PRAGMA {pragma}")
                     self._sqlite_open.append(connection)

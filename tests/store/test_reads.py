@@ -9,7 +9,7 @@ from matchscope.services import accounts
 from matchscope.state import AppState
 from matchscope.store.db import transaction
 from matchscope.store.reads import fetch_all
-from matchscope.store.tables import Account, Dataset, Evaluation, Model
+from matchscope.store.tables import Account, Dataset, Evaluation, Model, utcnow
 
 _EVALUATION = select(
     col(Evaluation.id),
@@ -79,3 +79,23 @@ async def test_a_revoked_key_fails_on_the_next_read(state: AppState) -> None:
         await accounts.revoke_key(session, issued.key_id)
     assert await accounts.authenticate(state.reads, issued.secret) is None
     assert await accounts.authenticate(state.reads, issued.secret[:-1] + "x") is None
+
+
+async def test_an_in_memory_database_is_read_through_the_engine() -> None:
+    from sqlalchemy.pool import StaticPool
+
+    from matchscope.store.db import create_engine
+    from matchscope.store.migrate import upgrade
+    from matchscope.store.reads import Reads
+
+    engine = create_engine("sqlite://", poolclass=StaticPool)  # one connection: the only one that sees the data
+    try:
+        await upgrade(engine)
+        async with engine.begin() as connection:
+            table = Account.__table__  # type: ignore[attr-defined]
+            await connection.execute(table.insert(), [{"name": "solo", "created_at": utcnow()}])
+        reads = Reads(engine)
+        assert [name for _id, name in await reads.fetch(_ACCOUNTS_NAMED, {"names": ["solo"]})] == ["solo"]
+        await reads.close()
+    finally:
+        await engine.dispose()
