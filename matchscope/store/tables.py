@@ -192,10 +192,20 @@ class MatchEntry(SQLModel, table=True):
     """
 
     __tablename__ = "match_entry"
-    # Browsing reads one (is_prediction, compatible) branch at a time in IoU or confidence order (migration 0002).
+    # Browsing reads one (is_prediction, compatible) branch at a time in IoU or confidence order (migration 0002);
+    # the IoU index carries the labels so that a label filter is checked on it (migration 0005).
     __table_args__ = (
         Index("ix_entry_eval_item", "evaluation_id", "item_id"),
-        Index("ix_entry_browse_iou", "evaluation_id", "is_prediction", "compatible", "iou", "id"),
+        Index(
+            "ix_entry_browse_iou",
+            "evaluation_id",
+            "is_prediction",
+            "compatible",
+            "iou",
+            "id",
+            "ground_truth_label",
+            "prediction_label",
+        ),
         Index(
             "ix_entry_browse_confidence",
             "evaluation_id",
