@@ -391,13 +391,16 @@ def _shape_statement(shape: _Shape) -> Select[Any]:
     assert parts, "every outcome has a branch that can hold entries"
     merged = parts[0].subquery() if len(parts) == 1 else union_all(*parts).subquery()
     outer = (merged.c.sort_value.desc(), merged.c.id.desc()) if order.descending else (merged.c.sort_value, merged.c.id)
+    # The page is cut before the joins: otherwise SQLite pushes the joins into every branch of the union and
+    # joins up to six times the rows it returns.
+    page = select(merged).order_by(*outer).limit(limit).subquery()
+    ordered = (page.c.sort_value.desc(), page.c.id.desc()) if order.descending else (page.c.sort_value, page.c.id)
     return (
-        select(merged, *_ITEM_COLUMNS, *_ANNOTATION_COLUMNS, *_PREDICTION_COLUMNS)
-        .outerjoin(DatasetItem, _ITEM.id == merged.c.item_id)
-        .outerjoin(BoxAnnotation, _ANNOTATION.id == merged.c.ground_truth_id)
-        .outerjoin(BoxPrediction, _PREDICTION.id == merged.c.prediction_id)
-        .order_by(*outer)
-        .limit(limit)
+        select(page, *_ITEM_COLUMNS, *_ANNOTATION_COLUMNS, *_PREDICTION_COLUMNS)
+        .outerjoin(DatasetItem, _ITEM.id == page.c.item_id)
+        .outerjoin(BoxAnnotation, _ANNOTATION.id == page.c.ground_truth_id)
+        .outerjoin(BoxPrediction, _PREDICTION.id == page.c.prediction_id)
+        .order_by(*ordered)
     )
 
 
