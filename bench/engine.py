@@ -100,25 +100,13 @@ def matchscope_command(gt: Path, dets: Path, *, direct: bool) -> list[str]:
 def time_matching(gt_path: Path, dets_path: Path) -> dict[str, float]:
     """In-process: greedy matching (class-agnostic and class-aware) and outcomes at IoU 0.5, JIT warm."""
     from matchscope.engine import matching as matching_module
-    from matchscope.engine.cocofile import category_index, image_index, load_detections, load_ground_truth
-    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
+    from matchscope.engine.cocofile import load_detections, load_ground_truth, matching_inputs
+    from matchscope.engine.matching import greedy_match
     from matchscope.engine.outcomes import class_counts, entries_at
 
     matching_module.warmup()
     gt = load_ground_truth(gt_path)
-    dets = load_detections(dets_path, gt)
-    order = np.argsort(gt.ann_id, kind="stable")
-    gt_boxes = GroundTruthBoxes(
-        item=image_index(gt, gt.image_id[order]),
-        boxes=gt.bbox[order],
-        label=category_index(gt, gt.category_id[order]).astype(np.int32),
-    )
-    pred_boxes = PredictionBoxes(
-        item=image_index(gt, dets.image_id),
-        boxes=dets.bbox,
-        label=category_index(gt, dets.category_id).astype(np.int32),
-        confidence=dets.score,
-    )
+    _gt_rows, gt_boxes, pred_boxes = matching_inputs(gt, load_detections(dets_path, gt))
     times = {}
     for name, agnostic in (("greedy_match class-agnostic", True), ("greedy_match class-aware", False)):
         start = time.perf_counter()

@@ -193,25 +193,11 @@ def _greedy_outcomes(
     allowed_codes: NDArray[np.int32],
     args: argparse.Namespace,
 ) -> tuple[NDArray[np.int64], Entries, ClassCounts]:
-    import numpy as np
-
-    from matchscope.engine.cocofile import category_index, image_index
-    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
+    from matchscope.engine.cocofile import matching_inputs
+    from matchscope.engine.matching import greedy_match
     from matchscope.engine.outcomes import class_counts, entries_at
 
-    # Ground-truth insertion order for the greedy tie-break is annotation id order.
-    gt_rows = np.argsort(ground_truth.ann_id, kind="stable")
-    gt_boxes = GroundTruthBoxes(
-        item=image_index(ground_truth, ground_truth.image_id[gt_rows]),
-        boxes=ground_truth.bbox[gt_rows],
-        label=category_index(ground_truth, ground_truth.category_id[gt_rows]).astype(np.int32),
-    )
-    pred_boxes = PredictionBoxes(
-        item=image_index(ground_truth, detections.image_id),
-        boxes=detections.bbox,
-        label=category_index(ground_truth, detections.category_id).astype(np.int32),
-        confidence=detections.score,
-    )
+    gt_rows, gt_boxes, pred_boxes = matching_inputs(ground_truth, detections)
     matching = greedy_match(
         gt_boxes,
         pred_boxes,

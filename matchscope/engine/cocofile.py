@@ -17,13 +17,16 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
 from numpy.typing import NDArray
 
 from matchscope.engine.coco import CocoDetections, CocoGroundTruth, _index_in
+
+if TYPE_CHECKING:
+    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes
 
 Source = str | Path | bytes
 
@@ -345,3 +348,28 @@ def image_index(ground_truth: CocoGroundTruth, image_id: NDArray[np.int64]) -> N
 def category_index(ground_truth: CocoGroundTruth, category_id: NDArray[np.int64]) -> NDArray[np.int64]:
     """Label index (position in the sorted ``ground_truth.category_ids``) of each category id; ids must be known."""
     return _index_in(category_id, ground_truth.category_ids)[0]
+
+
+def matching_inputs(
+    ground_truth: CocoGroundTruth, detections: CocoDetections
+) -> tuple[NDArray[np.int64], GroundTruthBoxes, PredictionBoxes]:
+    """The greedy matcher's boxes for COCO files, and the ground-truth rows in the order it was given them.
+
+    Ground truth goes in annotation-id order, the insertion order the greedy tie-break uses; detections in
+    file order. Items are image indexes, labels category indexes.
+    """
+    from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes  # numba kernels: loaded on use
+
+    gt_rows = np.argsort(ground_truth.ann_id, kind="stable")
+    gt_boxes = GroundTruthBoxes(
+        item=image_index(ground_truth, ground_truth.image_id[gt_rows]),
+        boxes=ground_truth.bbox[gt_rows],
+        label=category_index(ground_truth, ground_truth.category_id[gt_rows]).astype(np.int32),
+    )
+    pred_boxes = PredictionBoxes(
+        item=image_index(ground_truth, detections.image_id),
+        boxes=detections.bbox,
+        label=category_index(ground_truth, detections.category_id).astype(np.int32),
+        confidence=detections.score,
+    )
+    return gt_rows, gt_boxes, pred_boxes

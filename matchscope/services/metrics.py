@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services.browse import EvaluationRow, MatchFilter, Outcome, Thresholds
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store.bulk import bulk_select
 from matchscope.store.tables import Evaluation
 
 HISTOGRAM_BINS = 20
@@ -304,21 +305,12 @@ def count_matches(columns: EntryColumns, thresholds: Thresholds, query: MatchFil
 
 _COLUMNS_SQL = (
     "SELECT is_prediction, compatible, ground_truth_id IS NOT NULL AND prediction_id IS NOT NULL, iou, confidence, "
-    "ground_truth_label, prediction_label, item_id FROM match_entry WHERE evaluation_id = {param}"
+    "ground_truth_label, prediction_label, item_id FROM match_entry WHERE evaluation_id = ?"
 )
 
 
-async def _fetch_columns(session: AsyncSession, evaluation_id: int) -> list[Any]:
-    """The rows as plain tuples straight from the driver (no ORM row processing: ~10x faster on 500k rows)."""
-    connection = await session.connection()
-    driver: Any = (await connection.get_raw_connection()).driver_connection
-    if connection.dialect.name == "postgresql":
-        return list(await driver.fetch(_COLUMNS_SQL.format(param="$1"), evaluation_id))
-    return list(await driver.execute_fetchall(_COLUMNS_SQL.format(param="?"), (evaluation_id,)))
-
-
 async def load_columns(session: AsyncSession, evaluation_id: int) -> EntryColumns:
-    records = await _fetch_columns(session, evaluation_id)
+    records = await bulk_select(session, _COLUMNS_SQL, (evaluation_id,))
     if records:
         is_pred, compatible, has_partner, iou, confidence, gt_label, pred_label, item = zip(*records, strict=True)
     else:

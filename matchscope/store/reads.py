@@ -25,6 +25,8 @@ import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from matchscope.store.db import SQLITE_MMAP_BYTES
+
 Row = tuple[Any, ...]
 _COMPILED_LIMIT = 1024
 # PostgreSQL connections kept open per process: enough for the event loop to overlap a slow read with fast ones.
@@ -118,17 +120,11 @@ class Reads:
             rows.append(tuple(row))
         return rows
 
-    async def first(
-        self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
-    ) -> tuple[Any, ...] | None:
-        rows = await self.fetch(statement, parameters)
-        return rows[0] if rows else None
-
     def _sqlite_connection(self) -> sqlite3.Connection:
         if self._sqlite is None:
             connection = sqlite3.connect(str(self._url.database), isolation_level=None, check_same_thread=False)
             # WAL readers do not wait for writers; the timeout only covers a checkpoint's brief exclusive moments.
-            for pragma in ("busy_timeout=2000", "cache_size=-16384", "mmap_size=1073741824", "query_only=ON"):
+            for pragma in ("busy_timeout=2000", "cache_size=-16384", f"mmap_size={SQLITE_MMAP_BYTES}", "query_only=ON"):
                 connection.execute(f"PRAGMA {pragma}")
             self._sqlite = connection
         return self._sqlite

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from matchscope.engine import cocofile
 from matchscope.engine.coco import evaluate_coco
-from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
+from matchscope.engine.matching import greedy_match
 from matchscope.engine.outcomes import Outcome, entries_at
 from matchscope.engine.synthetic import write_coco
 from matchscope.schema.ids import to_global_id
@@ -32,19 +32,8 @@ def offline_entries(gt_path: Path, dets_path: Path, class_agnostic: bool, allowe
     """The engine on the files: insertion order is the annotation id, then the detection's position."""
     ground_truth = cocofile.load_ground_truth(gt_path)
     detections = cocofile.load_detections(dets_path, ground_truth)
-    order = np.argsort(ground_truth.ann_id, kind="stable")
+    order, gt, pred = cocofile.matching_inputs(ground_truth, detections)
     code = {name: index for index, name in enumerate(ground_truth.category_names)}
-    gt = GroundTruthBoxes(
-        item=ground_truth.image_id[order],
-        boxes=ground_truth.bbox[order],
-        label=cocofile.category_index(ground_truth, ground_truth.category_id[order]).astype(np.int32),
-    )
-    pred = PredictionBoxes(
-        item=detections.image_id,
-        boxes=detections.bbox,
-        label=cocofile.category_index(ground_truth, detections.category_id).astype(np.int32),
-        confidence=detections.score,
-    )
     pairs = np.array([[code[a], code[b]] for a, b in allowed], dtype=np.int32) if allowed else None
     matching = greedy_match(gt, pred, class_agnostic=class_agnostic, allowed_label_matches=pairs)
     entries = entries_at(matching, gt, pred, iou_threshold=0.5)

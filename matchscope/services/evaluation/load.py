@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from matchscope.store.bulk import bulk_select
 from matchscope.store.tables import DatasetItem
 
 
@@ -39,20 +40,9 @@ _PREDICTION = np.dtype([*_BOX, ("confidence", "f8")])
 
 
 async def _fetch(session: AsyncSession, sql: str, params: Sequence[Any], layout: np.dtype[Any]) -> NDArray[Any]:
-    """Raw rows through the driver, straight into a structured array (null floats become NaN).
-
-    No ORM objects and no per-row Python code. `sql` uses `?` placeholders.
-    """
-    connection = await session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
-    if connection.dialect.name == "postgresql":
-        parts = sql.split("?")
-        sql = "".join(part + (f"${index}" if index < len(parts) else "") for index, part in enumerate(parts, 1))
-        records = await driver.fetch(sql, *params)
-        return np.fromiter(map(tuple, records), dtype=layout, count=len(records))
-    rows = await driver.execute_fetchall(sql, tuple(params))
-    return np.fromiter(rows, dtype=layout, count=len(rows))
+    """Raw driver rows straight into a structured array (null floats become NaN); `sql` uses `?` placeholders."""
+    rows = await bulk_select(session, sql, params)
+    return np.fromiter(map(tuple, rows), dtype=layout, count=len(rows))
 
 
 def _codes(labels: NDArray[Any], codes: dict[str, int]) -> NDArray[np.int32]:
