@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem, related_item
-from matchscope.schema.common import Connection, Edge, Node, PageInfo
+from matchscope.schema.common import Connection, Edge, Node, PageInfo, assemble
 from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.services import browse, metrics
@@ -86,16 +86,19 @@ class Match(Node):
     def from_row(cls, row: browse.MatchRow) -> Match:
         assert row.item is not None, "entries are read with their item"
         ground_truth, prediction = row.ground_truth, row.prediction
-        return cls(
-            id=to_global_id("Match", row.id),
-            outcome=_OUTCOMES[row.outcome],
-            iou=row.iou,
-            ground_truth_label=row.ground_truth_label,
-            prediction_label=row.prediction_label,
-            confidence=row.confidence,
-            item=DatasetItem.from_row(row.item),
-            ground_truth=None if ground_truth is None else BoxAnnotation.from_row(ground_truth),
-            prediction=None if prediction is None else BoxPrediction.from_row(prediction),
+        return assemble(
+            cls,
+            {
+                "id": to_global_id("Match", row.id),
+                "outcome": _OUTCOMES[row.outcome],
+                "iou": row.iou,
+                "ground_truth_label": row.ground_truth_label,
+                "prediction_label": row.prediction_label,
+                "confidence": row.confidence,
+                "item": DatasetItem.from_row(row.item),
+                "ground_truth": None if ground_truth is None else BoxAnnotation.from_row(ground_truth),
+                "prediction": None if prediction is None else BoxPrediction.from_row(prediction),
+            },
         )
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from matchscope.schema.common import JSON, Connection, Node
+from matchscope.schema.common import JSON, Connection, Node, assemble
 from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.services import browse, catalog
@@ -76,15 +76,18 @@ class DatasetItem(Node):
     @classmethod
     def from_row(cls, row: tables.DatasetItem | browse.ItemRow) -> DatasetItem:
         assert row.id is not None
-        return cls(
-            id=to_global_id("DatasetItem", row.id),
-            pk=row.id,
-            dataset_pk=row.dataset_id,
-            reference_id=row.reference_id,
-            image_location=row.image_location,
-            width=row.width,
-            height=row.height,
-            metadata=row.meta,
+        return assemble(
+            cls,
+            {
+                "id": to_global_id("DatasetItem", row.id),
+                "pk": row.id,
+                "dataset_pk": row.dataset_id,
+                "reference_id": row.reference_id,
+                "image_location": row.image_location,
+                "width": row.width,
+                "height": row.height,
+                "metadata": row.meta,
+            },
         )
 
     @strawberry.field(description="Ground-truth boxes on this item.")
@@ -152,7 +155,9 @@ class BoxAnnotation(Box):
 
     @classmethod
     def from_row(cls, row: tables.BoxAnnotation | browse.AnnotationRow) -> BoxAnnotation:
-        return cls(**_box_fields("BoxAnnotation", row), iscrowd=row.iscrowd)
+        fields = _box_fields("BoxAnnotation", row)
+        fields["iscrowd"] = row.iscrowd
+        return assemble(cls, fields)
 
 
 @strawberry.type(description="A model's predicted box.")
@@ -163,12 +168,9 @@ class BoxPrediction(Box):
 
     @classmethod
     def from_row(cls, row: tables.BoxPrediction | browse.PredictionRow) -> BoxPrediction:
-        return cls(
-            **_box_fields("BoxPrediction", row),
-            model_pk=row.model_id,
-            confidence=row.confidence,
-            class_pdf=row.class_pdf,
-        )
+        fields = _box_fields("BoxPrediction", row)
+        fields["model_pk"], fields["confidence"], fields["class_pdf"] = row.model_id, row.confidence, row.class_pdf
+        return assemble(cls, fields)
 
     @strawberry.field
     async def model(self, info: Info) -> Model:

@@ -421,30 +421,30 @@ def _to_rows(evaluation_id: int, records: Sequence[Any], thresholds: Thresholds)
     rows = []
     item_end, annotation_end = _ITEM_END, _ANNOTATION_END
     minimum = thresholds.confidence
+    make_item, make_annotation, make_prediction = ItemRow._make, AnnotationRow._make, PredictionRow._make
     for record in records:
-        entry_id, item_id, is_prediction, ground_truth_id, prediction_id = record[:5]
-        ground_truth_label, prediction_label, iou, confidence, outcome_code, sort_value = record[5:_ENTRY_FIELDS]
-        item = None if record[_ENTRY_FIELDS] is None else ItemRow._make(record[_ENTRY_FIELDS:item_end])
-        ground_truth = None if record[item_end] is None else AnnotationRow._make(record[item_end:annotation_end])
-        prediction = None if record[annotation_end] is None else PredictionRow._make(record[annotation_end:])
+        (entry_id, item_id, is_prediction, ground_truth_id, prediction_id, ground_truth_label, prediction_label, iou,
+         confidence, outcome_code, sort_value) = record[:_ENTRY_FIELDS]  # fmt: skip
+        prediction = None if record[annotation_end] is None else make_prediction(record[annotation_end:])
         if not is_prediction and (1.0 if confidence is None else confidence) < minimum:
             prediction_id = prediction = None  # not part of the outcome set at this confidence threshold
+        # Positional: a page builds 50 of these and keywords cost a third more.
         rows.append(
             MatchRow(
-                id=entry_id,
-                evaluation_id=evaluation_id,
-                outcome=_OUTCOME_BY_CODE[outcome_code],
-                item_id=item_id,
-                iou=float(iou),
-                ground_truth_id=ground_truth_id,
-                prediction_id=prediction_id,
-                ground_truth_label=ground_truth_label,
-                prediction_label=prediction_label,
-                confidence=confidence,
-                sort_value=float(sort_value),
-                item=item,
-                ground_truth=ground_truth,
-                prediction=prediction,
+                entry_id,
+                evaluation_id,
+                _OUTCOME_BY_CODE[outcome_code],
+                item_id,
+                float(iou),
+                ground_truth_id,
+                prediction_id,
+                ground_truth_label,
+                prediction_label,
+                confidence,
+                float(sort_value),
+                None if record[_ENTRY_FIELDS] is None else make_item(record[_ENTRY_FIELDS:item_end]),
+                None if record[item_end] is None else make_annotation(record[item_end:annotation_end]),
+                prediction,
             )
         )
     return rows

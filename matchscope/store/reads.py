@@ -113,10 +113,13 @@ class Reads:
         if not compiled.processors:
             return [tuple(record) for record in records]
         rows = []
+        processors = compiled.processors
         for record in records:
             row = list(record)
-            for index, process in compiled.processors:
-                row[index] = process(row[index])
+            for index, process in processors:
+                value = row[index]
+                if value is not None:  # every result processor maps None to None
+                    row[index] = process(value)
             rows.append(tuple(row))
         return rows
 
