@@ -23,13 +23,10 @@ async def _evaluation_node(info: Info, pk: int) -> Node | None:
 async def _match_node(info: Info, pk: int) -> Node | None:
     """An entry at the default thresholds (IoU 0.5, confidence 0); null where it is hidden there."""
     async with info.context.sessions() as session:
-        row = await browse.entry_by_id(session, entry_id=pk, thresholds=browse.Thresholds())
-        if row is None:
-            return None
-        evaluation = await browse.visible_evaluation(
-            session, account_id=info.context.account_id, evaluation_id=row.evaluation_id
+        row = await browse.entry_by_id(
+            session, account_id=info.context.account_id, entry_id=pk, thresholds=browse.Thresholds()
         )
-    return None if evaluation is None else Match.from_row(row)
+    return None if row is None else Match.from_row(row)
 
 
 @strawberry.type

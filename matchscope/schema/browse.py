@@ -338,6 +338,6 @@ async def item_entries(
         )
         if evaluation is None:
             return []
-        rows = await browse.item_entries(session, evaluation_id=evaluation_pk, item_id=item_pk, thresholds=thresholds)
+        rows = await browse.item_entries(session, evaluation=evaluation, item_id=item_pk, thresholds=thresholds)
     remember_items(info, rows)
     return [Match.from_row(row) for row in rows]

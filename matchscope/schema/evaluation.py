@@ -107,7 +107,7 @@ class Evaluation(Node):
         query = filter.to_query() if filter is not None else browse.MatchFilter()
         page = await browse.matches_page(
             info.context.reads,
-            evaluation_id=self.pk,
+            evaluation=self.row,
             thresholds=thresholds,
             query=query,
             order=order_by.to_order(),

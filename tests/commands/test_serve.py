@@ -61,7 +61,9 @@ def test_serve_demo_answers_introspection_and_datasets(served: tuple[str, str, s
     assert introspection["data"]["__schema"] == {"queryType": {"name": "Query"}, "mutationType": {"name": "Mutation"}}
     datasets = httpx.post(
         f"{base}/graphql",
-        json={"query": "{ datasets { edges { node { name itemCount annotationCount labels } } } models { edges { node { name } } } }"},
+        json={
+            "query": "{ datasets { edges { node { name itemCount annotationCount labels } } } models { edges { node { name } } } }"
+        },
         headers=headers,
     ).json()["data"]
     (dataset,) = [edge["node"] for edge in datasets["datasets"]["edges"]]

@@ -132,11 +132,19 @@ async def test_keys_never_reach_the_logs(
     caplog.set_level(logging.DEBUG)
     revoked = caller.key
     async with httpx.AsyncClient(base_url=server.http_url) as http:
-        assert (await http.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer {revoked}"})).status_code == 200
-        assert (await http.post("/graphql", json={"query": "{ nope }"}, headers={"Authorization": _basic(revoked)})).status_code == 200
+        assert (
+            await http.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer {revoked}"})
+        ).status_code == 200
+        assert (
+            await http.post("/graphql", json={"query": "{ nope }"}, headers={"Authorization": _basic(revoked)})
+        ).status_code == 200
         await _revoke(state, revoked)
-        assert (await http.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer {revoked}"})).status_code == 401
-        assert (await http.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer {revoked}zz"})).status_code == 401
+        assert (
+            await http.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer {revoked}"})
+        ).status_code == 401
+        assert (
+            await http.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer {revoked}zz"})
+        ).status_code == 401
     logged = "\n".join(f"{record.getMessage()} {record.args!r}" for record in caplog.records)
     assert "POST /graphql" in logged, "uvicorn's access log was not captured"
     secret_part = revoked.split("_")[2]

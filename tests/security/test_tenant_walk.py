@@ -82,13 +82,19 @@ async def _populate(api: Api, who: Caller, tag: str) -> dict[str, list[str]]:
         )
     )["createDataset"]["id"]
     items = [
-        {"referenceId": f"{tag}-img-{i}.jpg", "imageLocation": f"s3://{tag}/{i}.jpg", "width": 64, "height": 64,
-         "metadata": {"camera": f"{tag}-cam"}}
+        {
+            "referenceId": f"{tag}-img-{i}.jpg",
+            "imageLocation": f"s3://{tag}/{i}.jpg",
+            "width": 64,
+            "height": 64,
+            "metadata": {"camera": f"{tag}-cam"},
+        }
         for i in range(2)
     ]
     upload = "... on UploadResult { new } ... on ValidationError { message } ... on NotFoundError { message }"
     result = await api.data(
-        who, f"mutation($d: ID!, $i: [DatasetItemInput!]!) {{ appendItems(datasetId: $d, items: $i) {{ {upload} }} }}",
+        who,
+        f"mutation($d: ID!, $i: [DatasetItemInput!]!) {{ appendItems(datasetId: $d, items: $i) {{ {upload} }} }}",
         {"d": dataset, "i": items},
     )
     assert result["appendItems"] == {"new": 2}, result
@@ -98,7 +104,8 @@ async def _populate(api: Api, who: Caller, tag: str) -> dict[str, list[str]]:
         _box(f"{tag}-img-1.jpg", f"{tag}-cat", f"{tag}-gt-2", 0.0),
     ]
     result = await api.data(
-        who, f"mutation($d: ID!, $b: [BoxAnnotationInput!]!) {{ annotate(datasetId: $d, annotations: $b) {{ {upload} }} }}",
+        who,
+        f"mutation($d: ID!, $b: [BoxAnnotationInput!]!) {{ annotate(datasetId: $d, annotations: $b) {{ {upload} }} }}",
         {"d": dataset, "b": boxes},
     )
     assert result["annotate"] == {"new": 3}, result
@@ -143,7 +150,9 @@ async def _evaluate(api: Api, who: Caller, dataset: str, model: str) -> list[str
         if status in TERMINAL:
             break
         await asyncio.sleep(0.1)
-        status = (await api.data(who, "query($id: ID!) { job(id: $id) { status } }", {"id": job["id"]}))["job"]["status"]
+        status = (await api.data(who, "query($id: ID!) { job(id: $id) { status } }", {"id": job["id"]}))["job"][
+            "status"
+        ]
     assert status == "COMPLETED", f"A's evaluation job ended {status}"
     return [job["id"]]
 
@@ -169,9 +178,7 @@ async def _harvest(api: Api, owner: Caller, seeds: set[str]) -> tuple[set[str], 
                 done.add(signature)
                 fallback = next(iter(fixed.values()), "")
 
-                def id_for(
-                    argument: str, fallback: str = fallback, by_kind: dict[str, list[str]] = by_kind
-                ) -> str:
+                def id_for(argument: str, fallback: str = fallback, by_kind: dict[str, list[str]] = by_kind) -> str:
                     wanted = walk.KIND_BY_ARGUMENT.get(argument)
                     if wanted is None:
                         return fallback
@@ -265,8 +272,11 @@ async def test_another_accounts_objects_are_invisible_and_untouchable(
         if jobs and schema.subscription_type is not None and "jobUpdates" in schema.subscription_type.fields:
             # The control: the owner does get its job's updates, so "no data" above is not vacuous.
             own = await ws_subscribe(
-                server, {"apiKey": alice.key}, "subscription($id: ID!) { jobUpdates(id: $id) { id status } }",
-                {"id": jobs[0]}, wait=5.0,
+                server,
+                {"apiKey": alice.key},
+                "subscription($id: ID!) { jobUpdates(id: $id) { id status } }",
+                {"id": jobs[0]},
+                wait=5.0,
             )
             updates = [m["payload"]["data"] for m in own.messages if m.get("type") == "next"]
             assert updates and updates[-1]["jobUpdates"] == {"id": jobs[0], "status": "COMPLETED"}, own
@@ -284,8 +294,10 @@ def _compare(
     expected = walk.normalized(ghost_answer, replacements, pks)
     problems = []
     if seen != expected:
-        problems.append(f"{name}{fixed}: answers differently for A's {foreign} than for an unknown ID:\n"
-                        f"  A's ID: {json.dumps(seen)[:600]}\n  unknown: {json.dumps(expected)[:600]}")
+        problems.append(
+            f"{name}{fixed}: answers differently for A's {foreign} than for an unknown ID:\n"
+            f"  A's ID: {json.dumps(seen)[:600]}\n  unknown: {json.dumps(expected)[:600]}"
+        )
     if leaks := _leaks(json.dumps(seen), foreign_ids):
         problems.append(f"{name}{fixed}: {leaks} in {json.dumps(seen)[:600]}")
     return problems

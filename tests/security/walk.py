@@ -207,21 +207,25 @@ def ghost_of(global_id: str) -> str:
     return to_global_id(decoded[0], decoded[1] + 10**9)
 
 
-def variants(
-    names: Sequence[str], foreign: str, own: Mapping[str, str], fallback: str
-) -> list[dict[str, str]]:
+def variants(names: Sequence[str], foreign: str, own: Mapping[str, str], fallback: str) -> list[dict[str, str]]:
     """Each ID argument in turn holds the foreign ID (the others hold the caller's own IDs), then all at once."""
     found: list[dict[str, str]] = []
     for target in names:
-        found.append({name: foreign if name == target else own.get(KIND_BY_ARGUMENT.get(name, ""), fallback) for name in names})
+        found.append(
+            {name: foreign if name == target else own.get(KIND_BY_ARGUMENT.get(name, ""), fallback) for name in names}
+        )
     found.append(dict.fromkeys(names, foreign))
     unique = {tuple(sorted(variant.items())): variant for variant in found}
     return list(unique.values())
 
 
-def combinations(names: Sequence[str], ids_by_kind: Mapping[str, Sequence[str]], every: Sequence[str]) -> list[dict[str, str]]:
+def combinations(
+    names: Sequence[str], ids_by_kind: Mapping[str, Sequence[str]], every: Sequence[str]
+) -> list[dict[str, str]]:
     """For the owner: every typed combination of its own IDs (by argument name), any ID for plain `id`."""
-    pools = [ids_by_kind.get(KIND_BY_ARGUMENT.get(name, ""), every) if name in KIND_BY_ARGUMENT else every for name in names]
+    pools = [
+        ids_by_kind.get(KIND_BY_ARGUMENT.get(name, ""), every) if name in KIND_BY_ARGUMENT else every for name in names
+    ]
     return [dict(zip(names, chosen, strict=True)) for chosen in itertools.islice(itertools.product(*pools), 2000)]
 
 

@@ -66,11 +66,15 @@ async def test_counts_agree_with_pages(state: AppState, caller: Caller, t: float
     thresholds = browse.Thresholds(iou=t, confidence=c)
     async with state.sessions() as session:
         columns = await metrics.load_columns(session, stored.evaluation_id)
+        evaluation = await browse.visible_evaluation(
+            session, account_id=caller.account_id, evaluation_id=stored.evaluation_id
+        )
+        assert evaluation is not None
         for outcome in browse.Outcome:
             query = browse.MatchFilter(outcomes=frozenset({outcome}))
             page = await browse.matches_page(
                 session,
-                evaluation_id=stored.evaluation_id,
+                evaluation=evaluation,
                 thresholds=thresholds,
                 query=query,
                 order=browse.MatchOrder(),
