@@ -25,7 +25,7 @@ import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from matchscope.store.db import SQLITE_MMAP_BYTES
+from matchscope.store.db import SQLITE_MMAP_BYTES, read_json
 
 Row = tuple[Any, ...]
 _COMPILED_LIMIT = 1024
@@ -45,7 +45,7 @@ class _Compiled:
 async def _json_codecs(connection: asyncpg.Connection) -> None:
     """JSON values decoded as the ORM's asyncpg dialect decodes them (its JSON types then process nothing)."""
     for name in ("json", "jsonb"):
-        await connection.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        await connection.set_type_codec(name, encoder=json.dumps, decoder=read_json, schema="pg_catalog")
 
 
 class Reads:
