@@ -185,6 +185,7 @@ async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: 
             cases = {"a": (fp, None), "b": (fp, after), "c": (fn, None)}
             for name, (query, key) in cases.items():
                 statement, parameters = browse._page_statement(
+                    session,
                     evaluation.id,
                     browse.Thresholds(),
                     query,

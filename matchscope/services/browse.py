@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Subquery,
     and_,
     bindparam,
     false,
@@ -43,7 +44,7 @@ from sqlmodel import col
 
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
-from matchscope.store.reads import Reads, fetch_all
+from matchscope.store.reads import Reads, dialect_name, fetch_all
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, DatasetItem, Evaluation, MatchEntry
 
 # Above this many labels in a filter, the labels are one IN list instead of one index range each.
@@ -232,6 +233,7 @@ class _Shape:
     split_count: int
     ground_truth_in: bool
     prediction_in: bool
+    lateral: bool  # the item and boxes as LATERAL lookups (PostgreSQL)
 
 
 def _shape_and_parameters(
@@ -241,6 +243,7 @@ def _shape_and_parameters(
     order: MatchOrder,
     after: tuple[float, int] | None,
     limit: int,
+    lateral: bool,
 ) -> tuple[_Shape, dict[str, Any]]:
     parameters: dict[str, Any] = {"evaluation_id": evaluation_id, "t": thresholds.iou, "c": thresholds.confidence}
     parameters["limit"] = limit
@@ -279,6 +282,7 @@ def _shape_and_parameters(
         split_count=len(split_values),
         ground_truth_in=ground_truth_in,
         prediction_in=prediction_in,
+        lateral=lateral,
     )
     return shape, parameters
 
@@ -393,16 +397,33 @@ def _shape_statement(shape: _Shape) -> Select[Any]:
     # The page is cut before the joins: otherwise SQLite pushes the joins into every branch of the union and
     # joins up to six times the rows it returns.
     page = select(merged).order_by(*outer).limit(limit).subquery()
-    # No ORDER BY on the joined rows: `_to_rows` puts them in order, which costs less than SQLite's sorter.
-    return (
-        select(page, *_ITEM_COLUMNS, *_ANNOTATION_COLUMNS, *_PREDICTION_COLUMNS)
-        .outerjoin(DatasetItem, _ITEM.id == page.c.item_id)
-        .outerjoin(BoxAnnotation, _ANNOTATION.id == page.c.ground_truth_id)
-        .outerjoin(BoxPrediction, _PREDICTION.id == page.c.prediction_id)
+    return _with_rows_named(page, shape.lateral)
+
+
+def _with_rows_named(page: Subquery, lateral: bool) -> Select[Any]:
+    """The page's entries with the item and boxes each names, in no particular order: `_to_rows` sorts them, which
+    costs less than SQLite's sorter. On PostgreSQL each is a LATERAL lookup by primary key: with plain joins the
+    planner hashes the whole item table for a page's 50 rows when its statistics are small or stale (1.8 ms instead
+    of 1.1 ms for a page, measured on the browsing benchmark's database)."""
+    targets = (
+        (_ITEM_COLUMNS, _ITEM.id, page.c.item_id),
+        (_ANNOTATION_COLUMNS, _ANNOTATION.id, page.c.ground_truth_id),
+        (_PREDICTION_COLUMNS, _PREDICTION.id, page.c.prediction_id),
     )
+    if not lateral:
+        statement = select(page, *_ITEM_COLUMNS, *_ANNOTATION_COLUMNS, *_PREDICTION_COLUMNS)
+        for columns, key, reference in targets:
+            statement = statement.outerjoin(columns[0].table, key == reference)
+        return statement
+    lookups = [select(*columns).where(key == reference).limit(1).lateral() for columns, key, reference in targets]
+    joined: Any = page
+    for lookup in lookups:
+        joined = joined.outerjoin(lookup, true())
+    return select(page, *(column for lookup in lookups for column in lookup.c)).select_from(joined)
 
 
 def _page_statement(
+    db: AsyncSession | Reads,
     evaluation_id: int,
     thresholds: Thresholds,
     query: MatchFilter,
@@ -411,7 +432,8 @@ def _page_statement(
     limit: int,
 ) -> tuple[Select[Any], dict[str, Any]]:
     """The statement of a page (shared by every page of its shape) and the values of its parameters."""
-    shape, parameters = _shape_and_parameters(evaluation_id, thresholds, query, order, after, limit)
+    lateral = dialect_name(db) == "postgresql"
+    shape, parameters = _shape_and_parameters(evaluation_id, thresholds, query, order, after, limit, lateral)
     return _shape_statement(shape), parameters
 
 
@@ -486,7 +508,7 @@ async def matches_page(
     cursor = _decode_after(after)
     if size == 0 or query.outcomes == frozenset() or () in (query.ground_truth_labels, query.prediction_labels):
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
-    statement, parameters = _page_statement(evaluation.id, thresholds, query, order, cursor, size + 1)
+    statement, parameters = _page_statement(db, evaluation.id, thresholds, query, order, cursor, size + 1)
     records = await fetch_all(db, statement, parameters)
     rows = _to_rows(evaluation, records, order, thresholds, size)
     return Page(
@@ -503,7 +525,7 @@ async def item_entries(
     """Every entry on one item at the thresholds, by IoU descending (ids break ties)."""
     order = MatchOrder()
     statement, parameters = _page_statement(
-        evaluation.id, thresholds, MatchFilter(item_id=item_id), order, None, 1_000_000
+        session, evaluation.id, thresholds, MatchFilter(item_id=item_id), order, None, 1_000_000
     )
     records = [tuple(row) for row in (await session.execute(statement, parameters)).all()]
     return _to_rows(evaluation, records, order, thresholds)

@@ -23,6 +23,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import Select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from matchscope.store.db import SQLITE_MMAP_BYTES, read_json
@@ -64,6 +65,10 @@ class Reads:
         self._opening = asyncio.Lock()
         # Called with each statement's SQL before it runs (tests count statements per request with it).
         self.listeners: list[Callable[[str], None]] = []
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._dialect
 
     def _compile(self, statement: Select[Any]) -> _Compiled:
         cached = self._compiled.get(id(statement))
@@ -148,6 +153,10 @@ class Reads:
         if self._pg is not None:
             await self._pg.close()
             self._pg = None
+
+
+def dialect_name(db: AsyncSession | Reads) -> str:
+    return db.dialect.name if isinstance(db, Reads) else db.get_bind().dialect.name
 
 
 async def fetch_all(
