@@ -1,6 +1,6 @@
 """Browse latency on a COCO-val-sized evaluation, through the HTTP app served by uvicorn, against a floor.
 
-    .venv/bin/python bench/queries.py [--backend sqlite|postgresql|both] [--images 5000] [--requests 200]
+    .venv/bin/python bench/queries.py [--backend sqlite|postgresql|both] [--images 5000] [--requests 100] [--rounds 5]
 
 Builds (once, cached in bench/.data/ or the PostgreSQL database matchscope_bench_<images>) a synthetic
 COCO-shaped dataset (`matchscope.engine.synthetic`, ~540,000 entries at 5,000 images), imports it with the
@@ -8,7 +8,8 @@ import service and evaluates it with the evaluate service. Then serves the app w
 p50/p99 of (a) the first page of 50 false positives by IoU desc, (b) page 200 of the same via cursors,
 (c) false negatives of one label, (d) metrics at iouThreshold 0.75 — with 1 client and with 8 concurrent
 clients (separate processes) — and the same for a floor: a tiny strawberry schema serving a page of the same
-shape from memory through the same server set-up (bench/floor_app.py).
+shape from memory through the same server set-up (bench/floor_app.py). Each case runs in `--rounds` bursts of
+`--requests` requests, the application's and the floor's alternating.
 """
 
 from __future__ import annotations
@@ -281,17 +282,65 @@ def _percentile(values: list[float], q: float) -> float:
 
 def measure(
     pool: ProcessPoolExecutor, url: str, headers: dict[str, str], body: dict[str, Any], requests: int, clients: int
-) -> dict[str, float]:
+) -> tuple[list[float], float]:
+    """(latencies, requests per second) of one burst of `requests` requests from `clients` clients."""
     per_client = max(1, requests // clients) if clients > 1 else requests
     futures = [pool.submit(_run_client, url, headers, body, per_client) for _ in range(clients)]
     results = [future.result() for future in futures]
     latencies = [value for latency, _, _ in results for value in latency]
     wall = max(end for _, _, end in results) - min(start for _, start, _ in results)
-    return {
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p99_ms": 1000 * _percentile(latencies, 0.99),
-        "rps": len(latencies) / wall,
-    }
+    return latencies, len(latencies) / wall
+
+
+@dataclass
+class Series:
+    """One target's bursts of a case: latencies pooled, throughput per round."""
+
+    latencies: list[float]
+    rates: list[float]
+
+    @property
+    def p50_ms(self) -> float:
+        return 1000 * statistics.median(self.latencies)
+
+    @property
+    def p99_ms(self) -> float:
+        return 1000 * _percentile(self.latencies, 0.99)
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(self.rates)
+
+
+def compare(
+    pool: ProcessPoolExecutor,
+    app: tuple[str, dict[str, str]],
+    floor: tuple[str, dict[str, str]] | None,
+    body: dict[str, Any],
+    requests: int,
+    clients: int,
+    rounds: int,
+) -> tuple[Series, Series | None, float | None]:
+    """The application and the floor in alternating bursts, so that both see the machine in the same state (on a
+    shared machine its speed drifts by a fifth within minutes); the throughput ratio is the median of the rounds'."""
+    ours, base = Series([], []), Series([], [])
+    ratios = []
+    for round_index in range(rounds):
+        targets = [("app", app), ("floor", floor)] if round_index % 2 == 0 else [("floor", floor), ("app", app)]
+        rates: dict[str, float] = {}
+        for name, target in targets:
+            if target is None:
+                continue
+            latencies, rate = measure(pool, target[0], target[1], body, requests, clients)
+            series = ours if name == "app" else base
+            series.latencies.extend(latencies)
+            series.rates.append(rate)
+            rates[name] = rate
+        if "floor" in rates:
+            ratios.append(rates["app"] / rates["floor"])
+    if floor is None:
+        return ours, None, None
+    return ours, base, statistics.median(ratios)
 
 
 def _bodies(target: Target, label: str, page_200_cursor: str | None) -> dict[str, dict[str, Any]]:
@@ -325,7 +374,9 @@ def _load(values: tuple[float, float, float]) -> str:
     return " ".join(f"{value:.2f}" for value in values)
 
 
-def run_backend(backend: str, images: int, requests: int, pool: ProcessPoolExecutor, explain_plans: bool) -> None:
+def run_backend(
+    backend: str, images: int, requests: int, rounds: int, pool: ProcessPoolExecutor, explain_plans: bool
+) -> None:
     url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images))
     print(f"[{backend}] evaluation with {entries:,} entries", flush=True)
     app, app_url = serve("matchscope.app:create_app", {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
@@ -343,25 +394,28 @@ def run_backend(backend: str, images: int, requests: int, pool: ProcessPoolExecu
         load_before = os.getloadavg()
         for clients in (1, 8):
             for name, body in bodies.items():
-                ours = measure(pool, app_url, target.headers, body, requests, clients)
-                base = measure(pool, floor_url, {}, body, requests, clients) if name != "d" else None
-                rows.append((clients, name, ours, base))
+                floor_target: tuple[str, dict[str, str]] | None = (floor_url, {}) if name != "d" else None
+                ours, base, ratio = compare(
+                    pool, (app_url, target.headers), floor_target, body, requests, clients, rounds
+                )
+                rows.append((clients, name, ours, base, ratio))
         load_after = os.getloadavg()
         print(
-            f"\n[{backend}] {entries:,} entries, {requests} requests per case; floor = in-memory page of the same shape"
+            f"\n[{backend}] {entries:,} entries, {rounds} rounds of {requests} requests per case, the application's "
+            "and the floor's alternating; floor = in-memory page of the same shape"
         )
         print(f"load average (1, 5, 15 min) before {_load(load_before)}, after {_load(load_after)}")
         print(
             f"{'clients':>7} {'query':>5} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} | {'floor p50':>9} {'floor p99':>9} {'floor r/s':>9} | {'thru %':>6} {'p99 x':>6}"
         )
-        for clients, name, ours, base in rows:
-            line = f"{clients:>7} {name:>5} {ours['p50_ms']:8.2f} {ours['p99_ms']:8.2f} {ours['rps']:8.0f} |"
-            if base is not None:
-                line += f" {base['p50_ms']:9.2f} {base['p99_ms']:9.2f} {base['rps']:9.0f} |"
-                line += f" {100 * ours['rps'] / base['rps']:6.0f} {ours['p99_ms'] / base['p99_ms']:6.2f}"
+        for clients, name, ours, base, ratio in rows:
+            line = f"{clients:>7} {name:>5} {ours.p50_ms:8.2f} {ours.p99_ms:8.2f} {ours.rps:8.0f} |"
+            if base is not None and ratio is not None:
+                line += f" {base.p50_ms:9.2f} {base.p99_ms:9.2f} {base.rps:9.0f} |"
+                line += f" {100 * ratio:6.0f} {ours.p99_ms / base.p99_ms:6.2f}"
             print(line)
-        one = {name: ours for clients, name, ours, _ in rows if clients == 1}
-        print(f"(b)/(a) p50 ratio at 1 client: {one['b']['p50_ms'] / one['a']['p50_ms']:.2f}", flush=True)
+        one = {name: ours for clients, name, ours, _, _ in rows if clients == 1}
+        print(f"(b)/(a) p50 ratio at 1 client: {one['b'].p50_ms / one['a'].p50_ms:.2f}", flush=True)
     finally:
         for process in (app, floor):
             process.terminate()
@@ -372,13 +426,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--images", type=int, default=5000)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=100, help="requests per burst")
+    parser.add_argument("--rounds", type=int, default=5, help="bursts per case and target, alternating")
     parser.add_argument("--explain", action="store_true", help="print the query plans of (a)-(c)")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     with ProcessPoolExecutor(max_workers=8) as pool:
         for backend in backends:
-            run_backend(backend, args.images, args.requests, pool, args.explain)
+            run_backend(backend, args.images, args.requests, args.rounds, pool, args.explain)
 
 
 if __name__ == "__main__":
