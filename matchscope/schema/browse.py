@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import strawberry
+from strawberry.types.arguments import InputContext
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem, related_item
 from matchscope.schema.common import Connection, Edge, Node, PageInfo, assemble
@@ -103,6 +104,40 @@ class Match(Node):
 
 
 _OUTCOMES = {browse.Outcome(outcome.value): outcome for outcome in MatchOutcome}
+
+
+# Both inputs are built from their GraphQL values here, through strawberry's `from_input` hook: its generic
+# conversion walks every field's annotation on each request (~50 µs for a filter and an order, measured with
+# `convert_arguments`). graphql-core has already validated and coerced the values, enums included.
+
+
+def _optional_list(value: Any) -> list[Any] | None:
+    return None if value is None else list(value)
+
+
+def _match_filter_from_input(cls: type[MatchFilter], value: Mapping[str, Any], _context: InputContext) -> MatchFilter:
+    get = value.get
+    return cls(
+        outcomes=_optional_list(get("outcomes")),
+        ground_truth_labels=_optional_list(get("groundTruthLabels")),
+        prediction_labels=_optional_list(get("predictionLabels")),
+        min_iou=get("minIou"),
+        max_iou=get("maxIou"),
+        min_confidence=get("minConfidence"),
+        max_confidence=get("maxConfidence"),
+        item_id=get("itemId"),
+    )
+
+
+def _match_order_from_input(cls: type[MatchOrder], value: Mapping[str, Any], _context: InputContext) -> MatchOrder:
+    return cls(
+        field=MatchOrderField(value.get("field", MatchOrderField.IOU)),
+        direction=OrderDirection(value.get("direction", OrderDirection.DESC)),
+    )
+
+
+MatchFilter.__strawberry_definition__.from_input = _match_filter_from_input  # type: ignore[attr-defined]
+MatchOrder.__strawberry_definition__.from_input = _match_order_from_input  # type: ignore[attr-defined]
 
 
 @strawberry.type(name="MatchConnection")
