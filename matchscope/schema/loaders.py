@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
@@ -12,15 +13,38 @@ from matchscope.store import tables
 
 
 class Loaders:
+    """Each loader is made on first use: most requests (a page of matches, metrics) use none."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
-        self.item = DataLoader(self._items)
-        self.dataset = DataLoader(self._datasets)
-        self.model = DataLoader(self._models)
-        self.annotation = DataLoader(self._annotations)
-        self.prediction = DataLoader(self._predictions)
-        self.item_annotations = DataLoader(self._item_annotations)
-        self.item_predictions = DataLoader(self._item_predictions)
+
+    @cached_property
+    def item(self) -> DataLoader[int, tables.DatasetItem | None]:
+        return DataLoader(self._items)
+
+    @cached_property
+    def dataset(self) -> DataLoader[int, tables.Dataset | None]:
+        return DataLoader(self._datasets)
+
+    @cached_property
+    def model(self) -> DataLoader[int, tables.Model | None]:
+        return DataLoader(self._models)
+
+    @cached_property
+    def annotation(self) -> DataLoader[int, tables.BoxAnnotation | None]:
+        return DataLoader(self._annotations)
+
+    @cached_property
+    def prediction(self) -> DataLoader[int, tables.BoxPrediction | None]:
+        return DataLoader(self._predictions)
+
+    @cached_property
+    def item_annotations(self) -> DataLoader[int, list[tables.BoxAnnotation]]:
+        return DataLoader(self._item_annotations)
+
+    @cached_property
+    def item_predictions(self) -> DataLoader[tuple[int, int], list[tables.BoxPrediction]]:
+        return DataLoader(self._item_predictions)
 
     async def _by_id(self, model: type[catalog.Row], ids: Sequence[int]) -> list[catalog.Row | None]:
         async with self._sessions() as session:
