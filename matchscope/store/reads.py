@@ -49,6 +49,12 @@ async def _json_codecs(connection: asyncpg.Connection) -> None:
         await connection.set_type_codec(name, encoder=json.dumps, decoder=read_json, schema="pg_catalog")
 
 
+async def _keep_session(_connection: asyncpg.Connection) -> None:
+    """Read connections only run single SELECTs outside transactions, so they have no session state to reset:
+    returning one to the pool skips asyncpg's reset query, a round trip per statement (~0.2 ms of CPU between
+    both ends)."""
+
+
 class Reads:
     """Runs SELECT statements on connections kept open (through the engine for an in-memory SQLite database,
     which other connections cannot see)."""
@@ -143,7 +149,9 @@ class Reads:
         async with self._opening:
             if self._pg is None:
                 dsn = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
-                self._pg = await asyncpg.create_pool(dsn, min_size=1, max_size=self._size, init=_json_codecs)
+                self._pg = await asyncpg.create_pool(
+                    dsn, min_size=1, max_size=self._size, init=_json_codecs, reset=_keep_session
+                )
         return self._pg
 
     async def close(self) -> None:
