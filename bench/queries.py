@@ -320,7 +320,7 @@ def compare(
     requests: int,
     clients: int,
     rounds: int,
-) -> tuple[Series, Series | None, float | None]:
+) -> tuple[Series, Series | None, list[float]]:
     """The application and the floor in alternating bursts, so that both see the machine in the same state (on a
     shared machine its speed drifts by a fifth within minutes); the throughput ratio is the median of the rounds'."""
     ours, base = Series([], []), Series([], [])
@@ -338,9 +338,7 @@ def compare(
             rates[name] = rate
         if "floor" in rates:
             ratios.append(rates["app"] / rates["floor"])
-    if floor is None:
-        return ours, None, None
-    return ours, base, statistics.median(ratios)
+    return ours, (base if floor is not None else None), ratios
 
 
 def _bodies(target: Target, label: str, page_200_cursor: str | None) -> dict[str, dict[str, Any]]:
@@ -395,10 +393,10 @@ def run_backend(
         for clients in (1, 8):
             for name, body in bodies.items():
                 floor_target: tuple[str, dict[str, str]] | None = (floor_url, {}) if name != "d" else None
-                ours, base, ratio = compare(
+                ours, base, ratios = compare(
                     pool, (app_url, target.headers), floor_target, body, requests, clients, rounds
                 )
-                rows.append((clients, name, ours, base, ratio))
+                rows.append((clients, name, ours, base, ratios))
         load_after = os.getloadavg()
         print(
             f"\n[{backend}] {entries:,} entries, {rounds} rounds of {requests} requests per case, the application's "
@@ -406,14 +404,16 @@ def run_backend(
         )
         print(f"load average (1, 5, 15 min) before {_load(load_before)}, after {_load(load_after)}")
         print(
-            f"{'clients':>7} {'query':>5} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} | {'floor p50':>9} {'floor p99':>9} {'floor r/s':>9} | {'thru %':>6} {'p99 x':>6}"
+            f"{'clients':>7} {'query':>5} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} | {'floor p50':>9} {'floor p99':>9} {'floor r/s':>9} | {'thru %':>6} {'rounds':>9} {'p99 x':>6}"
         )
-        for clients, name, ours, base, ratio in rows:
+        for clients, name, ours, base, ratios in rows:
             line = f"{clients:>7} {name:>5} {ours.p50_ms:8.2f} {ours.p99_ms:8.2f} {ours.rps:8.0f} |"
-            if base is not None and ratio is not None:
+            if base is not None and ratios:
+                spread = f"{100 * min(ratios):.0f}-{100 * max(ratios):.0f}"
                 line += f" {base.p50_ms:9.2f} {base.p99_ms:9.2f} {base.rps:9.0f} |"
-                line += f" {100 * ratio:6.0f} {ours.p99_ms / base.p99_ms:6.2f}"
+                line += f" {100 * statistics.median(ratios):6.0f} {spread:>9} {ours.p99_ms / base.p99_ms:6.2f}"
             print(line)
+        print("thru %: the median of the rounds' throughput ratios; rounds: their range")
         one = {name: ours for clients, name, ours, _, _ in rows if clients == 1}
         print(f"(b)/(a) p50 ratio at 1 client: {one['b'].p50_ms / one['a'].p50_ms:.2f}", flush=True)
     finally:
