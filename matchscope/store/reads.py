@@ -6,7 +6,8 @@ to aiosqlite's thread: ~1.3 ms of CPU for a one-row lookup, against ~0.1 ms for 
 connection kept open (measured on the browsing benchmark's database). On SQLite these reads run on the event
 loop itself: they are index range scans of well under a millisecond, less than the two thread hand-offs they
 would otherwise cost, and with 8 concurrent clients the hand-offs' waits for the GIL doubled the p99 latency.
-PostgreSQL reads go through a small asyncpg pool.
+PostgreSQL reads go through a few asyncpg connections kept open (not asyncpg's Pool, which costs as much CPU as
+the statements).
 
 Statements are compiled once per dialect and their values pass through the column types' result processors,
 so rows read the same as the ORM's. Each statement runs on its own (autocommit) and sees every commit before it.
@@ -49,10 +50,50 @@ async def _json_codecs(connection: asyncpg.Connection) -> None:
         await connection.set_type_codec(name, encoder=json.dumps, decoder=read_json, schema="pg_catalog")
 
 
-async def _keep_session(_connection: asyncpg.Connection) -> None:
-    """Read connections only run single SELECTs outside transactions, so they have no session state to reset:
-    returning one to the pool skips asyncpg's reset query, a round trip per statement (~0.2 ms of CPU between
-    both ends)."""
+class _PgConnections:
+    """At most `size` asyncpg connections kept open, each lent for one statement. asyncpg's Pool costs ~50 µs of
+    CPU per statement (a shielded release task, a reset query unless told otherwise), as much as the statement
+    itself; this costs a semaphore. A connection that fails other than with an error the server reports is
+    dropped; a statement that finds its idle connection gone runs once more on a new one."""
+
+    def __init__(self, dsn: str, size: int) -> None:
+        self._dsn = dsn
+        self._slots = asyncio.Semaphore(size)
+        self._idle: list[asyncpg.Connection] = []
+
+    async def _connect(self) -> asyncpg.Connection:
+        connection = await asyncpg.connect(self._dsn)
+        await _json_codecs(connection)
+        return connection
+
+    async def fetch(self, sql: str, arguments: Sequence[Any]) -> list[asyncpg.Record]:
+        async with self._slots:
+            if self._idle:
+                connection = self._idle.pop()
+                try:
+                    return await self._run(connection, sql, arguments)
+                except Exception:
+                    if not connection.is_closed():
+                        raise
+                # It died while idle (a server restart, an idle timeout): once more, on a new connection.
+            return await self._run(await self._connect(), sql, arguments)
+
+    async def _run(self, connection: asyncpg.Connection, sql: str, arguments: Sequence[Any]) -> list[asyncpg.Record]:
+        try:
+            records: list[asyncpg.Record] = await connection.fetch(sql, *arguments)
+        except BaseException as error:
+            if isinstance(error, asyncpg.PostgresError) and not connection.is_closed():
+                self._idle.append(connection)  # the server refused the statement; the connection is fine
+            else:  # lost, or cancelled mid-statement: its state is unknown
+                connection.terminate()
+            raise
+        self._idle.append(connection)
+        return records
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close()
 
 
 class Reads:
@@ -67,8 +108,7 @@ class Reads:
         self._size = max(1, connections)
         self._compiled: dict[int, tuple[Select[Any], _Compiled]] = {}
         self._sqlite: sqlite3.Connection | None = None
-        self._pg: asyncpg.Pool | None = None
-        self._opening = asyncio.Lock()
+        self._pg: _PgConnections | None = None
         # Called with each statement's SQL before it runs (tests count statements per request with it).
         self.listeners: list[Callable[[str], None]] = []
 
@@ -117,8 +157,7 @@ class Reads:
         for listener in self.listeners:
             listener(sql)
         if self._dialect.name == "postgresql":
-            pool = await self._pg_pool()
-            records: Sequence[Any] = await pool.fetch(sql, *arguments)
+            records: Sequence[Any] = await self._pg_connections().fetch(sql, arguments)
         else:
             records = self._sqlite_connection().execute(sql, arguments).fetchall()
         if not compiled.processors:
@@ -143,15 +182,10 @@ class Reads:
             self._sqlite = connection
         return self._sqlite
 
-    async def _pg_pool(self) -> asyncpg.Pool:
-        if self._pg is not None:
-            return self._pg
-        async with self._opening:
-            if self._pg is None:
-                dsn = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
-                self._pg = await asyncpg.create_pool(
-                    dsn, min_size=1, max_size=self._size, init=_json_codecs, reset=_keep_session
-                )
+    def _pg_connections(self) -> _PgConnections:
+        if self._pg is None:
+            dsn = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._pg = _PgConnections(dsn, self._size)
         return self._pg
 
     async def close(self) -> None:

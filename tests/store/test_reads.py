@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import datetime
 
+import asyncpg
+import pytest
+import pytest_asyncio
 from sqlalchemy import bindparam, select
 from sqlmodel import col
 
 from matchscope.services import accounts
 from matchscope.state import AppState
 from matchscope.store.db import transaction
-from matchscope.store.reads import fetch_all
+from matchscope.store.reads import READ_CONNECTIONS, _PgConnections, fetch_all
 from matchscope.store.tables import Account, Dataset, Evaluation, Model, utcnow
+from tests.conftest import PG_ADMIN_URL
 
 _EVALUATION = select(
     col(Evaluation.id),
@@ -101,3 +107,45 @@ async def test_an_in_memory_database_is_read_through_the_engine() -> None:
         await reads.close()
     finally:
         await engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def pg_connections() -> AsyncIterator[_PgConnections]:
+    """The connections PostgreSQL reads go through, on the test server whichever backend this run tests."""
+    connections = _PgConnections(PG_ADMIN_URL, READ_CONNECTIONS)
+    try:
+        yield connections
+    finally:
+        await connections.close()
+
+
+async def test_postgresql_reads_share_a_few_connections(pg_connections: _PgConnections) -> None:
+    results = await asyncio.gather(*(pg_connections.fetch("SELECT $1::integer * 2", [n]) for n in range(24)))
+    assert [rows[0][0] for rows in results] == [2 * n for n in range(24)]
+    assert 1 <= len(pg_connections._idle) <= READ_CONNECTIONS
+
+
+async def test_a_refused_statement_leaves_its_connection_usable(pg_connections: _PgConnections) -> None:
+    await pg_connections.fetch("SELECT 1", [])
+    (connection,) = pg_connections._idle
+    with pytest.raises(asyncpg.PostgresError):
+        await pg_connections.fetch("SELECT 1 / $1::integer", [0])
+    assert pg_connections._idle == [connection] and not connection.is_closed()
+    assert await pg_connections.fetch("SELECT 6 / $1::integer", [3]) == [(2,)]
+
+
+async def test_reads_outlive_connections_the_server_closed(pg_connections: _PgConnections) -> None:
+    await asyncio.gather(*(pg_connections.fetch("SELECT pg_sleep(0.01)", []) for _ in range(6)))
+    pids = {connection.get_server_pid() for connection in pg_connections._idle}
+    assert len(pids) > 1
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        terminated = await admin.fetchval(
+            "SELECT bool_and(pg_terminate_backend(pid)) FROM unnest($1::integer[]) AS pid", sorted(pids)
+        )
+    finally:
+        await admin.close()
+    assert terminated is True
+    results = await asyncio.gather(*(pg_connections.fetch("SELECT $1::integer", [n]) for n in range(6)))
+    assert [rows[0][0] for rows in results] == list(range(6))
+    assert not {connection.get_server_pid() for connection in pg_connections._idle} & pids
