@@ -193,7 +193,8 @@ class MatchEntry(SQLModel, table=True):
 
     __tablename__ = "match_entry"
     # Browsing reads one (is_prediction, compatible) branch at a time in IoU or confidence order (migration 0002);
-    # the IoU index carries the labels so that a label filter is checked on it (migration 0005).
+    # the IoU index carries the labels so that a label filter is checked on it (migration 0005); ground-truth rows
+    # (false negatives) of one label are a range of their own partial index (migration 0006).
     __table_args__ = (
         Index("ix_entry_eval_item", "evaluation_id", "item_id"),
         Index(
@@ -213,6 +214,16 @@ class MatchEntry(SQLModel, table=True):
             "compatible",
             text("coalesce(confidence, 1.0)"),
             "id",
+        ),
+        Index(
+            "ix_entry_ground_truths_by_label",
+            "evaluation_id",
+            "compatible",
+            "ground_truth_label",
+            "iou",
+            "id",
+            sqlite_where=text("is_prediction = 0"),
+            postgresql_where=text("NOT is_prediction"),
         ),
     )
     id: int | None = Field(
