@@ -130,10 +130,8 @@ def _match_filter_from_input(cls: type[MatchFilter], value: Mapping[str, Any], _
 
 
 def _match_order_from_input(cls: type[MatchOrder], value: Mapping[str, Any], _context: InputContext) -> MatchOrder:
-    return cls(
-        field=MatchOrderField(value.get("field", MatchOrderField.IOU)),
-        direction=OrderDirection(value.get("direction", OrderDirection.DESC)),
-    )
+    # Both fields are present: the schema publishes their defaults.
+    return cls(field=MatchOrderField(value["field"]), direction=OrderDirection(value["direction"]))
 
 
 MatchFilter.__strawberry_definition__.from_input = _match_filter_from_input  # type: ignore[attr-defined]

@@ -539,8 +539,7 @@ async def item_entries(
     statement, parameters = _page_statement(
         session, evaluation.id, thresholds, MatchFilter(item_id=item_id), order, None, 1_000_000
     )
-    records = [tuple(row) for row in (await session.execute(statement, parameters)).all()]
-    return _to_rows(evaluation, records, order, thresholds)
+    return _to_rows(evaluation, await fetch_all(session, statement, parameters), order, thresholds)
 
 
 async def entry_by_id(

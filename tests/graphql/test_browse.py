@@ -226,6 +226,25 @@ async def test_filters(gql: GraphQL, stored: StoredEvaluation, filter: dict[str,
         assert nodes
 
 
+@pytest.mark.parametrize(
+    ("partial", "full"),
+    [
+        ({"field": "CONFIDENCE"}, {"field": "CONFIDENCE", "direction": "DESC"}),
+        ({"direction": "ASC"}, {"field": "IOU", "direction": "ASC"}),
+        ({}, DESC_IOU),
+    ],
+)
+async def test_order_fields_left_out_take_their_defaults(
+    gql: GraphQL, stored: StoredEvaluation, partial: dict[str, str], full: dict[str, str]
+) -> None:
+    nodes, _ = await _all_matches(gql, stored, order=partial, size=7)
+    expected, _ = await _all_matches(gql, stored, order=full, size=7)
+    assert [node["id"] for node in nodes] == [node["id"] for node in expected]
+    reversed_order = {**full, "direction": "ASC" if full["direction"] == "DESC" else "DESC"}
+    opposite, _ = await _all_matches(gql, stored, order=reversed_order, size=7)
+    assert [node["id"] for node in nodes] != [node["id"] for node in opposite]
+
+
 async def test_labels_beyond_the_split_limit_still_filter(gql: GraphQL, stored: StoredEvaluation) -> None:
     labels = ["cat", *[f"x{i}" for i in range(10)]]
     nodes, total = await _all_matches(gql, stored, filter={"groundTruthLabels": labels, "predictionLabels": labels})
