@@ -1,6 +1,6 @@
 """Browse latency on a COCO-val-sized evaluation, through the HTTP app served by uvicorn, against a floor.
 
-    .venv/bin/python bench/queries.py [--backend sqlite|postgresql|both] [--images 5000] [--requests 100] [--rounds 5]
+    .venv/bin/python bench/queries.py [--backend sqlite|postgresql|both] [--images 5000] [--seconds 2] [--rounds 5]
 
 Builds (once, cached in bench/.data/ or the PostgreSQL database matchscope_bench_<images>) a synthetic
 COCO-shaped dataset (`matchscope.engine.synthetic`, ~540,000 entries at 5,000 images), imports it with the
@@ -9,7 +9,8 @@ p50/p99 of (a) the first page of 50 false positives by IoU desc, (b) page 200 of
 (c) false negatives of one label, (d) metrics at iouThreshold 0.75 — with 1 client and with 8 concurrent
 clients (separate processes) — and the same for a floor: a tiny strawberry schema serving a page of the same
 shape from memory through the same server set-up (bench/floor_app.py). Each case runs in `--rounds` bursts of
-`--requests` requests, the application's and the floor's alternating.
+`--seconds` seconds, the application's and the floor's alternating; in a burst every client starts at the same
+moment and sends requests one after another until the burst ends.
 """
 
 from __future__ import annotations
@@ -253,24 +254,34 @@ def serve(factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], s
 
 # ---------------------------------------------------------------- load
 
+# Time for every client of a burst to warm up before the burst's common start.
+_LEAD_SECONDS = 1.0
+
 
 def _run_client(
-    url: str, headers: dict[str, str], body: dict[str, Any], count: int
+    url: str, headers: dict[str, str], body: dict[str, Any], start_at: float, seconds: float
 ) -> tuple[list[float], float, float]:
+    """Requests one after another from `start_at` (wall clock, shared by the burst's clients) for `seconds`:
+    (latencies of those that completed, requests per second, how late this client was ready)."""
+
     async def run() -> tuple[list[float], float, float]:
         latencies = []
         async with httpx.AsyncClient(headers=headers, timeout=60.0) as client:
             for _ in range(3):
                 (await client.post(url, json=body)).raise_for_status()
-            start = time.perf_counter()
-            for _ in range(count):
+            late = max(0.0, time.time() - start_at)
+            await asyncio.sleep(max(0.0, start_at - time.time()))
+            started, end = time.perf_counter(), time.perf_counter() + max(0.0, start_at + seconds - time.time())
+            finished = started
+            while time.perf_counter() < end:
                 began = time.perf_counter()
                 response = await client.post(url, json=body)
-                latencies.append(time.perf_counter() - began)
+                finished = time.perf_counter()
+                latencies.append(finished - began)
                 payload = response.json()
                 if response.status_code != 200 or payload.get("errors"):
                     raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
-            return latencies, start, time.perf_counter()
+            return latencies, len(latencies) / max(finished - started, 1e-9), late
 
     return asyncio.run(run())
 
@@ -281,15 +292,18 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def measure(
-    pool: ProcessPoolExecutor, url: str, headers: dict[str, str], body: dict[str, Any], requests: int, clients: int
+    pool: ProcessPoolExecutor, url: str, headers: dict[str, str], body: dict[str, Any], seconds: float, clients: int
 ) -> tuple[list[float], float]:
-    """(latencies, requests per second) of one burst of `requests` requests from `clients` clients."""
-    per_client = max(1, requests // clients) if clients > 1 else requests
-    futures = [pool.submit(_run_client, url, headers, body, per_client) for _ in range(clients)]
+    """(latencies, requests per second) of one burst: `clients` clients, each warmed up by three requests, start
+    together and send requests one after another for `seconds`. Every client is busy for the whole window, so the
+    rate is not diluted by clients starting or finishing early."""
+    start_at = time.time() + _LEAD_SECONDS
+    futures = [pool.submit(_run_client, url, headers, body, start_at, seconds) for _ in range(clients)]
     results = [future.result() for future in futures]
-    latencies = [value for latency, _, _ in results for value in latency]
-    wall = max(end for _, _, end in results) - min(start for _, start, _ in results)
-    return latencies, len(latencies) / wall
+    late = max(late for _, _, late in results)
+    if late > 0.05:
+        print(f"  (a client was ready {late:.2f}s after the burst began: its rate is measured from then)")
+    return [value for latencies, _, _ in results for value in latencies], sum(rate for _, rate, _ in results)
 
 
 @dataclass
@@ -317,7 +331,7 @@ def compare(
     app: tuple[str, dict[str, str]],
     floor: tuple[str, dict[str, str]] | None,
     body: dict[str, Any],
-    requests: int,
+    seconds: float,
     clients: int,
     rounds: int,
 ) -> tuple[Series, Series | None, list[float]]:
@@ -331,7 +345,7 @@ def compare(
         for name, target in targets:
             if target is None:
                 continue
-            latencies, rate = measure(pool, target[0], target[1], body, requests, clients)
+            latencies, rate = measure(pool, target[0], target[1], body, seconds, clients)
             series = ours if name == "app" else base
             series.latencies.extend(latencies)
             series.rates.append(rate)
@@ -373,7 +387,14 @@ def _load(values: tuple[float, float, float]) -> str:
 
 
 def run_backend(
-    backend: str, images: int, requests: int, rounds: int, pool: ProcessPoolExecutor, explain_plans: bool
+    backend: str,
+    images: int,
+    seconds: float,
+    rounds: int,
+    pool: ProcessPoolExecutor,
+    explain_plans: bool,
+    cases: str = "abcd",
+    client_counts: tuple[int, ...] = (1, 8),
 ) -> None:
     url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images))
     print(f"[{backend}] evaluation with {entries:,} entries", flush=True)
@@ -384,22 +405,24 @@ def run_backend(
         started = time.perf_counter()
         label = _label_with_most_false_negatives(target)  # also loads the entry columns (first metrics call)
         print(f"[{backend}] first metrics call (loads the entry cache): {time.perf_counter() - started:.2f}s")
-        cursor = _page_200_cursor(target)
+        cursor = _page_200_cursor(target) if "b" in cases else None
         bodies = _bodies(target, label, cursor)
         if explain_plans:
             asyncio.run(explain(url, dataset_id, model_id, label, cursor))
         rows = []
         load_before = os.getloadavg()
-        for clients in (1, 8):
+        for clients in client_counts:
             for name, body in bodies.items():
+                if name not in cases:
+                    continue
                 floor_target: tuple[str, dict[str, str]] | None = (floor_url, {}) if name != "d" else None
                 ours, base, ratios = compare(
-                    pool, (app_url, target.headers), floor_target, body, requests, clients, rounds
+                    pool, (app_url, target.headers), floor_target, body, seconds, clients, rounds
                 )
                 rows.append((clients, name, ours, base, ratios))
         load_after = os.getloadavg()
         print(
-            f"\n[{backend}] {entries:,} entries, {rounds} rounds of {requests} requests per case, the application's "
+            f"\n[{backend}] {entries:,} entries, {rounds} rounds of {seconds:g} s per case, the application's "
             "and the floor's alternating; floor = in-memory page of the same shape"
         )
         print(f"load average (1, 5, 15 min) before {_load(load_before)}, after {_load(load_after)}")
@@ -415,7 +438,8 @@ def run_backend(
             print(line)
         print("thru %: the median of the rounds' throughput ratios; rounds: their range")
         one = {name: ours for clients, name, ours, _, _ in rows if clients == 1}
-        print(f"(b)/(a) p50 ratio at 1 client: {one['b'].p50_ms / one['a'].p50_ms:.2f}", flush=True)
+        if "a" in one and "b" in one:
+            print(f"(b)/(a) p50 ratio at 1 client: {one['b'].p50_ms / one['a'].p50_ms:.2f}", flush=True)
     finally:
         for process in (app, floor):
             process.terminate()
@@ -426,14 +450,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--images", type=int, default=5000)
-    parser.add_argument("--requests", type=int, default=100, help="requests per burst")
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of a burst")
     parser.add_argument("--rounds", type=int, default=5, help="bursts per case and target, alternating")
+    parser.add_argument("--cases", default="abcd", help="which of (a)-(d) to run, e.g. ac")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8], help="client counts")
     parser.add_argument("--explain", action="store_true", help="print the query plans of (a)-(c)")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     with ProcessPoolExecutor(max_workers=8) as pool:
         for backend in backends:
-            run_backend(backend, args.images, args.requests, args.rounds, pool, args.explain)
+            run_backend(
+                backend, args.images, args.seconds, args.rounds, pool, args.explain, args.cases, tuple(args.clients)
+            )
 
 
 if __name__ == "__main__":
