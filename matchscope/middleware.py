@@ -73,7 +73,7 @@ class AuthMiddleware:
     async def account_for(self, key: str | None) -> int | None:
         if key is None:
             return None
-        return await accounts.authenticate(self.state.reads, key)
+        return await accounts.authenticate(self.state.reads, key, self.state.key_rows)
 
     @staticmethod
     def _is_public(scope: Scope) -> bool:

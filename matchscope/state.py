@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from matchscope.settings import Settings
+from matchscope.store.changes import ChangeFeed, RowCache
 from matchscope.store.db import create_engine, session_factory
 from matchscope.store.reads import Reads
 
@@ -19,14 +20,28 @@ class AppState:
     sessions: async_sessionmaker[AsyncSession]
     # The hot reads of every request (key, evaluation, page), on connections kept open.
     reads: Reads
+    # Per-process caches of two of those reads (a key's row, a current evaluation), exact through the feed.
+    changes: ChangeFeed
+    key_rows: RowCache[Any, Any]
+    current_evaluations: RowCache[Any, Any]
     # Filled in by the jobs layer at start-up (queue, event bus, runner); kept loose to keep layers apart.
     services: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings) -> AppState:
         engine = create_engine(settings.database_url)
-        return cls(settings=settings, engine=engine, sessions=session_factory(engine), reads=Reads(engine))
+        changes = ChangeFeed(engine)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            reads=Reads(engine),
+            changes=changes,
+            key_rows=changes.cache("api_key"),
+            current_evaluations=changes.cache("evaluation"),
+        )
 
     async def close(self) -> None:
+        await self.changes.close()
         await self.reads.close()
         await self.engine.dispose()

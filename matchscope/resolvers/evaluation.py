@@ -36,7 +36,12 @@ class EvaluationQuery:
         dataset, model = from_global_id(dataset_id), from_global_id(model_id)
         if dataset is None or model is None or dataset[0] != "Dataset" or model[0] != "Model":
             return None
+        context = info.context
         row = await browse.current_evaluation(
-            info.context.reads, account_id=info.context.account_id, dataset_id=dataset[1], model_id=model[1]
+            context.reads,
+            account_id=context.account_id,
+            dataset_id=dataset[1],
+            model_id=model[1],
+            known=context.state.current_evaluations,
         )
         return None if row is None else Evaluation.from_row(row)

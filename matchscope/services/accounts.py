@@ -14,7 +14,8 @@ from sqlmodel import col, select
 
 from matchscope.services import validation
 from matchscope.services.errors import NotFound
-from matchscope.store.reads import Reads, fetch_all
+from matchscope.store.changes import RowCache
+from matchscope.store.reads import Reads, Row, fetch_all
 from matchscope.store.tables import Account, ApiKey, utcnow
 
 KEY_PREFIX = "ms"
@@ -66,12 +67,20 @@ _KEY_BY_ID = core_select(col(ApiKey.account_id), col(ApiKey.secret_hash), col(Ap
 )
 
 
-async def authenticate(db: AsyncSession | Reads, key: str) -> int | None:
-    """The account id a key belongs to, or None for a malformed, unknown or revoked key."""
+def _usable(rows: list[Row]) -> bool:
+    return bool(rows) and rows[0][2] is None
+
+
+async def authenticate(db: AsyncSession | Reads, key: str, known: RowCache[str, list[Row]] | None = None) -> int | None:
+    """The account id a key belongs to, or None for a malformed, unknown or revoked key. `known` keeps the rows of
+    usable keys (the secret is still checked against the row on every call)."""
     key_id = parse_key_id(key)
     if key_id is None:
         return None
-    rows = await fetch_all(db, _KEY_BY_ID, {"key_id": key_id})
+    if known is None:
+        rows = await fetch_all(db, _KEY_BY_ID, {"key_id": key_id})
+    else:
+        rows = await known.read(key_id, lambda: fetch_all(db, _KEY_BY_ID, {"key_id": key_id}), _usable)
     # Compare even when the row is missing, so timing does not tell which key ids exist.
     expected = rows[0][1] if rows else _hash("")
     matches = hmac.compare_digest(expected, _hash(key))

@@ -44,6 +44,7 @@ from sqlmodel import col
 
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store.changes import RowCache
 from matchscope.store.reads import Reads, dialect_name, fetch_all
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, DatasetItem, Evaluation, MatchEntry
 
@@ -592,11 +593,21 @@ _EVALUATION_BY_ID = _EVALUATION_SELECT.where(_EVALUATION.id == _integer("evaluat
 
 
 async def current_evaluation(
-    db: AsyncSession | Reads, *, account_id: int, dataset_id: int, model_id: int
+    db: AsyncSession | Reads,
+    *,
+    account_id: int,
+    dataset_id: int,
+    model_id: int,
+    known: RowCache[tuple[int, int, int], EvaluationRow | None] | None = None,
 ) -> EvaluationRow | None:
-    parameters = {"account_id": account_id, "dataset_id": dataset_id, "model_id": model_id}
-    records = await fetch_all(db, _CURRENT_EVALUATION, parameters)
-    return EvaluationRow._make(records[0]) if records else None
+    """The account's current evaluation of the model on the dataset; `known` keeps what it read."""
+
+    async def load() -> EvaluationRow | None:
+        parameters = {"account_id": account_id, "dataset_id": dataset_id, "model_id": model_id}
+        records = await fetch_all(db, _CURRENT_EVALUATION, parameters)
+        return EvaluationRow._make(records[0]) if records else None
+
+    return await load() if known is None else await known.read((account_id, dataset_id, model_id), load)
 
 
 async def visible_evaluation(db: AsyncSession | Reads, *, account_id: int, evaluation_id: int) -> EvaluationRow | None:

@@ -26,7 +26,7 @@ async def _post(
 
 
 def _app_client(state: AppState, settings: Settings) -> httpx.AsyncClient:
-    own_state = AppState(settings=settings, engine=state.engine, sessions=state.sessions, reads=state.reads)
+    own_state = replace(state, settings=settings, services={})
     app = create_app(settings, state=own_state)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 

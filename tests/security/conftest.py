@@ -55,9 +55,7 @@ async def server(state: AppState) -> AsyncIterator[Server]:
     Query guards are raised so that the generated walk queries fit; the guards have their own tests.
     """
     settings = replace(state.settings, max_query_tokens=1_000_000, max_query_depth=40, max_query_aliases=100_000)
-    served_state = AppState(
-        settings=settings, engine=state.engine, sessions=state.sessions, reads=state.reads, services=state.services
-    )
+    served_state = replace(state, settings=settings)
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))  # bound here and handed over: no window for another process to take the port

@@ -1,0 +1,291 @@
+"""The caches of hot rows answer only while they are exact: PostgreSQL's notifications and this process's own
+writes clear them, and while the listening connection is down every lookup reads the database."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import TypeVar
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from sqlalchemy import update
+from sqlmodel import col
+
+from matchscope.services import accounts, browse
+from matchscope.settings import Settings
+from matchscope.state import AppState
+from matchscope.store.changes import APPLICATION_NAME
+from matchscope.store.db import transaction
+from matchscope.store.migrate import upgrade
+from matchscope.store.tables import Account, Dataset, Evaluation, Model
+from tests.conftest import PG_ADMIN_URL
+
+T = TypeVar("T")
+_SECONDS = 10.0  # upper bound for what takes milliseconds, on a loaded machine
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database of this module's own, whichever backend this run tests: only PostgreSQL notifies."""
+    name = f"matchscope_changes_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+_migrated: set[str] = set()
+
+
+@pytest_asyncio.fixture
+async def pg_state(pg_url: str) -> AsyncIterator[AppState]:
+    state = AppState.create(Settings(database_url=pg_url))
+    if pg_url not in _migrated:
+        await upgrade(state.engine)
+        _migrated.add(pg_url)
+    try:
+        async with asyncio.timeout(_SECONDS):
+            assert await state.changes.wait_live()
+        yield state
+    finally:
+        await state.close()
+
+
+async def _other_process(url: str, sql: str, *arguments: object) -> object:
+    """A write the way another process makes it: its own connection, not this process's engine."""
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        return await connection.fetchval(sql, *arguments)
+    finally:
+        await connection.close()
+
+
+async def _until_deaf(state: AppState) -> None:
+    """Wait until the feed has noticed that its connection is gone."""
+    async with asyncio.timeout(_SECONDS):
+        while state.changes.live:  # noqa: ASYNC110 - the connection is ended by another process
+            await asyncio.sleep(0.002)
+
+
+def _statements(state: AppState) -> list[str]:
+    seen: list[str] = []
+    state.reads.listeners.append(seen.append)
+    return seen
+
+
+async def _new_key(state: AppState) -> accounts.IssuedKey:
+    async with transaction(state.sessions) as session:
+        issued = await accounts.create_key(session, account_name=f"a-{uuid.uuid4().hex[:8]}")
+    await state.changes.caught_up()  # the insert's own notification, which would clear what the test caches next
+    return issued
+
+
+async def test_a_usable_key_is_read_once_and_its_secret_checked_every_time(pg_state: AppState) -> None:
+    issued = await _new_key(pg_state)
+    seen = _statements(pg_state)
+    for _ in range(3):
+        assert await accounts.authenticate(pg_state.reads, issued.secret, pg_state.key_rows) == issued.account_id
+    assert await accounts.authenticate(pg_state.reads, issued.secret[:-1] + "x", pg_state.key_rows) is None
+    assert len(seen) == 1
+
+
+async def test_unknown_keys_are_not_kept(pg_state: AppState) -> None:
+    issued = await _new_key(pg_state)
+    unknown = issued.secret.replace(issued.key_id, "0" * len(issued.key_id))
+    seen = _statements(pg_state)
+    for _ in range(2):
+        assert await accounts.authenticate(pg_state.reads, unknown, pg_state.key_rows) is None
+    assert len(seen) == 2
+
+
+async def test_a_revocation_through_this_process_applies_to_the_next_request(pg_state: AppState) -> None:
+    issued = await _new_key(pg_state)
+    assert await accounts.authenticate(pg_state.reads, issued.secret, pg_state.key_rows) == issued.account_id
+    async with transaction(pg_state.sessions) as session:
+        await accounts.revoke_key(session, issued.key_id)
+    # No wait: the write itself cleared the cache.
+    assert await accounts.authenticate(pg_state.reads, issued.secret, pg_state.key_rows) is None
+
+
+async def test_a_revocation_by_another_process_reaches_the_cache(pg_state: AppState, pg_url: str) -> None:
+    issued = await _new_key(pg_state)
+    seen = _statements(pg_state)
+
+    async def account() -> int | None:
+        return await accounts.authenticate(pg_state.reads, issued.secret, pg_state.key_rows)
+
+    assert await account() == issued.account_id
+    assert await account() == issued.account_id
+    assert len(seen) == 1  # cached
+    await _other_process(pg_url, "UPDATE api_key SET revoked_at = now() WHERE key_id = $1", issued.key_id)
+    await pg_state.changes.caught_up()
+    assert await account() is None
+
+
+async def _evaluation(state: AppState, *, current: bool) -> tuple[int, int, int, int]:
+    """(account, dataset, model, evaluation) ids of a new evaluation."""
+    async with transaction(state.sessions) as session:
+        account = Account(name=f"a-{uuid.uuid4().hex[:8]}")
+        session.add(account)
+        await session.flush()
+        assert account.id is not None
+        dataset, model = (
+            Dataset(account_id=account.id, name="d"),
+            Model(account_id=account.id, name="m", reference_id="m"),
+        )
+        session.add_all([dataset, model])
+        await session.flush()
+        assert dataset.id is not None and model.id is not None
+        evaluation = Evaluation(account_id=account.id, dataset_id=dataset.id, model_id=model.id, is_current=current)
+        session.add(evaluation)
+        await session.flush()
+        assert evaluation.id is not None
+    await state.changes.caught_up()
+    return account.id, dataset.id, model.id, evaluation.id
+
+
+async def test_the_current_evaluation_follows_another_process(pg_state: AppState, pg_url: str) -> None:
+    account_id, dataset_id, model_id, first = await _evaluation(pg_state, current=True)
+    seen = _statements(pg_state)
+
+    async def current() -> int | None:
+        row = await browse.current_evaluation(
+            pg_state.reads,
+            account_id=account_id,
+            dataset_id=dataset_id,
+            model_id=model_id,
+            known=pg_state.current_evaluations,
+        )
+        return None if row is None else row.id
+
+    assert await current() == first
+    assert await current() == first
+    assert len(seen) == 1
+    # A job elsewhere completes a newer evaluation of the same pair.
+    second = await _other_process(
+        pg_url,
+        "WITH old AS (UPDATE evaluation SET is_current = false WHERE id = $1) "
+        "INSERT INTO evaluation (account_id, dataset_id, model_id, class_agnostic, is_current, is_complete, "
+        "annotation_version, prediction_version, created_at) "
+        "SELECT account_id, dataset_id, model_id, class_agnostic, true, true, 0, 0, now() FROM evaluation WHERE id = $1 "
+        "RETURNING id",
+        first,
+    )
+    assert isinstance(second, int) and second != first
+    await pg_state.changes.caught_up()
+    assert await current() == second
+    # And none is current any more: a cached row is dropped, and so is a cached "none".
+    await _other_process(pg_url, "UPDATE evaluation SET is_current = false WHERE dataset_id = $1", dataset_id)
+    await pg_state.changes.caught_up()
+    assert await current() is None
+    await _other_process(pg_url, "UPDATE evaluation SET is_current = true WHERE id = $1", first)
+    await pg_state.changes.caught_up()
+    assert await current() == first
+
+
+async def test_a_write_of_this_process_clears_at_once(pg_state: AppState) -> None:
+    account_id, dataset_id, model_id, first = await _evaluation(pg_state, current=True)
+
+    async def current() -> int | None:
+        row = await browse.current_evaluation(
+            pg_state.reads,
+            account_id=account_id,
+            dataset_id=dataset_id,
+            model_id=model_id,
+            known=pg_state.current_evaluations,
+        )
+        return None if row is None else row.id
+
+    assert await current() == first
+    async with transaction(pg_state.sessions) as session:
+        await session.execute(update(Evaluation).where(col(Evaluation.id) == first).values(is_current=False))
+    assert await current() is None
+
+
+async def test_a_read_that_a_change_overtakes_is_not_kept(pg_state: AppState) -> None:
+    cache = pg_state.changes.cache("api_key")
+    started, release = asyncio.Event(), asyncio.Event()
+    loads = 0
+
+    async def slow_load() -> str:
+        nonlocal loads
+        loads += 1
+        started.set()
+        await release.wait()
+        return "read before the change"
+
+    reading = asyncio.create_task(cache.read("k", slow_load))
+    await started.wait()
+    await _other_process(
+        pg_state.settings.database_url, "UPDATE api_key SET revoked_at = revoked_at WHERE key_id = $1", "none"
+    )
+    await pg_state.changes.caught_up()
+    release.set()
+    assert await reading == "read before the change"
+
+    async def fresh() -> str:
+        nonlocal loads
+        loads += 1
+        return "read after"
+
+    assert await cache.read("k", fresh) == "read after"
+    assert loads == 2
+
+
+async def _listener_pid(url: str) -> int:
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        pid = await connection.fetchval(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
+            APPLICATION_NAME,
+        )
+    finally:
+        await connection.close()
+    assert isinstance(pid, int)
+    return pid
+
+
+async def test_without_its_listener_the_cache_reads_through_until_it_is_back(pg_state: AppState, pg_url: str) -> None:
+    issued = await _new_key(pg_state)
+    assert await accounts.authenticate(pg_state.reads, issued.secret, pg_state.key_rows) == issued.account_id
+    await _other_process(pg_url, "SELECT pg_terminate_backend($1)", await _listener_pid(pg_url))
+    await _until_deaf(pg_state)
+    # Revoked while nobody listens: the notification is lost, yet the next read is right.
+    await _other_process(pg_url, "UPDATE api_key SET revoked_at = now() WHERE key_id = $1", issued.key_id)
+    assert await accounts.authenticate(pg_state.reads, issued.secret, pg_state.key_rows) is None
+    # It reconnects by itself, and keeps rows again.
+    async with asyncio.timeout(_SECONDS):
+        assert await pg_state.changes.wait_live()
+    other = await _new_key(pg_state)
+    seen = _statements(pg_state)
+    for _ in range(2):
+        assert await accounts.authenticate(pg_state.reads, other.secret, pg_state.key_rows) == other.account_id
+    assert len(seen) == 1
+
+
+async def test_nothing_is_cached_on_sqlite(tmp_path_factory: pytest.TempPathFactory) -> None:
+    sqlite_state = AppState.create(Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('c') / 'm.db'}"))
+    try:
+        await upgrade(sqlite_state.engine)
+        assert not await sqlite_state.changes.wait_live()
+        await sqlite_state.changes.caught_up()  # at once: nothing to wait for
+        issued = await _new_key(sqlite_state)
+        seen = _statements(sqlite_state)
+        for _ in range(2):
+            assert (
+                await accounts.authenticate(sqlite_state.reads, issued.secret, sqlite_state.key_rows)
+                == issued.account_id
+            )
+        assert len(seen) == 2
+    finally:
+        await sqlite_state.close()
