@@ -24,6 +24,7 @@ from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.db import transaction
 from matchscope.store.migrate import upgrade
+from matchscope.store.tables import Account, Dataset, Evaluation, Model
 
 SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "coco-val2014-100"
 PG_ADMIN_URL = os.environ.get("MATCHSCOPE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -39,9 +40,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if backend() == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'matchscope.db'}"
         return
+    yield from temporary_pg_database("matchscope_test")
+
+
+def temporary_pg_database(prefix: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL database on the test server, dropped when the generator is closed."""
     import asyncio
 
-    name = f"matchscope_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
 
     async def admin(sql: str) -> None:
         connection = await asyncpg.connect(PG_ADMIN_URL)
@@ -51,9 +57,29 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             await connection.close()
 
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def add_evaluation(state: AppState, **fields: Any) -> Evaluation:
+    """A new account with a dataset, a model and an evaluation of the model on it (`fields` go to the evaluation)."""
+    async with transaction(state.sessions) as session:
+        account = Account(name=f"account-{uuid.uuid4().hex[:8]}")
+        session.add(account)
+        await session.flush()
+        assert account.id is not None
+        dataset = Dataset(account_id=account.id, name="d")
+        model = Model(account_id=account.id, name="m", reference_id="m")
+        session.add_all([dataset, model])
+        await session.flush()
+        assert dataset.id is not None and model.id is not None
+        evaluation = Evaluation(account_id=account.id, dataset_id=dataset.id, model_id=model.id, **fields)
+        session.add(evaluation)
+        await session.flush()
+        assert evaluation.id is not None
+    return evaluation
 
 
 @pytest.fixture

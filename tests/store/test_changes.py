@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from typing import TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import asyncpg
 import pytest
@@ -20,28 +19,16 @@ from matchscope.state import AppState
 from matchscope.store.changes import APPLICATION_NAME
 from matchscope.store.db import transaction
 from matchscope.store.migrate import upgrade
-from matchscope.store.tables import Account, Dataset, Evaluation, Model
-from tests.conftest import PG_ADMIN_URL
+from matchscope.store.tables import Evaluation
+from tests.conftest import add_evaluation, temporary_pg_database
 
-T = TypeVar("T")
 _SECONDS = 10.0  # upper bound for what takes milliseconds, on a loaded machine
 
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
     """A PostgreSQL database of this module's own, whichever backend this run tests: only PostgreSQL notifies."""
-    name = f"matchscope_changes_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect(PG_ADMIN_URL)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    yield from temporary_pg_database("matchscope_changes")
 
 
 _migrated: set[str] = set()
@@ -132,42 +119,35 @@ async def test_a_revocation_by_another_process_reaches_the_cache(pg_state: AppSt
     assert await account() is None
 
 
-async def _evaluation(state: AppState, *, current: bool) -> tuple[int, int, int, int]:
-    """(account, dataset, model, evaluation) ids of a new evaluation."""
-    async with transaction(state.sessions) as session:
-        account = Account(name=f"a-{uuid.uuid4().hex[:8]}")
-        session.add(account)
-        await session.flush()
-        assert account.id is not None
-        dataset, model = (
-            Dataset(account_id=account.id, name="d"),
-            Model(account_id=account.id, name="m", reference_id="m"),
-        )
-        session.add_all([dataset, model])
-        await session.flush()
-        assert dataset.id is not None and model.id is not None
-        evaluation = Evaluation(account_id=account.id, dataset_id=dataset.id, model_id=model.id, is_current=current)
-        session.add(evaluation)
-        await session.flush()
-        assert evaluation.id is not None
+async def _evaluation(state: AppState) -> tuple[int, int, int, int]:
+    """(account, dataset, model, evaluation) ids of a new current evaluation."""
+    evaluation = await add_evaluation(state, is_current=True)
     await state.changes.caught_up()
-    return account.id, dataset.id, model.id, evaluation.id
+    assert evaluation.id is not None
+    return evaluation.account_id, evaluation.dataset_id, evaluation.model_id, evaluation.id
 
 
-async def test_the_current_evaluation_follows_another_process(pg_state: AppState, pg_url: str) -> None:
-    account_id, dataset_id, model_id, first = await _evaluation(pg_state, current=True)
-    seen = _statements(pg_state)
+def _current(state: AppState, account_id: int, dataset_id: int, model_id: int) -> Callable[[], Awaitable[int | None]]:
+    """Reads the id of the pair's current evaluation through the cache."""
 
     async def current() -> int | None:
         row = await browse.current_evaluation(
-            pg_state.reads,
+            state.reads,
             account_id=account_id,
             dataset_id=dataset_id,
             model_id=model_id,
-            known=pg_state.current_evaluations,
+            known=state.current_evaluations,
         )
         return None if row is None else row.id
 
+    return current
+
+
+async def test_the_current_evaluation_follows_another_process(pg_state: AppState, pg_url: str) -> None:
+    account_id, dataset_id, model_id, first = await _evaluation(pg_state)
+    seen = _statements(pg_state)
+
+    current = _current(pg_state, account_id, dataset_id, model_id)
     assert await current() == first
     assert await current() == first
     assert len(seen) == 1
@@ -194,18 +174,9 @@ async def test_the_current_evaluation_follows_another_process(pg_state: AppState
 
 
 async def test_a_write_of_this_process_clears_at_once(pg_state: AppState) -> None:
-    account_id, dataset_id, model_id, first = await _evaluation(pg_state, current=True)
+    account_id, dataset_id, model_id, first = await _evaluation(pg_state)
 
-    async def current() -> int | None:
-        row = await browse.current_evaluation(
-            pg_state.reads,
-            account_id=account_id,
-            dataset_id=dataset_id,
-            model_id=model_id,
-            known=pg_state.current_evaluations,
-        )
-        return None if row is None else row.id
-
+    current = _current(pg_state, account_id, dataset_id, model_id)
     assert await current() == first
     async with transaction(pg_state.sessions) as session:
         await session.execute(update(Evaluation).where(col(Evaluation.id) == first).values(is_current=False))

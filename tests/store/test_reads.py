@@ -16,8 +16,8 @@ from matchscope.services import accounts
 from matchscope.state import AppState
 from matchscope.store.db import transaction
 from matchscope.store.reads import READ_CONNECTIONS, _PgConnections, fetch_all
-from matchscope.store.tables import Account, Dataset, Evaluation, Model, utcnow
-from tests.conftest import PG_ADMIN_URL
+from matchscope.store.tables import Account, Evaluation, utcnow
+from tests.conftest import PG_ADMIN_URL, add_evaluation
 
 _EVALUATION = select(
     col(Evaluation.id),
@@ -36,32 +36,16 @@ _ACCOUNTS_NAMED = (
 
 
 async def test_rows_read_as_through_a_session(state: AppState) -> None:
-    async with transaction(state.sessions) as session:
-        account = Account(name="alice")
-        session.add(account)
-        await session.flush()
-        assert account.id is not None
-        dataset, model = (
-            Dataset(account_id=account.id, name="d"),
-            Model(account_id=account.id, name="m", reference_id="m"),
-        )
-        session.add_all([dataset, model])
-        await session.flush()
-        assert dataset.id is not None and model.id is not None
-        session.add(
-            Evaluation(
-                account_id=account.id,
-                dataset_id=dataset.id,
-                model_id=model.id,
-                class_agnostic=False,
-                allowed_label_matches=[["cat", "dog"]],
-                is_current=True,
-                coco={"stats": [0.5, -1.0]},
-            )
-        )
+    evaluation = await add_evaluation(
+        state,
+        class_agnostic=False,
+        allowed_label_matches=[["cat", "dog"]],
+        is_current=True,
+        coco={"stats": [0.5, -1.0]},
+    )
     async with state.sessions() as session:
-        expected = await fetch_all(session, _EVALUATION, {"account_id": account.id})
-    got = await state.reads.fetch(_EVALUATION, {"account_id": account.id})
+        expected = await fetch_all(session, _EVALUATION, {"account_id": evaluation.account_id})
+    got = await state.reads.fetch(_EVALUATION, {"account_id": evaluation.account_id})
     assert got == expected and len(got) == 1
     assert got[0][1:4] == (False, [["cat", "dog"]], True) and got[0][5] is None
     assert isinstance(got[0][4], datetime)  # not the ISO text SQLite stores
