@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import strawberry
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types.arguments import InputContext
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem, related_item
@@ -150,17 +151,73 @@ class MatchConnection:
 
 
 def remember_items(info: Info, rows: list[browse.MatchRow]) -> None:
-    """Keep the items read with the entries for the rest of the request: `item` of a page's boxes costs no query."""
+    """Keep the items read with the entries for the rest of the request: `item` of a page's boxes costs no query.
+    Only whole items: those read with every detail."""
     known = info.context.known_items
     for row in rows:
         if row.item is not None:
             known[row.item_id] = row.item
 
 
-def match_connection(info: Info, page: Page[browse.MatchRow], count: Callable[[], Awaitable[int]]) -> MatchConnection:
-    remember_items(info, page.rows)
+def match_connection(
+    info: Info,
+    page: Page[browse.MatchRow],
+    count: Callable[[], Awaitable[int]],
+    details: browse.RowDetails = browse.EVERY_DETAIL,
+) -> MatchConnection:
+    if details.item:
+        remember_items(info, page.rows)
     connection = Connection.from_page(page, Match.from_row)
     return MatchConnection(edges=connection.edges, page_info=connection.page_info, count=count)
+
+
+# The fields behind each relation's seldom-shown columns (browse.RowDetails); its other fields need none of them.
+_ITEM_DETAILS = frozenset({"imageLocation", "width", "height", "metadata"})
+_GROUND_TRUTH_DETAILS = frozenset({"iscrowd", "metadata"})
+_PREDICTION_DETAILS = frozenset({"classPdf", "metadata"})
+
+
+def row_details(info: Info) -> browse.RowDetails:
+    """Which seldom-shown columns the entries' rows need: those of fields this `matches` selects under
+    `edges { node { item | groundTruth | prediction { ... } } }`, through fragments, whatever their directives say
+    (reading a column that is then skipped costs little; leaving out one that is read would be wrong)."""
+    raw = info._raw_info
+    fragments = raw.fragments
+    nodes = _under(_under(raw.field_nodes, "edges", fragments), "node", fragments)
+    return browse.RowDetails(
+        item=not _field_names(_under(nodes, "item", fragments), fragments).isdisjoint(_ITEM_DETAILS),
+        ground_truth=not _field_names(_under(nodes, "groundTruth", fragments), fragments).isdisjoint(
+            _GROUND_TRUTH_DETAILS
+        ),
+        prediction=not _field_names(_under(nodes, "prediction", fragments), fragments).isdisjoint(_PREDICTION_DETAILS),
+    )
+
+
+def _selections(nodes: Iterable[Any], fragments: Mapping[str, Any]) -> Iterator[FieldNode]:
+    """The fields selected directly by these nodes' selection sets, fragments spread."""
+    for node in nodes:
+        selection_set = node.selection_set
+        if selection_set is None:
+            continue
+        pending = list(selection_set.selections)
+        while pending:
+            selection = pending.pop()
+            if isinstance(selection, FieldNode):
+                yield selection
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    pending.extend(fragment.selection_set.selections)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.extend(selection.selection_set.selections)
+
+
+def _under(nodes: Iterable[Any], name: str, fragments: Mapping[str, Any]) -> list[FieldNode]:
+    return [field for field in _selections(nodes, fragments) if field.name.value == name]
+
+
+def _field_names(nodes: Iterable[Any], fragments: Mapping[str, Any]) -> set[str]:
+    return {field.name.value for field in _selections(nodes, fragments)}
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from matchscope.schema.browse import (
     MatchFilter,
     MatchOrder,
     match_connection,
+    row_details,
 )
 from matchscope.schema.catalog import Dataset, Model, related_dataset, related_model
 from matchscope.schema.common import Node
@@ -105,6 +106,7 @@ class Evaluation(Node):
     ) -> MatchConnection:
         thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
         query = filter.to_query() if filter is not None else browse.MatchFilter()
+        details = row_details(info)
         page = await browse.matches_page(
             info.context.reads,
             evaluation=self.row,
@@ -113,12 +115,13 @@ class Evaluation(Node):
             order=order_by.to_order(),
             first=first,
             after=after,
+            details=details,
         )
 
         async def count() -> int:
             return metrics.count_matches(await self._columns(info), thresholds, query)
 
-        return match_connection(info, page, count)
+        return match_connection(info, page, count, details)
 
     @strawberry.field(description="Overall and per-class counts, confusion matrix and histograms at the thresholds.")
     async def metrics(

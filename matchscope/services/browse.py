@@ -259,6 +259,7 @@ class _Shape:
     prediction_in: bool
     limit: int
     lateral: bool  # the item and boxes as LATERAL lookups (PostgreSQL)
+    details: RowDetails
 
 
 def _shape_and_parameters(
@@ -269,6 +270,7 @@ def _shape_and_parameters(
     after: tuple[float, int] | None,
     limit: int,
     lateral: bool,
+    details: RowDetails,
 ) -> tuple[_Shape, dict[str, Any]]:
     parameters: dict[str, Any] = {"evaluation_id": evaluation_id, "t": thresholds.iou, "c": thresholds.confidence}
     for name in ("min_iou", "max_iou", "min_confidence", "max_confidence", "item_id"):
@@ -308,6 +310,7 @@ def _shape_and_parameters(
         prediction_in=prediction_in,
         limit=limit,
         lateral=lateral,
+        details=details,
     )
     return shape, parameters
 
@@ -373,14 +376,41 @@ _PREDICTION = BoxPrediction.__table__.c  # type: ignore[attr-defined]
 # entry's and the evaluation's, which spares a page a quarter of the values it reads. In the order of ItemRow,
 # AnnotationRow and PredictionRow after those ("metadata" is the column behind `meta`); the first column of each
 # is NOT NULL, so None there means the joined row is missing.
-_ITEM_COLUMNS = [_ITEM[name] for name in ("reference_id", "image_location", "width", "height", "metadata")]
 _BOX = ("annotation_id", "label", "x", "y", "width", "height")
-_ANNOTATION_COLUMNS = [_ANNOTATION[name] for name in (*_BOX, "iscrowd", "metadata")]
-_PREDICTION_COLUMNS = [_PREDICTION[name] for name in (*_BOX, "confidence", "class_pdf", "metadata")]
+# (always read, read when asked for): the first of each group is NOT NULL, so None there means no joined row.
+_ITEM_COLUMNS = ([_ITEM["reference_id"]], [_ITEM[name] for name in ("image_location", "width", "height", "metadata")])
+_ANNOTATION_COLUMNS = ([_ANNOTATION[name] for name in _BOX], [_ANNOTATION["iscrowd"], _ANNOTATION["metadata"]])
+_PREDICTION_COLUMNS = (
+    [_PREDICTION[name] for name in (*_BOX, "confidence")],
+    [_PREDICTION["class_pdf"], _PREDICTION["metadata"]],
+)
 _ENTRY_FIELDS = 11  # the merged columns before the item's
-_ITEM_END = _ENTRY_FIELDS + len(_ITEM_COLUMNS)
-_ANNOTATION_END = _ITEM_END + len(_ANNOTATION_COLUMNS)
 _PAGE_ORDER = itemgetter(10, 0)  # (sort value, id)
+
+
+@dataclass(frozen=True, slots=True)
+class RowDetails:
+    """Whether a page reads the seldom-shown columns of the rows its entries name: the item's image location, size
+    and metadata; the ground truth's crowd flag and metadata; the prediction's class PDF and metadata. Each left
+    out spares a page 50 to 200 values (the page of (a) read 33 columns a row, 25 without them); the row then
+    holds None there."""
+
+    item: bool = True
+    ground_truth: bool = True
+    prediction: bool = True
+
+    def columns(self) -> tuple[list[Any], list[Any], list[Any]]:
+        """The item's, the ground truth's and the prediction's columns, in the order of their row classes."""
+        groups = (
+            (_ITEM_COLUMNS, self.item),
+            (_ANNOTATION_COLUMNS, self.ground_truth),
+            (_PREDICTION_COLUMNS, self.prediction),
+        )
+        item, annotation, prediction = ([*always, *(details if wanted else [])] for (always, details), wanted in groups)
+        return item, annotation, prediction
+
+
+EVERY_DETAIL = RowDetails()
 
 
 @lru_cache(maxsize=512)
@@ -418,7 +448,8 @@ def _shape_statement(shape: _Shape) -> Select[Any]:
                 ).where(and_(*common, *conditions, *labels))
             )
     assert parts, "every outcome has a branch that can hold entries"
-    return _with_rows_named(_merged_page(parts, ordering, order.descending, limit, shape.lateral), shape.lateral)
+    page = _merged_page(parts, ordering, order.descending, limit, shape.lateral)
+    return _with_rows_named(page, shape.lateral, shape.details)
 
 
 def _merged_page(
@@ -444,18 +475,19 @@ def _merged_page(
     return select(merged).order_by(*page_order(merged.c)).limit(limit).subquery()
 
 
-def _with_rows_named(page: Subquery, lateral: bool) -> Select[Any]:
+def _with_rows_named(page: Subquery, lateral: bool, details: RowDetails) -> Select[Any]:
     """The page's entries with the item and boxes each names, in no particular order: `_to_rows` sorts them, which
     costs less than SQLite's sorter. On PostgreSQL each is a LATERAL lookup by primary key: with plain joins the
     planner hashes the whole item table for a page's 50 rows when its statistics are small or stale (1.8 ms instead
     of 1.1 ms for a page, measured on the browsing benchmark's database)."""
+    item, annotation, prediction = details.columns()
     targets = (
-        (_ITEM_COLUMNS, _ITEM.id, page.c.item_id),
-        (_ANNOTATION_COLUMNS, _ANNOTATION.id, page.c.ground_truth_id),
-        (_PREDICTION_COLUMNS, _PREDICTION.id, page.c.prediction_id),
+        (item, _ITEM.id, page.c.item_id),
+        (annotation, _ANNOTATION.id, page.c.ground_truth_id),
+        (prediction, _PREDICTION.id, page.c.prediction_id),
     )
     if not lateral:
-        statement = select(page, *_ITEM_COLUMNS, *_ANNOTATION_COLUMNS, *_PREDICTION_COLUMNS)
+        statement = select(page, *item, *annotation, *prediction)
         for columns, key, reference in targets:
             statement = statement.outerjoin(columns[0].table, key == reference)
         return statement
@@ -477,21 +509,33 @@ def _page_statement(
     order: MatchOrder,
     after: tuple[float, int] | None,
     limit: int,
+    details: RowDetails = EVERY_DETAIL,
 ) -> tuple[Select[Any], dict[str, Any]]:
     """The statement of a page (shared by every page of its shape) and the values of its parameters."""
     lateral = dialect_name(db) == "postgresql"
-    shape, parameters = _shape_and_parameters(evaluation_id, thresholds, query, order, after, limit, lateral)
+    shape, parameters = _shape_and_parameters(evaluation_id, thresholds, query, order, after, limit, lateral, details)
     return _shape_statement(shape), parameters
 
 
 def _to_rows(
-    evaluation: EvaluationRow, records: list[Any], order: MatchOrder, thresholds: Thresholds, limit: int | None = None
+    evaluation: EvaluationRow,
+    records: list[Any],
+    order: MatchOrder,
+    thresholds: Thresholds,
+    limit: int | None = None,
+    details: RowDetails = EVERY_DETAIL,
 ) -> list[MatchRow]:
     """The page's records in order, the first `limit` of them as entries with the rows they name."""
     records.sort(key=_PAGE_ORDER, reverse=order.descending)
     rows = []
     evaluation_id, dataset_id, model_id = evaluation.id, evaluation.dataset_id, evaluation.model_id
-    item_end, annotation_end = _ITEM_END, _ANNOTATION_END
+    item_columns, annotation_columns, prediction_columns = details.columns()
+    item_end = _ENTRY_FIELDS + len(item_columns)
+    annotation_end = item_end + len(annotation_columns)
+    # Columns left out read as None.
+    item_rest = (None,) * (len(ItemRow._fields) - 2 - len(item_columns))
+    annotation_rest = (None,) * (len(AnnotationRow._fields) - 3 - len(annotation_columns))
+    prediction_rest = (None,) * (len(PredictionRow._fields) - 4 - len(prediction_columns))
     minimum = thresholds.confidence
     make_item, make_annotation, make_prediction = ItemRow._make, AnnotationRow._make, PredictionRow._make
     for record in records[:limit]:
@@ -499,13 +543,17 @@ def _to_rows(
          confidence, outcome_code, sort_value) = record[:_ENTRY_FIELDS]  # fmt: skip
         item = None
         if record[_ENTRY_FIELDS] is not None:
-            item = make_item((item_id, dataset_id, *record[_ENTRY_FIELDS:item_end]))
+            item = make_item((item_id, dataset_id, *record[_ENTRY_FIELDS:item_end], *item_rest))
         ground_truth = None
         if record[item_end] is not None:
-            ground_truth = make_annotation((ground_truth_id, dataset_id, item_id, *record[item_end:annotation_end]))
+            ground_truth = make_annotation(
+                (ground_truth_id, dataset_id, item_id, *record[item_end:annotation_end], *annotation_rest)
+            )
         prediction = None
         if record[annotation_end] is not None:
-            prediction = make_prediction((prediction_id, dataset_id, model_id, item_id, *record[annotation_end:]))
+            prediction = make_prediction(
+                (prediction_id, dataset_id, model_id, item_id, *record[annotation_end:], *prediction_rest)
+            )
         if not is_prediction and (1.0 if confidence is None else confidence) < minimum:
             prediction_id = prediction = None  # not part of the outcome set at this confidence threshold
         # Positional: a page builds 50 of these and keywords cost a third more.
@@ -548,16 +596,17 @@ async def matches_page(
     order: MatchOrder,
     first: int | None,
     after: str | None,
+    details: RowDetails = EVERY_DETAIL,
 ) -> Page[MatchRow]:
     """One page of entries, ordered by (sort value, id) in `order`'s direction, with the item and boxes each
-    names; one SQL statement."""
+    names (their seldom-shown columns as `details` says); one SQL statement."""
     size = page_size(first)
     cursor = _decode_after(after)
     if size == 0 or query.outcomes == frozenset() or () in (query.ground_truth_labels, query.prediction_labels):
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
-    statement, parameters = _page_statement(db, evaluation.id, thresholds, query, order, cursor, size + 1)
+    statement, parameters = _page_statement(db, evaluation.id, thresholds, query, order, cursor, size + 1, details)
     records = await fetch_all(db, statement, parameters)
-    rows = _to_rows(evaluation, records, order, thresholds, size)
+    rows = _to_rows(evaluation, records, order, thresholds, size, details)
     return Page(
         rows=rows,
         cursors=[encode_cursor((row.sort_value, row.id)) for row in rows],
@@ -657,11 +706,13 @@ async def evaluation_coco(session: AsyncSession, *, evaluation_id: int) -> dict[
 
 
 __all__ = [
+    "EVERY_DETAIL",
     "EvaluationRow",
     "MatchFilter",
     "MatchOrder",
     "MatchRow",
     "Outcome",
+    "RowDetails",
     "SortField",
     "Thresholds",
     "current_evaluation",

@@ -413,3 +413,102 @@ async def test_items_with_most_errors_pages(gql: GraphQL, stored: StoredEvaluati
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == page["totalCount"] == len({item for _, item in seen})
     assert [errors for errors, _ in seen] == sorted((errors for errors, _ in seen), reverse=True)
+
+
+DETAILED = """
+query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { matches(first: 100) { edges { node { ...Detailed } } } } }
+fragment Detailed on Match {
+  item { id referenceId imageLocation width height metadata }
+  groundTruth { id ... on BoxAnnotation { iscrowd crowdMeta: metadata } }
+  prediction { id ...PredictionDetails }
+}
+fragment PredictionDetails on BoxPrediction { classPdf metadata }
+"""
+# The page's own item reads no details; the boxes' items (resolved afterwards, in the same request) need them all.
+LEAN = """
+query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { matches(first: 100) { edges { node {
+  item { id referenceId }
+  groundTruth { id item { id imageLocation width height metadata } }
+  prediction { id label item { id width } } } } } } }
+"""
+
+
+async def _give_rows_details(state: AppState, stored: StoredEvaluation) -> None:
+    from sqlalchemy import text
+
+    postgresql = state.engine.dialect.name == "postgresql"
+    json = "::json" if postgresql else ""
+    async with state.engine.begin() as connection:
+        dataset = {"d": stored.dataset_id}
+        await connection.execute(
+            text(
+                "UPDATE dataset_item SET image_location = 'store://' || id, width = 100 + id, height = 200 + id, "
+                f"metadata = ('{{\"n\": ' || id || '}}'){json} WHERE dataset_id = :d"
+            ),
+            dataset,
+        )
+        crowd = "(id % 2 = 0)" if postgresql else "(id % 2)"
+        await connection.execute(
+            text(
+                f"UPDATE box_annotation SET iscrowd = {crowd}, metadata = ('{{\"a\": ' || id || '}}'){json} "
+                "WHERE dataset_id = :d"
+            ),
+            dataset,
+        )
+        await connection.execute(
+            text(
+                f"UPDATE box_prediction SET class_pdf = '{{\"cat\": 0.25}}'{json}, "
+                f"metadata = ('{{\"p\": ' || id || '}}'){json} WHERE dataset_id = :d"
+            ),
+            dataset,
+        )
+
+
+async def _rows_by_global_id(state: AppState, stored: StoredEvaluation) -> dict[str, Any]:
+    from sqlmodel import select
+
+    async with state.sessions() as session:
+        rows: dict[str, Any] = {}
+        for table, name in (
+            (tables.DatasetItem, "DatasetItem"),
+            (tables.BoxAnnotation, "BoxAnnotation"),
+            (tables.BoxPrediction, "BoxPrediction"),
+        ):
+            result = await session.execute(select(table).where(table.dataset_id == stored.dataset_id))  # type: ignore[attr-defined]
+            rows.update({to_global_id(name, row.id): row for row in result.scalars()})
+    return rows
+
+
+def _item_fields(row: tables.DatasetItem) -> dict[str, Any]:
+    return {"imageLocation": row.image_location, "width": row.width, "height": row.height, "metadata": row.meta}
+
+
+async def test_the_rows_details_are_read_when_any_query_asks_for_them(
+    gql: GraphQL, state: AppState, stored: StoredEvaluation
+) -> None:
+    await _give_rows_details(state, stored)
+    rows = await _rows_by_global_id(state, stored)
+    nodes = [edge["node"] for edge in (await gql(DETAILED, _ids(stored)))["evaluation"]["matches"]["edges"]]
+    assert len(nodes) > 50
+    for node in nodes:
+        item = rows[node["item"]["id"]]
+        assert {k: node["item"][k] for k in ("imageLocation", "width", "height", "metadata")} == _item_fields(item)
+        assert node["item"]["width"] == 100 + item.id  # details were written: not a comparison of two Nones
+        if node["groundTruth"] is not None:
+            annotation = rows[node["groundTruth"]["id"]]
+            assert node["groundTruth"]["iscrowd"] is annotation.iscrowd
+            assert node["groundTruth"]["crowdMeta"] == annotation.meta == {"a": annotation.id}
+        if node["prediction"] is not None:
+            prediction = rows[node["prediction"]["id"]]
+            assert node["prediction"]["classPdf"] == prediction.class_pdf == {"cat": 0.25}
+            assert node["prediction"]["metadata"] == prediction.meta == {"p": prediction.id}
+    assert any(node["groundTruth"] and node["groundTruth"]["iscrowd"] for node in nodes)
+    assert any(node["groundTruth"] and not node["groundTruth"]["iscrowd"] for node in nodes)
+
+    # A page that reads its own items without details must not hand those partial items to its boxes' `item`.
+    nodes = [edge["node"] for edge in (await gql(LEAN, _ids(stored)))["evaluation"]["matches"]["edges"]]
+    boxes_items = [node[box]["item"] for node in nodes for box in ("groundTruth", "prediction") if node[box]]
+    assert len(boxes_items) > len(nodes)
+    for item in boxes_items:
+        expected = _item_fields(rows[item["id"]])
+        assert {k: v for k, v in item.items() if k != "id"} == {k: expected[k] for k in item if k != "id"}
