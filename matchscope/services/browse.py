@@ -374,10 +374,9 @@ _ANNOTATION = BoxAnnotation.__table__.c  # type: ignore[attr-defined]
 _PREDICTION = BoxPrediction.__table__.c  # type: ignore[attr-defined]
 # Only what the entry and its evaluation do not already say: the rows' own ids, item, dataset and model are the
 # entry's and the evaluation's, which spares a page a quarter of the values it reads. In the order of ItemRow,
-# AnnotationRow and PredictionRow after those ("metadata" is the column behind `meta`); the first column of each
-# is NOT NULL, so None there means the joined row is missing.
+# AnnotationRow and PredictionRow after those ("metadata" is the column behind `meta`), as (always read, read
+# when asked for); the first column of each is NOT NULL, so None there means the joined row is missing.
 _BOX = ("annotation_id", "label", "x", "y", "width", "height")
-# (always read, read when asked for): the first of each group is NOT NULL, so None there means no joined row.
 _ITEM_COLUMNS = ([_ITEM["reference_id"]], [_ITEM[name] for name in ("image_location", "width", "height", "metadata")])
 _ANNOTATION_COLUMNS = ([_ANNOTATION[name] for name in _BOX], [_ANNOTATION["iscrowd"], _ANNOTATION["metadata"]])
 _PREDICTION_COLUMNS = (
