@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -15,8 +16,12 @@ DEFAULT_PAGE = 20
 T = TypeVar("T")
 
 
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def encode_cursor(values: tuple[Any, ...]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(list(values))).decode().rstrip("=")
+    # binascii directly (a page makes one cursor an entry); orjson writes a tuple as a JSON array.
+    return binascii.b2a_base64(orjson.dumps(values), newline=False).translate(_URL_SAFE).rstrip(b"=").decode()
 
 
 def decode_cursor(cursor: str, arity: int) -> tuple[Any, ...]:

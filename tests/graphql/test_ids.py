@@ -1,0 +1,31 @@
+"""Global IDs are base64url of "Type:pk" without padding, and read back as (type, pk) or as nothing."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from matchscope.schema.ids import expect_id, from_global_id, to_global_id
+from matchscope.services.errors import NotFound
+
+
+@pytest.mark.parametrize("type_name", ["Match", "DatasetItem", "BoxAnnotation", "BoxPrediction", "Dataset", "Job"])
+@pytest.mark.parametrize("pk", [0, 1, 62, 63, 999, 123_456_789, 2**63 - 1])
+def test_ids_are_unpadded_base64url_of_type_and_key(type_name: str, pk: int) -> None:
+    global_id = to_global_id(type_name, pk)
+    assert global_id == base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    assert from_global_id(global_id) == (type_name, pk)
+    assert expect_id(global_id, type_name) == pk
+
+
+@pytest.mark.parametrize("global_id", ["", "not base64!", "TWF0Y2g", "TWF0Y2g6eA", "////"])
+def test_malformed_ids_read_as_nothing(global_id: str) -> None:
+    assert from_global_id(global_id) is None
+    with pytest.raises(NotFound):
+        expect_id(global_id, "Match")
+
+
+def test_an_id_of_another_type_is_not_found() -> None:
+    with pytest.raises(NotFound):
+        expect_id(to_global_id("Dataset", 5), "Match")
