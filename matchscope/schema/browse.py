@@ -150,9 +150,11 @@ class MatchConnection:
         return await self.count()
 
 
-def remember_items(info: Info, rows: list[browse.MatchRow]) -> None:
+def remember_items(info: Info, rows: list[browse.MatchRow], details: browse.RowDetails = browse.EVERY_DETAIL) -> None:
     """Keep the items read with the entries for the rest of the request: `item` of a page's boxes costs no query.
     Only whole items: those read with every detail."""
+    if not details.item:
+        return
     known = info.context.known_items
     for row in rows:
         if row.item is not None:
@@ -165,8 +167,7 @@ def match_connection(
     count: Callable[[], Awaitable[int]],
     details: browse.RowDetails = browse.EVERY_DETAIL,
 ) -> MatchConnection:
-    if details.item:
-        remember_items(info, page.rows)
+    remember_items(info, page.rows, details)
     connection = Connection.from_page(page, Match.from_row)
     return MatchConnection(edges=connection.edges, page_info=connection.page_info, count=count)
 
@@ -181,15 +182,18 @@ def row_details(info: Info) -> browse.RowDetails:
     """Which seldom-shown columns the entries' rows need: those of fields this `matches` selects under
     `edges { node { item | groundTruth | prediction { ... } } }`, through fragments, whatever their directives say
     (reading a column that is then skipped costs little; leaving out one that is read would be wrong)."""
+    # graphql-core's field nodes: strawberry's `selected_fields` would convert the whole selection tree first.
     raw = info._raw_info
     fragments = raw.fragments
     nodes = _under(_under(raw.field_nodes, "edges", fragments), "node", fragments)
+
+    def wanted(relation: str, details: frozenset[str]) -> bool:
+        return not _field_names(_under(nodes, relation, fragments), fragments).isdisjoint(details)
+
     return browse.RowDetails(
-        item=not _field_names(_under(nodes, "item", fragments), fragments).isdisjoint(_ITEM_DETAILS),
-        ground_truth=not _field_names(_under(nodes, "groundTruth", fragments), fragments).isdisjoint(
-            _GROUND_TRUTH_DETAILS
-        ),
-        prediction=not _field_names(_under(nodes, "prediction", fragments), fragments).isdisjoint(_PREDICTION_DETAILS),
+        item=wanted("item", _ITEM_DETAILS),
+        ground_truth=wanted("groundTruth", _GROUND_TRUTH_DETAILS),
+        prediction=wanted("prediction", _PREDICTION_DETAILS),
     )
 
 

@@ -34,6 +34,8 @@ import asyncpg
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from matchscope.store.db import driver_dsn
+
 CHANNEL = "matchscope_changes"
 # How the listening connections show in pg_stat_activity.
 APPLICATION_NAME = "matchscope change feed"
@@ -56,9 +58,8 @@ def _always(_value: object) -> bool:
 class RowCache(Generic[K, V]):
     """Values read from one table, by key, answered while the feed is live and nothing in the table changed."""
 
-    def __init__(self, feed: ChangeFeed, table: str, max_entries: int) -> None:
+    def __init__(self, feed: ChangeFeed, max_entries: int) -> None:
         self._feed = feed
-        self.table = table
         self._max_entries = max_entries
         self._values: dict[K, V] = {}
         self._generation = 0
@@ -93,7 +94,7 @@ class ChangeFeed:
     def __init__(self, engine: AsyncEngine) -> None:
         self._dsn: str | None = None
         if engine.dialect.name == "postgresql":
-            self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._dsn = driver_dsn(engine)
             event.listen(engine.sync_engine, "after_cursor_execute", self._after_execute)
         self._caches: dict[str, list[RowCache[Any, Any]]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -106,7 +107,7 @@ class ChangeFeed:
         self.live = False
 
     def cache(self, table: str, max_entries: int = 10_000) -> RowCache[Any, Any]:
-        cache: RowCache[Any, Any] = RowCache(self, table, max_entries)
+        cache: RowCache[Any, Any] = RowCache(self, max_entries)
         self._caches.setdefault(table, []).append(cache)
         return cache
 

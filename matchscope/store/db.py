@@ -70,6 +70,11 @@ def read_json(text: str | bytes) -> Any:
     return json.loads(text)
 
 
+def driver_dsn(engine: AsyncEngine) -> str:
+    """The engine's URL as asyncpg itself takes it (for connections opened outside the engine)."""
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     url = async_url(database_url)
     kwargs.setdefault("json_deserializer", read_json)

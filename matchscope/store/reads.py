@@ -27,7 +27,7 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from matchscope.store.db import SQLITE_MMAP_BYTES, read_json
+from matchscope.store.db import SQLITE_MMAP_BYTES, driver_dsn, read_json
 
 Row = tuple[Any, ...]
 _COMPILED_LIMIT = 1024
@@ -188,8 +188,7 @@ class Reads:
 
     def _pg_connections(self) -> _PgConnections:
         if self._pg is None:
-            dsn = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
-            self._pg = _PgConnections(dsn, self._size)
+            self._pg = _PgConnections(driver_dsn(self._engine), self._size)
         return self._pg
 
     async def close(self) -> None:

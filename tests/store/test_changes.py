@@ -50,7 +50,7 @@ async def pg_state(pg_url: str) -> AsyncIterator[AppState]:
 
 async def _other_process(url: str, sql: str, *arguments: object) -> object:
     """A write the way another process makes it: its own connection, not this process's engine."""
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    connection = await asyncpg.connect(url)
     try:
         return await connection.fetchval(sql, *arguments)
     finally:
@@ -214,7 +214,7 @@ async def test_a_read_that_a_change_overtakes_is_not_kept(pg_state: AppState) ->
 
 
 async def _listener_pid(url: str) -> int:
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    connection = await asyncpg.connect(url)
     try:
         pid = await connection.fetchval(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
