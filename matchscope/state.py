@@ -30,12 +30,13 @@ class AppState:
     @classmethod
     def create(cls, settings: Settings) -> AppState:
         engine = create_engine(settings.database_url)
-        changes = ChangeFeed(engine)
+        reads = Reads(engine)
+        changes = ChangeFeed(engine, reads.data_version_probe())
         return cls(
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
-            reads=Reads(engine),
+            reads=reads,
             changes=changes,
             key_rows=changes.cache("api_key"),
             current_evaluations=changes.cache("evaluation"),

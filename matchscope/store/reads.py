@@ -177,6 +177,18 @@ class Reads:
             rows.append(tuple(row))
         return rows
 
+    def data_version_probe(self) -> Callable[[], int] | None:
+        """On a SQLite file: a function returning `PRAGMA data_version` of the reading connection, which changes
+        whenever another connection commits (this one never writes). None on other databases."""
+        if self._dialect.name != "sqlite" or self._in_memory:
+            return None
+
+        def data_version() -> int:
+            row = self._sqlite_connection().execute("PRAGMA data_version").fetchone()
+            return int(row[0])
+
+        return data_version
+
     def _sqlite_connection(self) -> sqlite3.Connection:
         if self._sqlite is None:
             connection = sqlite3.connect(str(self._url.database), isolation_level=None, check_same_thread=False)

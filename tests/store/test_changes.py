@@ -1,9 +1,11 @@
 """The caches of hot rows answer only while they are exact: PostgreSQL's notifications and this process's own
-writes clear them, and while the listening connection is down every lookup reads the database."""
+writes clear them, and while the listening connection is down every lookup reads the database; on a SQLite file,
+any commit since the last lookup does."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
@@ -244,19 +246,52 @@ async def test_without_its_listener_the_cache_reads_through_until_it_is_back(pg_
     assert len(seen) == 1
 
 
-async def test_nothing_is_cached_on_sqlite(tmp_path_factory: pytest.TempPathFactory) -> None:
-    sqlite_state = AppState.create(Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('c') / 'm.db'}"))
+async def test_on_a_sqlite_file_rows_are_kept_until_any_connection_commits(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    path = tmp_path_factory.mktemp("c") / "m.db"
+    sqlite_state = AppState.create(Settings(database_url=f"sqlite:///{path}"))
     try:
         await upgrade(sqlite_state.engine)
-        assert not await sqlite_state.changes.wait_live()
-        await sqlite_state.changes.caught_up()  # at once: nothing to wait for
-        issued = await _new_key(sqlite_state)
+        assert await sqlite_state.changes.wait_live()
+        await sqlite_state.changes.caught_up()  # at once: the next lookup looks at the version
+        issued, other = await _new_key(sqlite_state), await _new_key(sqlite_state)
         seen = _statements(sqlite_state)
-        for _ in range(2):
+        for _ in range(3):
             assert (
                 await accounts.authenticate(sqlite_state.reads, issued.secret, sqlite_state.key_rows)
                 == issued.account_id
             )
-        assert len(seen) == 2
+        assert len(seen) == 1
+        # Another process revokes the key: its own connection, its own commit.
+        writer = sqlite3.connect(path, isolation_level=None)
+        try:
+            writer.execute("UPDATE api_key SET revoked_at = CURRENT_TIMESTAMP WHERE key_id = ?", (issued.key_id,))
+        finally:
+            writer.close()
+        assert await accounts.authenticate(sqlite_state.reads, issued.secret, sqlite_state.key_rows) is None
+        # A commit through this process's own engine is seen the same way.
+        assert await accounts.authenticate(sqlite_state.reads, other.secret, sqlite_state.key_rows) == other.account_id
+        async with transaction(sqlite_state.sessions) as session:
+            await accounts.revoke_key(session, other.key_id)
+        assert await accounts.authenticate(sqlite_state.reads, other.secret, sqlite_state.key_rows) is None
     finally:
         await sqlite_state.close()
+
+
+async def test_nothing_is_cached_in_an_in_memory_sqlite_database() -> None:
+    memory_state = AppState.create(Settings(database_url="sqlite:///:memory:"))
+    try:
+        await upgrade(memory_state.engine)
+        assert not await memory_state.changes.wait_live()
+        issued = await _new_key(memory_state)
+        for _ in range(2):
+            assert (
+                await accounts.authenticate(memory_state.reads, issued.secret, memory_state.key_rows)
+                == issued.account_id
+            )
+        async with transaction(memory_state.sessions) as session:
+            await accounts.revoke_key(session, issued.key_id)
+        assert await accounts.authenticate(memory_state.reads, issued.secret, memory_state.key_rows) is None
+    finally:
+        await memory_state.close()
