@@ -66,6 +66,7 @@ class Outcome(enum.StrEnum):
 
 _OUTCOME_CODES = {Outcome.TRUE_POSITIVE: 0, Outcome.FALSE_POSITIVE: 1, Outcome.FALSE_NEGATIVE: 2}
 _OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
+_FALSE_NEGATIVE_CODE = _OUTCOME_CODES[Outcome.FALSE_NEGATIVE]
 
 
 class SortField(enum.StrEnum):
@@ -383,8 +384,8 @@ _PREDICTION_COLUMNS = (
     [_PREDICTION[name] for name in (*_BOX, "confidence")],
     [_PREDICTION["class_pdf"], _PREDICTION["metadata"]],
 )
-_ENTRY_FIELDS = 11  # the merged columns before the item's
-_PAGE_ORDER = itemgetter(10, 0)  # (sort value, id)
+_ENTRY_FIELDS = 10  # the merged columns before the item's
+_PAGE_ORDER = itemgetter(9, 0)  # (sort value, id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,7 +436,6 @@ def _shape_statement(shape: _Shape) -> Select[Any]:
                 select(
                     _ENTRY.id,
                     _ENTRY.item_id,
-                    _ENTRY.is_prediction,
                     _ENTRY.ground_truth_id,
                     _ENTRY.prediction_id,
                     _ENTRY.ground_truth_label,
@@ -538,8 +538,8 @@ def _to_rows(
     minimum = thresholds.confidence
     make_item, make_annotation, make_prediction = ItemRow._make, AnnotationRow._make, PredictionRow._make
     for record in records[:limit]:
-        (entry_id, item_id, is_prediction, ground_truth_id, prediction_id, ground_truth_label, prediction_label, iou,
-         confidence, outcome_code, sort_value) = record[:_ENTRY_FIELDS]  # fmt: skip
+        (entry_id, item_id, ground_truth_id, prediction_id, ground_truth_label, prediction_label, iou, confidence,
+         outcome_code, sort_value) = record[:_ENTRY_FIELDS]  # fmt: skip
         item = None
         if record[_ENTRY_FIELDS] is not None:
             item = make_item((item_id, dataset_id, *record[_ENTRY_FIELDS:item_end], *item_rest))
@@ -553,7 +553,8 @@ def _to_rows(
             prediction = make_prediction(
                 (prediction_id, dataset_id, model_id, item_id, *record[annotation_end:], *prediction_rest)
             )
-        if not is_prediction and (1.0 if confidence is None else confidence) < minimum:
+        # Only a ground truth's entry is a false negative (every branch fixes is_prediction, so no page reads it).
+        if outcome_code == _FALSE_NEGATIVE_CODE and (1.0 if confidence is None else confidence) < minimum:
             prediction_id = prediction = None  # not part of the outcome set at this confidence threshold
         # Positional: a page builds 50 of these and keywords cost a third more.
         rows.append(
