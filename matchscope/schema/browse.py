@@ -86,25 +86,46 @@ class Match(Node):
 
     @classmethod
     def from_row(cls, row: browse.MatchRow) -> Match:
-        assert row.item is not None, "entries are read with their item"
-        ground_truth, prediction = row.ground_truth, row.prediction
+        (entry_id, item_id, ground_truth_id, prediction_id, ground_truth_label, prediction_label, iou, confidence,
+         outcome_code, _sort_value, reference_id, gt_annotation_id, gt_label, gt_x, gt_y, gt_width, gt_height,
+         pred_annotation_id, pred_label, pred_x, pred_y, pred_width, pred_height, pred_confidence,
+         image_location, item_width, item_height, item_metadata, iscrowd, gt_metadata, class_pdf, pred_metadata,
+         dataset_id, model_id) = row  # fmt: skip
+        assert reference_id is not None, "entries are read with their item"
+        ground_truth = prediction = None
+        if gt_annotation_id is not None:
+            assert ground_truth_id is not None and gt_label is not None  # NOT NULL columns of a joined row
+            assert gt_x is not None and gt_y is not None and gt_width is not None and gt_height is not None
+            ground_truth = BoxAnnotation.of(
+                ground_truth_id, item_id, gt_annotation_id, gt_label, gt_x, gt_y, gt_width, gt_height, iscrowd,
+                gt_metadata,
+            )  # fmt: skip
+        if pred_annotation_id is not None:
+            assert prediction_id is not None and pred_label is not None
+            assert pred_x is not None and pred_y is not None and pred_width is not None and pred_height is not None
+            prediction = BoxPrediction.of(
+                prediction_id, item_id, model_id, pred_annotation_id, pred_label, pred_x, pred_y, pred_width,
+                pred_height, pred_confidence, class_pdf, pred_metadata,
+            )  # fmt: skip
         return assemble(
             cls,
             {
-                "id": to_global_id("Match", row.id),
-                "outcome": _OUTCOMES[row.outcome],
-                "iou": row.iou,
-                "ground_truth_label": row.ground_truth_label,
-                "prediction_label": row.prediction_label,
-                "confidence": row.confidence,
-                "item": DatasetItem.from_row(row.item),
-                "ground_truth": None if ground_truth is None else BoxAnnotation.from_row(ground_truth),
-                "prediction": None if prediction is None else BoxPrediction.from_row(prediction),
+                "id": to_global_id("Match", entry_id),
+                "outcome": _OUTCOMES_BY_CODE[outcome_code],
+                "iou": iou,
+                "ground_truth_label": ground_truth_label,
+                "prediction_label": prediction_label,
+                "confidence": confidence,
+                "item": DatasetItem.of(
+                    item_id, dataset_id, reference_id, image_location, item_width, item_height, item_metadata
+                ),
+                "ground_truth": ground_truth,
+                "prediction": prediction,
             },
         )
 
 
-_OUTCOMES = {browse.Outcome(outcome.value): outcome for outcome in MatchOutcome}
+_OUTCOMES_BY_CODE = {code: MatchOutcome(outcome.value) for code, outcome in browse.OUTCOME_BY_CODE.items()}
 
 
 # Both inputs are built from their GraphQL values here, through strawberry's `from_input` hook: its generic
@@ -157,8 +178,7 @@ def remember_items(info: Info, rows: list[browse.MatchRow], details: browse.RowD
         return
     known = info.context.known_items
     for row in rows:
-        if row.item is not None:
-            known[row.item_id] = row.item
+        known[row.item_id] = row.item
 
 
 def match_connection(

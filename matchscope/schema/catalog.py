@@ -76,17 +76,30 @@ class DatasetItem(Node):
     @classmethod
     def from_row(cls, row: tables.DatasetItem | browse.ItemRow) -> DatasetItem:
         assert row.id is not None
+        return cls.of(row.id, row.dataset_id, row.reference_id, row.image_location, row.width, row.height, row.meta)
+
+    @classmethod
+    def of(
+        cls,
+        pk: int,
+        dataset_pk: int,
+        reference_id: str,
+        image_location: str | None,
+        width: int | None,
+        height: int | None,
+        metadata: dict[str, Any] | None,
+    ) -> DatasetItem:
         return assemble(
             cls,
             {
-                "id": to_global_id("DatasetItem", row.id),
-                "pk": row.id,
-                "dataset_pk": row.dataset_id,
-                "reference_id": row.reference_id,
-                "image_location": row.image_location,
-                "width": row.width,
-                "height": row.height,
-                "metadata": row.meta,
+                "id": to_global_id("DatasetItem", pk),
+                "pk": pk,
+                "dataset_pk": dataset_pk,
+                "reference_id": reference_id,
+                "image_location": image_location,
+                "width": width,
+                "height": height,
+                "metadata": metadata,
             },
         )
 
@@ -113,25 +126,6 @@ class DatasetItem(Node):
         return await item_entries(info, self.pk, evaluation_id, iou_threshold, confidence_threshold)
 
 
-def _box_fields(
-    type_name: str,
-    row: tables.BoxAnnotation | tables.BoxPrediction | browse.AnnotationRow | browse.PredictionRow,
-) -> dict[str, Any]:
-    assert row.id is not None
-    return {
-        "id": to_global_id(type_name, row.id),
-        "pk": row.id,
-        "item_pk": row.item_id,
-        "annotation_id": row.annotation_id,
-        "label": row.label,
-        "x": row.x,
-        "y": row.y,
-        "width": row.width,
-        "height": row.height,
-        "metadata": row.meta,
-    }
-
-
 @strawberry.interface(description="A box on an item, x/y being its left/top corner, in pixels.")
 class Box(Node):
     pk: strawberry.Private[int]
@@ -154,10 +148,44 @@ class BoxAnnotation(Box):
     iscrowd: bool
 
     @classmethod
-    def from_row(cls, row: tables.BoxAnnotation | browse.AnnotationRow) -> BoxAnnotation:
-        fields = _box_fields("BoxAnnotation", row)
-        fields["iscrowd"] = row.iscrowd
-        return assemble(cls, fields)
+    def from_row(cls, row: tables.BoxAnnotation) -> BoxAnnotation:
+        assert row.id is not None
+        return cls.of(
+            row.id, row.item_id, row.annotation_id, row.label, row.x, row.y, row.width, row.height, row.iscrowd,
+            row.meta,
+        )  # fmt: skip
+
+    @classmethod
+    def of(
+        cls,
+        pk: int,
+        item_pk: int,
+        annotation_id: str,
+        label: str,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+        iscrowd: bool | None,
+        metadata: dict[str, Any] | None,
+    ) -> BoxAnnotation:
+        """From its values (positional: a page of matches builds 50 of these); `iscrowd` None: not read."""
+        return assemble(
+            cls,
+            {
+                "id": to_global_id("BoxAnnotation", pk),
+                "pk": pk,
+                "item_pk": item_pk,
+                "annotation_id": annotation_id,
+                "label": label,
+                "x": x,
+                "y": y,
+                "width": width,
+                "height": height,
+                "iscrowd": iscrowd,
+                "metadata": metadata,
+            },
+        )
 
 
 @strawberry.type(description="A model's predicted box.")
@@ -167,10 +195,58 @@ class BoxPrediction(Box):
     class_pdf: JSON | None
 
     @classmethod
-    def from_row(cls, row: tables.BoxPrediction | browse.PredictionRow) -> BoxPrediction:
-        fields = _box_fields("BoxPrediction", row)
-        fields["model_pk"], fields["confidence"], fields["class_pdf"] = row.model_id, row.confidence, row.class_pdf
-        return assemble(cls, fields)
+    def from_row(cls, row: tables.BoxPrediction) -> BoxPrediction:
+        assert row.id is not None
+        return cls.of(
+            row.id,
+            row.item_id,
+            row.model_id,
+            row.annotation_id,
+            row.label,
+            row.x,
+            row.y,
+            row.width,
+            row.height,
+            row.confidence,
+            row.class_pdf,
+            row.meta,
+        )
+
+    @classmethod
+    def of(
+        cls,
+        pk: int,
+        item_pk: int,
+        model_pk: int,
+        annotation_id: str,
+        label: str,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+        confidence: float | None,
+        class_pdf: dict[str, Any] | None,
+        metadata: dict[str, Any] | None,
+    ) -> BoxPrediction:
+        """From its values (positional: a page of matches builds 50 of these)."""
+        return assemble(
+            cls,
+            {
+                "id": to_global_id("BoxPrediction", pk),
+                "pk": pk,
+                "item_pk": item_pk,
+                "annotation_id": annotation_id,
+                "label": label,
+                "x": x,
+                "y": y,
+                "width": width,
+                "height": height,
+                "metadata": metadata,
+                "model_pk": model_pk,
+                "confidence": confidence,
+                "class_pdf": class_pdf,
+            },
+        )
 
     @strawberry.field
     async def model(self, info: Info) -> Model:

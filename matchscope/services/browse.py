@@ -35,6 +35,7 @@ from sqlalchemy import (
     false,
     literal,
     literal_column,
+    null,
     select,
     true,
     tuple_,
@@ -65,7 +66,7 @@ class Outcome(enum.StrEnum):
 
 
 _OUTCOME_CODES = {Outcome.TRUE_POSITIVE: 0, Outcome.FALSE_POSITIVE: 1, Outcome.FALSE_NEGATIVE: 2}
-_OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
+OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
 _FALSE_NEGATIVE_CODE = _OUTCOME_CODES[Outcome.FALSE_NEGATIVE]
 
 
@@ -117,55 +118,75 @@ class ItemRow(NamedTuple):
     meta: dict[str, Any] | None
 
 
-class AnnotationRow(NamedTuple):
-    id: int
-    dataset_id: int
-    item_id: int
-    annotation_id: str
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
-    iscrowd: bool
-    meta: dict[str, Any] | None
-
-
-class PredictionRow(NamedTuple):
-    id: int
-    dataset_id: int
-    model_id: int
-    item_id: int
-    annotation_id: str
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
-    confidence: float | None
-    class_pdf: dict[str, Any] | None
-    meta: dict[str, Any] | None
-
-
-@dataclass(slots=True)
-class MatchRow:
-    """One entry at the query's thresholds. `prediction_id` is None when the partner was dropped by c."""
+class MatchRow(NamedTuple):
+    """One entry at the query's thresholds with the item and boxes it names, flat, as a page's statement reads it
+    (a page is the statement's rows themselves: no object per row besides this one). Fields of a box the entry
+    does not name, and seldom-shown columns not read (RowDetails), are None; so are `prediction_id` and the
+    prediction's fields of a ground truth's entry whose partner is dropped by c."""
 
     id: int
-    evaluation_id: int
-    outcome: Outcome
     item_id: int
-    iou: float
     ground_truth_id: int | None
     prediction_id: int | None
-    ground_truth_label: str | None
+    ground_truth_label: str | None  # the entry's, as evaluated (the box's own may have changed since)
     prediction_label: str | None
+    iou: float
     confidence: float | None
+    outcome_code: int
     sort_value: float
-    # The rows the entry names, read by the same statement (None: none).
-    item: ItemRow | None = None
-    ground_truth: AnnotationRow | None = None
-    prediction: PredictionRow | None = None
+    item_reference_id: str | None
+    ground_truth_annotation_id: str | None
+    ground_truth_box_label: str | None
+    ground_truth_x: float | None
+    ground_truth_y: float | None
+    ground_truth_width: float | None
+    ground_truth_height: float | None
+    prediction_annotation_id: str | None
+    prediction_box_label: str | None
+    prediction_x: float | None
+    prediction_y: float | None
+    prediction_width: float | None
+    prediction_height: float | None
+    prediction_confidence: float | None
+    # Seldom shown: read as RowDetails says.
+    item_image_location: str | None
+    item_width: int | None
+    item_height: int | None
+    item_metadata: dict[str, Any] | None
+    ground_truth_iscrowd: bool | None
+    ground_truth_metadata: dict[str, Any] | None
+    prediction_class_pdf: dict[str, Any] | None
+    prediction_metadata: dict[str, Any] | None
+    # The evaluation's.
+    dataset_id: int
+    model_id: int
+
+    @property
+    def outcome(self) -> Outcome:
+        return OUTCOME_BY_CODE[self.outcome_code]
+
+    @property
+    def item(self) -> ItemRow:
+        """The item's row (its seldom-shown fields None unless read)."""
+        assert self.item_reference_id is not None, "entries are read with their item"
+        return ItemRow(
+            self.item_id,
+            self.dataset_id,
+            self.item_reference_id,
+            self.item_image_location,
+            self.item_width,
+            self.item_height,
+            self.item_metadata,
+        )
+
+
+# The fields of the prediction a ground truth's entry names, all None when c drops it (the entry's own
+# prediction_label stays).
+_PREDICTION_FIELDS = tuple(
+    index
+    for index, name in enumerate(MatchRow._fields)
+    if name.startswith("prediction_") and name != "prediction_label"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,41 +394,56 @@ def _label_splits(shape: _Shape) -> list[list[ColumnElement[bool]]]:
 _ITEM = DatasetItem.__table__.c  # type: ignore[attr-defined]
 _ANNOTATION = BoxAnnotation.__table__.c  # type: ignore[attr-defined]
 _PREDICTION = BoxPrediction.__table__.c  # type: ignore[attr-defined]
-# Only what the entry and its evaluation do not already say: the rows' own ids, item, dataset and model are the
-# entry's and the evaluation's, which spares a page a quarter of the values it reads. In the order of ItemRow,
-# AnnotationRow and PredictionRow after those ("metadata" is the column behind `meta`), as (always read, read
-# when asked for); the first column of each is NOT NULL, so None there means the joined row is missing.
+# Only what the entry and its evaluation do not already say (the rows' own ids, item, dataset and model are the
+# entry's and the evaluation's), in MatchRow's order: each relation's columns always read, then the seldom-shown
+# ones of each relation. The first column of each relation is NOT NULL, so None there means no row was joined.
 _BOX = ("annotation_id", "label", "x", "y", "width", "height")
-_ITEM_COLUMNS = ([_ITEM["reference_id"]], [_ITEM[name] for name in ("image_location", "width", "height", "metadata")])
-_ANNOTATION_COLUMNS = ([_ANNOTATION[name] for name in _BOX], [_ANNOTATION["iscrowd"], _ANNOTATION["metadata"]])
-_PREDICTION_COLUMNS = (
+_ALWAYS = (
+    [_ITEM["reference_id"]],
+    [_ANNOTATION[name] for name in _BOX],
     [_PREDICTION[name] for name in (*_BOX, "confidence")],
+)
+_DETAILS = (
+    [_ITEM[name] for name in ("image_location", "width", "height", "metadata")],
+    [_ANNOTATION["iscrowd"], _ANNOTATION["metadata"]],
     [_PREDICTION["class_pdf"], _PREDICTION["metadata"]],
 )
 _ENTRY_FIELDS = 10  # the merged columns before the item's
 _PAGE_ORDER = itemgetter(9, 0)  # (sort value, id)
+# What a record lacks of a MatchRow: the seldom-shown columns after the last relation that reads them, then the
+# evaluation's dataset and model.
+_ROW_FIELDS = len(MatchRow._fields) - 2
 
 
 @dataclass(frozen=True, slots=True)
 class RowDetails:
     """Whether a page reads the seldom-shown columns of the rows its entries name: the item's image location, size
     and metadata; the ground truth's crowd flag and metadata; the prediction's class PDF and metadata. Each left
-    out spares a page 50 to 200 values (the page of (a) read 33 columns a row, 25 without them); the row then
+    out spares a page 50 to 200 values (the page of (a) read 33 columns a row, 24 without them); the row then
     holds None there."""
 
     item: bool = True
     ground_truth: bool = True
     prediction: bool = True
 
-    def columns(self) -> tuple[list[Any], list[Any], list[Any]]:
-        """The item's, the ground truth's and the prediction's columns, in the order of their row classes."""
-        groups = (
-            (_ITEM_COLUMNS, self.item),
-            (_ANNOTATION_COLUMNS, self.ground_truth),
-            (_PREDICTION_COLUMNS, self.prediction),
-        )
-        item, annotation, prediction = ([*always, *(details if wanted else [])] for (always, details), wanted in groups)
-        return item, annotation, prediction
+    def columns(self, relations: tuple[Any, ...]) -> list[Any]:
+        """The columns a page reads after the entry's, from the item, ground truth and prediction given as
+        tables or subqueries: those always read, then the seldom-shown ones, as NULL where not wanted but a later
+        relation's are (a row is the record plus the missing tail)."""
+        columns = [item.c[column.name] for item, group in zip(relations, _ALWAYS, strict=True) for column in group]
+        wanted = (self.item, self.ground_truth, self.prediction)
+        last = max((index for index, flag in enumerate(wanted) if flag), default=-1)
+        for index in range(last + 1):
+            group = _DETAILS[index]
+            if wanted[index]:
+                columns.extend(relations[index].c[column.name] for column in group)
+            else:
+                columns.extend(null().label(f"no_{index}_{column.name}") for column in group)
+        return columns
+
+    def lookup_columns(self, index: int) -> list[Any]:
+        """What the lookup of relation `index` (item, ground truth, prediction) selects."""
+        return [*_ALWAYS[index], *(_DETAILS[index] if (self.item, self.ground_truth, self.prediction)[index] else [])]
 
 
 EVERY_DETAIL = RowDetails()
@@ -479,25 +515,25 @@ def _with_rows_named(page: Subquery, lateral: bool, details: RowDetails) -> Sele
     costs less than SQLite's sorter. On PostgreSQL each is a LATERAL lookup by primary key: with plain joins the
     planner hashes the whole item table for a page's 50 rows when its statistics are small or stale (1.8 ms instead
     of 1.1 ms for a page, measured on the browsing benchmark's database)."""
-    item, annotation, prediction = details.columns()
-    targets = (
-        (item, _ITEM.id, page.c.item_id),
-        (annotation, _ANNOTATION.id, page.c.ground_truth_id),
-        (prediction, _PREDICTION.id, page.c.prediction_id),
+    keys = (
+        (_ITEM.id, page.c.item_id),
+        (_ANNOTATION.id, page.c.ground_truth_id),
+        (_PREDICTION.id, page.c.prediction_id),
     )
     if not lateral:
-        statement = select(page, *item, *annotation, *prediction)
-        for columns, key, reference in targets:
-            statement = statement.outerjoin(columns[0].table, key == reference)
+        tables = (DatasetItem.__table__, BoxAnnotation.__table__, BoxPrediction.__table__)  # type: ignore[attr-defined]
+        statement = select(page, *details.columns(tables))
+        for (key, reference), table in zip(keys, tables, strict=True):
+            statement = statement.outerjoin(table, key == reference)
         return statement
-    lookups = [
-        select(*columns).where(key == reference).limit(_literal_limit(1)).lateral()
-        for columns, key, reference in targets
-    ]
+    lookups = tuple(
+        select(*details.lookup_columns(index)).where(key == reference).limit(_literal_limit(1)).lateral()
+        for index, (key, reference) in enumerate(keys)
+    )
     joined: Any = page
     for lookup in lookups:
         joined = joined.outerjoin(lookup, true())
-    return select(page, *(column for lookup in lookups for column in lookup.c)).select_from(joined)
+    return select(page, *details.columns(lookups)).select_from(joined)
 
 
 def _page_statement(
@@ -517,64 +553,26 @@ def _page_statement(
 
 
 def _to_rows(
-    evaluation: EvaluationRow,
-    records: list[Any],
-    order: MatchOrder,
-    thresholds: Thresholds,
-    limit: int | None = None,
-    details: RowDetails = EVERY_DETAIL,
+    evaluation: EvaluationRow, records: list[Any], order: MatchOrder, thresholds: Thresholds, limit: int | None = None
 ) -> list[MatchRow]:
-    """The page's records in order, the first `limit` of them as entries with the rows they name."""
+    """The page's records in order, the first `limit` of them as entries."""
     records.sort(key=_PAGE_ORDER, reverse=order.descending)
-    rows = []
-    evaluation_id, dataset_id, model_id = evaluation.id, evaluation.dataset_id, evaluation.model_id
-    item_columns, annotation_columns, prediction_columns = details.columns()
-    item_end = _ENTRY_FIELDS + len(item_columns)
-    annotation_end = item_end + len(annotation_columns)
-    # Columns left out read as None.
-    item_rest = (None,) * (len(ItemRow._fields) - 2 - len(item_columns))
-    annotation_rest = (None,) * (len(AnnotationRow._fields) - 3 - len(annotation_columns))
-    prediction_rest = (None,) * (len(PredictionRow._fields) - 4 - len(prediction_columns))
+    records = records[:limit]
+    if not records:
+        return []
+    tail = (None,) * (_ROW_FIELDS - len(records[0])) + (evaluation.dataset_id, evaluation.model_id)
+    make = MatchRow._make
+    rows = [make(record + tail) for record in records]
     minimum = thresholds.confidence
-    make_item, make_annotation, make_prediction = ItemRow._make, AnnotationRow._make, PredictionRow._make
-    for record in records[:limit]:
-        (entry_id, item_id, ground_truth_id, prediction_id, ground_truth_label, prediction_label, iou, confidence,
-         outcome_code, sort_value) = record[:_ENTRY_FIELDS]  # fmt: skip
-        item = None
-        if record[_ENTRY_FIELDS] is not None:
-            item = make_item((item_id, dataset_id, *record[_ENTRY_FIELDS:item_end], *item_rest))
-        ground_truth = None
-        if record[item_end] is not None:
-            ground_truth = make_annotation(
-                (ground_truth_id, dataset_id, item_id, *record[item_end:annotation_end], *annotation_rest)
-            )
-        prediction = None
-        if record[annotation_end] is not None:
-            prediction = make_prediction(
-                (prediction_id, dataset_id, model_id, item_id, *record[annotation_end:], *prediction_rest)
-            )
-        # Only a ground truth's entry is a false negative (every branch fixes is_prediction, so no page reads it).
-        if outcome_code == _FALSE_NEGATIVE_CODE and (1.0 if confidence is None else confidence) < minimum:
-            prediction_id = prediction = None  # not part of the outcome set at this confidence threshold
-        # Positional: a page builds 50 of these and keywords cost a third more.
-        rows.append(
-            MatchRow(
-                entry_id,
-                evaluation_id,
-                _OUTCOME_BY_CODE[outcome_code],
-                item_id,
-                float(iou),
-                ground_truth_id,
-                prediction_id,
-                ground_truth_label,
-                prediction_label,
-                confidence,
-                float(sort_value),
-                item,
-                ground_truth,
-                prediction,
-            )
-        )
+    if minimum > 0.0:
+        for index, row in enumerate(rows):
+            # Only a ground truth's entry is a false negative (every branch fixes is_prediction: no page reads it).
+            confidence = 1.0 if row.confidence is None else row.confidence
+            if row.outcome_code == _FALSE_NEGATIVE_CODE and confidence < minimum:
+                values = list(row)
+                for position in _PREDICTION_FIELDS:  # not part of the outcome set at this threshold
+                    values[position] = None
+                rows[index] = make(values)
     return rows
 
 
@@ -606,10 +604,10 @@ async def matches_page(
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
     statement, parameters = _page_statement(db, evaluation.id, thresholds, query, order, cursor, size + 1, details)
     records = await fetch_all(db, statement, parameters)
-    rows = _to_rows(evaluation, records, order, thresholds, size, details)
+    rows = _to_rows(evaluation, records, order, thresholds, size)
     return Page(
         rows=rows,
-        cursors=[encode_cursor((row.sort_value, row.id)) for row in rows],
+        cursors=[encode_cursor((float(row.sort_value), row.id)) for row in rows],
         has_next_page=len(records) > size,
         has_previous_page=cursor is not None,
     )

@@ -424,6 +424,13 @@ fragment Detailed on Match {
 }
 fragment PredictionDetails on BoxPrediction { classPdf metadata }
 """
+# Only the last relation's details: the item's and the ground truth's are read as NULL placeholders before them.
+PREDICTION_DETAILS = """
+query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { matches(first: 100) { edges { node {
+  item { id referenceId }
+  groundTruth { id annotationId label x y width height }
+  prediction { id annotationId label x y width height confidence classPdf metadata } } } } } }
+"""
 # The page's own item reads no details; the boxes' items (resolved afterwards, in the same request) need them all.
 LEAN = """
 query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { matches(first: 100) { edges { node {
@@ -504,6 +511,22 @@ async def test_the_rows_details_are_read_when_any_query_asks_for_them(
             assert node["prediction"]["metadata"] == prediction.meta == {"p": prediction.id}
     assert any(node["groundTruth"] and node["groundTruth"]["iscrowd"] for node in nodes)
     assert any(node["groundTruth"] and not node["groundTruth"]["iscrowd"] for node in nodes)
+
+    nodes = [edge["node"] for edge in (await gql(PREDICTION_DETAILS, _ids(stored)))["evaluation"]["matches"]["edges"]]
+    assert sum(node["prediction"] is not None for node in nodes) > 10
+    assert sum(node["groundTruth"] is not None for node in nodes) > 10
+    for node in nodes:
+        assert node["item"]["referenceId"] == rows[node["item"]["id"]].reference_id
+        for box in ("groundTruth", "prediction"):
+            if node[box] is not None:
+                row = rows[node[box]["id"]]
+                values = (row.annotation_id, row.label, row.x, row.y, row.width, row.height)
+                assert tuple(node[box][k] for k in ("annotationId", "label", "x", "y", "width", "height")) == values
+        if node["prediction"] is not None:
+            prediction = rows[node["prediction"]["id"]]
+            assert node["prediction"]["confidence"] == prediction.confidence
+            assert node["prediction"]["classPdf"] == prediction.class_pdf == {"cat": 0.25}
+            assert node["prediction"]["metadata"] == prediction.meta == {"p": prediction.id}
 
     # A page that reads its own items without details must not hand those partial items to its boxes' `item`.
     nodes = [edge["node"] for edge in (await gql(LEAN, _ids(stored)))["evaluation"]["matches"]["edges"]]
