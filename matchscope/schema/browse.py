@@ -198,23 +198,38 @@ _GROUND_TRUTH_DETAILS = frozenset({"iscrowd", "metadata"})
 _PREDICTION_DETAILS = frozenset({"classPdf", "metadata"})
 
 
+# Selections seen -> their details. A document is parsed once per query text (schema.guards), so its field nodes
+# are the same objects on every request of that text; holding them keeps the key's ids from being reused.
+_KNOWN_DETAILS: dict[tuple[int, ...], tuple[tuple[FieldNode, ...], browse.RowDetails]] = {}
+_KNOWN_DETAILS_LIMIT = 256
+
+
 def row_details(info: Info) -> browse.RowDetails:
     """Which seldom-shown columns the entries' rows need: those of fields this `matches` selects under
     `edges { node { item | groundTruth | prediction { ... } } }`, through fragments, whatever their directives say
     (reading a column that is then skipped costs little; leaving out one that is read would be wrong)."""
     # graphql-core's field nodes: strawberry's `selected_fields` would convert the whole selection tree first.
     raw = info._raw_info
+    nodes = tuple(raw.field_nodes)
+    key = tuple(map(id, nodes))
+    known = _KNOWN_DETAILS.get(key)
+    if known is not None and all(seen is node for seen, node in zip(known[0], nodes, strict=True)):
+        return known[1]
     fragments = raw.fragments
-    nodes = _under(_under(raw.field_nodes, "edges", fragments), "node", fragments)
+    under_node = _under(_under(nodes, "edges", fragments), "node", fragments)
 
     def wanted(relation: str, details: frozenset[str]) -> bool:
-        return not _field_names(_under(nodes, relation, fragments), fragments).isdisjoint(details)
+        return not _field_names(_under(under_node, relation, fragments), fragments).isdisjoint(details)
 
-    return browse.RowDetails(
+    details = browse.RowDetails(
         item=wanted("item", _ITEM_DETAILS),
         ground_truth=wanted("groundTruth", _GROUND_TRUTH_DETAILS),
         prediction=wanted("prediction", _PREDICTION_DETAILS),
     )
+    if len(_KNOWN_DETAILS) >= _KNOWN_DETAILS_LIMIT:
+        _KNOWN_DETAILS.clear()
+    _KNOWN_DETAILS[key] = (nodes, details)
+    return details
 
 
 def _selections(nodes: Iterable[Any], fragments: Mapping[str, Any]) -> Iterator[FieldNode]:
