@@ -31,12 +31,6 @@ def assemble(cls: type[T], fields: dict[str, Any]) -> T:
 class Node:
     id: strawberry.ID
 
-    # graphql-core asks each object of a type with interfaces whether it is of that type (200 times for a page of
-    # matches); strawberry's own check costs ~1 µs, mostly looking for a `strawberry.cast` that no resolver uses.
-    @classmethod
-    def is_type_of(cls, obj: Any, _info: Any) -> bool:
-        return isinstance(obj, cls)
-
 
 @strawberry.type(description="One invalid value: the row of the batch (if any), the field, the value and why.")
 class FieldError:

@@ -342,6 +342,28 @@ async def test_evaluation_is_account_scoped(gql: GraphQL, stored: StoredEvaluati
     assert (await gql(node, {"id": match_id}, as_=mallory))["node"] is None
 
 
+async def test_interfaces_resolve_every_node_type_by_its_class(gql: GraphQL, stored: StoredEvaluation) -> None:
+    """No object type asks graphql-core's `is_type_of` (schema._without_is_type_of); `Node` and `Box` still
+    resolve each object to its own type."""
+    page = await gql(MATCHES, {**_ids(stored), "t": 0.5, "c": 0.0, "f": None, "o": DESC_IOU, "n": 100, "a": None})
+    node = next(edge["node"] for edge in page["evaluation"]["matches"]["edges"] if edge["node"]["groundTruth"])
+    other = next(edge["node"] for edge in page["evaluation"]["matches"]["edges"] if edge["node"]["prediction"])
+    expected = {
+        "Dataset": to_global_id("Dataset", stored.dataset_id),
+        "Model": to_global_id("Model", stored.model_id),
+        "Evaluation": to_global_id("Evaluation", stored.evaluation_id),
+        "Match": node["id"],
+        "DatasetItem": node["item"]["id"],
+        "BoxAnnotation": node["groundTruth"]["id"],
+        "BoxPrediction": other["prediction"]["id"],
+    }
+    query = "query($id: ID!) { node(id: $id) { __typename id ... on Box { label } } }"
+    for type_name, global_id in expected.items():
+        found = (await gql(query, {"id": global_id}))["node"]
+        assert (found["__typename"], found["id"]) == (type_name, global_id)
+        assert ("label" in found) is type_name.startswith("Box")
+
+
 async def test_item_entries(gql: GraphQL, stored: StoredEvaluation, make_caller: Any) -> None:
     item_id = to_global_id("DatasetItem", stored.item_ids[2])
     evaluation_id = to_global_id("Evaluation", stored.evaluation_id)
