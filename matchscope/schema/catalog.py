@@ -126,6 +126,33 @@ class DatasetItem(Node):
         return await item_entries(info, self.pk, evaluation_id, iou_threshold, confidence_threshold)
 
 
+def _box_fields(
+    type_name: str,
+    pk: int,
+    item_pk: int,
+    annotation_id: str,
+    label: str,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    metadata: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The fields every box type has."""
+    return {
+        "id": to_global_id(type_name, pk),
+        "pk": pk,
+        "item_pk": item_pk,
+        "annotation_id": annotation_id,
+        "label": label,
+        "x": x,
+        "y": y,
+        "width": width,
+        "height": height,
+        "metadata": metadata,
+    }
+
+
 @strawberry.interface(description="A box on an item, x/y being its left/top corner, in pixels.")
 class Box(Node):
     pk: strawberry.Private[int]
@@ -170,22 +197,9 @@ class BoxAnnotation(Box):
         metadata: dict[str, Any] | None,
     ) -> BoxAnnotation:
         """From its values (positional: a page of matches builds 50 of these); `iscrowd` None: not read."""
-        return assemble(
-            cls,
-            {
-                "id": to_global_id("BoxAnnotation", pk),
-                "pk": pk,
-                "item_pk": item_pk,
-                "annotation_id": annotation_id,
-                "label": label,
-                "x": x,
-                "y": y,
-                "width": width,
-                "height": height,
-                "iscrowd": iscrowd,
-                "metadata": metadata,
-            },
-        )
+        fields = _box_fields("BoxAnnotation", pk, item_pk, annotation_id, label, x, y, width, height, metadata)
+        fields["iscrowd"] = iscrowd
+        return assemble(cls, fields)
 
 
 @strawberry.type(description="A model's predicted box.")
@@ -229,24 +243,9 @@ class BoxPrediction(Box):
         metadata: dict[str, Any] | None,
     ) -> BoxPrediction:
         """From its values (positional: a page of matches builds 50 of these)."""
-        return assemble(
-            cls,
-            {
-                "id": to_global_id("BoxPrediction", pk),
-                "pk": pk,
-                "item_pk": item_pk,
-                "annotation_id": annotation_id,
-                "label": label,
-                "x": x,
-                "y": y,
-                "width": width,
-                "height": height,
-                "metadata": metadata,
-                "model_pk": model_pk,
-                "confidence": confidence,
-                "class_pdf": class_pdf,
-            },
-        )
+        fields = _box_fields("BoxPrediction", pk, item_pk, annotation_id, label, x, y, width, height, metadata)
+        fields["model_pk"], fields["confidence"], fields["class_pdf"] = model_pk, confidence, class_pdf
+        return assemble(cls, fields)
 
     @strawberry.field
     async def model(self, info: Info) -> Model:
