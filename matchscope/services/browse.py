@@ -408,7 +408,6 @@ _DETAILS = (
     [_ANNOTATION["iscrowd"], _ANNOTATION["metadata"]],
     [_PREDICTION["class_pdf"], _PREDICTION["metadata"]],
 )
-_ENTRY_FIELDS = 10  # the merged columns before the item's
 _PAGE_ORDER = itemgetter(9, 0)  # (sort value, id)
 # What a record lacks of a MatchRow: the seldom-shown columns after the last relation that reads them, then the
 # evaluation's dataset and model.
@@ -419,7 +418,7 @@ _ROW_FIELDS = len(MatchRow._fields) - 2
 class RowDetails:
     """Whether a page reads the seldom-shown columns of the rows its entries name: the item's image location, size
     and metadata; the ground truth's crowd flag and metadata; the prediction's class PDF and metadata. Each left
-    out spares a page 50 to 200 values (the page of (a) read 33 columns a row, 24 without them); the row then
+    out spares a page 50 to 200 values (a page reads 32 columns a row with all of them, 24 without); the row then
     holds None there."""
 
     item: bool = True
@@ -430,7 +429,9 @@ class RowDetails:
         """The columns a page reads after the entry's, from the item, ground truth and prediction given as
         tables or subqueries: those always read, then the seldom-shown ones, as NULL where not wanted but a later
         relation's are (a row is the record plus the missing tail)."""
-        columns = [item.c[column.name] for item, group in zip(relations, _ALWAYS, strict=True) for column in group]
+        columns = [
+            relation.c[column.name] for relation, group in zip(relations, _ALWAYS, strict=True) for column in group
+        ]
         wanted = (self.item, self.ground_truth, self.prediction)
         last = max((index for index, flag in enumerate(wanted) if flag), default=-1)
         for index in range(last + 1):
