@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -304,30 +306,32 @@ def count_matches(columns: EntryColumns, thresholds: Thresholds, query: MatchFil
 
 
 _COLUMNS_SQL = (
-    "SELECT is_prediction, compatible, ground_truth_id IS NOT NULL AND prediction_id IS NOT NULL, iou, confidence, "
-    "ground_truth_label, prediction_label, item_id FROM match_entry WHERE evaluation_id = ?"
+    "SELECT is_prediction, compatible, ground_truth_id IS NOT NULL AND prediction_id IS NOT NULL, iou, "
+    "coalesce(confidence, 1.0), ground_truth_label, prediction_label, item_id FROM match_entry WHERE evaluation_id = ?"
 )
+
+
+def _column(records: Sequence[Sequence[Any]], index: int, dtype: type[np.generic]) -> NDArray[Any]:
+    # Column by column through C iterators: `zip(*records)` took 0.8 s of a 1.9 s load of 530,932 entries.
+    return np.fromiter(map(itemgetter(index), records), dtype=dtype, count=len(records))
 
 
 async def load_columns(session: AsyncSession, evaluation_id: int) -> EntryColumns:
     records = await bulk_select(session, _COLUMNS_SQL, (evaluation_id,))
-    if records:
-        is_pred, compatible, has_partner, iou, confidence, gt_label, pred_label, item = zip(*records, strict=True)
-    else:
-        is_pred = compatible = has_partner = iou = confidence = gt_label = pred_label = item = ()
-    labels = tuple(sorted({label for label in (*gt_label, *pred_label) if label is not None}))
+    gt_label, pred_label = list(map(itemgetter(5), records)), list(map(itemgetter(6), records))
+    labels = tuple(sorted(label for label in {*gt_label, *pred_label} if label is not None))
     codes: dict[Any, int] = {label: code for code, label in enumerate(labels)}
     codes[None] = _NO_LABEL
-    item_ids, item_index = np.unique(np.array(item, dtype=np.int64), return_inverse=True)
-    confidences = np.array(confidence, dtype=np.float64)  # None -> NaN
+    item_ids, item_index = np.unique(_column(records, 7, np.int64), return_inverse=True)
+    count = len(records)
     return EntryColumns(
-        is_prediction=np.array(is_pred, dtype=np.bool_),
-        compatible=np.array(compatible, dtype=np.bool_),
-        has_partner=np.array(has_partner, dtype=np.bool_),
-        iou=np.array(iou, dtype=np.float64),
-        confidence=np.where(np.isnan(confidences), 1.0, confidences),
-        ground_truth_label=np.array([codes[label] for label in gt_label], dtype=np.int32),
-        prediction_label=np.array([codes[label] for label in pred_label], dtype=np.int32),
+        is_prediction=_column(records, 0, np.bool_),
+        compatible=_column(records, 1, np.bool_),
+        has_partner=_column(records, 2, np.bool_),
+        iou=_column(records, 3, np.float64),
+        confidence=_column(records, 4, np.float64),
+        ground_truth_label=np.fromiter(map(codes.__getitem__, gt_label), dtype=np.int32, count=count),
+        prediction_label=np.fromiter(map(codes.__getitem__, pred_label), dtype=np.int32, count=count),
         item_index=item_index.astype(np.int64).reshape(-1),
         labels=labels,
         item_ids=item_ids.astype(np.int64),
