@@ -312,7 +312,7 @@ _COLUMNS_SQL = (
 
 
 def _column(records: Sequence[Sequence[Any]], index: int, dtype: type[np.generic]) -> NDArray[Any]:
-    # Column by column through C iterators: `zip(*records)` took 0.8 s of a 1.9 s load of 530,932 entries.
+    # Column by column through C iterators: transposing with `zip(*records)` took a quarter of the load.
     return np.fromiter(map(itemgetter(index), records), dtype=dtype, count=len(records))
 
 
