@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.queries import (  # noqa: E402
     Target,
-    _bodies,
-    _free_port,
-    _label_with_most_false_negatives,
-    _page_200_cursor,
+    case_bodies,
+    free_port,
+    label_with_most_false_negatives,
     measure,
+    page_200_cursor,
     prepare,
 )
 
@@ -48,7 +48,7 @@ def _cpu_seconds(pid: int) -> float:
 
 def _serve(checkout: Path, factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     """uvicorn on `checkout`'s code (its directory first on the path), as bench/queries.py serves it."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--log-level", "warning", "--no-access-log"]
     process = subprocess.Popen(command, cwd=checkout, env={**os.environ, **env, "PYTHONPATH": str(checkout)})
@@ -92,9 +92,9 @@ def main() -> None:
         servers.append(_serve(ROOT, "bench.floor_app:create_floor_app", {}))
         try:
             target = Target(servers[0][1], headers, dataset_id, model_id)
-            label = _label_with_most_false_negatives(target) if args.case == "c" else ""
-            cursor = _page_200_cursor(target) if args.case == "b" else None
-            body = _bodies(target, label, cursor)[args.case]
+            label = label_with_most_false_negatives(target) if args.case == "c" else ""
+            cursor = page_200_cursor(target) if args.case == "b" else None
+            body = case_bodies(target, label, cursor)[args.case]
             rates: list[list[float]] = [[] for _ in servers]
             cpu: list[list[float]] = [[] for _ in servers]
             with ProcessPoolExecutor(max_workers=8) as pool:

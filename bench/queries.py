@@ -218,14 +218,14 @@ async def _account_of(session: Any, dataset_pk: int) -> int:
 # ---------------------------------------------------------------- servers
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 def serve(factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -355,7 +355,7 @@ def compare(
     return ours, (base if floor is not None else None), ratios
 
 
-def _bodies(target: Target, label: str, page_200_cursor: str | None) -> dict[str, dict[str, Any]]:
+def case_bodies(target: Target, label: str, page_200_cursor: str | None) -> dict[str, dict[str, Any]]:
     ids = {"d": target.dataset_id, "m": target.model_id}
     false_positives = {"outcomes": ["FALSE_POSITIVE"]}
     return {
@@ -366,7 +366,7 @@ def _bodies(target: Target, label: str, page_200_cursor: str | None) -> dict[str
     }
 
 
-def _page_200_cursor(target: Target) -> str:
+def page_200_cursor(target: Target) -> str:
     variables: dict[str, Any] = {"d": target.dataset_id, "m": target.model_id, "f": {"outcomes": ["FALSE_POSITIVE"]}}
     with httpx.Client(headers=target.headers, timeout=60.0) as client:
         for _ in range(199):
@@ -375,7 +375,7 @@ def _page_200_cursor(target: Target) -> str:
     return str(variables["a"])
 
 
-def _label_with_most_false_negatives(target: Target) -> str:
+def label_with_most_false_negatives(target: Target) -> str:
     body = {"query": FN_COUNTS, "variables": {"d": target.dataset_id, "m": target.model_id}}
     rows = httpx.post(target.url, json=body, headers=target.headers, timeout=120.0).json()
     per_class = rows["data"]["evaluation"]["metrics"]["perClass"]
@@ -403,10 +403,10 @@ def run_backend(
     try:
         target = Target(app_url, {"Authorization": f"Bearer {key}"}, dataset_id, model_id)
         started = time.perf_counter()
-        label = _label_with_most_false_negatives(target)  # also loads the entry columns (first metrics call)
+        label = label_with_most_false_negatives(target)  # also loads the entry columns (first metrics call)
         print(f"[{backend}] first metrics call (loads the entry cache): {time.perf_counter() - started:.2f}s")
-        cursor = _page_200_cursor(target) if "b" in cases else None
-        bodies = _bodies(target, label, cursor)
+        cursor = page_200_cursor(target) if "b" in cases else None
+        bodies = case_bodies(target, label, cursor)
         if explain_plans:
             asyncio.run(explain(url, dataset_id, model_id, label, cursor))
         rows = []
