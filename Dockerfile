@@ -14,6 +14,8 @@ ENV PATH=/opt/matchscope/bin:$PATH \
     DATABASE_URL=sqlite:////data/matchscope.db
 RUN mkdir /data && chown matchscope /data
 USER matchscope
+# Kernels compiled into the image's cache: a server process that compiles them itself is slower on every request.
+RUN python -c "from matchscope.engine import warmup; warmup()"
 WORKDIR /data
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \

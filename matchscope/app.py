@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
 from strawberry.types.unset import UNSET, UnsetType
 
+from matchscope.engine import kernel_counts
 from matchscope.engine import warmup as engine_warmup
 from matchscope.jobs import runtime as jobs_runtime
 from matchscope.middleware import AuthMiddleware, BodySizeLimitMiddleware, key_from_authorization
@@ -30,6 +32,8 @@ from matchscope.schema.view import GraphQLView
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.migrate import upgrade
+
+logger = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).with_name("web")
 
@@ -113,6 +117,8 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         await upgrade(state.engine)
         # Compile (or load from the on-disk cache) the engine's kernels now, never inside a request.
         await asyncio.to_thread(engine_warmup)
+        loaded, compiled = kernel_counts()
+        logger.info("engine kernels: %d loaded from the cache, %d compiled in this process", loaded, compiled)
         await jobs_runtime.ensure_started(state)
         # What start-up built (modules, the schema, mappers, compiled kernels) lives as long as the process: move
         # it out of the collector's generations, or every full collection walks all of it again (~100 ms here,

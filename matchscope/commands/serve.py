@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from matchscope.commands._common import database, load_settings, run
@@ -67,11 +70,24 @@ def _banner(key: str | None, host: str, port: int) -> str:
     )
 
 
+def fill_kernel_cache() -> None:
+    """Compile the engine's kernels into numba's on-disk cache in a child process, so that the server process
+    only loads them. A process that compiled them itself spent ~7 % more CPU on every request for the rest of its
+    life (4.93 against 4.59 ms per browsing request, the same code side by side: bench/README.md). If the child
+    fails, the server compiles them at start-up as before."""
+    command = [sys.executable, "-c", "from matchscope.engine import warmup; warmup()"]
+    if subprocess.run(command, check=False).returncode != 0:
+        print("matchscope: compiling the engine's kernels in a child process failed; the server compiles them")
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from matchscope.app import create_app
 
+    log_level = os.environ.get("MATCHSCOPE_LOG_LEVEL", "info")
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
+    fill_kernel_cache()
     settings = load_settings()
     key, seeded = run(_prepare(settings, seed=args.demo))
     if seeded:
@@ -81,7 +97,7 @@ def _serve(args: argparse.Namespace) -> int:
         create_app(settings),
         host=args.host,
         port=args.port,
-        log_level=os.environ.get("MATCHSCOPE_LOG_LEVEL", "info"),
+        log_level=log_level,
         ws="websockets-sansio",
     )
     return 0

@@ -10,6 +10,7 @@ Names load on first use, so importing one light module (say `synthetic`) does no
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
@@ -71,6 +72,20 @@ def warmup() -> None:
 
     matching.warmup()
     coco.warmup()
+
+
+def kernel_counts() -> tuple[int, int]:
+    """(kernels loaded from numba's on-disk cache, kernels compiled) in this process so far."""
+    from numba.core.registry import CPUDispatcher
+
+    loaded = compiled = 0
+    for name, module in list(sys.modules.items()):
+        if name.startswith("matchscope.engine.") and module is not None:
+            for value in vars(module).values():
+                if isinstance(value, CPUDispatcher):
+                    loaded += sum(value.stats.cache_hits.values())
+                    compiled += sum(value.stats.cache_misses.values())
+    return loaded, compiled
 
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,10 +21,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
+def _serve(tmp_path: Path, env: dict[str, str]) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
+    env = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "matchscope", "serve", "--demo", "--port", str(port)],
@@ -50,6 +50,26 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
+    yield from _serve(tmp_path, dict(os.environ))
+
+
+def test_the_server_process_loads_the_kernels_a_child_compiled(tmp_path: Path) -> None:
+    """With an empty kernel cache, `serve` has a child process compile the kernels: a process that compiles them
+    itself is slower on every request afterwards (bench/README.md)."""
+    environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}
+    served_here = _serve(tmp_path, environment)
+    _, _, process = next(served_here)
+    process.terminate()
+    output = process.communicate(timeout=30)[0]
+    served_here.close()
+    counts = re.search(r"engine kernels: (\d+) loaded from the cache, (\d+) compiled in this process", output)
+    assert counts is not None, output
+    assert int(counts[1]) > 0 and int(counts[2]) == 0, counts[0]
+    assert any((tmp_path / "numba-cache").rglob("*.nbi"))
 
 
 def test_serve_demo_answers_introspection_and_datasets(served: tuple[str, str, subprocess.Popen[str]]) -> None:
