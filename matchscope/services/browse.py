@@ -432,7 +432,7 @@ class RowDetails:
         columns = [
             relation.c[column.name] for relation, group in zip(relations, _ALWAYS, strict=True) for column in group
         ]
-        wanted = (self.item, self.ground_truth, self.prediction)
+        wanted = self._wanted()
         last = max((index for index, flag in enumerate(wanted) if flag), default=-1)
         for index in range(last + 1):
             group = _DETAILS[index]
@@ -444,7 +444,10 @@ class RowDetails:
 
     def lookup_columns(self, index: int) -> list[Any]:
         """What the lookup of relation `index` (item, ground truth, prediction) selects."""
-        return [*_ALWAYS[index], *(_DETAILS[index] if (self.item, self.ground_truth, self.prediction)[index] else [])]
+        return [*_ALWAYS[index], *(_DETAILS[index] if self._wanted()[index] else [])]
+
+    def _wanted(self) -> tuple[bool, bool, bool]:
+        return self.item, self.ground_truth, self.prediction
 
 
 EVERY_DETAIL = RowDetails()
@@ -461,7 +464,7 @@ def _shape_statement(shape: _Shape) -> Select[Any]:
         key = tuple_(sort, _ENTRY.id)
         bound = tuple_(_float("after_value"), _integer("after_id"))
         common.append(key < bound if order.descending else key > bound)
-    ordering = (sort.desc(), _ENTRY.id.desc()) if order.descending else (sort.asc(), _ENTRY.id.asc())
+    ordering = _keyset_order(sort, _ENTRY.id, order.descending)
     limit = _literal_limit(shape.limit)
     parts: list[Select[Any]] = []
     for branch in _BRANCHES:
@@ -488,6 +491,11 @@ def _shape_statement(shape: _Shape) -> Select[Any]:
     return _with_rows_named(page, shape.lateral, shape.details)
 
 
+def _keyset_order(sort: Any, entry_id: Any, descending: bool) -> tuple[Any, Any]:
+    """ORDER BY (sort value, id), both in the page's direction."""
+    return (sort.desc(), entry_id.desc()) if descending else (sort.asc(), entry_id.asc())
+
+
 def _merged_page(
     parts: list[Select[Any]], ordering: tuple[Any, ...], descending: bool, limit: Any, lateral: bool
 ) -> Subquery:
@@ -495,9 +503,7 @@ def _merged_page(
     pushes the joins into every branch and joins up to six times the rows it returns."""
 
     def page_order(columns: Any) -> tuple[Any, ...]:
-        if descending:
-            return columns.sort_value.desc(), columns.id.desc()
-        return columns.sort_value.asc(), columns.id.asc()
+        return _keyset_order(columns.sort_value, columns.id, descending)
 
     if not lateral:
         # SQLite merges a compound SELECT's arms, each read lazily in index order, and stops after `limit` rows.

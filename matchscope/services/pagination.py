@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import orjson
 
 from matchscope.services.errors import ValidationFailed
+from matchscope.services.tokens import decode_token, encode_token
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 T = TypeVar("T")
 
 
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
-
-
 def encode_cursor(values: tuple[Any, ...]) -> str:
-    # binascii directly (a page makes one cursor an entry); orjson writes a tuple as a JSON array.
-    return binascii.b2a_base64(orjson.dumps(values), newline=False).translate(_URL_SAFE).rstrip(b"=").decode()
+    return encode_token(orjson.dumps(values))  # orjson writes a tuple as a JSON array
 
 
 def decode_cursor(cursor: str, arity: int) -> tuple[Any, ...]:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+        values = orjson.loads(decode_token(cursor))
     except (ValueError, orjson.JSONDecodeError):
         raise ValidationFailed.single("after", cursor, "not a cursor from this API") from None
     if not isinstance(values, list) or len(values) != arity:

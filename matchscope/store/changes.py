@@ -114,7 +114,7 @@ class ChangeFeed:
         self._connection_busy = asyncio.Lock()
         self._markers: dict[str, asyncio.Future[None]] = {}
         self._marker_numbers = itertools.count()
-        self._data_version = data_version if engine.dialect.name == "sqlite" else None
+        self._data_version = data_version
         self._seen_version: int | None = None
         self.live = self._data_version is not None
 
