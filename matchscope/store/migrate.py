@@ -1,4 +1,8 @@
-"""Alembic migrations, applied programmatically (every command that touches the database calls this)."""
+"""Alembic migrations, applied programmatically (every command that touches the database calls this).
+
+Any number of processes may start at once on a new database (an API and its workers under compose, say): each
+takes a database-wide lock before reading the revision, so one migrates and the others then find nothing to do.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# pg_advisory_xact_lock's key for "migrating matchscope's schema" (any constant shared by every process).
+MIGRATION_LOCK_KEY = 0x6D61_7463_6873_636F  # "matchsco"
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -37,8 +43,14 @@ def script_heads() -> set[str]:
 
 
 async def upgrade(engine: AsyncEngine) -> None:
-    """Apply every pending migration."""
+    """Apply every pending migration, holding the database's migration lock until they are committed."""
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        else:
+            # SQLite's DDL is transactional too; an exclusive transaction makes the other processes wait (busy
+            # timeout) until this one's migrations are committed.
+            await connection.exec_driver_sql("BEGIN EXCLUSIVE")
         await connection.run_sync(_upgrade)
 
 

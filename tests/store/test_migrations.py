@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+import time
 import uuid
 import warnings
 from collections.abc import AsyncIterator
@@ -127,3 +130,43 @@ async def test_dropping_bulk_foreign_keys_keeps_rows_and_indexes(empty_database:
     assert after["counts"] == before["counts"] == {table: 2 if table == "match_entry" else 1 for table in _ROWS}
     assert after["indexes"] == before["indexes"] | {"ix_entry_ground_truths_by_label"}  # added by 0006
     assert {"ix_entry_eval_item", "ix_entry_browse_iou", "ix_entry_browse_confidence"} <= after["indexes"]
+
+
+_MIGRATE_AT = """
+import asyncio, sys, time
+from matchscope.store.db import create_engine
+from matchscope.store.migrate import upgrade
+
+async def main(url: str, start_at: float) -> None:
+    engine = create_engine(url)
+    try:
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+asyncio.run(main(sys.argv[1], float(sys.argv[2])))
+"""
+
+
+async def test_processes_starting_at_once_on_a_new_database_all_migrate(empty_database: str) -> None:
+    processes = 10
+    start_at = time.time() + 4.0  # every process has imported matchscope by then, so their upgrades overlap
+    children = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _MIGRATE_AT, empty_database, str(start_at), stderr=asyncio.subprocess.PIPE
+        )
+        for _ in range(processes)
+    ]
+    results = await asyncio.gather(*(child.communicate() for child in children))
+    failures = [
+        stderr.decode()[-600:] for child, (_, stderr) in zip(children, results, strict=True) if child.returncode
+    ]
+    assert failures == []
+    engine = create_engine(empty_database)
+    try:
+        assert await is_up_to_date(engine)
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM alembic_version"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
