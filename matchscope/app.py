@@ -13,9 +13,8 @@ from typing import Any, cast
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
@@ -32,10 +31,9 @@ from matchscope.schema.view import GraphQLView
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.migrate import upgrade
+from matchscope.web.ui import WebUI, graphiql_page
 
 logger = logging.getLogger(__name__)
-
-WEB_DIR = Path(__file__).with_name("web")
 
 
 class WebSocketUnauthorized(Exception):
@@ -66,8 +64,9 @@ class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 class GraphQLApp(GraphQLView[Context, None]):
     graphql_transport_ws_handler_class = _TransportWSHandler
 
-    def __init__(self, state: AppState, **kwargs: Any) -> None:
+    def __init__(self, state: AppState, *, ui_dir: Path | None = None, **kwargs: Any) -> None:
         settings = state.settings
+        self.ui_dir = ui_dir or settings.web_ui_dir()
         schema = build_schema(
             debug=settings.debug,
             max_depth=settings.max_query_depth,
@@ -81,6 +80,10 @@ class GraphQLApp(GraphQLView[Context, None]):
             **kwargs,
         )
         self.state = state
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # The build's own GraphiQL (its scripts served from /assets), not strawberry's page that loads them from a CDN.
+        return graphiql_page(self.ui_dir, request.headers)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # AuthMiddleware sets it for HTTP; websockets authenticate in on_ws_connect.
@@ -134,30 +137,23 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
             await jobs_runtime.shutdown(state)
             await state.close()
 
-    graphql = GraphQLApp(state)
+    graphql = GraphQLApp(state, ui_dir=settings.web_ui_dir())
 
     async def health(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    async def index(_request: Request) -> Response:
-        page = WEB_DIR / "index.html"
-        if page.exists():
-            return FileResponse(page)
-        return JSONResponse({"graphql": "/graphql"})
-
     routes = [
         Route("/healthz", health),
-        Route("/", index),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]
-    if (WEB_DIR / "static").is_dir():
-        routes.append(Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"))
     app = Starlette(
         debug=settings.debug,
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            # Outermost: the UI's pages and assets are public, everything else authenticates.
+            Middleware(WebUI, directory=settings.web_ui_dir()),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(AuthMiddleware, state=state),
         ],

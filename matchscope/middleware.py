@@ -78,11 +78,16 @@ class AuthMiddleware:
     @staticmethod
     def _is_public(scope: Scope) -> bool:
         path: str = scope.get("path", "")
-        if path in PUBLIC_PATHS or path.startswith("/static/"):
+        if path in PUBLIC_PATHS:
             return True
         # GraphiQL's HTML page carries no data; the key goes in its headers pane. A GET that carries a query
         # is executed by strawberry even when it accepts HTML, so it must authenticate like any other.
-        if scope.get("method") != "GET" or "text/html" not in Headers(scope=scope).get("accept", ""):
+        # (The web UI's pages are answered before this middleware: matchscope.web.ui.)
+        if (
+            path != "/graphql"
+            or scope.get("method") != "GET"
+            or "text/html" not in Headers(scope=scope).get("accept", "")
+        ):
             return False
         return "query" not in QueryParams(scope.get("query_string", b""))
 

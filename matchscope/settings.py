@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///matchscope.db"
+PACKAGED_UI_DIR = Path(__file__).with_name("web") / "ui"
 
 
 class SettingsError(ValueError):
@@ -21,6 +22,11 @@ def _parse_bool(key: str, value: str) -> bool:
     if lowered in {"0", "false", "no", "off", ""}:
         return False
     raise SettingsError(f"Setting {key!r} has value {value!r}. Not a valid bool.")
+
+
+def _optional_path(env: Mapping[str, str], key: str) -> Path | None:
+    value = env.get(key, "").strip()
+    return Path(value).expanduser() if value else None
 
 
 def _parse_int(key: str, value: str) -> int:
@@ -40,6 +46,10 @@ class Settings:
     max_query_tokens: int = 4000
     max_query_aliases: int = 30
     evaluation_chunk_items: int = 500
+    # None: the defaults of `images_dir()`, `thumbnails_dir()` and `web_ui_dir()`.
+    image_root: Path | None = None
+    thumbnail_cache: Path | None = None
+    ui_dir: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -54,6 +64,9 @@ class Settings:
                 "MATCHSCOPE_MAX_BODY_BYTES", env.get("MATCHSCOPE_MAX_BODY_BYTES", str(32 * 1024 * 1024))
             ),
             evaluation_chunk_items=_parse_int("MATCHSCOPE_CHUNK_ITEMS", env.get("MATCHSCOPE_CHUNK_ITEMS", "500")),
+            image_root=_optional_path(env, "MATCHSCOPE_IMAGE_ROOT"),
+            thumbnail_cache=_optional_path(env, "MATCHSCOPE_THUMBNAIL_CACHE"),
+            ui_dir=_optional_path(env, "MATCHSCOPE_UI_DIR"),
         )
 
     @property
@@ -64,3 +77,20 @@ class Settings:
         if not self.is_sqlite:
             return None
         return Path(self.database_url.split(":///", 1)[1])
+
+    def data_dir(self) -> Path:
+        """Where files that belong with the database go by default: beside a SQLite file, else the working
+        directory."""
+        path = self.sqlite_path()
+        return Path.cwd() if path is None or path.name == ":memory:" else path.parent.absolute()
+
+    def images_dir(self) -> Path:
+        """The image root: local `imageLocation`s are served from under it only (relative ones are relative to it)."""
+        return (self.image_root or self.data_dir() / "matchscope-images").absolute()
+
+    def thumbnails_dir(self) -> Path:
+        return (self.thumbnail_cache or self.data_dir() / "matchscope-thumbnails").absolute()
+
+    def web_ui_dir(self) -> Path:
+        """The built web UI (index.html, graphiql.html, assets/)."""
+        return self.ui_dir or PACKAGED_UI_DIR
