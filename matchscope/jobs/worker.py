@@ -1,4 +1,5 @@
-"""The arq worker: `matchscope worker` runs it (or `arq matchscope.jobs.worker.WorkerSettings` with REDIS_URL set)."""
+"""The arq worker. `matchscope worker` and `arq matchscope.jobs.worker.WorkerSettings` run the same one: both take
+their options (queue, timeouts, Redis) from `worker_options`, read from the environment when the worker starts."""
 
 from __future__ import annotations
 
@@ -86,11 +87,12 @@ def worker_options(settings: Settings, config: JobConfig) -> dict[str, Any]:
     }
 
 
-class WorkerSettings:
-    """For the `arq` command line; `redis_settings` must then come from `--redis`-less env: use `matchscope worker`."""
-
-    functions = [func(evaluate_task, name=TASK_NAME, max_tries=JobConfig().max_tries)]
-    on_startup = startup
-    on_shutdown = shutdown
-    keep_result = 0
-    max_jobs = 1
+def __getattr__(name: str) -> Any:
+    # arq's command line resolves `WorkerSettings` when it starts (a dict is one of the settings forms it takes), so
+    # the environment is read then, as `matchscope worker` reads it, and never at import time.
+    if name == "WorkerSettings":
+        try:
+            return worker_options(Settings.from_env(), JobConfig.from_env())
+        except ValueError as error:  # SettingsError included: one line, not a traceback
+            raise SystemExit(f"matchscope worker: error: {error}") from None
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -48,13 +48,18 @@ def serve(settings: Settings) -> Iterator[str]:
         thread.join(timeout=15)
 
 
-class WorkerProcess:
-    """`matchscope worker` with the test's database, Redis and queue; logs go to a file."""
+MATCHSCOPE_WORKER = (sys.executable, "-m", "matchscope", "worker")
+ARQ_WORKER = (sys.executable, "-m", "arq", "matchscope.jobs.worker.WorkerSettings")
 
-    def __init__(self, env: Mapping[str, str], log: Path) -> None:
+
+class WorkerProcess:
+    """A worker (`matchscope worker`, or arq's own command line) with the test's database, Redis and queue; logs go
+    to a file."""
+
+    def __init__(self, env: Mapping[str, str], log: Path, command: tuple[str, ...] = MATCHSCOPE_WORKER) -> None:
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "matchscope", "worker"],
+            list(command),
             env={**os.environ, **env},
             cwd=ROOT,
             stdout=self._log,

@@ -17,7 +17,7 @@ from matchscope.settings import Settings
 from matchscope.state import AppState
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, SUBMIT, import_coco, wait_finished
-from tests.jobs.servers import REDIS_URL, WorkerProcess, post, serve
+from tests.jobs.servers import ARQ_WORKER, MATCHSCOPE_WORKER, REDIS_URL, WorkerProcess, post, serve
 from tests.jobs.test_subscription import check_updates, collect_updates
 
 
@@ -37,7 +37,7 @@ def settings(database_url: str, queue_name: str) -> Settings:
 def start_worker(database_url: str, queue_name: str, tmp_path: Path) -> Iterator[Any]:
     workers: list[WorkerProcess] = []
 
-    def start(**env: str) -> WorkerProcess:
+    def start(command: tuple[str, ...] = MATCHSCOPE_WORKER, **env: str) -> WorkerProcess:
         worker = WorkerProcess(
             {
                 "DATABASE_URL": database_url,
@@ -46,6 +46,7 @@ def start_worker(database_url: str, queue_name: str, tmp_path: Path) -> Iterator
                 **env,
             },
             tmp_path / "worker.log",
+            command,
         )
         workers.append(worker)
         return worker
@@ -69,9 +70,13 @@ async def _entry_stats(state: AppState) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-async def test_worker_runs_the_job_and_publishes_progress(state: AppState, caller: Caller, start_worker: Any) -> None:
+@pytest.mark.parametrize("command", [MATCHSCOPE_WORKER, ARQ_WORKER], ids=["matchscope-worker", "arq-cli"])
+async def test_worker_runs_the_job_and_publishes_progress(
+    state: AppState, caller: Caller, start_worker: Any, command: tuple[str, ...]
+) -> None:
     dataset, model = await import_coco(state, caller.account_id, COCO_GT, COCO_DETS)
-    start_worker(MATCHSCOPE_CHUNK_ITEMS="10")
+    # The queue name, like the chunk size, reaches either command line only through the environment.
+    start_worker(command, MATCHSCOPE_CHUNK_ITEMS="10")
     with serve(state.settings) as base:
         ids = {"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)}
         job = post(base, SUBMIT, ids, caller.key)["calculateEvaluationMetrics"]
