@@ -1,0 +1,244 @@
+import { graphql } from "../gql";
+
+export const DatasetsQuery = graphql(`
+  query Datasets($first: Int!, $after: String) {
+    datasets(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id name itemCount annotationCount labels createdAt } }
+    }
+  }
+`);
+
+export const DatasetQuery = graphql(`
+  query Dataset($id: ID!, $itemsFirst: Int!, $itemsAfter: String) {
+    dataset(id: $id) {
+      id
+      name
+      itemCount
+      annotationCount
+      labels
+      createdAt
+      items(first: $itemsFirst, after: $itemsAfter) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { id referenceId imageLocation width height } }
+      }
+    }
+    models(first: 100) { edges { node { id name referenceId createdAt } } }
+  }
+`);
+
+export const CurrentEvaluationQuery = graphql(`
+  query CurrentEvaluation($datasetId: ID!, $modelId: ID!) {
+    evaluation(datasetId: $datasetId, modelId: $modelId) {
+      id
+      isCurrent
+      isStale
+      classAgnostic
+      createdAt
+      completedAt
+      allowedLabelMatches { groundTruthLabel modelPredictionLabel }
+      metrics { overall { precision recall f1 } }
+      coco { overall { ap ap50 } }
+    }
+  }
+`);
+
+export const CalculateMutation = graphql(`
+  mutation Calculate($datasetId: ID!, $modelId: ID!, $options: EvaluationOptionsInput) {
+    calculateEvaluationMetrics(datasetId: $datasetId, modelId: $modelId, options: $options) {
+      __typename
+      ... on AsyncJob { id status }
+      ... on ValidationError { message field errors { field value message } }
+      ... on NotFoundError { message }
+    }
+  }
+`);
+
+export const JobFields = graphql(`
+  fragment JobFields on AsyncJob {
+    id
+    status
+    progress
+    completedSteps
+    totalSteps
+    message
+    errors
+    createdAt
+    startedAt
+    finishedAt
+    evaluation { id }
+  }
+`);
+
+export const JobQuery = graphql(`
+  query Job($id: ID!) {
+    job(id: $id) { ...JobFields }
+  }
+`);
+
+export const JobUpdatesSubscription = graphql(`
+  subscription JobUpdates($id: ID!) {
+    jobUpdates(id: $id) { ...JobFields }
+  }
+`);
+
+export const CancelJobMutation = graphql(`
+  mutation CancelJob($id: ID!) {
+    cancelJob(id: $id) {
+      __typename
+      ... on AsyncJob { id status }
+      ... on ValidationError { message }
+      ... on NotFoundError { message }
+    }
+  }
+`);
+
+export const EvaluationQuery = graphql(`
+  query Evaluation($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Evaluation {
+        id
+        isCurrent
+        isStale
+        classAgnostic
+        createdAt
+        completedAt
+        allowedLabelMatches { groundTruthLabel modelPredictionLabel }
+        dataset { id name labels }
+        model { id name referenceId }
+        coco {
+          overall { ap ap50 ap75 apSmall apMedium apLarge ar1 ar10 ar100 arSmall arMedium arLarge }
+          perClass { label stats { ap ap50 ap75 } }
+          prCurves { label recall iou50 iou75 mean }
+        }
+      }
+    }
+  }
+`);
+
+export const MetricsQuery = graphql(`
+  query Metrics($id: ID!, $iou: Float!, $confidence: Float!) {
+    node(id: $id) {
+      ... on Evaluation {
+        id
+        metrics(iouThreshold: $iou, confidenceThreshold: $confidence) {
+          iouThreshold
+          confidenceThreshold
+          overall { truePositives falsePositives falseNegatives precision recall f1 }
+          perClass {
+            label
+            groundTruthCount
+            predictionCount
+            counts { truePositives falsePositives falseNegatives precision recall f1 }
+          }
+          confusionMatrix { rowLabels columnLabels counts }
+          matchedIouHistogram { binEdges counts }
+          truePositiveConfidenceHistogram { binEdges counts }
+          falsePositiveConfidenceHistogram { binEdges counts }
+          itemsWithMostErrors(first: 10) {
+            totalCount
+            edges { node { falsePositives falseNegatives errors item { id referenceId } } }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const BoxFields = graphql(`
+  fragment BoxFields on Box {
+    id
+    annotationId
+    label
+    x
+    y
+    width
+    height
+  }
+`);
+
+export const MatchesQuery = graphql(`
+  query Matches(
+    $id: ID!
+    $iou: Float!
+    $confidence: Float!
+    $filter: MatchFilter
+    $orderBy: MatchOrder!
+    $first: Int!
+    $after: String
+  ) {
+    node(id: $id) {
+      ... on Evaluation {
+        id
+        matches(
+          iouThreshold: $iou
+          confidenceThreshold: $confidence
+          filter: $filter
+          orderBy: $orderBy
+          first: $first
+          after: $after
+        ) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges {
+            cursor
+            node {
+              id
+              outcome
+              iou
+              groundTruthLabel
+              predictionLabel
+              confidence
+              item { id referenceId width height imageLocation }
+              groundTruth { ...BoxFields }
+              prediction { ...BoxFields confidence }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const EvaluationHeaderQuery = graphql(`
+  query EvaluationHeader($id: ID!) {
+    node(id: $id) {
+      ... on Evaluation {
+        id
+        isStale
+        dataset { id name labels }
+        model { id name }
+      }
+    }
+  }
+`);
+
+export const ItemQuery = graphql(`
+  query Item($itemId: ID!, $modelId: ID!, $evaluationId: ID!, $iou: Float!, $confidence: Float!) {
+    node(id: $itemId) {
+      __typename
+      ... on DatasetItem {
+        id
+        referenceId
+        width
+        height
+        imageLocation
+        annotations { ...BoxFields iscrowd }
+        predictions(modelId: $modelId) { ...BoxFields confidence }
+        entries(evaluationId: $evaluationId, iouThreshold: $iou, confidenceThreshold: $confidence) {
+          id
+          outcome
+          iou
+          groundTruthLabel
+          predictionLabel
+          confidence
+          groundTruth { id }
+          prediction { id }
+        }
+      }
+    }
+  }
+`);

@@ -1,0 +1,12 @@
+// Distinct colours for classes (Tableau 20's strong half plus a few).
+export const CLASS_COLOURS = [
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+  "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a",
+];
+
+export function classColour(index: number): string {
+  return CLASS_COLOURS[index % CLASS_COLOURS.length] ?? "#444";
+}
+
+export const GROUND_TRUTH_COLOUR = "#10b981";
+export const PREDICTION_COLOUR = "#f43f5e";

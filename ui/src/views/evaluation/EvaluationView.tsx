@@ -1,0 +1,69 @@
+import { lazy, Suspense } from "react";
+import { EvaluationQuery, MetricsQuery } from "../../api/operations";
+import { ErrorNote, Loading } from "../../components/Status";
+import { ThresholdSliders, useThresholds } from "../../components/Thresholds";
+import { when } from "../../format";
+import { useQuery } from "../../hooks";
+import { Link, path, useSearchParams } from "../../router";
+import { JobBanner } from "./JobBanner";
+import { ClassTable } from "./ClassTable";
+import { CocoSummary } from "./CocoSummary";
+import { ConfusionMatrix } from "./ConfusionMatrix";
+import { ItemsWithMostErrors } from "./ItemsWithMostErrors";
+import { Overall } from "./Overall";
+
+const Charts = lazy(() => import("./Charts"));
+
+export function EvaluationView({ evaluationId }: { evaluationId: string }) {
+  const thresholds = useThresholds();
+  const jobId = useSearchParams().get("job");
+  const details = useQuery(EvaluationQuery, { id: evaluationId });
+  const metricsState = useQuery(MetricsQuery, { id: evaluationId, iou: thresholds.iou, confidence: thresholds.confidence });
+  if (details.error) return <ErrorNote error={details.error} />;
+  if (!details.data) return <Loading what="the evaluation" />;
+  const evaluation = details.data.node;
+  if (evaluation?.__typename !== "Evaluation") return <ErrorNote error={`No evaluation ${evaluationId} is visible with this key.`} />;
+  const metricsNode = metricsState.data?.node;
+  const metrics = metricsNode && "metrics" in metricsNode ? metricsNode.metrics : undefined;
+  const galleryLink = `${path.entries(evaluationId)}?iou=${thresholds.iou}&conf=${thresholds.confidence}`;
+  return (
+    <section data-testid="evaluation">
+      <h1>
+        {evaluation.model.name} on <Link to={path.dataset(evaluation.dataset.id)}>{evaluation.dataset.name}</Link>
+      </h1>
+      <p className="muted">
+        {evaluation.classAgnostic ? "class-agnostic matching" : "class-aware matching"}
+        {evaluation.allowedLabelMatches.length > 0 &&
+          ` · allowed pairs: ${evaluation.allowedLabelMatches.map((p) => `${p.groundTruthLabel}→${p.modelPredictionLabel}`).join(", ")}`}
+        {" · "}computed {when(evaluation.completedAt ?? evaluation.createdAt)}
+        {evaluation.isCurrent ? " · current" : " · superseded"}
+        {evaluation.isStale && <span className="badge stale">stale: data changed since</span>}
+      </p>
+      {jobId && <JobBanner jobId={jobId} />}
+      <div className="sticky-bar">
+        <ThresholdSliders iou={thresholds.iou} confidence={thresholds.confidence} />
+        {metrics && <Overall counts={metrics.overall} />}
+        <Link className="button" to={galleryLink}>
+          Browse entries →
+        </Link>
+        {metricsState.loading && <span className="muted" data-testid="metrics-loading">updating…</span>}
+      </div>
+      {metricsState.error && <ErrorNote error={metricsState.error} />}
+      {metrics ? (
+        <div data-testid="metrics" data-iou={metrics.iouThreshold} data-confidence={metrics.confidenceThreshold}>
+          <div className="grid-2">
+            <CocoSummary overall={evaluation.coco.overall} />
+            <ItemsWithMostErrors evaluationId={evaluationId} items={metrics.itemsWithMostErrors} thresholds={thresholds} />
+          </div>
+          <ClassTable evaluationId={evaluationId} metrics={metrics} coco={evaluation.coco} thresholds={thresholds} />
+          <ConfusionMatrix evaluationId={evaluationId} matrix={metrics.confusionMatrix} thresholds={thresholds} />
+          <Suspense fallback={<Loading what="charts" />}>
+            <Charts curves={evaluation.coco.prCurves} metrics={metrics} />
+          </Suspense>
+        </div>
+      ) : (
+        !metricsState.error && <Loading what="metrics" />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+import { useState } from "react";
+import { navigate, withParams } from "../../router";
+import type { MatchFilter, OrderDirection } from "../../gql/graphql";
+import { OUTCOME_SHORT, OUTCOMES } from "./filters";
+
+interface Props {
+  labels: string[];
+  filter: MatchFilter;
+  direction: OrderDirection;
+}
+
+function replace(updates: Record<string, string | number | null>) {
+  navigate(withParams({ ...updates, open: null }), { replace: true });
+}
+
+function RangeField({ name, label, value }: { name: string; label: string; value: number | null | undefined }) {
+  const [text, setText] = useState(value === null || value === undefined ? "" : String(value));
+  return (
+    <label>
+      {label}{" "}
+      <input
+        type="number"
+        min={0}
+        max={1}
+        step={0.01}
+        name={name}
+        value={text}
+        onChange={(event) => {
+          setText(event.target.value);
+        }}
+        onBlur={() => {
+          replace({ [name]: text === "" ? null : text });
+        }}
+        onKeyDown={(event) => {
+          if (event.key === "Enter") replace({ [name]: text === "" ? null : text });
+        }}
+      />
+    </label>
+  );
+}
+
+export function FilterBar({ labels, filter, direction }: Props) {
+  const outcomes = filter.outcomes ?? [];
+  const toggleOutcome = (outcome: (typeof OUTCOMES)[number]) => {
+    const next = outcomes.includes(outcome) ? outcomes.filter((o) => o !== outcome) : [...outcomes, outcome];
+    replace({ outcome: next.join(",") || null });
+  };
+  const labelSelect = (name: "gt" | "pred", title: string, chosen: string | undefined) => (
+    <label>
+      {title}{" "}
+      <select
+        name={name}
+        value={chosen ?? ""}
+        onChange={(event) => {
+          replace({ [name]: event.target.value || null });
+        }}
+      >
+        <option value="">any</option>
+        {labels.map((label) => (
+          <option key={label} value={label}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <form className="filters" aria-label="filters" onSubmit={(event) => { event.preventDefault(); }}>
+      <fieldset>
+        <legend>outcome</legend>
+        {OUTCOMES.map((outcome) => (
+          <label key={outcome}>
+            <input
+              type="checkbox"
+              name={`outcome-${outcome}`}
+              checked={outcomes.includes(outcome)}
+              onChange={() => {
+                toggleOutcome(outcome);
+              }}
+            />{" "}
+            {OUTCOME_SHORT[outcome]}
+          </label>
+        ))}
+      </fieldset>
+      {labelSelect("gt", "ground truth", filter.groundTruthLabels?.join(","))}
+      {labelSelect("pred", "prediction", filter.predictionLabels?.join(","))}
+      <RangeField key={`minIou-${String(filter.minIou)}`} name="minIou" label="IoU ≥" value={filter.minIou} />
+      <RangeField key={`maxIou-${String(filter.maxIou)}`} name="maxIou" label="IoU ≤" value={filter.maxIou} />
+      <RangeField key={`minConf-${String(filter.minConfidence)}`} name="minConf" label="conf ≥" value={filter.minConfidence} />
+      <RangeField key={`maxConf-${String(filter.maxConfidence)}`} name="maxConf" label="conf ≤" value={filter.maxConfidence} />
+      <label>
+        IoU order{" "}
+        <select
+          name="order"
+          value={direction === "ASC" ? "asc" : "desc"}
+          onChange={(event) => {
+            replace({ order: event.target.value === "asc" ? "asc" : null });
+          }}
+        >
+          <option value="desc">highest first</option>
+          <option value="asc">lowest first</option>
+        </select>
+      </label>
+      {filter.itemId && (
+        <span className="chip">
+          one item{" "}
+          <button type="button" onClick={() => { replace({ item: null }); }} aria-label="show every item">
+            ×
+          </button>
+        </span>
+      )}
+    </form>
+  );
+}

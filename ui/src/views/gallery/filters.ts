@@ -1,0 +1,34 @@
+import type { MatchFilter, MatchOutcome, OrderDirection } from "../../gql/graphql";
+import { parseOptionalNumber } from "../../format";
+
+export const OUTCOMES: MatchOutcome[] = ["TRUE_POSITIVE", "FALSE_POSITIVE", "FALSE_NEGATIVE"];
+export const OUTCOME_SHORT: Record<MatchOutcome, string> = {
+  TRUE_POSITIVE: "TP",
+  FALSE_POSITIVE: "FP",
+  FALSE_NEGATIVE: "FN",
+};
+
+function isOutcome(value: string): value is MatchOutcome {
+  return (OUTCOMES as string[]).includes(value);
+}
+
+function list(raw: string | null): string[] | null {
+  const values = (raw ?? "").split(",").filter((value) => value !== "");
+  return values.length > 0 ? values : null;
+}
+
+/** The gallery's filter as the URL holds it (`outcome`, `gt`, `pred`, `minIou`…, `item`, `order`). */
+export function filterFromParams(params: URLSearchParams): { filter: MatchFilter; direction: OrderDirection } {
+  const outcomes = list(params.get("outcome"))?.filter(isOutcome) ?? null;
+  const filter: MatchFilter = {
+    outcomes: outcomes && outcomes.length > 0 ? outcomes : null,
+    groundTruthLabels: list(params.get("gt")),
+    predictionLabels: list(params.get("pred")),
+    minIou: parseOptionalNumber(params.get("minIou")),
+    maxIou: parseOptionalNumber(params.get("maxIou")),
+    minConfidence: parseOptionalNumber(params.get("minConf")),
+    maxConfidence: parseOptionalNumber(params.get("maxConf")),
+    itemId: params.get("item"),
+  };
+  return { filter, direction: params.get("order") === "asc" ? "ASC" : "DESC" };
+}

@@ -1,0 +1,115 @@
+import { useState } from "react";
+import { ItemQuery } from "../../api/operations";
+import { BoxesSvg, BoxLegend, type DrawnBox } from "../../components/BoxesSvg";
+import { ErrorNote, Loading } from "../../components/Status";
+import type { Thresholds } from "../../components/Thresholds";
+import { fixed } from "../../format";
+import { useQuery } from "../../hooks";
+import { OUTCOME_SHORT } from "../gallery/filters";
+
+interface Props {
+  evaluationId: string;
+  itemId: string;
+  modelId: string;
+  thresholds: Thresholds;
+}
+
+type Layer = "groundTruth" | "prediction" | "labels";
+const LAYERS: [Layer, string][] = [
+  ["groundTruth", "ground truth"],
+  ["prediction", "predictions"],
+  ["labels", "labels"],
+];
+
+/** The whole item: every ground-truth box and every prediction of the model, with its entries at the thresholds. */
+export function ItemDetail({ evaluationId, itemId, modelId, thresholds }: Props) {
+  const { data, error } = useQuery(ItemQuery, {
+    itemId,
+    modelId,
+    evaluationId,
+    iou: thresholds.iou,
+    confidence: thresholds.confidence,
+  });
+  const [layers, setLayers] = useState<Record<Layer, boolean>>({ groundTruth: true, prediction: true, labels: true });
+  const [hovered, setHovered] = useState<string | null>(null);
+  if (error) return <ErrorNote error={error} />;
+  if (!data) return <Loading what="the item" />;
+  const item = data.node;
+  if (item?.__typename !== "DatasetItem") return <ErrorNote error={`No item ${itemId} is visible with this key.`} />;
+  const entry = item.entries.find((candidate) => candidate.id === hovered);
+  const highlighted = new Set([entry?.groundTruth?.id, entry?.prediction?.id]);
+  const boxes: DrawnBox[] = [
+    ...(layers.groundTruth
+      ? item.annotations.map((box) => ({ ...box, side: "groundTruth" as const, highlighted: highlighted.has(box.id) }))
+      : []),
+    ...(layers.prediction
+      ? item.predictions.map((box) => ({
+          ...box,
+          side: "prediction" as const,
+          caption: box.confidence === null ? box.label : `${box.label} ${box.confidence.toFixed(2)}`,
+          highlighted: highlighted.has(box.id),
+        }))
+      : []),
+  ];
+  return (
+    <div className="item-detail" data-testid="item-detail" data-item-id={item.id}>
+      <h2>
+        {item.referenceId}{" "}
+        <span className="muted">
+          {item.width ?? "?"}×{item.height ?? "?"} · {item.annotations.length} ground truth · {item.predictions.length} predictions
+        </span>
+      </h2>
+      <div className="row">
+        {LAYERS.map(([layer, label]) => (
+          <label key={layer}>
+            <input
+              type="checkbox"
+              name={`layer-${layer}`}
+              checked={layers[layer]}
+              onChange={() => {
+                setLayers({ ...layers, [layer]: !layers[layer] });
+              }}
+            />{" "}
+            {label}
+          </label>
+        ))}
+        <BoxLegend />
+      </div>
+      <div className="detail-body">
+        <BoxesSvg className="large" item={item} imageUrl={null} boxes={boxes} showLabels={layers.labels} />
+        <table className="data compact entries" data-testid="item-entries">
+          <thead>
+            <tr>
+              <th>outcome</th>
+              <th>ground truth</th>
+              <th>prediction</th>
+              <th className="num">IoU</th>
+              <th className="num">conf</th>
+            </tr>
+          </thead>
+          <tbody>
+            {item.entries.map((row) => (
+              <tr
+                key={row.id}
+                onMouseEnter={() => {
+                  setHovered(row.id);
+                }}
+                onMouseLeave={() => {
+                  setHovered(null);
+                }}
+              >
+                <td>
+                  <span className={`badge ${row.outcome}`}>{OUTCOME_SHORT[row.outcome]}</span>
+                </td>
+                <td>{row.groundTruthLabel ?? "—"}</td>
+                <td>{row.predictionLabel ?? "—"}</td>
+                <td className="num">{fixed(row.iou)}</td>
+                <td className="num">{fixed(row.confidence, 2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
