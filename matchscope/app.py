@@ -31,6 +31,7 @@ from matchscope.schema.view import GraphQLView
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.migrate import upgrade
+from matchscope.web.images import ItemImages
 from matchscope.web.ui import WebUI, graphiql_page
 
 logger = logging.getLogger(__name__)
@@ -142,10 +143,12 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     async def health(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    item_images = ItemImages(state, root=settings.images_dir(), thumbnails=settings.thumbnails_dir())
     routes = [
         Route("/healthz", health),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        *item_images.routes(),
     ]
     app = Starlette(
         debug=settings.debug,
@@ -159,4 +162,5 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         ],
     )
     app.state.matchscope = state
+    app.state.item_images = item_images
     return app

@@ -10,7 +10,7 @@ import strawberry
 from matchscope.schema.common import JSON, Connection, Node, assemble
 from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, to_global_id
-from matchscope.services import browse, catalog
+from matchscope.services import browse, catalog, images
 from matchscope.store import tables
 
 if TYPE_CHECKING:
@@ -102,6 +102,20 @@ class DatasetItem(Node):
                 "metadata": metadata,
             },
         )
+
+    @strawberry.field(
+        description="Where the browser loads the image: the http(s) URL itself, or the same-origin route of a file "
+        "under the image root (fetched with the API key); null without an image or outside the root."
+    )
+    def image_url(self, info: Info) -> str | None:
+        return images.image_url(self.id, self.image_location, info.context.state.settings.images_dir())
+
+    @strawberry.field(
+        description="A thumbnail that fits in `size` pixels (128, 256 or 512): the same-origin route for a file "
+        "under the image root, the URL itself for an http(s) image; null as for imageUrl."
+    )
+    def thumbnail_url(self, info: Info, size: int = images.DEFAULT_THUMBNAIL_SIZE) -> str | None:
+        return images.thumbnail_url(self.id, self.image_location, info.context.state.settings.images_dir(), size)
 
     @strawberry.field(description="Ground-truth boxes on this item.")
     async def annotations(self, info: Info) -> list[BoxAnnotation]:

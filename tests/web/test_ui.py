@@ -105,7 +105,9 @@ async def test_the_page_revalidates_with_its_etag(client: httpx.AsyncClient) -> 
 async def test_security_headers(client: httpx.AsyncClient, path: str) -> None:
     response = await client.get(path, headers=HTML)
     assert response.status_code == 200
-    policy = dict(directive.strip().split(" ", 1) for directive in response.headers["content-security-policy"].split(";"))
+    policy = dict(
+        directive.strip().split(" ", 1) for directive in response.headers["content-security-policy"].split(";")
+    )
     assert policy["script-src"] == "'self'"
     assert "unsafe-inline" not in policy["default-src"] and "unsafe-eval" not in policy["script-src"]
     assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"

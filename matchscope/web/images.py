@@ -1,0 +1,88 @@
+"""`/images/<item id>` and `/thumbnails/<item id>?size=N`: an item's local image and its thumbnail, for the
+item's own account only (the auth middleware has resolved the key; an unknown or foreign item and a file that
+cannot be served all answer the same 404). The UI fetches them with its key and shows them as blob: URLs."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from matchscope.schema.ids import from_global_id
+from matchscope.services import images
+from matchscope.services.errors import ValidationFailed
+from matchscope.state import AppState
+
+CACHE_CONTROL = "private, max-age=3600"
+# Opened on its own, a file from the image root (an SVG, say) must not run as a page of this origin.
+_HEADERS = {
+    "Cache-Control": CACHE_CONTROL,
+    "Vary": "Authorization",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+}
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"errors": [{"message": message}]}, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+NOT_FOUND_MESSAGE = "No image for this item"
+
+
+class ItemImages:
+    def __init__(self, state: AppState, *, root: Path, thumbnails: Path) -> None:
+        self.state = state
+        self.root = root
+        self.cache = images.ThumbnailCache(thumbnails)
+        self._rendering: dict[tuple[int, int], asyncio.Future[images.Thumbnail]] = {}
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/images/{item_id}", self.image, methods=["GET", "HEAD"]),
+            Route("/thumbnails/{item_id}", self.thumbnail, methods=["GET", "HEAD"]),
+        ]
+
+    async def _source(self, request: Request) -> tuple[int, Path] | None:
+        decoded = from_global_id(request.path_params["item_id"])
+        if decoded is None or decoded[0] != "DatasetItem":
+            return None
+        account_id: int = request.scope.get("state", {}).get("account_id", 0)
+        item = await images.item_image(self.state.reads, account_id=account_id, item_id=decoded[1])
+        if item is None or item.location is None or images.is_remote(item.location):
+            return None
+        path = await asyncio.to_thread(images.resolve_local, self.root, item.location)
+        return None if path is None else (decoded[1], path)
+
+    async def image(self, request: Request) -> Response:
+        source = await self._source(request)
+        if source is None:
+            return _error(404, NOT_FOUND_MESSAGE)
+        return FileResponse(source[1], media_type=images.media_type(source[1]), headers=_HEADERS)
+
+    async def thumbnail(self, request: Request) -> Response:
+        try:
+            size = images.check_thumbnail_size(request.query_params.get("size", images.DEFAULT_THUMBNAIL_SIZE))
+        except ValidationFailed as error:
+            return _error(400, error.issues[0].describe())
+        source = await self._source(request)
+        if source is None:
+            return _error(404, NOT_FOUND_MESSAGE)
+        try:
+            made = await self._thumbnail(source[0], source[1], size)
+        except images.ThumbnailError as error:
+            return _error(415, f"No thumbnail for this item's image: {error}")
+        return FileResponse(made.path, media_type=made.media_type, headers=_HEADERS)
+
+    async def _thumbnail(self, item_id: int, path: Path, size: int) -> images.Thumbnail:
+        """Pillow's work in a thread; concurrent requests for the same thumbnail share one rendering."""
+        key = (item_id, size)
+        pending = self._rendering.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(asyncio.to_thread(self.cache.thumbnail, item_id, path, size))
+            self._rendering[key] = pending
+            pending.add_done_callback(lambda _: self._rendering.pop(key, None))
+        return await asyncio.shield(pending)
