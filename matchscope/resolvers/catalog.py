@@ -84,6 +84,20 @@ class CatalogQuery:
         row = await visible_dataset(info, decoded[1])
         return None if row is None else Dataset.from_row(row)
 
+    @strawberry.field(description="Your dataset of that name; null when you have none.")
+    async def dataset_by_name(self, info: Info, name: str) -> Dataset | None:
+        async with info.context.sessions() as session:
+            row = await catalog.dataset_by_name(session, account_id=info.context.account_id, name=name)
+        return None if row is None else Dataset.from_row(row)
+
+    @strawberry.field(description="Your model with that referenceId; null when you have none.")
+    async def model_by_reference_id(self, info: Info, reference_id: str) -> Model | None:
+        async with info.context.sessions() as session:
+            row = await catalog.model_by_reference_id(
+                session, account_id=info.context.account_id, reference_id=reference_id
+            )
+        return None if row is None else Model.from_row(row)
+
     @strawberry.field(description="Your models, oldest first; `first` ≤ 100.")
     async def models(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Model]:
         async with info.context.sessions() as session:

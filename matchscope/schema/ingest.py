@@ -53,6 +53,9 @@ class BoxAnnotationInput:
     annotation_id: str | None = None
     iscrowd: bool = False
     metadata: JSON | None = None
+    area: float | None = strawberry.field(
+        default=None, description="COCO's segment area, for the size ranges of COCO metrics; null: width * height."
+    )
 
     def to_record(self) -> AnnotationRecord:
         return AnnotationRecord(
@@ -65,6 +68,7 @@ class BoxAnnotationInput:
             height=self.height,
             iscrowd=self.iscrowd,
             metadata=self.metadata,
+            area=self.area,
         )
 
 

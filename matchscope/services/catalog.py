@@ -46,6 +46,27 @@ async def models_page(session: AsyncSession, *, account_id: int, first: int | No
     return await _id_page(session, statement, Model.id, first, after)
 
 
+async def dataset_by_name(session: AsyncSession, *, account_id: int, name: str) -> Dataset | None:
+    """The caller's oldest dataset of that name (names are meant to be unique per account)."""
+    statement = (
+        select(Dataset)
+        .where(col(Dataset.account_id) == account_id, col(Dataset.name) == name)
+        .order_by(col(Dataset.id))
+        .limit(1)
+    )
+    return (await session.execute(statement)).scalars().first()
+
+
+async def model_by_reference_id(session: AsyncSession, *, account_id: int, reference_id: str) -> Model | None:
+    statement = (
+        select(Model)
+        .where(col(Model.account_id) == account_id, col(Model.reference_id) == reference_id)
+        .order_by(col(Model.id))
+        .limit(1)
+    )
+    return (await session.execute(statement)).scalars().first()
+
+
 async def items_page(
     session: AsyncSession, *, dataset_id: int, first: int | None, after: str | None
 ) -> Page[DatasetItem]:

@@ -1,0 +1,29 @@
+from enum import Enum
+
+
+class JobStatus(str, Enum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    ERRORED = "ERRORED"
+    CANCELLED = "CANCELLED"
+
+
+class JobType(str, Enum):
+    EVALUATION = "EVALUATION"
+
+
+class MatchOrderField(str, Enum):
+    IOU = "IOU"
+    CONFIDENCE = "CONFIDENCE"
+
+
+class MatchOutcome(str, Enum):
+    TRUE_POSITIVE = "TRUE_POSITIVE"
+    FALSE_POSITIVE = "FALSE_POSITIVE"
+    FALSE_NEGATIVE = "FALSE_NEGATIVE"
+
+
+class OrderDirection(str, Enum):
+    ASC = "ASC"
+    DESC = "DESC"

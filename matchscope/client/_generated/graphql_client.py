@@ -1,0 +1,953 @@
+from collections.abc import AsyncIterator
+from typing import Any, Optional, Union
+
+from .annotate import Annotate
+from .append_items import AppendItems
+from .async_base_client import AsyncBaseClient
+from .base_model import UNSET, UnsetType
+from .calculate_evaluation_metrics import CalculateEvaluationMetrics
+from .cancel_job import CancelJob
+from .create_dataset import CreateDataset
+from .create_model import CreateModel
+from .current_evaluation import CurrentEvaluation
+from .dataset_by_name import DatasetByName
+from .dataset_items import DatasetItems
+from .evaluation_coco import EvaluationCoco
+from .evaluation_matches import EvaluationMatches
+from .evaluation_metrics import EvaluationMetrics
+from .get_dataset import GetDataset
+from .get_job import GetJob
+from .get_model import GetModel
+from .input_types import (
+    BoxAnnotationInput,
+    BoxPredictionInput,
+    CreateDatasetInput,
+    CreateModelInput,
+    DatasetItemInput,
+    EvaluationOptionsInput,
+    MatchFilter,
+    MatchOrder,
+)
+from .job_updates import JobUpdates
+from .list_datasets import ListDatasets
+from .list_models import ListModels
+from .model_by_reference_id import ModelByReferenceId
+from .upload_predictions import UploadPredictions
+
+
+def gql(q: str) -> str:
+    return q
+
+
+class GraphQLClient(AsyncBaseClient):
+    async def get_dataset(self, id: str, **kwargs: Any) -> GetDataset:
+        query = gql("""
+            query GetDataset($id: ID!) {
+              dataset(id: $id) {
+                ...DatasetFields
+              }
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              name
+              metadata
+              createdAt
+              itemCount
+              annotationCount
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="GetDataset", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetDataset.model_validate(data)
+
+    async def dataset_by_name(self, name: str, **kwargs: Any) -> DatasetByName:
+        query = gql("""
+            query DatasetByName($name: String!) {
+              datasetByName(name: $name) {
+                ...DatasetFields
+              }
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              name
+              metadata
+              createdAt
+              itemCount
+              annotationCount
+            }
+            """)
+        variables: dict[str, object] = {"name": name}
+        response = await self.execute(
+            query=query, operation_name="DatasetByName", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DatasetByName.model_validate(data)
+
+    async def list_datasets(
+        self,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListDatasets:
+        query = gql("""
+            query ListDatasets($first: Int, $after: String) {
+              datasets(first: $first, after: $after) {
+                pageInfo {
+                  ...PageFields
+                }
+                edges {
+                  node {
+                    ...DatasetFields
+                  }
+                }
+              }
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              name
+              metadata
+              createdAt
+              itemCount
+              annotationCount
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {"first": first, "after": after}
+        response = await self.execute(
+            query=query, operation_name="ListDatasets", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListDatasets.model_validate(data)
+
+    async def get_model(self, id: str, **kwargs: Any) -> GetModel:
+        query = gql("""
+            query GetModel($id: ID!) {
+              node(id: $id) {
+                __typename
+                ... on Model {
+                  ...ModelFields
+                }
+              }
+            }
+
+            fragment ModelFields on Model {
+              id
+              name
+              referenceId
+              metadata
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="GetModel", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetModel.model_validate(data)
+
+    async def model_by_reference_id(
+        self, reference_id: str, **kwargs: Any
+    ) -> ModelByReferenceId:
+        query = gql("""
+            query ModelByReferenceId($referenceId: String!) {
+              modelByReferenceId(referenceId: $referenceId) {
+                ...ModelFields
+              }
+            }
+
+            fragment ModelFields on Model {
+              id
+              name
+              referenceId
+              metadata
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"referenceId": reference_id}
+        response = await self.execute(
+            query=query,
+            operation_name="ModelByReferenceId",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ModelByReferenceId.model_validate(data)
+
+    async def list_models(
+        self,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListModels:
+        query = gql("""
+            query ListModels($first: Int, $after: String) {
+              models(first: $first, after: $after) {
+                pageInfo {
+                  ...PageFields
+                }
+                edges {
+                  node {
+                    ...ModelFields
+                  }
+                }
+              }
+            }
+
+            fragment ModelFields on Model {
+              id
+              name
+              referenceId
+              metadata
+              createdAt
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {"first": first, "after": after}
+        response = await self.execute(
+            query=query, operation_name="ListModels", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListModels.model_validate(data)
+
+    async def dataset_items(
+        self,
+        id: str,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> DatasetItems:
+        query = gql("""
+            query DatasetItems($id: ID!, $first: Int, $after: String) {
+              dataset(id: $id) {
+                items(first: $first, after: $after) {
+                  pageInfo {
+                    ...PageFields
+                  }
+                  edges {
+                    node {
+                      ...ItemFields
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ItemFields on DatasetItem {
+              id
+              referenceId
+              imageLocation
+              width
+              height
+              metadata
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "first": first, "after": after}
+        response = await self.execute(
+            query=query, operation_name="DatasetItems", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DatasetItems.model_validate(data)
+
+    async def get_job(self, id: str, **kwargs: Any) -> GetJob:
+        query = gql("""
+            query GetJob($id: ID!) {
+              job(id: $id) {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on AsyncJob {
+              id
+              type
+              status
+              progress
+              completedSteps
+              totalSteps
+              statusMessage: message
+              jobErrors: errors
+              createdAt
+              startedAt
+              finishedAt
+              evaluation {
+                id
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="GetJob", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetJob.model_validate(data)
+
+    async def current_evaluation(
+        self, dataset_id: str, model_id: str, **kwargs: Any
+    ) -> CurrentEvaluation:
+        query = gql("""
+            query CurrentEvaluation($datasetId: ID!, $modelId: ID!) {
+              evaluation(datasetId: $datasetId, modelId: $modelId) {
+                ...EvaluationFields
+              }
+            }
+
+            fragment EvaluationFields on Evaluation {
+              id
+              classAgnostic
+              allowedLabelMatches {
+                groundTruthLabel
+                modelPredictionLabel
+              }
+              isCurrent
+              isStale
+              createdAt
+              completedAt
+              dataset {
+                id
+              }
+              model {
+                id
+              }
+            }
+            """)
+        variables: dict[str, object] = {"datasetId": dataset_id, "modelId": model_id}
+        response = await self.execute(
+            query=query,
+            operation_name="CurrentEvaluation",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CurrentEvaluation.model_validate(data)
+
+    async def evaluation_matches(
+        self,
+        id: str,
+        iou_threshold: Union[Optional[float], UnsetType] = UNSET,
+        confidence_threshold: Union[Optional[float], UnsetType] = UNSET,
+        filter_: Union[Optional[MatchFilter], UnsetType] = UNSET,
+        order_by: Union[Optional[MatchOrder], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> EvaluationMatches:
+        query = gql("""
+            query EvaluationMatches($id: ID!, $iouThreshold: Float, $confidenceThreshold: Float, $filter: MatchFilter, $orderBy: MatchOrder, $first: Int, $after: String) {
+              node(id: $id) {
+                __typename
+                ... on Evaluation {
+                  matches(
+                    iouThreshold: $iouThreshold
+                    confidenceThreshold: $confidenceThreshold
+                    filter: $filter
+                    orderBy: $orderBy
+                    first: $first
+                    after: $after
+                  ) {
+                    totalCount
+                    pageInfo {
+                      ...PageFields
+                    }
+                    edges {
+                      node {
+                        id
+                        outcome
+                        iou
+                        groundTruthLabel
+                        predictionLabel
+                        confidence
+                        item {
+                          id
+                          referenceId
+                        }
+                        groundTruth {
+                          ...BoxFields
+                        }
+                        prediction {
+                          ...BoxFields
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment BoxFields on Box {
+              id
+              annotationId
+              label
+              x
+              y
+              width
+              height
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "iouThreshold": iou_threshold,
+            "confidenceThreshold": confidence_threshold,
+            "filter": filter_,
+            "orderBy": order_by,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="EvaluationMatches",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return EvaluationMatches.model_validate(data)
+
+    async def evaluation_metrics(
+        self,
+        id: str,
+        iou_threshold: Union[Optional[float], UnsetType] = UNSET,
+        confidence_threshold: Union[Optional[float], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> EvaluationMetrics:
+        query = gql("""
+            query EvaluationMetrics($id: ID!, $iouThreshold: Float, $confidenceThreshold: Float) {
+              node(id: $id) {
+                __typename
+                ... on Evaluation {
+                  metrics(iouThreshold: $iouThreshold, confidenceThreshold: $confidenceThreshold) {
+                    iouThreshold
+                    confidenceThreshold
+                    overall {
+                      ...CountsFields
+                    }
+                    perClass {
+                      label
+                      groundTruthCount
+                      predictionCount
+                      counts {
+                        ...CountsFields
+                      }
+                    }
+                    confusionMatrix {
+                      rowLabels
+                      columnLabels
+                      counts
+                    }
+                    matchedIouHistogram {
+                      ...HistogramFields
+                    }
+                    truePositiveConfidenceHistogram {
+                      ...HistogramFields
+                    }
+                    falsePositiveConfidenceHistogram {
+                      ...HistogramFields
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment CountsFields on Counts {
+              truePositives
+              falsePositives
+              falseNegatives
+              precision
+              recall
+              f1
+            }
+
+            fragment HistogramFields on Histogram {
+              binEdges
+              counts
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "iouThreshold": iou_threshold,
+            "confidenceThreshold": confidence_threshold,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="EvaluationMetrics",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return EvaluationMetrics.model_validate(data)
+
+    async def evaluation_coco(self, id: str, **kwargs: Any) -> EvaluationCoco:
+        query = gql("""
+            query EvaluationCoco($id: ID!) {
+              node(id: $id) {
+                __typename
+                ... on Evaluation {
+                  coco {
+                    overall {
+                      ...CocoStatsFields
+                    }
+                    perClass {
+                      label
+                      stats {
+                        ...CocoStatsFields
+                      }
+                    }
+                    prCurves {
+                      label
+                      recall
+                      iou50
+                      iou75
+                      mean
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment CocoStatsFields on CocoStats {
+              stats
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="EvaluationCoco", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return EvaluationCoco.model_validate(data)
+
+    async def create_dataset(
+        self, input: CreateDatasetInput, **kwargs: Any
+    ) -> CreateDataset:
+        query = gql("""
+            mutation CreateDataset($input: CreateDatasetInput!) {
+              createDataset(input: $input) {
+                __typename
+                ... on Dataset {
+                  ...DatasetFields
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+              }
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              name
+              metadata
+              createdAt
+              itemCount
+              annotationCount
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateDataset", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateDataset.model_validate(data)
+
+    async def create_model(self, input: CreateModelInput, **kwargs: Any) -> CreateModel:
+        query = gql("""
+            mutation CreateModel($input: CreateModelInput!) {
+              createModel(input: $input) {
+                __typename
+                ... on Model {
+                  ...ModelFields
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+              }
+            }
+
+            fragment ModelFields on Model {
+              id
+              name
+              referenceId
+              metadata
+              createdAt
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateModel", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateModel.model_validate(data)
+
+    async def append_items(
+        self,
+        dataset_id: str,
+        items: list[DatasetItemInput],
+        update: bool,
+        **kwargs: Any,
+    ) -> AppendItems:
+        query = gql("""
+            mutation AppendItems($datasetId: ID!, $items: [DatasetItemInput!]!, $update: Boolean!) {
+              appendItems(datasetId: $datasetId, items: $items, update: $update) {
+                __typename
+                ... on UploadResult {
+                  new
+                  updated
+                  ignored
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "items": items,
+            "update": update,
+        }
+        response = await self.execute(
+            query=query, operation_name="AppendItems", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return AppendItems.model_validate(data)
+
+    async def annotate(
+        self,
+        dataset_id: str,
+        annotations: list[BoxAnnotationInput],
+        update: bool,
+        **kwargs: Any,
+    ) -> Annotate:
+        query = gql("""
+            mutation Annotate($datasetId: ID!, $annotations: [BoxAnnotationInput!]!, $update: Boolean!) {
+              annotate(datasetId: $datasetId, annotations: $annotations, update: $update) {
+                __typename
+                ... on UploadResult {
+                  new
+                  updated
+                  ignored
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "annotations": annotations,
+            "update": update,
+        }
+        response = await self.execute(
+            query=query, operation_name="Annotate", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Annotate.model_validate(data)
+
+    async def upload_predictions(
+        self,
+        dataset_id: str,
+        model_id: str,
+        predictions: list[BoxPredictionInput],
+        update: bool,
+        **kwargs: Any,
+    ) -> UploadPredictions:
+        query = gql("""
+            mutation UploadPredictions($datasetId: ID!, $modelId: ID!, $predictions: [BoxPredictionInput!]!, $update: Boolean!) {
+              uploadPredictions(
+                datasetId: $datasetId
+                modelId: $modelId
+                predictions: $predictions
+                update: $update
+              ) {
+                __typename
+                ... on UploadResult {
+                  new
+                  updated
+                  ignored
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "modelId": model_id,
+            "predictions": predictions,
+            "update": update,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UploadPredictions",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UploadPredictions.model_validate(data)
+
+    async def calculate_evaluation_metrics(
+        self,
+        dataset_id: str,
+        model_id: str,
+        options: Union[Optional[EvaluationOptionsInput], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CalculateEvaluationMetrics:
+        query = gql("""
+            mutation CalculateEvaluationMetrics($datasetId: ID!, $modelId: ID!, $options: EvaluationOptionsInput) {
+              calculateEvaluationMetrics(
+                datasetId: $datasetId
+                modelId: $modelId
+                options: $options
+              ) {
+                __typename
+                ... on AsyncJob {
+                  ...JobFields
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment JobFields on AsyncJob {
+              id
+              type
+              status
+              progress
+              completedSteps
+              totalSteps
+              statusMessage: message
+              jobErrors: errors
+              createdAt
+              startedAt
+              finishedAt
+              evaluation {
+                id
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "modelId": model_id,
+            "options": options,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CalculateEvaluationMetrics",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CalculateEvaluationMetrics.model_validate(data)
+
+    async def cancel_job(self, id: str, **kwargs: Any) -> CancelJob:
+        query = gql("""
+            mutation CancelJob($id: ID!) {
+              cancelJob(id: $id) {
+                __typename
+                ... on AsyncJob {
+                  ...JobFields
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment JobFields on AsyncJob {
+              id
+              type
+              status
+              progress
+              completedSteps
+              totalSteps
+              statusMessage: message
+              jobErrors: errors
+              createdAt
+              startedAt
+              finishedAt
+              evaluation {
+                id
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="CancelJob", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CancelJob.model_validate(data)
+
+    async def job_updates(self, id: str, **kwargs: Any) -> AsyncIterator[JobUpdates]:
+        query = gql("""
+            subscription JobUpdates($id: ID!) {
+              jobUpdates(id: $id) {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on AsyncJob {
+              id
+              type
+              status
+              progress
+              completedSteps
+              totalSteps
+              statusMessage: message
+              jobErrors: errors
+              createdAt
+              startedAt
+              finishedAt
+              evaluation {
+                id
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        async for data in self.execute_ws(
+            query=query, operation_name="JobUpdates", variables=variables, **kwargs
+        ):
+            yield JobUpdates.model_validate(data)

@@ -1,0 +1,93 @@
+from typing import Any, Optional
+
+from pydantic import Field
+
+from .base_model import BaseModel
+from .enums import MatchOrderField, MatchOutcome, OrderDirection
+
+
+class AllowedLabelMatchInput(BaseModel):
+    ground_truth_label: str = Field(alias="groundTruthLabel")
+    model_prediction_label: str = Field(alias="modelPredictionLabel")
+
+
+class BoxAnnotationInput(BaseModel):
+    item_reference_id: str = Field(alias="itemReferenceId")
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    annotation_id: Optional[str] = Field(alias="annotationId", default=None)
+    iscrowd: bool = False
+    metadata: Optional[Any] = None
+    area: Optional[float] = None
+    "COCO's segment area, for the size ranges of COCO metrics; null: width * height."
+
+
+class BoxPredictionInput(BaseModel):
+    item_reference_id: str = Field(alias="itemReferenceId")
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    annotation_id: Optional[str] = Field(alias="annotationId", default=None)
+    confidence: Optional[float] = None
+    class_pdf: Optional[Any] = Field(alias="classPdf", default=None)
+    metadata: Optional[Any] = None
+
+
+class CreateDatasetInput(BaseModel):
+    name: str
+    metadata: Optional[Any] = None
+
+
+class CreateModelInput(BaseModel):
+    name: str
+    reference_id: str = Field(alias="referenceId")
+    metadata: Optional[Any] = None
+
+
+class DatasetItemInput(BaseModel):
+    reference_id: str = Field(alias="referenceId")
+    image_location: Optional[str] = Field(alias="imageLocation", default=None)
+    width: Optional[int] = None
+    height: Optional[int] = None
+    metadata: Optional[Any] = None
+
+
+class EvaluationOptionsInput(BaseModel):
+    """Omitted classAgnostic means true, unless allowedLabelMatches is given."""
+
+    class_agnostic: Optional[bool] = Field(alias="classAgnostic", default=None)
+    allowed_label_matches: Optional[list["AllowedLabelMatchInput"]] = Field(
+        alias="allowedLabelMatches", default=None
+    )
+
+
+class MatchFilter(BaseModel):
+    """Every condition given must hold. Confidence bounds read null as 1."""
+
+    outcomes: Optional[list[MatchOutcome]] = None
+    ground_truth_labels: Optional[list[str]] = Field(
+        alias="groundTruthLabels", default=None
+    )
+    prediction_labels: Optional[list[str]] = Field(
+        alias="predictionLabels", default=None
+    )
+    min_iou: Optional[float] = Field(alias="minIou", default=None)
+    max_iou: Optional[float] = Field(alias="maxIou", default=None)
+    min_confidence: Optional[float] = Field(alias="minConfidence", default=None)
+    max_confidence: Optional[float] = Field(alias="maxConfidence", default=None)
+    item_id: Optional[str] = Field(alias="itemId", default=None)
+
+
+class MatchOrder(BaseModel):
+    """Sort key; ids break ties in the same direction. CONFIDENCE reads null as 1."""
+
+    field: MatchOrderField = MatchOrderField.IOU
+    direction: OrderDirection = OrderDirection.DESC
+
+
+EvaluationOptionsInput.model_rebuild()

@@ -1,0 +1,84 @@
+"""Following a job: its state by query, its progress over `jobUpdates` (graphql-transport-ws) or by polling."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+
+from tqdm import tqdm
+
+from matchscope.client._connection import Connection, not_found_error, validation_error
+from matchscope.client._generated import GraphQLClientError, JobFields, JobStatus
+from matchscope.client.errors import JobFailed, NotFoundError
+
+FINISHED = frozenset({JobStatus.COMPLETED, JobStatus.ERRORED, JobStatus.CANCELLED})
+
+
+async def fetch(connection: Connection, job_id: str) -> JobFields:
+    """The job's state now; NotFoundError when it does not exist or is another account's."""
+    job = (await connection.call(lambda: connection.graphql.get_job(job_id))).job
+    if job is None:
+        raise NotFoundError(f"AsyncJob {job_id!r} not found", "AsyncJob", job_id)
+    return job
+
+
+async def cancel(connection: Connection, job_id: str) -> JobFields:
+    """Cancel the job; a finished one is refused with a ValidationError."""
+    payload = (await connection.call(lambda: connection.graphql.cancel_job(job_id))).cancel_job
+    if payload.typename__ == "ValidationError":
+        raise validation_error(payload, what=f"cannot cancel job {job_id}")
+    if payload.typename__ == "NotFoundError":
+        raise not_found_error(payload)
+    return payload
+
+
+async def _subscribed(connection: Connection, job_id: str) -> AsyncIterator[JobFields]:
+    async for update in connection.graphql.job_updates(job_id):
+        yield update.job_updates
+
+
+async def _polled(connection: Connection, job_id: str, interval: float) -> AsyncIterator[JobFields]:
+    while True:
+        yield await fetch(connection, job_id)
+        await asyncio.sleep(interval)
+
+
+async def states(connection: Connection, job_id: str, poll: float) -> AsyncIterator[JobFields]:
+    """The job's states until it has finished: pushed by the subscription while it lasts (it ends when the job
+    does), then polled — when websockets are missing, the socket fails, or it closed early (a server restart)."""
+    try:
+        async for state in _subscribed(connection, job_id):
+            yield state
+            if state.status in FINISHED:
+                return
+    except (TimeoutError, ImportError, NotImplementedError, OSError, GraphQLClientError):
+        pass
+    except Exception as error:  # websockets' own exceptions (ConnectionClosed, InvalidStatus...)
+        if not type(error).__module__.startswith("websockets"):
+            raise
+    async for state in _polled(connection, job_id, poll):
+        yield state
+        if state.status in FINISHED:
+            return
+
+
+async def wait(connection: Connection, job_id: str, *, verbose: bool, poll: float) -> JobFields:
+    """Follow the job to its end; raise JobFailed unless it COMPLETED."""
+    last: JobFields | None = None
+    with tqdm(total=0, unit="item", desc=f"job {job_id[:12]}", disable=not verbose, file=sys.stderr) as bar:
+        async for state in states(connection, job_id, poll):
+            if last is None or state.status != last.status:
+                bar.set_postfix_str(state.status.value)
+            if state.total_steps and bar.total != state.total_steps:
+                bar.total = state.total_steps
+            bar.n = state.completed_steps
+            bar.refresh()
+            last = state
+    if last is None:  # the subscription said nothing and polling always says something
+        last = await fetch(connection, job_id)
+    if last.status != JobStatus.COMPLETED:
+        raise JobFailed(
+            job_id, last.status.value, last.job_errors or ([last.status_message] if last.status_message else [])
+        )
+    return last

@@ -1,0 +1,165 @@
+"""An evaluation's entries, read lazily page by page over the keyset cursors."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from matchscope.client._connection import Connection
+from matchscope.client._generated import (
+    MatchFilter,
+    MatchOrder,
+    MatchOrderField,
+    MatchOutcome,
+    OrderDirection,
+)
+from matchscope.client._generated.evaluation_matches import EvaluationMatchesNodeEvaluationMatchesEdgesNode
+from matchscope.client.errors import FieldError, NotFoundError, ValidationError
+
+Match = EvaluationMatchesNodeEvaluationMatchesEdgesNode
+"""One entry: `outcome`, `iou`, labels, `confidence`, `item` (id, reference_id), `ground_truth` and `prediction`
+(id, annotation_id, label, box) — either may be None."""
+
+MAX_PAGE = 100
+
+
+def _enum(kind: type[Any], field: str, value: Any) -> Any:
+    try:
+        return kind(value.value if hasattr(value, "value") else value)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        error = FieldError(row=None, field=field, value=repr(value), message=f"must be one of {choices}")
+        raise ValidationError(f"matches: {error.describe()}", [error]) from None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchQuery:
+    """The arguments of one `matches` read, checked once."""
+
+    filter: MatchFilter
+    order: MatchOrder
+    iou_threshold: float
+    confidence_threshold: float
+    page_size: int
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        outcomes: Sequence[str] | None,
+        ground_truth_labels: Sequence[str] | None,
+        prediction_labels: Sequence[str] | None,
+        min_iou: float | None,
+        max_iou: float | None,
+        min_confidence: float | None,
+        max_confidence: float | None,
+        item_id: str | None,
+        iou_threshold: float,
+        confidence_threshold: float,
+        order_by: str,
+        direction: str,
+        page_size: int,
+    ) -> MatchQuery:
+        if not 1 <= page_size <= MAX_PAGE:
+            error = FieldError(None, "page_size", repr(page_size), f"must be within [1, {MAX_PAGE}]")
+            raise ValidationError(f"matches: {error.describe()}", [error])
+        match_filter = MatchFilter(
+            outcomes=None if outcomes is None else [_enum(MatchOutcome, "outcomes", o) for o in outcomes],
+            groundTruthLabels=None if ground_truth_labels is None else list(ground_truth_labels),
+            predictionLabels=None if prediction_labels is None else list(prediction_labels),
+            minIou=min_iou,
+            maxIou=max_iou,
+            minConfidence=min_confidence,
+            maxConfidence=max_confidence,
+            itemId=item_id,
+        )
+        order = MatchOrder(
+            field=_enum(MatchOrderField, "order_by", order_by),
+            direction=_enum(OrderDirection, "direction", direction),
+        )
+        return cls(match_filter, order, iou_threshold, confidence_threshold, page_size)
+
+
+class Matches:
+    """The entries of one `matches(...)` call: `async for match in matches`, or `await matches.to_pandas()`."""
+
+    def __init__(self, connection: Connection, evaluation_id: str, query: MatchQuery) -> None:
+        self._connection = connection
+        self._evaluation_id = evaluation_id
+        self._query = query
+        self.total_count: int | None = None  # known once the first page is read
+
+    async def _page(self, after: str | None) -> Any:
+        query = self._query
+        result = await self._connection.call(
+            lambda: self._connection.graphql.evaluation_matches(
+                self._evaluation_id,
+                iou_threshold=query.iou_threshold,
+                confidence_threshold=query.confidence_threshold,
+                filter_=query.filter,
+                order_by=query.order,
+                first=query.page_size,
+                after=after,
+            )
+        )
+        node = result.node
+        if node is None or node.typename__ != "Evaluation":
+            raise NotFoundError(f"Evaluation {self._evaluation_id!r} not found", "Evaluation", self._evaluation_id)
+        return node.matches
+
+    async def pages(self) -> AsyncIterator[list[Match]]:
+        """The entries a page at a time."""
+        after: str | None = None
+        while True:
+            page = await self._page(after)
+            self.total_count = page.total_count
+            yield [edge.node for edge in page.edges]
+            if not page.page_info.has_next_page:
+                return
+            after = page.page_info.end_cursor
+
+    async def __aiter__(self) -> AsyncIterator[Match]:
+        async for page in self.pages():
+            for match in page:
+                yield match
+
+    async def to_pandas(self) -> Any:
+        """Every entry as a pandas DataFrame, one row per entry (needs pandas: `pip install matchscope[pandas]`)."""
+        rows = [match_row(match) async for match in self]
+        return data_frame(rows)
+
+
+_COLUMNS = (
+    "id", "outcome", "iou", "ground_truth_label", "prediction_label", "confidence", "item_id", "reference_id",
+    "ground_truth_id", "ground_truth_annotation_id", "prediction_id", "prediction_annotation_id",
+)  # fmt: skip
+
+
+def match_row(match: Match) -> dict[str, Any]:
+    """One entry as a flat record (the columns of `to_pandas`)."""
+    truth, prediction = match.ground_truth, match.prediction
+    return {
+        "id": match.id,
+        "outcome": match.outcome.value,
+        "iou": match.iou,
+        "ground_truth_label": match.ground_truth_label,
+        "prediction_label": match.prediction_label,
+        "confidence": match.confidence,
+        "item_id": match.item.id,
+        "reference_id": match.item.reference_id,
+        "ground_truth_id": None if truth is None else truth.id,
+        "ground_truth_annotation_id": None if truth is None else truth.annotation_id,
+        "prediction_id": None if prediction is None else prediction.id,
+        "prediction_annotation_id": None if prediction is None else prediction.annotation_id,
+    }
+
+
+def data_frame(rows: list[dict[str, Any]]) -> Any:
+    """A DataFrame of `match_row` records."""
+    try:
+        pandas = importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError("to_pandas() needs pandas: pip install 'matchscope[pandas]'") from None
+    return pandas.DataFrame(rows, columns=list(_COLUMNS))

@@ -1,0 +1,401 @@
+"""The asynchronous client: `AsyncClient` and the objects it returns. `matchscope.client.Client` is its blocking twin
+with the same methods."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from matchscope.client import _jobs
+from matchscope.client._connection import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_S, Connection, validation_error
+from matchscope.client._generated import (
+    CreateDatasetInput,
+    CreateModelInput,
+    DatasetFields,
+    EvaluationFields,
+    ItemFields,
+    JobFields,
+    ModelFields,
+)
+from matchscope.client._matches import Matches, MatchQuery
+from matchscope.client._options import evaluation_options
+from matchscope.client._uploads import BATCH_SIZE, upload
+from matchscope.client.coco import ground_truth, predictions, read_json
+from matchscope.client.errors import NotFoundError
+from matchscope.client.records import (
+    BoxAnnotation,
+    BoxPrediction,
+    CocoMetrics,
+    DatasetItem,
+    ImportResult,
+    UploadResult,
+)
+from matchscope.client.results import EvaluationMetrics, coco_metrics, evaluation_metrics
+
+Model = ModelFields
+"""A model: `id`, `name`, `reference_id`, `metadata`, `created_at`."""
+
+ModelRef = Model | str
+
+
+def _model_id(model: ModelRef) -> str:
+    return model if isinstance(model, str) else model.id
+
+
+class AsyncJob:
+    """A background job (an evaluation): `status()`, `errors()`, `sleep_until_complete()`."""
+
+    def __init__(self, connection: Connection, state: JobFields) -> None:
+        self._connection = connection
+        self.id = state.id
+        self.last_state = state
+
+    async def info(self) -> JobFields:
+        """The job's current state (status, progress, steps, message, errors, times)."""
+        self.last_state = await _jobs.fetch(self._connection, self.id)
+        return self.last_state
+
+    async def status(self) -> str:
+        """QUEUED, RUNNING, COMPLETED, ERRORED or CANCELLED."""
+        return (await self.info()).status.value
+
+    async def errors(self) -> list[str]:
+        """The errors the job reported (empty unless it ERRORED)."""
+        return list((await self.info()).job_errors)
+
+    async def cancel(self) -> JobFields:
+        """Cancel the job: a queued one at once, a running one at its next chunk of items."""
+        self.last_state = await _jobs.cancel(self._connection, self.id)
+        return self.last_state
+
+    async def sleep_until_complete(self, verbose_std_out: bool = True, *, poll_interval: float = 1.0) -> JobFields:
+        """Wait until the job has finished, through QUEUED and RUNNING, following its progress over the
+        `jobUpdates` subscription (polling when websockets are unavailable); a progress bar on stderr when
+        `verbose_std_out`. Returns the final state; raises `JobFailed` when the job ERRORED or was CANCELLED."""
+        self.last_state = await _jobs.wait(self._connection, self.id, verbose=verbose_std_out, poll=poll_interval)
+        return self.last_state
+
+
+class Evaluation:
+    """An evaluation of a model on a dataset: its entries (`matches`), `metrics` and `coco` metrics."""
+
+    def __init__(self, connection: Connection, info: EvaluationFields) -> None:
+        self._connection = connection
+        self.info = info
+        self.id = info.id
+
+    def matches(
+        self,
+        *,
+        outcomes: Sequence[str] | None = None,
+        ground_truth_labels: Sequence[str] | None = None,
+        prediction_labels: Sequence[str] | None = None,
+        min_iou: float | None = None,
+        max_iou: float | None = None,
+        min_confidence: float | None = None,
+        max_confidence: float | None = None,
+        item_id: str | None = None,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+        order_by: str = "IOU",
+        direction: str = "DESC",
+        page_size: int = 100,
+    ) -> Matches:
+        """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
+        by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `order_by` IOU or
+        CONFIDENCE, `direction` DESC or ASC. Iterate it with `async for`; `to_pandas()` reads it into a frame."""
+        query = MatchQuery.build(
+            outcomes=outcomes,
+            ground_truth_labels=ground_truth_labels,
+            prediction_labels=prediction_labels,
+            min_iou=min_iou,
+            max_iou=max_iou,
+            min_confidence=min_confidence,
+            max_confidence=max_confidence,
+            item_id=item_id,
+            iou_threshold=iou_threshold,
+            confidence_threshold=confidence_threshold,
+            order_by=order_by,
+            direction=direction,
+            page_size=page_size,
+        )
+        return Matches(self._connection, self.id, query)
+
+    async def metrics(self, iou_threshold: float = 0.5, confidence_threshold: float = 0.0) -> EvaluationMetrics:
+        """Overall and per-class counts (TP/FP/FN, precision, recall, F1), the confusion matrix and histograms."""
+        return await evaluation_metrics(self._connection, self.id, iou_threshold, confidence_threshold)
+
+    async def coco(self) -> CocoMetrics:
+        """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves."""
+        return await coco_metrics(self._connection, self.id)
+
+
+class Dataset:
+    """A dataset: upload items, ground truth and predictions; start and read evaluations."""
+
+    def __init__(self, client: Client, info: DatasetFields) -> None:
+        self._client = client
+        self._connection = client.connection
+        self.info = info
+        self.id = info.id
+        self.name = info.name
+
+    def __repr__(self) -> str:
+        return f"Dataset(id={self.id!r}, name={self.name!r})"
+
+    async def append(
+        self, items: Sequence[DatasetItem], update: bool = False, *, progress: bool | None = None
+    ) -> UploadResult:
+        """Add items, keyed by `reference_id` (existing ones are left, or replaced with `update=True`)."""
+        graphql = self._connection.graphql
+
+        async def send(batch: list[Any]) -> Any:
+            return (await graphql.append_items(self.id, batch, update)).append_items
+
+        return await upload(
+            self._connection, items, send, what="items", batch_size=self._client.batch_size, progress=progress
+        )
+
+    async def annotate(
+        self, annotations: Sequence[BoxAnnotation], update: bool = False, *, progress: bool | None = None
+    ) -> UploadResult:
+        """Add ground-truth boxes, keyed by `annotation_id` on their item (derived from the box when None)."""
+        graphql = self._connection.graphql
+
+        async def send(batch: list[Any]) -> Any:
+            return (await graphql.annotate(self.id, batch, update)).annotate
+
+        return await upload(
+            self._connection,
+            annotations,
+            send,
+            what="annotations",
+            batch_size=self._client.batch_size,
+            progress=progress,
+        )
+
+    async def upload_predictions(
+        self,
+        model: ModelRef,
+        predictions: Sequence[BoxPrediction],
+        update: bool = False,
+        *,
+        progress: bool | None = None,
+    ) -> UploadResult:
+        """Add a model's predictions, keyed by `annotation_id` on their item (derived from the box when None)."""
+        graphql = self._connection.graphql
+        model_id = _model_id(model)
+
+        async def send(batch: list[Any]) -> Any:
+            return (await graphql.upload_predictions(self.id, model_id, batch, update)).upload_predictions
+
+        return await upload(
+            self._connection,
+            predictions,
+            send,
+            what="predictions",
+            batch_size=self._client.batch_size,
+            progress=progress,
+        )
+
+    async def items(self) -> list[ItemFields]:
+        """Every item, in upload order."""
+        found: list[ItemFields] = []
+        after: str | None = None
+        while True:
+            page = await self._connection.call(
+                partial(self._connection.graphql.dataset_items, self.id, first=100, after=after)
+            )
+            if page.dataset is None:
+                raise NotFoundError(f"Dataset {self.id!r} not found", "Dataset", self.id)
+            items = page.dataset.items
+            found += [edge.node for edge in items.edges]
+            if not items.page_info.has_next_page:
+                return found
+            after = items.page_info.end_cursor
+
+    async def calculate_evaluation_metrics(self, model: ModelRef, options: Mapping[str, Any] | None = None) -> AsyncJob:
+        """Start evaluating `model` on this dataset. `options`: `class_agnostic` (bool; omitted means True unless
+        `allowed_label_matches` is given) and `allowed_label_matches`, a list of
+        `{"ground_truth_label": ..., "model_prediction_label": ...}`. Returns the job (an identical job still
+        queued or running is returned instead of a new one)."""
+        graphql = self._connection.graphql
+        model_id = _model_id(model)
+        inputs = evaluation_options(options)
+        result = await self._connection.call(lambda: graphql.calculate_evaluation_metrics(self.id, model_id, inputs))
+        payload = result.calculate_evaluation_metrics
+        if payload.typename__ == "AsyncJob":
+            return AsyncJob(self._connection, payload)
+        if payload.typename__ == "ValidationError":
+            raise validation_error(payload, what="evaluation options refused")
+        raise NotFoundError(payload.message, payload.kind, payload.missing_id)
+
+    async def evaluation(self, model: ModelRef) -> Evaluation:
+        """The current evaluation of `model` on this dataset; NotFoundError when there is none yet."""
+        model_id = _model_id(model)
+        found = await self._connection.call(lambda: self._connection.graphql.current_evaluation(self.id, model_id))
+        if found.evaluation is None:
+            raise NotFoundError(
+                f"no evaluation of model {model_id!r} on dataset {self.id!r}: call calculate_evaluation_metrics",
+                "Evaluation",
+                f"{self.id}/{model_id}",
+            )
+        return Evaluation(self._connection, found.evaluation)
+
+
+class Client:
+    """The asynchronous client. `AsyncClient(api_key, endpoint="http://127.0.0.1:8000")`; use it with
+    `async with` or call `close()`."""
+
+    def __init__(
+        self,
+        api_key: str,
+        endpoint: str = DEFAULT_ENDPOINT,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        batch_size: int = BATCH_SIZE,
+        retry_delays: tuple[float, ...] | None = None,
+    ) -> None:
+        extra = {} if retry_delays is None else {"retry_delays": retry_delays}
+        self.connection = Connection(api_key, endpoint, timeout=timeout, **extra)
+        self.batch_size = batch_size
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the client's connections."""
+        await self.connection.close()
+
+    async def create_dataset(self, name: str, metadata: dict[str, Any] | None = None) -> Dataset:
+        """Create a dataset (names are unique per account)."""
+        graphql = self.connection.graphql
+        inputs = CreateDatasetInput(name=name, metadata=metadata)
+        payload = (await self.connection.call(lambda: graphql.create_dataset(inputs), idempotent=False)).create_dataset
+        if payload.typename__ == "ValidationError":
+            raise validation_error(payload, what=f"dataset {name!r} refused")
+        return Dataset(self, payload)
+
+    async def get_dataset(self, dataset_id: str) -> Dataset:
+        """The dataset with this id; NotFoundError when it does not exist or is another account's."""
+        found = (await self.connection.call(lambda: self.connection.graphql.get_dataset(dataset_id))).dataset
+        if found is None:
+            raise NotFoundError(f"Dataset {dataset_id!r} not found", "Dataset", dataset_id)
+        return Dataset(self, found)
+
+    async def get_dataset_by_name(self, name: str) -> Dataset:
+        """Your dataset of that name; NotFoundError when you have none."""
+        found = (await self.connection.call(lambda: self.connection.graphql.dataset_by_name(name))).dataset_by_name
+        if found is None:
+            raise NotFoundError(f"no dataset named {name!r}", "Dataset", name)
+        return Dataset(self, found)
+
+    async def list_datasets(self) -> list[Dataset]:
+        """Every dataset of your account, oldest first."""
+        found: list[Dataset] = []
+        after: str | None = None
+        while True:
+            page = (
+                await self.connection.call(partial(self.connection.graphql.list_datasets, first=100, after=after))  # type: ignore[misc]
+            ).datasets
+            found += [Dataset(self, edge.node) for edge in page.edges]
+            if not page.page_info.has_next_page:
+                return found
+            after = page.page_info.end_cursor
+
+    async def create_model(self, name: str, reference_id: str, metadata: dict[str, Any] | None = None) -> Model:
+        """Create a model (`reference_id` is unique per account)."""
+        graphql = self.connection.graphql
+        inputs = CreateModelInput(name=name, referenceId=reference_id, metadata=metadata)
+        payload = (await self.connection.call(lambda: graphql.create_model(inputs), idempotent=False)).create_model
+        if payload.typename__ == "ValidationError":
+            raise validation_error(payload, what=f"model {reference_id!r} refused")
+        return ModelFields.model_validate(payload.model_dump())
+
+    async def get_model(self, model_id: str) -> Model:
+        """The model with this id; NotFoundError when it does not exist or is another account's."""
+        node = (await self.connection.call(lambda: self.connection.graphql.get_model(model_id))).node
+        if node is None or node.typename__ != "Model":
+            raise NotFoundError(f"Model {model_id!r} not found", "Model", model_id)
+        return ModelFields.model_validate(node.model_dump())
+
+    async def get_model_by_reference_id(self, reference_id: str) -> Model:
+        """Your model with that reference id; NotFoundError when you have none."""
+        graphql = self.connection.graphql
+        found = (await self.connection.call(lambda: graphql.model_by_reference_id(reference_id))).model_by_reference_id
+        if found is None:
+            raise NotFoundError(f"no model with referenceId {reference_id!r}", "Model", reference_id)
+        return found
+
+    async def list_models(self) -> list[Model]:
+        """Every model of your account, oldest first."""
+        found: list[Model] = []
+        after: str | None = None
+        while True:
+            page = (
+                await self.connection.call(partial(self.connection.graphql.list_models, first=100, after=after))  # type: ignore[misc]
+            ).models
+            found += [edge.node for edge in page.edges]
+            if not page.page_info.has_next_page:
+                return found
+            after = page.page_info.end_cursor
+
+    async def get_job(self, job_id: str) -> AsyncJob:
+        """The job with this id; NotFoundError when it does not exist or is another account's."""
+        return AsyncJob(self.connection, await _jobs.fetch(self.connection, job_id))
+
+    async def import_coco(
+        self,
+        dataset_name: str,
+        instances_path: str | Path,
+        model: str | None = None,
+        results: str | Path | None = None,
+        *,
+        progress: bool | None = None,
+    ) -> ImportResult:
+        """Upload a COCO instances file into the dataset `dataset_name` (created when you have none of that name)
+        and, with `model` and `results`, a COCO results file as that model's predictions (the model, found or
+        created by reference id `model`). Keys as `matchscope import-coco` gives them, so a second import of the
+        same files writes nothing new."""
+        if (model is None) != (results is None):
+            raise ValueError("import_coco: give both model= and results=, or neither")
+        truth = ground_truth(read_json(instances_path))
+        boxes = predictions(read_json(results), truth) if results is not None else []
+        try:
+            dataset = await self.get_dataset_by_name(dataset_name)
+        except NotFoundError:
+            categories = {str(k): v for k, v in truth.categories.items()}
+            dataset = await self.create_dataset(dataset_name, metadata={"coco_categories": categories})
+        items = await dataset.append(truth.items, progress=progress)
+        annotations = await dataset.annotate(truth.annotations, progress=progress)
+        if model is None:
+            return ImportResult(dataset.id, None, items, annotations, UploadResult())
+        try:
+            found = await self.get_model_by_reference_id(model)
+        except NotFoundError:
+            found = await self.create_model(model, model)
+        uploaded = await dataset.upload_predictions(found, boxes, progress=progress)
+        return ImportResult(dataset.id, found.id, items, annotations, uploaded)
+
+
+AsyncClient = Client
+AsyncDataset = Dataset
+AsyncEvaluation = Evaluation
+
+__all__ = [
+    "AsyncClient",
+    "AsyncDataset",
+    "AsyncEvaluation",
+    "AsyncIterator",
+    "AsyncJob",
+    "Client",
+    "Dataset",
+    "Evaluation",
+    "Matches",
+    "Model",
+]

@@ -1,0 +1,276 @@
+"""The blocking client, `Client`: the asynchronous client's methods, run on a private event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from matchscope.client import aio
+from matchscope.client._connection import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_S
+from matchscope.client._generated import ItemFields, JobFields
+from matchscope.client._loop import LoopThread
+from matchscope.client._matches import Match, data_frame, match_row
+from matchscope.client._uploads import BATCH_SIZE
+from matchscope.client.aio import Model, ModelRef
+from matchscope.client.records import (
+    BoxAnnotation,
+    BoxPrediction,
+    CocoMetrics,
+    DatasetItem,
+    ImportResult,
+    UploadResult,
+)
+from matchscope.client.results import EvaluationMetrics
+
+
+class AsyncJob:
+    """A background job (an evaluation), as Nucleus' `AsyncJob`: `status()`, `errors()`, `sleep_until_complete()`."""
+
+    def __init__(self, loop: LoopThread, job: aio.AsyncJob) -> None:
+        self._loop = loop
+        self._job = job
+        self.id = job.id
+
+    def __repr__(self) -> str:
+        return f"AsyncJob(id={self.id!r})"
+
+    def info(self) -> JobFields:
+        """The job's current state (status, progress, steps, message, errors, times)."""
+        return self._loop.run(self._job.info())
+
+    def status(self) -> str:
+        """QUEUED, RUNNING, COMPLETED, ERRORED or CANCELLED."""
+        return self._loop.run(self._job.status())
+
+    def errors(self) -> list[str]:
+        """The errors the job reported (empty unless it ERRORED)."""
+        return self._loop.run(self._job.errors())
+
+    def cancel(self) -> JobFields:
+        """Cancel the job: a queued one at once, a running one at its next chunk of items."""
+        return self._loop.run(self._job.cancel())
+
+    def sleep_until_complete(self, verbose_std_out: bool = True, *, poll_interval: float = 1.0) -> JobFields:
+        """Wait until the job has finished, through QUEUED and RUNNING, following its progress over the
+        `jobUpdates` subscription (polling when websockets are unavailable); a progress bar on stderr when
+        `verbose_std_out`. Returns the final state; raises `JobFailed` when the job ERRORED or was CANCELLED."""
+        return self._loop.run(self._job.sleep_until_complete(verbose_std_out, poll_interval=poll_interval))
+
+
+class Matches:
+    """The entries of one `matches(...)` call, read lazily page by page: iterate it, or `to_pandas()`."""
+
+    def __init__(self, loop: LoopThread, matches: aio.Matches) -> None:
+        self._loop = loop
+        self._matches = matches
+
+    @property
+    def total_count(self) -> int | None:
+        """How many entries pass the filter (known once the first page is read)."""
+        return self._matches.total_count
+
+    def __iter__(self) -> Iterator[Match]:
+        for page in self.pages():
+            yield from page
+
+    def pages(self) -> Iterator[list[Match]]:
+        """The entries a page at a time."""
+        return self._loop.iterate(self._matches.pages())
+
+    def to_pandas(self) -> Any:
+        """Every entry as a pandas DataFrame, one row per entry (needs pandas: `pip install matchscope[pandas]`)."""
+        return data_frame([match_row(match) for match in self])
+
+
+class Evaluation:
+    """An evaluation of a model on a dataset: its entries (`matches`), `metrics` and `coco` metrics."""
+
+    def __init__(self, loop: LoopThread, evaluation: aio.Evaluation) -> None:
+        self._loop = loop
+        self._evaluation = evaluation
+        self.id = evaluation.id
+        self.info = evaluation.info
+
+    def __repr__(self) -> str:
+        return f"Evaluation(id={self.id!r})"
+
+    def matches(
+        self,
+        *,
+        outcomes: Sequence[str] | None = None,
+        ground_truth_labels: Sequence[str] | None = None,
+        prediction_labels: Sequence[str] | None = None,
+        min_iou: float | None = None,
+        max_iou: float | None = None,
+        min_confidence: float | None = None,
+        max_confidence: float | None = None,
+        item_id: str | None = None,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+        order_by: str = "IOU",
+        direction: str = "DESC",
+        page_size: int = 100,
+    ) -> Matches:
+        """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
+        by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `order_by` IOU or
+        CONFIDENCE, `direction` DESC or ASC."""
+        matches = self._evaluation.matches(
+            outcomes=outcomes,
+            ground_truth_labels=ground_truth_labels,
+            prediction_labels=prediction_labels,
+            min_iou=min_iou,
+            max_iou=max_iou,
+            min_confidence=min_confidence,
+            max_confidence=max_confidence,
+            item_id=item_id,
+            iou_threshold=iou_threshold,
+            confidence_threshold=confidence_threshold,
+            order_by=order_by,
+            direction=direction,
+            page_size=page_size,
+        )
+        return Matches(self._loop, matches)
+
+    def metrics(self, iou_threshold: float = 0.5, confidence_threshold: float = 0.0) -> EvaluationMetrics:
+        """Overall and per-class counts (TP/FP/FN, precision, recall, F1), the confusion matrix and histograms."""
+        return self._loop.run(self._evaluation.metrics(iou_threshold, confidence_threshold))
+
+    def coco(self) -> CocoMetrics:
+        """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves."""
+        return self._loop.run(self._evaluation.coco())
+
+
+class Dataset:
+    """A dataset: upload items, ground truth and predictions; start and read evaluations."""
+
+    def __init__(self, loop: LoopThread, dataset: aio.Dataset) -> None:
+        self._loop = loop
+        self._dataset = dataset
+        self.id = dataset.id
+        self.name = dataset.name
+        self.info = dataset.info
+
+    def __repr__(self) -> str:
+        return f"Dataset(id={self.id!r}, name={self.name!r})"
+
+    def append(
+        self, items: Sequence[DatasetItem], update: bool = False, *, progress: bool | None = None
+    ) -> UploadResult:
+        """Add items, keyed by `reference_id` (existing ones are left, or replaced with `update=True`)."""
+        return self._loop.run(self._dataset.append(items, update, progress=progress))
+
+    def annotate(
+        self, annotations: Sequence[BoxAnnotation], update: bool = False, *, progress: bool | None = None
+    ) -> UploadResult:
+        """Add ground-truth boxes, keyed by `annotation_id` on their item (derived from the box when None)."""
+        return self._loop.run(self._dataset.annotate(annotations, update, progress=progress))
+
+    def upload_predictions(
+        self,
+        model: ModelRef,
+        predictions: Sequence[BoxPrediction],
+        update: bool = False,
+        *,
+        progress: bool | None = None,
+    ) -> UploadResult:
+        """Add a model's predictions, keyed by `annotation_id` on their item (derived from the box when None)."""
+        return self._loop.run(self._dataset.upload_predictions(model, predictions, update, progress=progress))
+
+    def items(self) -> list[ItemFields]:
+        """Every item, in upload order."""
+        return self._loop.run(self._dataset.items())
+
+    def calculate_evaluation_metrics(self, model: ModelRef, options: Mapping[str, Any] | None = None) -> AsyncJob:
+        """Start evaluating `model` on this dataset. `options`: `class_agnostic` (bool; omitted means True unless
+        `allowed_label_matches` is given) and `allowed_label_matches`, a list of
+        `{"ground_truth_label": ..., "model_prediction_label": ...}`. Returns the job."""
+        return AsyncJob(self._loop, self._loop.run(self._dataset.calculate_evaluation_metrics(model, options)))
+
+    def evaluation(self, model: ModelRef) -> Evaluation:
+        """The current evaluation of `model` on this dataset; NotFoundError when there is none yet."""
+        return Evaluation(self._loop, self._loop.run(self._dataset.evaluation(model)))
+
+
+class Client:
+    """The matchscope client: `Client(api_key, endpoint="http://127.0.0.1:8000")`. Use it with `with` or call
+    `close()`; `AsyncClient` has the same methods as coroutines."""
+
+    def __init__(
+        self,
+        api_key: str,
+        endpoint: str = DEFAULT_ENDPOINT,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        batch_size: int = BATCH_SIZE,
+        retry_delays: tuple[float, ...] | None = None,
+    ) -> None:
+        self._loop = LoopThread()
+        self._client = aio.Client(api_key, endpoint, timeout=timeout, batch_size=batch_size, retry_delays=retry_delays)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the client's connections and stop its event loop."""
+        try:
+            self._loop.run(self._client.close())
+        finally:
+            self._loop.close()
+
+    def _dataset(self, dataset: aio.Dataset) -> Dataset:
+        return Dataset(self._loop, dataset)
+
+    def create_dataset(self, name: str, metadata: dict[str, Any] | None = None) -> Dataset:
+        """Create a dataset (names are unique per account)."""
+        return self._dataset(self._loop.run(self._client.create_dataset(name, metadata)))
+
+    def get_dataset(self, dataset_id: str) -> Dataset:
+        """The dataset with this id; NotFoundError when it does not exist or is another account's."""
+        return self._dataset(self._loop.run(self._client.get_dataset(dataset_id)))
+
+    def get_dataset_by_name(self, name: str) -> Dataset:
+        """Your dataset of that name; NotFoundError when you have none."""
+        return self._dataset(self._loop.run(self._client.get_dataset_by_name(name)))
+
+    def list_datasets(self) -> list[Dataset]:
+        """Every dataset of your account, oldest first."""
+        return [self._dataset(dataset) for dataset in self._loop.run(self._client.list_datasets())]
+
+    def create_model(self, name: str, reference_id: str, metadata: dict[str, Any] | None = None) -> Model:
+        """Create a model (`reference_id` is unique per account)."""
+        return self._loop.run(self._client.create_model(name, reference_id, metadata))
+
+    def get_model(self, model_id: str) -> Model:
+        """The model with this id; NotFoundError when it does not exist or is another account's."""
+        return self._loop.run(self._client.get_model(model_id))
+
+    def get_model_by_reference_id(self, reference_id: str) -> Model:
+        """Your model with that reference id; NotFoundError when you have none."""
+        return self._loop.run(self._client.get_model_by_reference_id(reference_id))
+
+    def list_models(self) -> list[Model]:
+        """Every model of your account, oldest first."""
+        return self._loop.run(self._client.list_models())
+
+    def get_job(self, job_id: str) -> AsyncJob:
+        """The job with this id; NotFoundError when it does not exist or is another account's."""
+        return AsyncJob(self._loop, self._loop.run(self._client.get_job(job_id)))
+
+    def import_coco(
+        self,
+        dataset_name: str,
+        instances_path: str | Path,
+        model: str | None = None,
+        results: str | Path | None = None,
+        *,
+        progress: bool | None = None,
+    ) -> ImportResult:
+        """Upload a COCO instances file into the dataset `dataset_name` (created when you have none of that name)
+        and, with `model` and `results`, a COCO results file as that model's predictions (the model found or
+        created by reference id `model`). Keys as `matchscope import-coco` gives them, so importing the same
+        files again writes nothing new."""
+        return self._loop.run(self._client.import_coco(dataset_name, instances_path, model, results, progress=progress))

@@ -1,0 +1,98 @@
+"""The whole flow through the client against a real server, checked against the offline CLI on real COCO data."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from matchscope.client import Client, Match
+from tests.client.conftest import COCO_DETS, COCO_GT, Server, cli_evaluation
+
+OUTCOMES = {"TRUE_POSITIVE": "TP", "FALSE_POSITIVE": "FP", "FALSE_NEGATIVE": "FN"}
+MODES = [
+    pytest.param({"class_agnostic": True}, (), id="class-agnostic"),
+    pytest.param({"class_agnostic": False}, ("--class-aware",), id="class-aware"),
+    pytest.param(
+        {"allowed_label_matches": [{"ground_truth_label": "car", "model_prediction_label": "truck"},
+                                   {"ground_truth_label": "truck", "model_prediction_label": "car"}]},
+        ("--allow", "car=truck", "--allow", "truck=car"),
+        id="allowed-label-matches",
+    ),
+]  # fmt: skip
+
+
+def _image_ids() -> dict[str, int]:
+    images = orjson.loads(COCO_GT.read_bytes())["images"]
+    return {str(image.get("file_name") or image["id"]): int(image["id"]) for image in images}
+
+
+def _entry(match: Match, image_ids: dict[str, int]) -> tuple[Any, ...]:
+    truth, prediction = match.ground_truth, match.prediction
+    return (
+        OUTCOMES[match.outcome.value],
+        image_ids[match.item.reference_id],
+        None if truth is None else int(truth.annotation_id),
+        None if prediction is None else int(prediction.annotation_id),
+        round(match.iou, 12),
+    )
+
+
+def _cli_entry(line: dict[str, Any]) -> tuple[Any, ...]:
+    return (line["outcome"], line["image_id"], line["gt_id"], line["det_id"], round(line["iou"], 12))
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize(("options", "flags"), MODES)
+def test_import_evaluate_and_read_back_equal_the_cli(
+    server: Server, key: str, tmp_path: Path, options: dict[str, Any], flags: tuple[str, ...]
+) -> None:
+    with Client(key, endpoint=server.endpoint) as client:
+        imported = client.import_coco("coco", COCO_GT, model="fake", results=COCO_DETS, progress=False)
+        assert (imported.items.new, imported.annotations.new, imported.predictions.new) == (100, 839, 734)
+        dataset = client.get_dataset_by_name("coco")
+        model = client.get_model_by_reference_id("fake")
+        assert dataset.id == imported.dataset_id and model.id == imported.model_id
+
+        job = dataset.calculate_evaluation_metrics(model, options=options)
+        assert job.status() in {"QUEUED", "RUNNING", "COMPLETED"}
+        final = job.sleep_until_complete(verbose_std_out=False)
+        assert final.status.value == "COMPLETED" and job.status() == "COMPLETED" and job.errors() == []
+
+        evaluation = dataset.evaluation(model)
+        assert evaluation.info.class_agnostic is (flags == ())
+        matches = evaluation.matches()
+        image_ids = _image_ids()
+        entries = [_entry(match, image_ids) for match in matches]
+        summary, lines = cli_evaluation(tmp_path, *flags)
+        assert len(entries) == len(lines) == matches.total_count
+        assert set(entries) == {_cli_entry(line) for line in lines}
+
+        metrics = evaluation.metrics()
+        counts = summary["counts"]
+        overall = metrics.overall
+        assert (overall.true_positives, overall.false_positives, overall.false_negatives) == (
+            counts["tp"], counts["fp"], counts["fn"],
+        )  # fmt: skip
+        per_class = {entry.label: entry.counts for entry in metrics.per_class}
+        for cli_class in summary["per_class"]:
+            ours = per_class.get(cli_class["name"])
+            if ours is None:
+                assert cli_class["tp"] == cli_class["fp"] == cli_class["fn"] == 0
+                continue
+            assert (ours.true_positives, ours.false_positives, ours.false_negatives) == (
+                cli_class["tp"], cli_class["fp"], cli_class["fn"],
+            ), cli_class["name"]  # fmt: skip
+            assert _close(ours.precision, cli_class["precision"]) and _close(ours.recall, cli_class["recall"])
+
+        coco = evaluation.coco()
+        assert all(_close(a, b) for a, b in zip(coco.stats, summary["stats"], strict=True)), (coco.stats, summary)
+        cli_per_class = {c["name"]: list(c["coco"].values()) for c in summary["per_class"]}
+        for label, stats in coco.per_class.items():
+            assert all(_close(a, b) for a, b in zip(stats, cli_per_class[label], strict=True)), label

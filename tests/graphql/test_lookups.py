@@ -1,0 +1,49 @@
+"""`datasetByName` and `modelByReferenceId`: the caller's own objects only; an annotation's COCO `area` is kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from matchscope.state import AppState
+from matchscope.store import tables
+from tests.conftest import Caller, GraphQL
+from tests.graphql.test_ingest import ANNOTATE, CREATE, ITEMS, MODEL
+
+BY_NAME = "query($name: String!) { datasetByName(name: $name) { id name } }"
+BY_REFERENCE = "query($ref: String!) { modelByReferenceId(referenceId: $ref) { id referenceId name } }"
+
+
+async def test_dataset_by_name_finds_only_the_callers(gql: GraphQL, make_caller: Any) -> None:
+    mine = (await gql(CREATE, {"name": "val"}))["createDataset"]
+    await gql(CREATE, {"name": "other"})
+    assert (await gql(BY_NAME, {"name": "val"}))["datasetByName"] == {"id": mine["id"], "name": "val"}
+    assert (await gql(BY_NAME, {"name": "missing"}))["datasetByName"] is None
+    bob: Caller = await make_caller("bob")
+    assert (await gql(BY_NAME, {"name": "val"}, as_=bob))["datasetByName"] is None
+    theirs = (await gql(CREATE, {"name": "val"}, as_=bob))["createDataset"]
+    assert (await gql(BY_NAME, {"name": "val"}, as_=bob))["datasetByName"]["id"] == theirs["id"] != mine["id"]
+
+
+async def test_model_by_reference_id_finds_only_the_callers(gql: GraphQL, make_caller: Any) -> None:
+    mine = (await gql(MODEL, {"ref": "yolo-v1"}))["createModel"]
+    found = (await gql(BY_REFERENCE, {"ref": "yolo-v1"}))["modelByReferenceId"]
+    assert found == {"id": mine["id"], "referenceId": "yolo-v1", "name": "yolo"}
+    assert (await gql(BY_REFERENCE, {"ref": "yolo-v2"}))["modelByReferenceId"] is None
+    bob: Caller = await make_caller("bob")
+    assert (await gql(BY_REFERENCE, {"ref": "yolo-v1"}, as_=bob))["modelByReferenceId"] is None
+
+
+async def test_annotation_area_is_stored_and_checked(gql: GraphQL, state: AppState) -> None:
+    dataset = (await gql(CREATE, {"name": "val"}))["createDataset"]["id"]
+    await gql(ITEMS, {"id": dataset, "items": [{"referenceId": "a.jpg"}]})
+    box = {"itemReferenceId": "a.jpg", "label": "cat", "x": 0.0, "y": 0.0, "width": 10.0, "height": 10.0}
+    refused = (await gql(ANNOTATE, {"id": dataset, "boxes": [{**box, "area": -3.0}]}))["annotate"]
+    assert refused["__typename"] == "ValidationError"
+    assert refused["errors"] == [{"row": 0, "field": "area", "value": "-3.0", "message": "must not be negative"}]
+    written = (await gql(ANNOTATE, {"id": dataset, "boxes": [{**box, "area": 61.5}, {**box, "x": 5.0}]}))["annotate"]
+    assert written["new"] == 2
+    async with state.sessions() as session:
+        areas = (await session.execute(select(tables.BoxAnnotation.area).order_by(tables.BoxAnnotation.x))).scalars()
+        assert list(areas) == [61.5, None]
