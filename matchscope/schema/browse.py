@@ -18,7 +18,7 @@ from matchscope.services import browse, metrics
 from matchscope.services.pagination import Page
 
 
-@strawberry.enum(description="The outcome of an entry at the query's thresholds (DESIGN §3).")
+@strawberry.enum(description="The outcome of an entry at the query's IoU and confidence thresholds.")
 class MatchOutcome(enum.Enum):
     TRUE_POSITIVE = "TRUE_POSITIVE"
     FALSE_POSITIVE = "FALSE_POSITIVE"

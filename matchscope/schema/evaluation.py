@@ -93,7 +93,7 @@ class Evaluation(Node):
         async with info.context.sessions() as session:
             return await cache.columns(session, self.row)
 
-    @strawberry.field(description="Entries at the given thresholds (DESIGN §3); keyset cursors, `first` ≤ 100.")
+    @strawberry.field(description="Entries at the given thresholds, sorted and filtered; keyset cursors, `first` ≤ 100")
     async def matches(
         self,
         info: Info,

@@ -15,5 +15,12 @@ def encode_token(data: bytes) -> str:
 
 
 def decode_token(token: str) -> bytes:
-    """The bytes of a token; ValueError (binascii.Error) when it is not one."""
-    return base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode())
+    """The bytes of a token; ValueError when it is not one.
+
+    Only the canonical spelling is a token: base64 decoders skip characters outside the alphabet and ignore a last
+    character's spare bits, so without the round trip many strings would name the same node or page.
+    """
+    data = base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode())
+    if encode_token(data) != token:
+        raise ValueError(f"not a canonical token: {token!r}")
+    return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 import pytest
 
@@ -24,6 +25,23 @@ def test_malformed_ids_read_as_nothing(global_id: str) -> None:
     assert from_global_id(global_id) is None
     with pytest.raises(NotFound):
         expect_id(global_id, "Match")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda canonical: canonical + "=" * (-len(canonical) % 4),  # padded
+        lambda canonical: canonical[:3] + "!" + canonical[3:],  # a character outside the alphabet
+        lambda canonical: canonical[:-1] + chr(ord(canonical[-1]) + 1),  # the last character's spare bits set
+        lambda canonical: canonical + "\n",
+    ],
+)
+def test_only_the_canonical_spelling_of_an_id_is_read(spelling: Callable[[str], str]) -> None:
+    canonical = to_global_id("Dataset", 55)  # "RGF0YXNldDo1NQ": unpadded, its last character has spare bits
+    assert from_global_id(canonical) == ("Dataset", 55)
+    other = spelling(canonical)
+    assert other != canonical
+    assert from_global_id(other) is None
 
 
 def test_an_id_of_another_type_is_not_found() -> None:
