@@ -1,4 +1,4 @@
-/* schema-sha256: 618768d84b0a84b1706b944dca7028c1ce10ace461224a4e3817287d8a760482 */
+/* schema-sha256: cef31c42a799f889c3859ede0bd4a21c3fea8d1aeb274bca644502545592429e */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
@@ -46,7 +46,7 @@ export type MatchOrderField =
   | 'CONFIDENCE'
   | 'IOU';
 
-/** The outcome of an entry at the query's thresholds (DESIGN §3). */
+/** The outcome of an entry at the query's IoU and confidence thresholds. */
 export type MatchOutcome =
   | 'FALSE_NEGATIVE'
   | 'FALSE_POSITIVE'
