@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from matchscope.engine.coco import CocoDetections, CocoGroundTruth, CocoResult
+    from matchscope.engine.cocofile import GroundTruthFile
     from matchscope.engine.outcomes import ClassCounts, Entries
 
 EXIT_BAD_INPUT = 2
@@ -63,6 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 class _Evaluation:
     ground_truth: CocoGroundTruth
     detections: CocoDetections
+    ids: GroundTruthFile  # the files' own ids of the arrays' codes
+    positions: NDArray[np.int64]  # each detection's 0-based place in DETS
     coco: CocoResult
     gt_rows: NDArray[np.int64]  # matching's ground-truth index -> annotation row (annotation id order)
     entries: Entries
@@ -74,7 +77,7 @@ class _Evaluation:
 def run(args: argparse.Namespace) -> int:
     try:
         evaluation = _evaluate(args)
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, RecursionError, MemoryError) as error:
         print(f"matchscope evaluate: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.matches is not None:
@@ -85,9 +88,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     try:
         if args.json:
-            import orjson
 
-            sys.stdout.buffer.write(orjson.dumps(_json_report(evaluation, args.iou_threshold)) + b"\n")
+            sys.stdout.buffer.write(_dumps(_json_report(evaluation, args.iou_threshold)) + b"\n")
         else:
             print("\n".join(_text_report(evaluation, args.iou_threshold)))
         sys.stdout.flush()
@@ -152,7 +154,7 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
 
     from matchscope.engine import coco as coco_module
     from matchscope.engine import matching as matching_module
-    from matchscope.engine.cocofile import detections_for, load_ground_truth, parse_detections
+    from matchscope.engine.cocofile import load_ground_truth_file, match_detections, parse_detections
 
     if not 0.0 < args.iou_threshold <= 1.0:
         raise ValueError(f"--iou-threshold = {args.iou_threshold}: expected a number in (0, 1]")
@@ -161,10 +163,13 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
     parse_detections(b"[]")  # loads the parser kernel before two threads want it
     with ThreadPoolExecutor(max_workers=1) as pool:
         parsed = pool.submit(parse_detections, args.dets)
-        ground_truth = _with_context("--gt", lambda: load_ground_truth(args.gt))
+        gt_file = _with_context(f"--gt {args.gt}", lambda: load_ground_truth_file(args.gt))
         coco_module.warmup()
         matching_module.warmup()
-        detections = _with_context("--dets", lambda: detections_for(parsed.result(), ground_truth))
+        dets_file = _with_context(f"--dets {args.dets}", lambda: match_detections(parsed.result(), gt_file))
+    _report_notes(f"--gt {args.gt}", gt_file.notes)
+    _report_notes(f"--dets {args.dets}", dets_file.notes)
+    ground_truth, detections = gt_file.ground_truth, dets_file.detections
     names = ground_truth.category_names
     if len(set(names)) != len(names) and args.allow:
         raise ValueError("--allow: the ground truth has duplicate category names")
@@ -183,7 +188,9 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
         )
         gt_rows, entries, counts = _greedy_outcomes(ground_truth, detections, class_aware, allowed_codes, args)
         coco = coco_future.result()
-    return _Evaluation(ground_truth, detections, coco, gt_rows, entries, counts, class_aware, allowed)
+    return _Evaluation(
+        ground_truth, detections, gt_file, dets_file.positions, coco, gt_rows, entries, counts, class_aware, allowed
+    )
 
 
 def _greedy_outcomes(
@@ -214,6 +221,12 @@ def _with_context(option: str, load: Any) -> Any:
         return load()
     except ValueError as error:
         raise ValueError(f"{option}: {error}") from None
+
+
+def _report_notes(option: str, notes: tuple[str, ...]) -> None:
+    """What was dropped or repaired, as pycocotools would have read the file, one line each on stderr."""
+    for note in notes:
+        print(f"matchscope evaluate: {option}: {note}", file=sys.stderr)
 
 
 def _matching_mode(evaluation: _Evaluation) -> str:
@@ -266,11 +279,12 @@ def _json_report(evaluation: _Evaluation, iou_threshold: float) -> dict[str, Any
     coco = evaluation.coco
     counts = evaluation.counts
     ground_truth = evaluation.ground_truth
+    category_ids = evaluation.ids.categories.ids(ground_truth.category_ids)
     per_class = []
     for c, name in enumerate(ground_truth.category_names):
         per_class.append(
             {
-                "category_id": int(ground_truth.category_ids[c]),
+                "category_id": category_ids[c],
                 "name": name,
                 "coco": dict(zip(STAT_NAMES, coco.per_class_stats[c].tolist(), strict=True)),
                 "tp": int(counts.tp[c]),
@@ -299,25 +313,39 @@ def _json_report(evaluation: _Evaluation, iou_threshold: float) -> dict[str, Any
     }
 
 
+def _dumps(value: Any) -> bytes:
+    """orjson, or the json module for ids beyond 64 bits (COCO ids may be any JSON integer)."""
+    import orjson
+
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        import json
+
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def _write_matches(path: Path, evaluation: _Evaluation) -> None:
     """One JSON line per entry; gt_id is the COCO annotation id, det_id the 1-based position in DETS."""
     import numpy as np
-    import orjson
 
     entries = evaluation.entries
     ground_truth = evaluation.ground_truth
+    ids = evaluation.ids
     gt_index = entries.gt_index
     has_gt = gt_index >= 0
-    gt_rows = evaluation.gt_rows[np.where(has_gt, gt_index, 0)]
-    gt_id = np.where(has_gt, ground_truth.ann_id[gt_rows], -1).tolist()
-    det_id = (entries.pred_index + 1).tolist()
-    image_from_gt = ground_truth.image_id[gt_rows]
-    image_from_det = evaluation.detections.image_id[np.maximum(entries.pred_index, 0)]
-    image_id = np.where(has_gt, image_from_gt, image_from_det).tolist()
+    has_det = entries.pred_index >= 0
+    # Entries without a ground truth (or a detection) read row 0 of a one-row pad, never used.
+    gt_rows = np.append(evaluation.gt_rows, 0)[np.where(has_gt, gt_index, -1)]
+    gt_id = ids.annotations.ids(np.append(ground_truth.ann_id, 0)[gt_rows])
+    det_id = np.where(has_det, np.append(evaluation.positions, -1)[entries.pred_index] + 1, 0).tolist()
+    image_from_gt = np.append(ground_truth.image_id, 0)[gt_rows]
+    image_from_det = np.append(evaluation.detections.image_id, 0)[entries.pred_index]
+    image_id = ids.images.ids(np.where(has_gt, image_from_gt, image_from_det))
     outcome = entries.outcome.tolist()
     iou = entries.iou.tolist()
     has_gt_list = has_gt.tolist()
-    dumps = orjson.dumps
+    dumps = _dumps
     lines = [
         dumps(
             {
