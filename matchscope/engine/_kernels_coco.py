@@ -10,6 +10,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from matchscope.engine._kernels_iou import pair_iou
+
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
@@ -144,7 +146,7 @@ def match_groups(  # noqa: C901  (one function on purpose: see below)
             g1 += 1
         group_gt = g1 - g0
         group_det = d1 - d0
-        # IoUs as bbIou in pycocotools' maskApi.c: the same operations in the same order.
+        # IoUs as bbIou in pycocotools' maskApi.c computes them (pair_iou, the IoU of every other path too).
         found = False
         for d in range(group_det):
             cand_count[d] = 0
@@ -152,20 +154,12 @@ def match_groups(  # noqa: C901  (one function on purpose: see below)
             dy = det_bbox[d0 + d, 1]
             dw = det_bbox[d0 + d, 2]
             dh = det_bbox[d0 + d, 3]
-            det_box_area = dw * dh
             for g in range(group_gt):
                 gx = gt_bbox[g0 + g, 0]
                 gy = gt_bbox[g0 + g, 1]
                 gw = gt_bbox[g0 + g, 2]
                 gh = gt_bbox[g0 + g, 3]
-                iou = 0.0
-                w = min(dw + dx, gw + gx) - max(dx, gx)
-                if w > 0:
-                    h = min(dh + dy, gh + gy) - max(dy, gy)
-                    if h > 0:
-                        inter = w * h
-                        union = det_box_area if gt_crowd[g0 + g] else det_box_area + gw * gh - inter
-                        iou = inter / union
+                iou = pair_iou(gx, gy, gx + gw, gy + gh, gw * gh, dx, dy, dx + dw, dy + dh, dw * dh, gt_crowd[g0 + g])
                 ious[d, g] = iou
                 # Other ground truths can neither be matched nor change a match (see the break below).
                 if iou >= lowest:

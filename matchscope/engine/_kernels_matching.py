@@ -18,6 +18,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from matchscope.engine._kernels_iou import pair_iou
+
 __all__ = ["counting_order", "entries_kernel", "greedy_kernel", "tally_kernel"]
 
 
@@ -37,7 +39,7 @@ def _prediction_block(
     """One item's predictions by confidence descending, insertion order within a tie (stable mergesort).
 
     Returns the original rows ``(P,)``, their negated confidences ``(P,)`` and ``(5, P)`` rows
-    ``x1, y1, x2, y2, area`` computed as in :func:`matchscope.engine.geometry.box_iou` (one contiguous row
+    ``x, y, x + width, y + height, width * height``, the operands of :func:`pair_iou` (one contiguous row
     per coordinate, so that :func:`_iou_block` vectorises).
     """
     n_pred = pred_rows.size
@@ -55,15 +57,15 @@ def _prediction_block(
         row = pred_rows[by_conf[k]]
         rows[k] = row
         conf[k] = neg_conf[by_conf[k]]
-        x1 = pred_boxes[row, 0]
-        y1 = pred_boxes[row, 1]
-        x2 = x1 + pred_boxes[row, 2]
-        y2 = y1 + pred_boxes[row, 3]
-        geometry[0, k] = x1
-        geometry[1, k] = y1
-        geometry[2, k] = x2
-        geometry[3, k] = y2
-        geometry[4, k] = (x2 - x1) * (y2 - y1)
+        x = pred_boxes[row, 0]
+        y = pred_boxes[row, 1]
+        width = pred_boxes[row, 2]
+        height = pred_boxes[row, 3]
+        geometry[0, k] = x
+        geometry[1, k] = y
+        geometry[2, k] = x + width
+        geometry[3, k] = y + height
+        geometry[4, k] = width * height
     return rows, conf, geometry
 
 
@@ -79,28 +81,24 @@ def _iou_block(
     allowed: NDArray[np.bool_],
 ) -> NDArray[np.float64]:
     """``(G, P)`` IoU of one item's ground truths with its predictions (in block order); 0 where the labels
-    may not match. Branch-free inner loop, same operations as :func:`matchscope.engine.geometry.box_iou`."""
+    may not match. The IoU is :func:`pair_iou`'s, pycocotools' arithmetic."""
     n_pred = rows.size
     iou = np.empty((gt_rows.size, n_pred), dtype=np.float64)
-    px1 = geometry[0]
-    py1 = geometry[1]
-    px2 = geometry[2]
-    py2 = geometry[3]
+    px = geometry[0]
+    py = geometry[1]
+    pright = geometry[2]
+    pbottom = geometry[3]
     parea = geometry[4]
     for g in range(gt_rows.size):
         grow = gt_rows[g]
-        gx1 = gt_boxes[grow, 0]
-        gy1 = gt_boxes[grow, 1]
-        gx2 = gx1 + gt_boxes[grow, 2]
-        gy2 = gy1 + gt_boxes[grow, 3]
-        garea = (gx2 - gx1) * (gy2 - gy1)
+        gx = gt_boxes[grow, 0]
+        gy = gt_boxes[grow, 1]
+        gright = gx + gt_boxes[grow, 2]
+        gbottom = gy + gt_boxes[grow, 3]
+        garea = gt_boxes[grow, 2] * gt_boxes[grow, 3]
         out = iou[g]
         for k in range(n_pred):
-            inter_w = max(min(gx2, px2[k]) - max(gx1, px1[k]), 0.0)
-            inter_h = max(min(gy2, py2[k]) - max(gy1, py1[k]), 0.0)
-            inter = inter_w * inter_h
-            union = garea + parea[k] - inter
-            out[k] = inter / union if union > 0.0 else 0.0
+            out[k] = pair_iou(gx, gy, gright, gbottom, garea, px[k], py[k], pright[k], pbottom[k], parea[k], False)
         if not class_agnostic:
             glabel = gt_label[grow]
             for k in range(n_pred):

@@ -224,7 +224,8 @@ def compute_metrics(columns: EntryColumns, thresholds: Thresholds) -> Metrics:
         ),
         per_class=per_class,
         confusion=_confusion(columns, masks, thresholds),
-        matched_iou=_histogram(columns.iou[matched]),
+        # pycocotools' arithmetic can put an identical box at 1 + 1 ulp: it belongs in the last bin.
+        matched_iou=_histogram(np.minimum(columns.iou[matched], 1.0)),
         true_positive_confidence=_histogram(columns.confidence[masks.true_positive]),
         false_positive_confidence=_histogram(columns.confidence[masks.false_positive]),
         error_item_ids=error_ids,

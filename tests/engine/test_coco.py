@@ -24,6 +24,8 @@ from matchscope.engine.coco import (
 from matchscope.engine.cocofile import load_detections, load_ground_truth
 from matchscope.engine.synthetic import generate_coco
 
+from .edges import edge_coco
+
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "coco-val2014-100"
 GT_FILE = DATA / "instances_val2014_100.json"
 DETS_FILE = DATA / "instances_val2014_fakebbox100_results.json"
@@ -216,6 +218,18 @@ def test_edge_case_data_matches_pycocotools(seed: int) -> None:
     ours = run_matchscope(ground_truth, results)
     assert_same(ours, reference)
     assert np.abs(ours.per_class_stats - reference_per_class(reference)).max() <= TOLERANCE
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_threshold_edge_data_is_pycocotools_bit_for_bit(seed: int) -> None:
+    """Pairs exactly on IoU 0.5 and 0.75 on paper: the kernel's IoUs decide as pycocotools' maskUtils.iou do."""
+    ground_truth, results = edge_coco(seed)
+    for annotation in ground_truth["annotations"][::7]:
+        annotation["iscrowd"] = 1  # crowd regions: union = the detection's area
+    reference, _ = run_pycocotools(ground_truth, results)
+    ours = run_matchscope(ground_truth, results)
+    assert assert_same(ours, reference)
+    np.testing.assert_array_equal(ours.stats, reference.stats)
 
 
 @pytest.mark.parametrize(("seed", "images"), [(0, 60), (7, 150)])

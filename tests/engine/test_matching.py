@@ -7,8 +7,10 @@ import pytest
 
 from matchscope.engine.geometry import box_iou
 from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, greedy_match, warmup
+from matchscope.engine.outcomes import Outcome, entries_at
 
 from .conftest import GroundTruthFactory, PredictionFactory, RandomInputs, random_inputs
+from .edges import KINDS, coco_iou, edge_pair
 
 SQUARE = [0.0, 0.0, 10.0, 10.0]
 HALF = [5.0, 0.0, 10.0, 10.0]  # IoU 1/3 with SQUARE
@@ -21,7 +23,8 @@ def reference_greedy(
     class_agnostic: bool = True,
     allowed: set[tuple[int, int]] | None = None,
 ) -> tuple[list[int], list[int]]:
-    """DESIGN §3 taken literally: all candidates, sorted by the four keys, kept while both boxes are free."""
+    """DESIGN §3 taken literally, with pycocotools' IoU written out: all candidates, sorted by the four keys,
+    kept while both boxes are free."""
     allowed = allowed or set()
     candidates = []
     for g in range(len(ground_truth)):
@@ -31,7 +34,7 @@ def reference_greedy(
             gl, pl = int(ground_truth.label[g]), int(predictions.label[p])
             if not class_agnostic and gl != pl and (gl, pl) not in allowed:
                 continue
-            iou = float(box_iou(ground_truth.boxes[g : g + 1], predictions.boxes[p : p + 1])[0, 0])
+            iou = coco_iou(ground_truth.boxes[g].tolist(), predictions.boxes[p].tolist())
             confidence = float(predictions.confidence[p])
             confidence = 1.0 if math.isnan(confidence) else confidence
             if iou > 0:
@@ -305,3 +308,84 @@ def test_sorted_input_keeps_indices(make_ground_truth: GroundTruthFactory, make_
     ground_truth = make_ground_truth([SQUARE, HALF, SQUARE], item=[1, 1, 2])
     predictions = make_predictions([HALF, SQUARE, SQUARE], item=[1, 1, 2], confidence=[0.1, 0.2, 0.3])
     assert partners(greedy_match(ground_truth, predictions)) == ([1, 0, 2], [1, 0, 2])
+
+
+def edge_inputs(seed: int) -> tuple[GroundTruthBoxes, PredictionBoxes]:
+    """Tie-heavy inputs with 1-3 decimal coordinates: pairs on IoU 0.5 / 0.75 on paper, repeated boxes and
+    equal scores, several pairs per item so that every box has rivals."""
+    rng = np.random.default_rng(seed)
+    gt_boxes: list[list[float]] = []
+    pred_boxes: list[list[float]] = []
+    for _ in range(int(rng.integers(4, 12))):
+        gt, pred = edge_pair(rng, KINDS[int(rng.integers(0, 4))], int(rng.integers(1, 4)))
+        gt_boxes += [gt] * int(rng.integers(1, 3))
+        pred_boxes += [pred] * int(rng.integers(1, 3))
+        if rng.random() < 0.3:  # a box on the same spot as an earlier one: ties across pairs
+            pred_boxes.append(gt_boxes[int(rng.integers(0, len(gt_boxes)))])
+    n_gt, n_pred = len(gt_boxes), len(pred_boxes)
+    gt_order, pred_order = rng.permutation(n_gt), rng.permutation(n_pred)
+    ground_truth = GroundTruthBoxes(
+        item=rng.integers(0, 2, n_gt).astype(np.int64),
+        boxes=np.array(gt_boxes)[gt_order],
+        label=rng.integers(0, 2, n_gt).astype(np.int32),
+    )
+    predictions = PredictionBoxes(
+        item=rng.integers(0, 2, n_pred).astype(np.int64),
+        boxes=np.array(pred_boxes)[pred_order],
+        label=rng.integers(0, 2, n_pred).astype(np.int32),
+        confidence=rng.choice(np.array([0.5, 0.5, 0.9, np.nan]), n_pred),
+    )
+    return ground_truth, predictions
+
+
+@pytest.mark.parametrize("seed", range(150))
+@pytest.mark.parametrize("scan_limit", [0, 1_000])
+def test_threshold_edge_ties_follow_design_order(seed: int, scan_limit: int) -> None:
+    ground_truth, predictions = edge_inputs(seed)
+    matching = greedy_match(ground_truth, predictions, _scan_limit=scan_limit)
+    assert partners(matching) == reference_greedy(ground_truth, predictions)
+    aware = greedy_match(ground_truth, predictions, class_agnostic=False, _scan_limit=scan_limit)
+    assert partners(aware) == reference_greedy(ground_truth, predictions, class_agnostic=False)
+
+
+@pytest.mark.parametrize("seed", range(60))
+@pytest.mark.parametrize("iou_threshold", [0.5, 0.75])
+def test_outcomes_at_t_are_pycocotools_iou_decisions(seed: int, iou_threshold: float) -> None:
+    """Every kept pair is a true positive at t exactly when pycocotools' IoU of the pair is >= t."""
+    ground_truth, predictions = edge_inputs(seed)
+    matching = greedy_match(ground_truth, predictions)
+    entries = entries_at(matching, ground_truth, predictions, iou_threshold=iou_threshold)
+    decided = 0
+    for outcome, g, p, iou in zip(entries.outcome, entries.gt_index, entries.pred_index, entries.iou, strict=True):
+        if g < 0 or p < 0:
+            continue
+        expected = coco_iou(ground_truth.boxes[g].tolist(), predictions.boxes[p].tolist())
+        assert iou == expected
+        reaches = expected >= iou_threshold and ground_truth.label[g] == predictions.label[p]
+        assert (outcome == Outcome.TRUE_POSITIVE) == reaches
+        decided += 1
+    assert decided > 0
+
+
+def test_identical_boxes_with_equal_scores_pair_in_insertion_order(
+    make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory
+) -> None:
+    box = [10.1, 20.25, 30.3, 40.125]
+    ground_truth = make_ground_truth([box, box, box])
+    predictions = make_predictions([box, box], confidence=[0.7, 0.7])
+    matching = greedy_match(ground_truth, predictions)
+    assert partners(matching) == ([0, 1, -1], [0, 1])
+    assert matching.gt_iou.tolist() == [coco_iou(box, box)] * 2 + [0.0]
+
+
+@pytest.mark.parametrize("scan_limit", [0, 1_000])
+def test_prediction_equidistant_from_two_ground_truths_takes_the_first(
+    make_ground_truth: GroundTruthFactory, make_predictions: PredictionFactory, scan_limit: int
+) -> None:
+    left, right = [10.5, 5.25, 30.0, 20.0], [30.5, 5.25, 30.0, 20.0]
+    prediction = [20.5, 5.25, 30.0, 20.0]  # overlaps each by two thirds of its width: IoU 0.5 with both
+    assert coco_iou(left, prediction) == coco_iou(right, prediction) == 0.5
+    for first, second in ((left, right), (right, left)):
+        ground_truth = make_ground_truth([first, second])
+        matching = greedy_match(ground_truth, make_predictions([prediction]), _scan_limit=scan_limit)
+        assert partners(matching) == ([0, -1], [0])
