@@ -18,10 +18,18 @@ def coco_results(
     image_keys: dict[int, int],
     options: EvaluationOptions,
     allowed: NDArray[np.int32] | None,
+    category_order: list[int],
 ) -> dict[str, Any]:
-    """COCO bbox metrics over every chunk, as stored in Evaluation.coco."""
+    """COCO bbox metrics over every chunk, as stored in Evaluation.coco.
+
+    ``category_order`` lists the label codes in the order pycocotools would take the categories (see
+    :func:`~matchscope.services.evaluation.load.category_order`); the stats are then pycocotools' bit for bit.
+    """
     chunks = totals.chunks
     key_of = np.vectorize(image_keys.__getitem__, otypes=[np.int64])
+    position = np.empty(len(label_names), dtype=np.int64)
+    position[np.asarray(category_order, dtype=np.int64)] = np.arange(len(label_names), dtype=np.int64)
+    names = [label_names[code] for code in category_order]
 
     def cat(name: str, dtype: Any, empty_shape: tuple[int, ...] = (0,)) -> NDArray[Any]:
         parts = [getattr(chunk, name) for chunk in chunks]
@@ -34,30 +42,30 @@ def coco_results(
     ground_truth = CocoGroundTruth(
         image_ids=np.sort(np.array(list(image_keys.values()), dtype=np.int64)),
         category_ids=np.arange(len(label_names), dtype=np.int64),
-        category_names=label_names,
+        category_names=names,
         ann_id=cat("gt_id", np.int64),
         image_id=key_of(gt_item) if gt_item.size else gt_item,
-        category_id=cat("gt_label", np.int64),
+        category_id=position[cat("gt_label", np.int64)],
         bbox=cat("gt_boxes", np.float64, (0, 4)),
         area=cat("gt_area", np.float64),
         iscrowd=cat("gt_crowd", np.bool_),
     )
     detections = CocoDetections(
         image_id=key_of(pred_item) if pred_item.size else pred_item,
-        category_id=cat("pred_label", np.int64),
+        category_id=position[cat("pred_label", np.int64)],
         bbox=pred_boxes,
         score=np.where(np.isnan(confidence), 1.0, confidence),
         area=pred_boxes[:, 2] * pred_boxes[:, 3],
     )
-    pairs = None if options.class_agnostic or allowed is None else allowed.astype(np.int64)
+    pairs = None if options.class_agnostic or allowed is None else position[allowed.astype(np.int64)]
     result = evaluate_coco(ground_truth, detections, allowed_label_matches=pairs)
     curves = result.precision[:, :, :, 0, -1]  # (T, R, K) at area "all", maxDets 100
     mean = curves.mean(axis=0)
     return {
         "stats": result.stats.tolist(),
-        "per_class": {name: result.per_class_stats[k].tolist() for k, name in enumerate(label_names)},
+        "per_class": {name: result.per_class_stats[k].tolist() for k, name in enumerate(names)},
         "pr_curves": {
             name: {"iou50": curves[0, :, k].tolist(), "iou75": curves[5, :, k].tolist(), "mean": mean[:, k].tolist()}
-            for k, name in enumerate(label_names)
+            for k, name in enumerate(names)
         },
     }

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from matchscope.store.bulk import bulk_select
-from matchscope.store.tables import DatasetItem
+from matchscope.store.tables import Dataset, DatasetItem
 
 
 @dataclass
@@ -101,3 +101,24 @@ async def image_keys(session: AsyncSession, dataset_id: int) -> tuple[list[int],
     if rows and all(isinstance(value, int) for value in coco_ids) and len(set(coco_ids)) == len(coco_ids):
         return item_ids, {item_id: int(str(key)) for item_id, key in zip(item_ids, coco_ids, strict=True)}
     return item_ids, {item_id: item_id for item_id in item_ids}
+
+
+async def category_order(session: AsyncSession, dataset_id: int, label_names: list[str]) -> list[int]:
+    """Label codes (positions in `label_names`) in the order COCO metrics take categories.
+
+    pycocotools averages its stats over categories in category-id order, and a float sum depends on its
+    order: the categories of an imported COCO file come first, by COCO id, then any other label by name.
+    """
+    meta = (await session.execute(select(col(Dataset.meta)).where(col(Dataset.id) == dataset_id))).scalar_one()
+    categories = (meta or {}).get("coco_categories") or {}
+    code_of = {name: code for code, name in enumerate(label_names)}
+    coco_ids: dict[str, int] = {}
+    for key, name in categories.items():
+        if name in code_of and str(key).lstrip("-").isdigit():
+            coco_ids[name] = min(int(key), coco_ids.get(name, int(key)))
+
+    def position(code: int) -> tuple[bool, int, int]:
+        name = label_names[code]
+        return name not in coco_ids, coco_ids.get(name, 0), code
+
+    return sorted(range(len(label_names)), key=position)

@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from matchscope.services.evaluation.coco_results import coco_results
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
-from matchscope.services.evaluation.load import Loaded, image_keys, load_chunk
+from matchscope.services.evaluation.load import Loaded, category_order, image_keys, load_chunk
 from matchscope.services.evaluation.match import Totals, match_chunk
 from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled
@@ -67,6 +67,7 @@ async def run_evaluation(
         in_use = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id)
         label_names = sorted(set(in_use) | options.labels())
         item_ids, keys = await image_keys(session, dataset_id)
+        coco_order = await category_order(session, dataset_id, label_names)
     codes = {label: code for code, label in enumerate(label_names)}
     allowed = (
         np.array([[codes[gt], codes[pred]] for gt, pred in options.allowed_label_matches], dtype=np.int32)
@@ -114,6 +115,6 @@ async def run_evaluation(
         totals.chunks.append(chunk)
         await on_progress(job)
     with timer("coco"):
-        coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed)
+        coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed, coco_order)
     logger.info("job %s: %s", job_id, timer.summary())
     return await complete(sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids))
