@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from matchscope.schema.browse import Match
-from matchscope.schema.common import Node
+from matchscope.schema.common import Connection, Node
 from matchscope.schema.context import Info
 from matchscope.schema.evaluation import Evaluation
 from matchscope.schema.ids import from_global_id
 from matchscope.schema.nodes import register_node
-from matchscope.services import browse
+from matchscope.services import browse, history
 
 
 @register_node("Evaluation")
@@ -45,3 +45,37 @@ class EvaluationQuery:
             known=context.state.current_evaluations,
         )
         return None if row is None else Evaluation.from_row(row)
+
+    @strawberry.field(
+        description="Your completed evaluations, newest first, current and superseded (as many as retention "
+        "keeps), optionally of one dataset and/or one model; `first` ≤ 100."
+    )
+    async def evaluations(
+        self,
+        info: Info,
+        dataset_id: strawberry.ID | None = None,
+        model_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Evaluation]:
+        account_id = info.context.account_id
+        # An id of another type or of nothing matches no evaluation (as a foreign one does).
+        dataset_pk = None if dataset_id is None else _pk_of(dataset_id, "Dataset")
+        model_pk = None if model_id is None else _pk_of(model_id, "Model")
+        async with info.context.sessions() as session:
+            page = await history.evaluations_page(
+                session, account_id=account_id, dataset_id=dataset_pk, model_id=model_pk, first=first, after=after
+            )
+
+        async def count() -> int:
+            async with info.context.sessions() as session:
+                return await history.count_evaluations(
+                    session, account_id=account_id, dataset_id=dataset_pk, model_id=model_pk
+                )
+
+        return Connection.from_page(page, Evaluation.from_row, count)
+
+
+def _pk_of(global_id: str, type_name: str) -> int:
+    decoded = from_global_id(global_id)
+    return decoded[1] if decoded is not None and decoded[0] == type_name else 0

@@ -1,0 +1,61 @@
+"""An account's evaluations, newest first: the current ones and the superseded ones retention keeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchscope.services.browse import EvaluationRow
+from matchscope.services.errors import ValidationFailed
+from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store.tables import Evaluation
+
+_COLUMNS = Evaluation.__table__.c  # type: ignore[attr-defined]
+
+
+def _visible(account_id: int, dataset_id: int | None, model_id: int | None) -> list[Any]:
+    """Completed evaluations of the account (a running job's rows are not an evaluation yet)."""
+    conditions = [_COLUMNS.account_id == account_id, _COLUMNS.is_complete.is_(True)]
+    if dataset_id is not None:
+        conditions.append(_COLUMNS.dataset_id == dataset_id)
+    if model_id is not None:
+        conditions.append(_COLUMNS.model_id == model_id)
+    return conditions
+
+
+async def evaluations_page(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    dataset_id: int | None = None,
+    model_id: int | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[EvaluationRow]:
+    """Newest first (ids grow with time); the cursor is the last id seen."""
+    size = page_size(first)
+    statement = select(*(_COLUMNS[name] for name in EvaluationRow._fields)).where(
+        *_visible(account_id, dataset_id, model_id)
+    )
+    if after is not None:
+        (last_id,) = decode_cursor(after, 1)
+        if not isinstance(last_id, int) or isinstance(last_id, bool):
+            raise ValidationFailed.single("after", after, "not a cursor from this API")
+        statement = statement.where(_COLUMNS.id < last_id)
+    records = (await session.execute(statement.order_by(_COLUMNS.id.desc()).limit(size + 1))).all()
+    rows = [EvaluationRow._make(record) for record in records[:size]]
+    return Page(
+        rows=rows,
+        cursors=[encode_cursor((row.id,)) for row in rows],
+        has_next_page=len(records) > size,
+        has_previous_page=after is not None,
+    )
+
+
+async def count_evaluations(
+    session: AsyncSession, *, account_id: int, dataset_id: int | None = None, model_id: int | None = None
+) -> int:
+    statement = select(func.count()).select_from(Evaluation).where(*_visible(account_id, dataset_id, model_id))
+    return int((await session.execute(statement)).scalar_one())
