@@ -3,17 +3,36 @@
 
 It only takes the well-formed common case; anything else (invalid JSON, a missing field, a non-integer id,
 a string where a number belongs, escapes in keys) returns a failure status and the caller falls back to
-orjson, which then produces the precise error. Numbers are converted exactly: the mantissa and decimal
-exponent are read as integers and combined with one IEEE operation when both are exact doubles (Clinger's
-fast path, correctly rounded); other numbers are reported as byte spans for Python's ``float`` to convert.
+orjson, which then produces the precise error.
+
+Numbers come out as Python's ``float`` makes them, bit for bit. The mantissa (``MAX_DIGITS`` significant
+digits, and whether non-zero digits were cut after them) and the decimal exponent are read as integers;
+``w * 10**q`` is then rounded correctly by one of two paths:
+
+- Clinger's: ``w <= 2**53`` and ``|q| <= 22`` are both exact doubles, so one IEEE multiply or divide rounds
+  correctly (short decimals such as ``123.45``).
+- Eisel-Lemire's (Lemire, "Number Parsing at a Gigabyte per Second", 2021; the fast_float library): ``w``
+  times a 128-bit truncation of ``5**q``, with ``2**q`` folded into the binary exponent. For ``w < 2**64``
+  the product's high 64 bits decide the rounding (Mushtak and Lemire, "Fast Number Parsing Without
+  Fallback", 2023); the classic guard for an inconclusive product is kept anyway and reports ``UNDECIDED``.
+
+A cut mantissa is converted twice, with ``w`` and ``w + 1``: the true value lies between them, so equal
+results are the answer and different ones are ``UNDECIDED``. An undecided number is reported as a byte span
+for the caller to convert with ``float``; a number ``float`` makes infinite fails the parse. numba has no
+128-bit integers: the 64x64 -> 128-bit product is built from 32-bit halves in uint64 arithmetic, with every
+constant typed uint64 (numba turns mixed signed/unsigned integer arithmetic into float64).
 
 The per-detection path is one function: numba reference-counts an array on every call of a helper that takes
 it (two atomic operations, even when the call is inlined), which made helper-based parsing several times slower
 than the bytes justify. Helpers here take scalars only, except ``_skip_value`` (unknown keys, rare). The
 output columns are sized once from the buffer length (a detection takes at least ``_MIN_OBJECT_BYTES`` bytes).
+Everything compiled lives in this one file: numba's disk cache only notices changes to the cached function's
+own file.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit
@@ -26,7 +45,141 @@ Ints = NDArray[np.int64]
 OK = 0
 FAILED = 1
 
-POW10 = np.array([10.0**i for i in range(23)])
+# Significant digits the parser keeps in an int64 mantissa: 10**18 - 1 < 2**63 - 1.
+MAX_DIGITS = 18
+UNDECIDED = math.nan  # JSON has no NaN, so it can mark "let Python convert the text"
+
+_SMALLEST_POWER = -342  # below: zero for any w < 2**64
+_LARGEST_POWER = 308  # above: infinity for any w >= 1
+_POW10 = np.array([10.0**i for i in range(23)])
+
+
+def _power_of_five_128(q: int) -> tuple[int, int]:
+    """The 128-bit truncation of 5**q with its top bit set, as (high, low) 64-bit words.
+
+    For q < 0 it is a reciprocal: 2**b // 5**-q + 1, an upper bound, where 5**-q < 2**64 (q >= -27), else
+    computed with 128 extra bits and truncated.
+    """
+    if q >= 0:
+        value = 5**q
+    else:
+        divisor = 5**-q
+        bits = divisor.bit_length()
+        value = (1 << (bits + 127 if q >= -27 else 2 * bits + 128)) // divisor + 1
+    excess = value.bit_length() - 128
+    value = value >> excess if excess > 0 else value << -excess
+    return value >> 64, value & (2**64 - 1)
+
+
+POWERS_OF_FIVE = np.array(
+    [_power_of_five_128(q) for q in range(_SMALLEST_POWER, _LARGEST_POWER + 1)], dtype=np.uint64
+)  # (651, 2): high, low
+
+_U0 = np.uint64(0)
+_U1 = np.uint64(1)
+_U2 = np.uint64(2)
+_U3 = np.uint64(3)
+_U32 = np.uint64(32)
+_U63 = np.uint64(63)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+_PRECISION_MASK = np.uint64(0x1FF)  # the low 64 - 55 bits of the high word: 52 explicit bits + 3
+_HIDDEN_BIT = np.uint64(1 << 52)
+_MANTISSA_LIMIT = np.uint64(2 << 52)
+
+
+@njit(cache=True, nogil=True)
+def _multiply(a: np.uint64, b: np.uint64) -> tuple[np.uint64, np.uint64]:
+    """The full 128-bit product a * b as (high, low) 64-bit words."""
+    a_low = a & _LOW32
+    a_high = a >> _U32
+    b_low = b & _LOW32
+    b_high = b >> _U32
+    low_low = a_low * b_low
+    low_high = a_low * b_high
+    high_low = a_high * b_low
+    middle = (low_low >> _U32) + (low_high & _LOW32) + (high_low & _LOW32)  # < 3 * 2**32: no overflow
+    low = (middle << _U32) | (low_low & _LOW32)
+    high = a_high * b_high + (low_high >> _U32) + (high_low >> _U32) + (middle >> _U32)
+    return high, low
+
+
+@njit(cache=True, nogil=True)
+def _leading_zeros(w: np.uint64) -> int:
+    """Count of leading zero bits of a non-zero uint64."""
+    count = 0
+    for shift in (32, 16, 8, 4, 2, 1):
+        if w >> np.uint64(64 - shift) == _U0:
+            w = w << np.uint64(shift)
+            count += shift
+    return count
+
+
+@njit(cache=True, nogil=True)
+def eisel_lemire(w: int, q: int) -> float:
+    """w * 10**q correctly rounded (0 < w < 2**63), or UNDECIDED; 0.0 and inf past the exponent range."""
+    if q < _SMALLEST_POWER:
+        return 0.0
+    if q > _LARGEST_POWER:
+        return math.inf
+    mantissa_in = np.uint64(w)
+    zeros = _leading_zeros(mantissa_in)
+    mantissa_in = mantissa_in << np.uint64(zeros)
+    index = q - _SMALLEST_POWER
+    high, low = _multiply(mantissa_in, POWERS_OF_FIVE[index, 0])
+    if high & _PRECISION_MASK == _PRECISION_MASK:
+        second_high, _ = _multiply(mantissa_in, POWERS_OF_FIVE[index, 1])
+        low = low + second_high
+        if second_high > low:
+            high = high + _U1
+        if low == _ALL_ONES and (q < -27 or q > 55):
+            return UNDECIDED
+    upper_bit = int(high >> _U63)
+    shift = upper_bit + 9  # 64 - 52 explicit bits - 3
+    mantissa = high >> np.uint64(shift)
+    # floor(q * log2(10)) + 63 via an integer approximation exact for |q| < 400, minus the normalising shift.
+    power2 = (((152170 + 65536) * q) >> 16) + 63 + upper_bit - zeros + 1023
+    if power2 <= 0:  # subnormal, or zero
+        if -power2 + 1 >= 64:
+            return 0.0
+        mantissa = mantissa >> np.uint64(-power2 + 1)
+        mantissa = (mantissa + (mantissa & _U1)) >> _U1
+        # Rounding may carry into the smallest normal exponent: ldexp places the bit either way.
+        return math.ldexp(float(mantissa), -1074)
+    # Exactly halfway between two doubles (only possible when 5**|q| fits 64 bits): round to even.
+    if low <= _U1 and -4 <= q <= 23 and mantissa & _U3 == _U1 and (mantissa << np.uint64(shift)) == high:
+        mantissa = mantissa & ~_U1
+    mantissa = (mantissa + (mantissa & _U1)) >> _U1
+    if mantissa >= _MANTISSA_LIMIT:
+        mantissa = _HIDDEN_BIT
+        power2 += 1
+    if power2 >= 2047:
+        return math.inf
+    # mantissa < 2**53 with its hidden bit set: exact as a double, and ldexp to a normal result is exact.
+    return math.ldexp(float(mantissa), power2 - 1075)
+
+
+@njit(cache=True, nogil=True)
+def decimal_to_double(w: int, q: int, negative: bool, truncated: bool) -> float:
+    """(-1)**negative * w * 10**q as ``float`` rounds it, for 0 <= w < 10**MAX_DIGITS; UNDECIDED when unsure.
+
+    ``truncated`` says that non-zero digits followed the ones in ``w`` (the value lies in (w, w + 1) * 10**q).
+    """
+    if w == 0:
+        value = 0.0
+    elif not truncated and w <= 9007199254740992 and -22 <= q <= 22:
+        value = float(w)
+        if q > 0:
+            value = value * _POW10[q]
+        elif q < 0:
+            value = value / _POW10[-q]
+    else:
+        value = eisel_lemire(w, q)
+        if truncated and eisel_lemire(w + 1, q) != value:
+            return UNDECIDED
+    return -value if negative else value
+
+
 # {"image_id":0,"category_id":0,"bbox":[0,0,0,0],"score":0} is 57 bytes; the comma after it makes 58.
 _MIN_OBJECT_BYTES = 50
 _MAX_SPANS_PER_OBJECT = 5
@@ -40,20 +193,6 @@ def _is_ws(c: int) -> bool:
 @njit(cache=True, nogil=True)
 def _is_delimiter(c: int) -> bool:
     return bool(c == 44 or c == 125 or c == 93 or c == 32 or c == 10 or c == 13 or c == 9)  # , } ] space
-
-
-@njit(cache=True, nogil=True)
-def _compose(mantissa: int, exponent: int, negative: bool) -> float:
-    """mantissa * 10**exponent in one correctly rounded IEEE operation (mantissa <= 2**53, |exponent| <= 22)."""
-    value = float(mantissa)
-    if exponent > 0:
-        value = value * _POW10[exponent]
-    elif exponent < 0:
-        value = value / _POW10[-exponent]
-    return -value if negative else value
-
-
-_POW10 = POW10
 
 
 @njit(cache=True, nogil=True)
@@ -198,27 +337,28 @@ def parse_results(buf: Bytes) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:  
                         i += 1
                     count = 4
                 for column in range(count):
-                    # A JSON number: at most 18 significant digits go into the int64 mantissa (exact);
-                    # further digits only move the decimal exponent and make the number inexact.
+                    # A JSON number: MAX_DIGITS significant digits go into the int64 mantissa; further
+                    # digits only move the decimal exponent and mark it truncated.
                     number_start = i
                     negative = i < n and buf[i] == 45
                     if negative:
                         i += 1
                     start = i
                     mantissa = 0
-                    digits = 0  # significant digits seen (leading zeros do not count)
+                    digits = 0  # significant digits kept (leading zeros do not count)
+                    truncated = False  # a non-zero digit past those kept
                     exponent = 0
                     while i < n:
                         d = buf[i] - 48
                         if d < 0 or d > 9:
                             break
-                        if digits < 18:
+                        if digits < MAX_DIGITS:
                             mantissa = mantissa * 10 + d
                             if mantissa > 0:
                                 digits += 1
                         else:
                             exponent += 1
-                            digits += 1
+                            truncated |= d != 0
                         i += 1
                     if i == start:
                         i = -1
@@ -230,13 +370,13 @@ def parse_results(buf: Bytes) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:  
                             d = buf[i] - 48
                             if d < 0 or d > 9:
                                 break
-                            if digits < 18:
+                            if digits < MAX_DIGITS:
                                 mantissa = mantissa * 10 + d
                                 exponent -= 1
                                 if mantissa > 0:
                                     digits += 1
                             else:
-                                digits += 1
+                                truncated |= d != 0
                             i += 1
                         if i == fraction_start:
                             i = -1
@@ -263,15 +403,17 @@ def parse_results(buf: Bytes) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:  
                     if i < n and not _is_delimiter(buf[i]):
                         i = -1
                         break
-                    number = 0.0
-                    if digits > 18 or mantissa > 9007199254740992 or exponent > 22 or exponent < -22:
+                    number = decimal_to_double(mantissa, exponent, negative, truncated)
+                    if math.isinf(number):  # float() would give inf: not a box; orjson's path decides
+                        i = -1
+                        break
+                    if math.isnan(number):  # undecided: the caller converts the text with float()
+                        number = 0.0
                         spans[n_spans, 0] = rows
                         spans[n_spans, 1] = column if key == 2 else 4
                         spans[n_spans, 2] = number_start
                         spans[n_spans, 3] = i
                         n_spans += 1
-                    else:
-                        number = _compose(mantissa, exponent, negative)
                     if key == 3:
                         score[rows] = number
                     elif column >= 2 and negative and number != 0.0:  # a negative width or height
