@@ -555,7 +555,7 @@ def _parse_detections_bytes(raw: bytes | mmap.mmap) -> DetectionColumns | None:
     status, image_id, category_id, bbox, score, spans = _kernels_json.parse_results(np.frombuffer(raw, dtype=np.uint8))
     if status != _kernels_json.OK:
         return None
-    # Numbers the kernel could not convert exactly (more than 18 digits, or far exponents): Python's float.
+    # Numbers the kernel left undecided (a cut-off mantissa whose two bounds round apart): Python's float.
     if spans.size:
         for row, column, start, end in spans.tolist():
             value = float(raw[start:end])
