@@ -1,4 +1,4 @@
-/* schema-sha256: cef31c42a799f889c3859ede0bd4a21c3fea8d1aeb274bca644502545592429e */
+/* schema-sha256: b7d12a25867f48aa2d7f0467e79819919397c9ac61cef1110bb0ab0dcbaecaee */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
