@@ -1,4 +1,4 @@
-/* schema-sha256: b7d12a25867f48aa2d7f0467e79819919397c9ac61cef1110bb0ab0dcbaecaee */
+/* schema-sha256: d853e742998e237677cb000d2588b52f27140e740a243b7b81f1f985dee1deb1 */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
