@@ -88,7 +88,6 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     try:
         if args.json:
-
             sys.stdout.buffer.write(_dumps(_json_report(evaluation, args.iou_threshold)) + b"\n")
         else:
             print("\n".join(_text_report(evaluation, args.iou_threshold)))

@@ -1,4 +1,8 @@
-"""`matchscope import-coco`: load a COCO instances file into a dataset, or a results file into a model."""
+"""`matchscope import-coco`: load a COCO instances file into a dataset, or a results file into a model.
+
+Files are read as pycocotools reads them; what is dropped or repaired is said on stderr, one line each. A file
+that cannot be read gets one line naming the file, the entry and the reason, exit code 2, and nothing written.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import orjson
 from tqdm import tqdm
 
 from matchscope.commands._common import database, fail, run
+from matchscope.engine.cocofile import CocoFileError, parse_json
 from matchscope.services import coco_import
 from matchscope.services.accounts import get_or_create_account
 from matchscope.services.errors import DomainError
@@ -25,62 +29,123 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--dataset", required=True, help="dataset name (created by a ground-truth import)")
     parser.add_argument("--model", help="model name: import FILE as this model's detections")
     parser.add_argument("--account", default=LOCAL_ACCOUNT, help=f"owner account (default: {LOCAL_ACCOUNT})")
+    parser.add_argument(
+        "--image-root",
+        type=Path,
+        metavar="DIR",
+        help="ground truth: each item's imageLocation is the image's file_name under DIR (stored as an absolute "
+        "path; the server shows it when it lies under MATCHSCOPE_IMAGE_ROOT)",
+    )
     parser.add_argument("file", type=Path, metavar="FILE.json")
     parser.set_defaults(func=main)
 
 
-def read_json(path: Path) -> Any:
-    data = path.read_bytes()
-    gc.disable()  # parsing allocates millions of objects that all survive; collection only costs time
-    try:
-        parsed = orjson.loads(data)
-    finally:
-        gc.enable()
+def read_json(path: Path) -> tuple[Any, bytes]:
+    """The parsed file and its bytes (the readers go back to them for integers orjson cannot hold)."""
+    raw = path.read_bytes()
+    parsed = parse_json(raw)
     # The parsed file lives until the import ends: keep the collector from rescanning it for every record built.
     gc.freeze()
-    return parsed
+    return parsed, raw
 
 
-async def import_file(path: Path, *, dataset: str, model: str | None, account: str, quiet: bool) -> str:
+async def import_file(
+    path: Path,
+    *,
+    dataset: str,
+    model: str | None,
+    account: str,
+    quiet: bool,
+    image_root: Path | None = None,
+) -> coco_import.ImportResult:
     try:
-        return await _import(read_json(path), path, dataset=dataset, model=model, account=account, quiet=quiet)
+        payload, raw = read_json(path)
+        return await _import(
+            payload, raw, path, dataset=dataset, model=model, account=account, quiet=quiet, image_root=image_root
+        )
     finally:
         gc.unfreeze()
 
 
-async def _import(payload: Any, path: Path, *, dataset: str, model: str | None, account: str, quiet: bool) -> str:
-    total = len(payload) if model else len(payload.get("images", [])) + len(payload.get("annotations", []))
+def _rows(payload: Any, model: str | None) -> int:
+    if model is not None:
+        return len(payload) if isinstance(payload, list) else 0
+    if not isinstance(payload, dict):
+        return 0
+    return sum(len(payload.get(key) or []) for key in ("images", "annotations") if isinstance(payload.get(key), list))
+
+
+async def _import(
+    payload: Any,
+    raw: bytes,
+    path: Path,
+    *,
+    dataset: str,
+    model: str | None,
+    account: str,
+    quiet: bool,
+    image_root: Path | None,
+) -> coco_import.ImportResult:
+    total = _rows(payload, model)
     with tqdm(total=total, unit="row", disable=quiet or not sys.stderr.isatty(), desc=path.name) as bar:
         async with database() as state, transaction(state.sessions) as session:
             owner = await get_or_create_account(session, account)
             assert owner.id is not None
             if model is None:
-                result = await coco_import.import_ground_truth(
-                    session, account_id=owner.id, dataset_name=dataset, data=payload, progress=bar.update
+                return await coco_import.import_ground_truth(
+                    session,
+                    account_id=owner.id,
+                    dataset_name=dataset,
+                    data=payload,
+                    raw=raw,
+                    image_root=image_root,
+                    progress=bar.update,
                 )
-                return (
-                    f"dataset {dataset!r}: items {result.items.new} new, {result.items.ignored} ignored; "
-                    f"annotations {result.boxes.new} new, {result.boxes.ignored} ignored"
-                )
-            result = await coco_import.import_detections(
+            return await coco_import.import_detections(
                 session,
                 account_id=owner.id,
                 dataset_name=dataset,
                 model_name=model,
                 data=payload,
+                raw=raw,
                 progress=bar.update,
             )
-            return f"model {model!r} on {dataset!r}: predictions {result.boxes.new} new, {result.boxes.ignored} ignored"
+
+
+def summary(result: coco_import.ImportResult, *, dataset: str, model: str | None) -> str:
+    if model is None:
+        return (
+            f"dataset {dataset!r}: items {result.items.new} new, {result.items.ignored} ignored; "
+            f"annotations {result.boxes.new} new, {result.boxes.ignored} ignored"
+        )
+    return f"model {model!r} on {dataset!r}: predictions {result.boxes.new} new, {result.boxes.ignored} ignored"
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.image_root is not None and args.model is not None:
+        return fail("--image-root: only for a ground-truth file (without --model)")
     try:
-        summary = run(import_file(args.file, dataset=args.dataset, model=args.model, account=args.account, quiet=False))
+        result = run(
+            import_file(
+                args.file,
+                dataset=args.dataset,
+                model=args.model,
+                account=args.account,
+                quiet=False,
+                image_root=args.image_root,
+            )
+        )
     except OSError as error:
         return fail(f"cannot read {args.file}: {error}")
-    except orjson.JSONDecodeError as error:
-        return fail(f"{args.file} is not JSON: {error}")
+    except CocoFileError as error:
+        return fail(f"{args.file}: {error}; nothing was written")
+    except coco_import.CocoFileRefused as error:
+        return fail(f"{args.file}: {error}")
     except DomainError as error:
-        return fail(str(error))
-    print(summary)
+        return fail(f"{args.file}: {error}")
+    except (ValueError, RecursionError, MemoryError) as error:
+        return fail(f"{args.file}: {error}; nothing was written")
+    for note in result.notes:
+        print(f"matchscope import-coco: {args.file}: {note}", file=sys.stderr)
+    print(summary(result, dataset=args.dataset, model=args.model))
     return 0

@@ -1,21 +1,32 @@
-"""Import COCO files into a dataset (ground truth) or a model's predictions, through the ingest service."""
+"""Import COCO files into a dataset (ground truth) or a model's predictions, through the ingest service.
+
+Files are read by the engine's COCO readers, as pycocotools reads them (DESIGN §7): what they drop or repair is
+returned as ``notes``; a file they refuse, or a value the dataset cannot hold, raises ``CocoFileRefused`` naming
+the entry before anything is written.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from matchscope.engine.cocofile import CocoFileError, read_detections, read_ground_truth
+from matchscope.engine.cocoids import IdKey, id_key
 from matchscope.services import ingest
-from matchscope.services.errors import ValidationFailed
+from matchscope.services.errors import DomainError, ValidationFailed
 from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
 from matchscope.store.tables import Dataset, DatasetItem, Model
 
 CHUNK = 50_000
 Progress = Callable[[int], object]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,23 +35,34 @@ class ImportResult:
     model: Model | None
     items: UploadCounts
     boxes: UploadCounts
+    notes: tuple[str, ...] = ()  # what was dropped or repaired, as pycocotools reads the file
+
+
+@dataclass
+class CocoFileRefused(DomainError):
+    """The file is not one pycocotools could evaluate, or holds a value a dataset cannot; ``reason`` names the
+    entry, the value and why."""
+
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(f"{self.reason}; nothing was written")
 
 
 def _add(total: UploadCounts, part: UploadCounts) -> UploadCounts:
     return UploadCounts(total.new + part.new, total.updated + part.updated, total.ignored + part.ignored)
 
 
-def _field(record: dict[str, Any], name: str, where: str) -> Any:
-    if name not in record:
-        raise ValidationFailed.single(f"{where}.{name}", None, "is missing")
-    return record[name]
+def category_key(category_id: IdKey) -> str:
+    """How a COCO category id is kept in the dataset's metadata: numbers as written (as always), strings quoted."""
+    return json.dumps(category_id) if isinstance(category_id, str) else repr(category_id)
 
 
-def _bbox(record: dict[str, Any], where: str) -> tuple[float, float, float, float]:
-    bbox = _field(record, "bbox", where)
-    if not isinstance(bbox, list) or len(bbox) != 4:
-        raise ValidationFailed.single(f"{where}.bbox", bbox, "must be [x, y, width, height]")
-    return bbox[0], bbox[1], bbox[2], bbox[3]
+def _read(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except CocoFileError as error:
+        raise CocoFileRefused(str(error)) from None
 
 
 async def find_or_create_dataset(session: AsyncSession, *, account_id: int, name: str) -> Dataset:
@@ -54,62 +76,103 @@ async def find_or_create_dataset(session: AsyncSession, *, account_id: int, name
 
 
 async def _chunked(
-    records: Sequence[Any], write: Callable[[Sequence[Any]], Any], progress: Progress | None
+    records: Sequence[Any],
+    write: Callable[[Sequence[Any]], Any],
+    progress: Progress | None,
+    rows: Sequence[int],
+    entries: str,
 ) -> UploadCounts:
+    """Writes the records in chunks; a refusal names the record's entry in the file (``rows``: its position)."""
     total = UploadCounts()
     for start in range(0, len(records), CHUNK):
         chunk = records[start : start + CHUNK]
-        total = _add(total, await write(chunk))
+        try:
+            total = _add(total, await write(chunk))
+        except ValidationFailed as error:
+            issue = error.issues[0]
+            if issue.row is None:
+                raise
+            where = f"{entries}[{rows[start + issue.row]}]"
+            raise CocoFileRefused(f"{where}.{issue.field} = {issue.value!r}: {issue.message}") from None
         if progress is not None:
             progress(len(chunk))
     return total
 
 
-def ground_truth_records(
-    data: dict[str, Any],
-) -> tuple[list[ItemRecord], list[AnnotationRecord], dict[str, str]]:
-    """COCO instances → items (referenceId = file name) and annotations (annotationId = COCO id)."""
-    categories = {int(c["id"]): str(c["name"]) for c in _field(data, "categories", "file")}
-    image_names: dict[int, str] = {}
+@dataclass(frozen=True, slots=True)
+class GroundTruthRecords:
+    items: list[ItemRecord]
+    image_rows: list[int]  # each item's image entry in the file
+    annotations: list[AnnotationRecord]
+    rows: list[int]  # each annotation's position in the file
+    categories: dict[str, str]  # category_key(id) -> name
+    notes: tuple[str, ...]
+
+
+def _size(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def ground_truth_records(data: Any, *, raw: bytes | None = None, image_root: Path | None = None) -> GroundTruthRecords:
+    """COCO instances → items (referenceId = file name) and annotations (annotationId = COCO id).
+
+    With ``image_root``, an image's location is its ``file_name`` under that root, as an absolute path (the server
+    serves it when it lies under MATCHSCOPE_IMAGE_ROOT); else its ``coco_url`` or ``file_name`` as given.
+    ``raw``: the bytes ``data`` was parsed from by orjson (see ``read_ground_truth``).
+    """
+    file = _read(lambda: read_ground_truth(data, raw=raw))
+    truth = file.ground_truth
+    root = image_root.resolve() if image_root is not None else None
+    images = data["images"]
+    references: dict[int, str] = {}
     items = []
-    for index, image in enumerate(_field(data, "images", "file")):
-        where = f"images[{index}]"
-        image_id = int(_field(image, "id", where))
-        name = str(image.get("file_name") or image_id)
-        image_names[image_id] = name
+    for code, image_id, row in zip(
+        truth.image_ids.tolist(), file.images.ids(truth.image_ids), file.image_rows.tolist(), strict=True
+    ):
+        image = images[row]
+        file_name = image.get("file_name")
+        reference = str(file_name or image_id)
+        references[code] = reference
+        location = image.get("coco_url") or file_name
+        if root is not None and isinstance(file_name, str) and file_name:
+            location = str(root / file_name)
         items.append(
             ItemRecord(
-                reference_id=name,
-                image_location=image.get("coco_url") or image.get("file_name"),
-                width=image.get("width"),
-                height=image.get("height"),
+                reference_id=reference,
+                image_location=location if isinstance(location, str) else None,
+                width=_size(image.get("width")),
+                height=_size(image.get("height")),
                 metadata={"coco_image_id": image_id},
             )
         )
-    annotations = []
-    for index, ann in enumerate(_field(data, "annotations", "file")):
-        where = f"annotations[{index}]"
-        category = int(_field(ann, "category_id", where))
-        if category not in categories:
-            raise ValidationFailed.single(f"{where}.category_id", category, "no such category", index)
-        image_id = int(_field(ann, "image_id", where))
-        if image_id not in image_names:
-            raise ValidationFailed.single(f"{where}.image_id", image_id, "no such image", index)
-        x, y, width, height = _bbox(ann, where)
-        annotations.append(
-            AnnotationRecord(
-                item_reference_id=image_names[image_id],
-                annotation_id=str(_field(ann, "id", where)),
-                label=categories[category],
-                x=x,
-                y=y,
-                width=width,
-                height=height,
-                iscrowd=bool(ann.get("iscrowd", 0)),
-                area=ann.get("area"),
-            )
+    label_of = dict(zip(truth.category_ids.tolist(), truth.category_names, strict=True))
+    annotations = [
+        AnnotationRecord(
+            item_reference_id=references[image],
+            annotation_id=str(annotation_id),
+            label=label_of[category],
+            x=x,
+            y=y,
+            width=width,
+            height=height,
+            iscrowd=crowd,
+            area=area,
         )
-    return items, annotations, {str(k): v for k, v in categories.items()}
+        for image, category, annotation_id, (x, y, width, height), crowd, area in zip(
+            truth.image_id.tolist(),
+            truth.category_id.tolist(),
+            file.annotations.ids(truth.ann_id),
+            truth.bbox.tolist(),
+            truth.iscrowd.tolist(),
+            truth.area.tolist(),
+            strict=True,
+        )
+    ]
+    categories = {
+        category_key(category_id): name
+        for category_id, name in zip(file.categories.ids(truth.category_ids), truth.category_names, strict=True)
+    }
+    return GroundTruthRecords(items, file.image_rows.tolist(), annotations, file.rows.tolist(), categories, file.notes)
 
 
 async def import_ground_truth(
@@ -117,27 +180,31 @@ async def import_ground_truth(
     *,
     account_id: int,
     dataset_name: str,
-    data: dict[str, Any],
+    data: Any,
+    raw: bytes | None = None,
+    image_root: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    items, annotations, categories = ground_truth_records(data)
+    records = ground_truth_records(data, raw=raw, image_root=image_root)
     dataset = await find_or_create_dataset(session, account_id=account_id, name=dataset_name)
     assert dataset.id is not None
-    dataset.meta = {**(dataset.meta or {}), "coco_categories": categories}
+    dataset_id = dataset.id
+    dataset.meta = {**(dataset.meta or {}), "coco_categories": records.categories}
     session.add(dataset)
-    item_counts = await ingest.append_items(session, account_id=account_id, dataset_id=dataset.id, items=items)
-    if progress is not None:
-        progress(len(items))
+
+    async def add_items(chunk: Sequence[ItemRecord]) -> UploadCounts:
+        return await ingest.append_items(session, account_id=account_id, dataset_id=dataset_id, items=chunk)
 
     async def write(chunk: Sequence[AnnotationRecord]) -> UploadCounts:
-        assert dataset.id is not None
-        return await ingest.annotate(session, account_id=account_id, dataset_id=dataset.id, annotations=chunk)
+        return await ingest.annotate(session, account_id=account_id, dataset_id=dataset_id, annotations=chunk)
 
-    box_counts = await _chunked(annotations, write, progress)
-    return ImportResult(dataset=dataset, model=None, items=item_counts, boxes=box_counts)
+    item_counts = await _chunked(records.items, add_items, progress, records.image_rows, "images")
+
+    box_counts = await _chunked(records.annotations, write, progress, records.rows, "annotations")
+    return ImportResult(dataset=dataset, model=None, items=item_counts, boxes=box_counts, notes=records.notes)
 
 
-async def _coco_index(session: AsyncSession, dataset: Dataset) -> tuple[dict[int, str], dict[int, str]]:
+async def _coco_index(session: AsyncSession, dataset: Dataset) -> tuple[dict[str, str], dict[IdKey, str]]:
     categories = (dataset.meta or {}).get("coco_categories")
     if not categories:
         raise ValidationFailed.single(
@@ -146,58 +213,58 @@ async def _coco_index(session: AsyncSession, dataset: Dataset) -> tuple[dict[int
     statement = select(col(DatasetItem.reference_id), col(DatasetItem.meta)).where(
         col(DatasetItem.dataset_id) == dataset.id
     )
-    images = {
-        int(meta["coco_image_id"]): reference
-        for reference, meta in (await session.execute(statement)).all()
-        if meta and "coco_image_id" in meta
-    }
-    return {int(k): v for k, v in categories.items()}, images
+    images: dict[IdKey, str] = {}
+    for reference, meta in (await session.execute(statement)).all():
+        key = id_key(meta.get("coco_image_id")) if meta else None
+        if key is not None:
+            images[key] = reference
+    return dict(categories), images
 
 
-def _prediction_record(
-    index: int, det: dict[str, Any], categories: dict[int, str], images: dict[int, str]
-) -> PredictionRecord:
-    """One detection, checked field by field so that an error names the row, the field and the value."""
-    where = f"[{index}]"
-    image_id = int(_field(det, "image_id", where))
-    if image_id not in images:
-        raise ValidationFailed.single(f"{where}.image_id", image_id, "no such image in the dataset", index)
-    category = int(_field(det, "category_id", where))
-    if category not in categories:
-        raise ValidationFailed.single(f"{where}.category_id", category, "no such category", index)
-    x, y, width, height = _bbox(det, where)
-    return PredictionRecord(
-        images[image_id], categories[category], x, y, width, height, str(index + 1), det.get("score")
-    )
+@dataclass(frozen=True, slots=True)
+class PredictionRecords:
+    records: list[PredictionRecord]
+    rows: list[int]  # each record's position in the file
+    notes: tuple[str, ...]
 
 
 def prediction_records(
-    detections: list[dict[str, Any]], categories: dict[int, str], images: dict[int, str]
-) -> list[PredictionRecord]:
-    """COCO results → predictions; annotationId is the 1-based position, as pycocotools' loadRes numbers them."""
-    if not isinstance(detections, list):
-        raise ValidationFailed.single("file", type(detections).__name__, "a COCO results file is a JSON list")
+    data: Any, categories: dict[str, str], images: dict[IdKey, str], *, raw: bytes | None = None
+) -> PredictionRecords:
+    """COCO results → predictions; annotationId is the 1-based position, as ``loadRes`` numbers them.
+
+    Every image must be one of the dataset's (``loadRes`` asserts it); detections of categories the dataset
+    does not have are dropped, as COCOeval never evaluates them.
+    """
+    columns = _read(lambda: read_detections(data, raw=raw))
+    image_ids, category_ids = columns.image_ids(), columns.category_ids()
+    image_list: list[Any] = image_ids.tolist() if isinstance(image_ids, np.ndarray) else image_ids
+    category_list: list[Any] = category_ids.tolist() if isinstance(category_ids, np.ndarray) else category_ids
+    labels = {key: categories.get(category_key(key)) for key in set(category_list)}
     records: list[PredictionRecord] = []
-    append = records.append
-    try:
-        # The fast path builds records positionally; any malformed detection sends us to the checked path.
-        for index, det in enumerate(detections, start=1):
-            x, y, width, height = det["bbox"]
-            append(
-                PredictionRecord(
-                    images[det["image_id"]],
-                    categories[det["category_id"]],
-                    x,
-                    y,
-                    width,
-                    height,
-                    str(index),
-                    det.get("score"),
-                )
+    rows: list[int] = []
+    for row, (image_id, category_id, (x, y, width, height), score) in enumerate(
+        zip(image_list, category_list, columns.bbox.tolist(), columns.score.tolist(), strict=True)
+    ):
+        reference = images.get(image_id)
+        if reference is None:
+            raise CocoFileRefused(
+                f"detections[{row}].image_id = {image_id!r}: not an image of the dataset "
+                "(pycocotools' loadRes refuses such a results file)"
             )
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return [_prediction_record(index, det, categories, images) for index, det in enumerate(detections)]
-    return records
+        label = labels[category_id]
+        if label is not None:
+            records.append(PredictionRecord(reference, label, x, y, width, height, str(row + 1), score))
+            rows.append(row)
+    notes = []
+    if len(records) < len(image_list):
+        notes.append(
+            f"results: {len(image_list) - len(records)} of categories the dataset does not have, dropped "
+            "(COCOeval never evaluates them)"
+        )
+    if columns.boxes_from_masks:
+        notes.append(f"results: {columns.boxes_from_masks} without bbox, the box of their segmentation used")
+    return PredictionRecords(records, rows, tuple(notes))
 
 
 async def import_detections(
@@ -206,7 +273,8 @@ async def import_detections(
     account_id: int,
     dataset_name: str,
     model_name: str,
-    data: list[dict[str, Any]],
+    data: Any,
+    raw: bytes | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     statement = select(Dataset).where(col(Dataset.account_id) == account_id, col(Dataset.name) == dataset_name)
@@ -214,7 +282,7 @@ async def import_detections(
     if dataset is None:
         raise ValidationFailed.single("dataset", dataset_name, "no such dataset: import its ground truth first")
     categories, images = await _coco_index(session, dataset)
-    records = prediction_records(data, categories, images)
+    predictions = prediction_records(data, categories, images, raw=raw)
     model = await ingest.find_model(session, account_id=account_id, reference_id=model_name)
     if model is None:
         model = await ingest.create_model(session, account_id=account_id, name=model_name, reference_id=model_name)
@@ -226,5 +294,5 @@ async def import_detections(
             session, account_id=account_id, dataset_id=dataset_id, model_id=model_id, predictions=chunk
         )
 
-    box_counts = await _chunked(records, write, progress)
-    return ImportResult(dataset=dataset, model=model, items=UploadCounts(), boxes=box_counts)
+    box_counts = await _chunked(predictions.records, write, progress, predictions.rows, "detections")
+    return ImportResult(dataset=dataset, model=model, items=UploadCounts(), boxes=box_counts, notes=predictions.notes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,6 @@ from sqlalchemy import func, select
 
 from matchscope.services import coco_import
 from matchscope.services.accounts import get_or_create_account
-from matchscope.services.errors import ValidationFailed
 from matchscope.state import AppState
 from matchscope.store import tables
 from matchscope.store.db import transaction
@@ -64,19 +64,27 @@ async def test_shared_coco_files_import_and_reimport_is_idempotent(state: AppSta
 async def test_detection_on_unknown_image_is_refused_and_nothing_written(state: AppState) -> None:
     gt, dets = orjson.loads(GT.read_bytes()), orjson.loads(DETS.read_bytes())
     dets[5]["image_id"] = 123456789
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(coco_import.CocoFileRefused) as raised:
         await _import(state, gt, dets)
-    assert raised.value.issues[0].field == "[5].image_id" and raised.value.issues[0].row == 5
+    assert raised.value.reason.startswith("detections[5].image_id = 123456789: not an image of the dataset")
     assert await _counts(state) == (0, 0, 0)
 
 
 async def test_nan_width_in_file_is_refused_naming_row(state: AppState) -> None:
     gt = orjson.loads(GT.read_bytes())
     gt["annotations"][3]["bbox"][2] = float("nan")
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(coco_import.CocoFileRefused) as raised:
         await _import(state, gt, [])
-    issue = raised.value.issues[0]
-    assert (issue.row, issue.field) == (3, "width")
+    assert re.match(r"annotations\[3\] \(id \d+\)\.bbox = \[.*nan.*\]: expected", raised.value.reason)
+    assert await _counts(state) == (0, 0, 0)
+
+
+async def test_a_value_the_dataset_refuses_names_the_file_entry(state: AppState) -> None:
+    gt = orjson.loads(GT.read_bytes())
+    gt["annotations"][700]["bbox"][3] = -1.5
+    with pytest.raises(coco_import.CocoFileRefused) as raised:
+        await _import(state, gt, [])
+    assert raised.value.reason.startswith("annotations[700].height = -1.5: must not be negative")
     assert await _counts(state) == (0, 0, 0)
 
 
