@@ -1,11 +1,13 @@
-"""Job settings read from the environment (queue name, job timeout), next to the application Settings."""
+"""Job settings read from the environment (queue name, job timeout, lease), next to the application Settings."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from matchscope.services.evaluation.lease import DEFAULT_LEASE_S
 from matchscope.settings import SettingsError
 
 DEFAULT_QUEUE_NAME = "matchscope:queue"
@@ -13,28 +15,43 @@ DEFAULT_JOB_TIMEOUT_S = 3600
 TASK_NAME = "evaluate"
 
 
+def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float]) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        noun = "integer" if kind is int else "number"
+        raise SettingsError(f"Setting {name!r} has value {raw!r}. Not a positive {noun}.")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class JobConfig:
     queue_name: str = DEFAULT_QUEUE_NAME
-    # arq re-runs a job whose worker died once this (plus 10 s) has passed since it started.
+    # arq re-runs a job whose worker died once this (plus 10 s) has passed since it started; leases act sooner.
     job_timeout_s: int = DEFAULT_JOB_TIMEOUT_S
     max_tries: int = 3
+    # A running job's lease (renewed every sixth of it): a job is taken over this long after its worker died.
+    lease_s: float = DEFAULT_LEASE_S
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> JobConfig:
         env = os.environ if environ is None else environ
-        raw_timeout = env.get("MATCHSCOPE_JOB_TIMEOUT", str(DEFAULT_JOB_TIMEOUT_S))
-        try:
-            timeout = int(raw_timeout)
-        except ValueError:
-            raise SettingsError(
-                f"Setting 'MATCHSCOPE_JOB_TIMEOUT' has value {raw_timeout!r}. Not a valid integer."
-            ) from None
         return cls(
             queue_name=env.get("MATCHSCOPE_QUEUE_NAME", "").strip() or DEFAULT_QUEUE_NAME,
-            job_timeout_s=timeout,
+            job_timeout_s=int(_number(env, "MATCHSCOPE_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT_S, int)),
+            lease_s=_number(env, "MATCHSCOPE_JOB_LEASE", DEFAULT_LEASE_S, float),
         )
 
     def arq_job_id(self, job_id: int) -> str:
         """arq job keys are global to a Redis database; the queue name keeps deployments apart."""
         return f"{self.queue_name}:job:{job_id}"
+
+    def takeover_job_id(self, job_id: int, attempts: int) -> str:
+        """The arq job that takes over a job whose lease lapsed after `attempts` starts: every reaper that finds it
+        enqueues the same id, which arq runs once."""
+        return f"{self.arq_job_id(job_id)}:takeover:{attempts}"

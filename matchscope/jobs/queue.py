@@ -12,8 +12,10 @@ from sqlmodel import col
 
 from matchscope.jobs.config import TASK_NAME, JobConfig
 from matchscope.jobs.events import EventBus
+from matchscope.jobs.reaper import reap_forever
 from matchscope.jobs.task import execute_job
 from matchscope.services.evaluate import ACTIVE
+from matchscope.services.evaluation.lease import Lease
 from matchscope.state import AppState
 from matchscope.store.tables import Job
 
@@ -27,17 +29,25 @@ class JobQueue(Protocol):
 
 
 class InProcessRunner:
-    """Runs jobs one at a time on the API's event loop, through the very same job function as the worker."""
+    """Runs jobs one at a time on the API's event loop, through the very same job function as the worker, under
+    leases like a worker's: a job of a process that died is taken over once its lease lapses."""
 
-    def __init__(self, state: AppState, bus: EventBus) -> None:
+    def __init__(self, state: AppState, bus: EventBus, lease: Lease | None = None) -> None:
         self._state = state
         self._bus = bus
+        self._lease = lease or Lease.for_process()
         self._pending: asyncio.Queue[int] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._scheduled: set[int] = set()  # pending or running here: a job is never queued twice
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        """Start the loop, and pick up jobs a previous process left queued or running."""
-        self._task = asyncio.create_task(self._run(), name="matchscope-job-runner")
+        """Start the loop and the reaper, and pick up jobs a previous process left queued or running."""
+        self._tasks = [
+            asyncio.create_task(self._run(), name="matchscope-job-runner"),
+            asyncio.create_task(
+                reap_forever(self._state.sessions, self._lease, self._takeover), name="matchscope-job-reaper"
+            ),
+        ]
         async with self._state.sessions() as session:
             statement = select(col(Job.id)).where(col(Job.status).in_(list(ACTIVE))).order_by(col(Job.id))
             job_ids = [job_id for job_id in (await session.execute(statement)).scalars() if job_id is not None]
@@ -45,22 +55,34 @@ class InProcessRunner:
             await self.enqueue(job_id)
 
     async def enqueue(self, job_id: int) -> None:
-        self._pending.put_nowait(job_id)
+        if job_id not in self._scheduled:
+            self._scheduled.add(job_id)
+            self._pending.put_nowait(job_id)
+
+    async def _takeover(self, job_id: int, _attempts: int) -> None:
+        await self.enqueue(job_id)
 
     async def _run(self) -> None:
         while True:
             job_id = await self._pending.get()
             try:
-                await execute_job(self._state, self._bus, job_id)
+                await execute_job(self._state, self._bus, job_id, self._lease)
             except Exception:
                 logger.exception("job %s could not be run", job_id)
+            finally:
+                self._scheduled.discard(job_id)
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._tasks = []
+
+
+async def enqueue_arq(pool: Any, config: JobConfig, job_id: int, arq_job_id: str) -> None:
+    await pool.enqueue_job(TASK_NAME, job_id, _job_id=arq_job_id, _queue_name=config.queue_name)
 
 
 class ArqQueue:
@@ -79,9 +101,7 @@ class ArqQueue:
         return cls(pool, config)
 
     async def enqueue(self, job_id: int) -> None:
-        await self._pool.enqueue_job(
-            TASK_NAME, job_id, _job_id=self._config.arq_job_id(job_id), _queue_name=self._config.queue_name
-        )
+        await enqueue_arq(self._pool, self._config, job_id, self._config.arq_job_id(job_id))
 
     async def close(self) -> None:
         await self._pool.aclose()

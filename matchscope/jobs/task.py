@@ -8,6 +8,7 @@ import traceback
 from matchscope.jobs.events import EventBus, JobSnapshot
 from matchscope.services import evaluate
 from matchscope.services.evaluate import JobCancelled, JobStatus
+from matchscope.services.evaluation.lease import Lease, LeaseLost
 from matchscope.state import AppState
 from matchscope.store.tables import Job
 
@@ -21,8 +22,10 @@ async def publish(bus: EventBus, job: Job) -> None:
         logger.warning("could not publish progress of job %s", job.id, exc_info=True)
 
 
-async def execute_job(state: AppState, bus: EventBus, job_id: int) -> str:
-    """Run evaluation job `job_id`; returns its final status. Never leaves it RUNNING on an error."""
+async def execute_job(state: AppState, bus: EventBus, job_id: int, lease: Lease | None = None) -> str:
+    """Run evaluation job `job_id` under `lease`; returns its status at the end. Never leaves it RUNNING on an error,
+    except when another worker has taken it over (then that worker ends it)."""
+    lease = lease or Lease.for_process()
 
     async def progress(job: Job) -> None:
         await publish(bus, job)
@@ -30,10 +33,19 @@ async def execute_job(state: AppState, bus: EventBus, job_id: int) -> str:
     job: Job | None
     try:
         job = await evaluate.run_evaluation(
-            state.sessions, job_id, chunk_items=state.settings.evaluation_chunk_items, on_progress=progress
+            state.sessions,
+            job_id,
+            chunk_items=state.settings.evaluation_chunk_items,
+            on_progress=progress,
+            lease=lease,
         )
+    except LeaseLost:
+        logger.warning("job %s was taken over by another worker; this one stops", job_id)
+        job = None
     except JobCancelled:
-        job = await evaluate.abandon(state.sessions, job_id, status=JobStatus.CANCELLED, message="cancelled", errors=[])
+        job = await evaluate.abandon(
+            state.sessions, job_id, status=JobStatus.CANCELLED, message="cancelled", errors=[], lease=lease
+        )
     except Exception as error:
         logger.exception("evaluation job %s failed", job_id)
         lines = traceback.format_exception_only(error)
@@ -43,6 +55,7 @@ async def execute_job(state: AppState, bus: EventBus, job_id: int) -> str:
             status=JobStatus.ERRORED,
             message=f"evaluation failed: {type(error).__name__}: {error}",
             errors=[line.strip() for line in lines if line.strip()],
+            lease=lease,
         )
     if job is None:
         async with state.sessions() as session:

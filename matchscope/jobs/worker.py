@@ -4,6 +4,7 @@ their options (queue, timeouts, Redis) from `worker_options`, read from the envi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -12,8 +13,11 @@ from arq.connections import RedisSettings
 
 from matchscope.jobs.config import TASK_NAME, JobConfig
 from matchscope.jobs.events import RedisEventBus
+from matchscope.jobs.queue import enqueue_arq
+from matchscope.jobs.reaper import reap_forever
 from matchscope.jobs.task import execute_job, publish
 from matchscope.services import evaluate
+from matchscope.services.evaluation.lease import Lease
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.migrate import upgrade
@@ -25,10 +29,11 @@ async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
     """arq's task. It stops itself just before arq's timeout so that the job ends ERRORED, not stuck RUNNING."""
     config: JobConfig = ctx.get("config") or JobConfig.from_env()
     state: AppState = ctx["state"]
+    lease: Lease = ctx["lease"]
     limit = max(1.0, config.job_timeout_s - 1.0)
     try:
         async with asyncio.timeout(limit):
-            return await execute_job(state, ctx["bus"], job_id)
+            return await execute_job(state, ctx["bus"], job_id, lease)
     except TimeoutError:
         logger.error("job %s timed out after %.0f s", job_id, limit)
         job = await evaluate.abandon(
@@ -37,6 +42,7 @@ async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
             status=evaluate.JobStatus.ERRORED,
             message=f"timed out after {limit:.0f} s (MATCHSCOPE_JOB_TIMEOUT is {config.job_timeout_s} s)",
             errors=["TimeoutError"],
+            lease=lease,
         )
         if job is not None:
             await publish(ctx["bus"], job)
@@ -60,9 +66,20 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["state"] = state
     ctx["bus"] = RedisEventBus(settings.redis_url, config.queue_name)
     await _warmup()
+    lease = ctx["lease"] = Lease.for_process(config.lease_s)
+    pool = ctx["redis"]  # arq's own pool, set before on_startup
+
+    async def takeover(job_id: int, attempts: int) -> None:
+        await enqueue_arq(pool, config, job_id, config.takeover_job_id(job_id, attempts))
+
+    ctx["reaper"] = asyncio.create_task(reap_forever(state.sessions, lease, takeover), name="matchscope-job-reaper")
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    if "reaper" in ctx:
+        ctx["reaper"].cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ctx["reaper"]
     if "bus" in ctx:
         await ctx["bus"].close()
     if "state" in ctx:

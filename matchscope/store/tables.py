@@ -128,7 +128,10 @@ class PredictionSet(SQLModel, table=True):
 
 class Job(SQLModel, table=True):
     __tablename__ = "job"
-    __table_args__ = (Index("ix_job_dedupe", "dataset_id", "model_id", "options_key", "status"),)
+    __table_args__ = (
+        Index("ix_job_dedupe", "dataset_id", "model_id", "options_key", "status"),
+        Index("ix_job_lease", "status", "lease_expires_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     type: str = Field(max_length=50)
@@ -148,6 +151,9 @@ class Job(SQLModel, table=True):
     started_at: datetime | None = _timestamp(nullable=True)
     finished_at: datetime | None = _timestamp(nullable=True)
     evaluation_id: int | None = Field(default=None)
+    # The worker running the job and until when it holds it (migration 0008); it renews the lease while it works.
+    lease_owner: str | None = Field(default=None, max_length=200)
+    lease_expires_at: datetime | None = _timestamp(nullable=True)
 
 
 class Evaluation(SQLModel, table=True):

@@ -1,8 +1,10 @@
-"""arq on Redis with real `matchscope worker` subprocesses: the flow, progress across processes, crash and retry."""
+"""arq on Redis with real `matchscope worker` subprocesses: the flow, progress across processes, a killed worker's
+job taken over by another."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from matchscope.engine.synthetic import generate_coco
-from matchscope.schema.ids import to_global_id
+from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.settings import Settings
 from matchscope.state import AppState
+from matchscope.store.tables import Evaluation, Job
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, SUBMIT, import_coco, wait_finished
 from tests.jobs.servers import ARQ_WORKER, MATCHSCOPE_WORKER, REDIS_URL, WorkerProcess, post, serve
@@ -86,33 +89,72 @@ async def test_worker_runs_the_job_and_publishes_progress(
     assert await _entry_stats(state) == (839 + 734, 839 + 734, 1)
 
 
-async def test_killed_worker_is_retried_without_duplicates(
+async def _evaluation_rows(state: AppState, evaluation_id: int) -> tuple[list[tuple[Any, ...]], list[Any], Any]:
+    """An evaluation's entries (without their own ids) and class rows, sorted, and its COCO results."""
+    entry_columns = (
+        "item_id, is_prediction, ground_truth_id, prediction_id, ground_truth_label, prediction_label, iou, "
+        "confidence, compatible"
+    )
+    async with state.sessions() as session:
+        entries = (
+            await session.execute(
+                text(f"SELECT {entry_columns} FROM match_entry WHERE evaluation_id = :e"), {"e": evaluation_id}
+            )
+        ).all()
+        classes = (
+            await session.execute(
+                text("SELECT * FROM evaluation_class WHERE evaluation_id = :e ORDER BY label"), {"e": evaluation_id}
+            )
+        ).all()
+        evaluation = await session.get(Evaluation, evaluation_id)
+    assert evaluation is not None
+    return sorted((tuple(row) for row in entries), key=repr), [tuple(row)[1:] for row in classes], evaluation.coco
+
+
+async def _job_row(state: AppState, job_id: str) -> Job:
+    async with state.sessions() as session:
+        job = await session.get(Job, expect_id(job_id, "AsyncJob"))
+    assert job is not None
+    return job
+
+
+async def test_a_killed_workers_job_is_taken_over_within_a_minute(
     gql: GraphQL, state: AppState, caller: Caller, start_worker: Any
 ) -> None:
+    """Two workers with the default lease and job timeout; the one running the job is SIGKILLed mid-job. The other
+    takes it over once the lease lapses and ends with the entries and stats of an uninterrupted run."""
     gt, dets = generate_coco(images=200, seed=11, dets_per_image=15, categories=10)
     dataset, model = await import_coco(state, caller.account_id, gt, dets)
-    # arq re-runs the job once its in-progress key expires: job timeout + 10 s after the first start.
-    slow = {"MATCHSCOPE_CHUNK_ITEMS": "2", "MATCHSCOPE_JOB_TIMEOUT": "18"}
-    first = start_worker(**slow)
+    slow = {"MATCHSCOPE_CHUNK_ITEMS": "2"}
+    workers = {worker.process.pid: worker for worker in (start_worker(**slow), start_worker(**slow))}
     ids = {"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)}
+
+    uninterrupted = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    done = await wait_finished(gql, uninterrupted["id"], limit_s=180)
+    assert done["status"] == "COMPLETED", done
+    expected = await _evaluation_rows(state, expect_id(done["evaluation"]["id"], "Evaluation"))
+
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
-    sql = text("SELECT status, completed_steps FROM job")
+    assert job["id"] != uninterrupted["id"]
     for _ in range(3000):
-        async with state.sessions() as session:
-            status, steps = (await session.execute(sql)).one()
-        if steps >= 20:
+        row = await _job_row(state, job["id"])
+        if row.completed_steps >= 20:
             break
         await asyncio.sleep(0.02)
-    first.kill()
-    assert status == "RUNNING" and steps < 200
+    assert row.status == "RUNNING" and row.completed_steps < 200 and row.lease_owner is not None
+    killed_at = time.monotonic()
+    workers[int(row.lease_owner.rsplit(":", 2)[1])].kill()
     partial, _, _ = await _entry_stats(state)
-    assert partial > 0
+    assert partial > len(expected[0])
 
-    start_worker(**slow)
-    done = await wait_finished(gql, job["id"], limit_s=180)
+    done = await wait_finished(gql, job["id"], limit_s=120)
+    taken_over_s = time.monotonic() - killed_at
+    print(f"killed worker's job COMPLETED {taken_over_s:.1f} s after the kill")
     assert done["status"] == "COMPLETED", done
-    boxes = len(gt["annotations"]) + len(dets)
-    assert await _entry_stats(state) == (boxes, boxes, 1)
-    async with state.sessions() as session:
-        attempts = (await session.execute(text("SELECT attempts FROM job"))).scalar_one()
-    assert attempts == 2
+    assert taken_over_s < 60
+    row = await _job_row(state, job["id"])
+    assert row.attempts == 2 and row.lease_owner is None
+    assert row.evaluation_id is not None
+    again = await _evaluation_rows(state, row.evaluation_id)
+    assert again[0] == expected[0] and len(set(again[0])) == len(again[0]) == len(gt["annotations"]) + len(dets)
+    assert again[1:] == expected[1:]

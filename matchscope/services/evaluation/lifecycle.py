@@ -2,7 +2,8 @@
 
 A job writes its match entries under a new Evaluation that nobody reads until, in one last transaction, it is
 marked complete and current. A retried job (worker crash) reuses that evaluation and first deletes whatever
-entries the previous attempt left, so retries never duplicate rows.
+entries the previous attempt left, so retries never duplicate rows. The worker running a job holds its lease
+(`lease`): starting claims it, and completing checks it in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from matchscope.services.evaluation.lease import Lease, LeaseLost, claimable, held_elsewhere
 from matchscope.services.evaluation.load import image_keys
 from matchscope.services.evaluation.match import Totals
 from matchscope.services.evaluation.options import EvaluationOptions
-from matchscope.services.evaluation.status import FINISHED, JobCancelled, JobStatus, join_message, submission_note
+from matchscope.services.evaluation.status import JobCancelled, JobStatus, join_message, submission_note
 from matchscope.services.staleness import current_versions
 from matchscope.store.bulk import bulk_insert
 from matchscope.store.db import transaction
@@ -43,12 +45,26 @@ async def _locked_job(session: AsyncSession, job_id: int) -> Job | None:
     return (await session.execute(statement)).scalars().first()
 
 
-async def start(sessions: async_sessionmaker[AsyncSession], job_id: int) -> tuple[Job, Evaluation] | None:
-    """Mark the job RUNNING and give it an empty, incomplete evaluation (the previous attempt's, emptied)."""
+async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: Lease) -> tuple[Job, Evaluation] | None:
+    """Claim the job for `lease`, mark it RUNNING and give it an empty, incomplete evaluation (the previous attempt's,
+    emptied). None when there is nothing to do: the job is finished, gone, or another worker's lease holds it."""
     async with transaction(sessions) as session:
-        job = await _locked_job(session, job_id)
-        if job is None or job.status in FINISHED:
+        # The claim is one conditional UPDATE, so two workers (or two reapers' takeovers) never both win it.
+        claim = (
+            update(Job)
+            .where(col(Job.id) == job_id, claimable(lease, utcnow()))
+            .values(
+                status=JobStatus.RUNNING.value,
+                attempts=col(Job.attempts) + 1,
+                lease_owner=lease.owner,
+                lease_expires_at=lease.expiry(),
+            )
+        )
+        claimed: Any = await session.execute(claim)
+        if claimed.rowcount != 1:
             return None
+        job = await _locked_job(session, job_id)
+        assert job is not None
         if job.cancel_requested:
             raise JobCancelled
         assert job.dataset_id is not None and job.model_id is not None
@@ -76,9 +92,7 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int) -> tupl
         session.add(evaluation)
         await session.flush()
         item_count = len((await image_keys(session, job.dataset_id))[0])
-        job.status = JobStatus.RUNNING.value
         job.started_at = job.started_at or utcnow()
-        job.attempts += 1
         job.evaluation_id = evaluation.id
         job.completed_steps = 0
         job.total_steps = item_count
@@ -101,11 +115,14 @@ async def complete(
     label_names: list[str],
     coco: dict[str, Any],
     item_count: int,
+    lease: Lease,
 ) -> Job:
-    """The one transaction that makes the evaluation complete and current and the job COMPLETED."""
+    """The one transaction that makes the evaluation complete and current and the job COMPLETED; LeaseLost when
+    another worker has taken the job over meanwhile."""
     async with transaction(sessions) as session:
         job = await _locked_job(session, job_id)
-        assert job is not None
+        if job is None or job.lease_owner != lease.owner or job.status != JobStatus.RUNNING:
+            raise LeaseLost(f"job {job_id} is no longer held by {lease.owner}")
         if job.cancel_requested:
             raise JobCancelled
         evaluation = await session.get(Evaluation, evaluation_id)
@@ -143,19 +160,31 @@ async def complete(
         job.progress = 1.0
         job.finished_at = now
         job.message = join_message(summary, submission_note(job.message))
+        job.lease_owner = None
+        job.lease_expires_at = None
         session.add(job)
     return job
 
 
 async def abandon(
-    sessions: async_sessionmaker[AsyncSession], job_id: int, *, status: JobStatus, message: str, errors: list[str]
+    sessions: async_sessionmaker[AsyncSession],
+    job_id: int,
+    *,
+    status: JobStatus,
+    message: str,
+    errors: list[str],
+    lease: Lease | None = None,
 ) -> Job | None:
-    """End a job CANCELLED or ERRORED: delete its partial evaluation; the previous current one stays."""
+    """End a job CANCELLED or ERRORED: delete its partial evaluation; the previous current one stays.
+
+    With `lease`, a job that another worker's live lease holds is left alone (it is that worker's to end)."""
     async with transaction(sessions) as session:
         job = await _locked_job(session, job_id)
         if job is None:
             return None
         if job.status == JobStatus.COMPLETED:
+            return job
+        if lease is not None and held_elsewhere(job, lease, utcnow()):
             return job
         if job.evaluation_id is not None:
             evaluation = await session.get(Evaluation, job.evaluation_id)
@@ -167,5 +196,7 @@ async def abandon(
         job.finished_at = job.finished_at or utcnow()
         job.message = join_message(message, submission_note(job.message))
         job.errors = errors
+        job.lease_owner = None
+        job.lease_expires_at = None
         session.add(job)
     return job

@@ -9,11 +9,10 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 
 import numpy as np
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col
 
 from matchscope.services.evaluation.coco_results import coco_results
+from matchscope.services.evaluation.lease import Lease, fence, heartbeat
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
 from matchscope.services.evaluation.load import Loaded, category_order, image_keys, load_chunk
 from matchscope.services.evaluation.match import Totals, match_chunk
@@ -21,7 +20,7 @@ from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled
 from matchscope.services.evaluation.submit import labels_in_use
 from matchscope.store.db import transaction
-from matchscope.store.tables import Job
+from matchscope.store.tables import Evaluation, Job
 
 # The name the job's per-phase timings have always been logged under (log configuration refers to it).
 logger = logging.getLogger("matchscope.services.evaluate")
@@ -48,17 +47,39 @@ class _Timer:
 
 
 async def run_evaluation(
-    sessions: async_sessionmaker[AsyncSession], job_id: int, *, chunk_items: int, on_progress: Progress
+    sessions: async_sessionmaker[AsyncSession],
+    job_id: int,
+    *,
+    chunk_items: int,
+    on_progress: Progress,
+    lease: Lease | None = None,
 ) -> Job | None:
-    """Run evaluation job `job_id` to completion; None if it has nothing to do (finished, or gone).
+    """Run evaluation job `job_id` to completion under `lease` (renewed meanwhile; a lease of its own by default);
+    None if it has nothing to do (finished, gone, or held by another worker).
 
-    Raises JobCancelled when a cancellation was requested, and whatever else fails; the caller then calls
+    Raises JobCancelled when a cancellation was requested, LeaseLost when another worker took the job over (the
+    caller then leaves the job alone), and whatever else fails; the caller then calls
     :func:`~matchscope.services.evaluation.lifecycle.abandon`, which deletes the partial evaluation.
     """
-    started = await start(sessions, job_id)
+    lease = lease or Lease.for_process()
+    started = await start(sessions, job_id, lease)
     if started is None:
         return None
+    async with heartbeat(sessions, job_id, lease) as beat:
+        return await _run(sessions, started, chunk_items, on_progress, lease, beat.check)
+
+
+async def _run(
+    sessions: async_sessionmaker[AsyncSession],
+    started: tuple[Job, Evaluation],
+    chunk_items: int,
+    on_progress: Progress,
+    lease: Lease,
+    check_lease: Callable[[int], None],
+) -> Job:
     job, evaluation = started
+    assert job.id is not None
+    job_id = job.id
     await on_progress(job)
     assert job.dataset_id is not None and job.model_id is not None and evaluation.id is not None
     dataset_id, model_id, evaluation_id = job.dataset_id, job.model_id, evaluation.id
@@ -98,6 +119,7 @@ async def run_evaluation(
     for first_item, last_item, done in bounds:
         with timer("load"):
             chunk = await load(first_item, last_item)
+        check_lease(job_id)
         async with transaction(sessions) as session:
             if await cancel_requested(session, job_id):
                 raise JobCancelled
@@ -107,14 +129,11 @@ async def run_evaluation(
                 await entries.insert(session, evaluation_id=evaluation_id)
                 job.completed_steps = done
                 job.progress = job.completed_steps / max(1, job.total_steps)
-                await session.execute(
-                    update(Job)
-                    .where(col(Job.id) == job_id)
-                    .values(completed_steps=job.completed_steps, progress=job.progress)
-                )
+                # Fenced: a worker that lost the job meanwhile rolls this chunk back and stops.
+                await fence(session, job_id, lease, completed_steps=job.completed_steps, progress=job.progress)
         totals.chunks.append(chunk)
         await on_progress(job)
     with timer("coco"):
         coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed, coco_order)
     logger.info("job %s: %s", job_id, timer.summary())
-    return await complete(sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids))
+    return await complete(sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids), lease)
