@@ -272,43 +272,90 @@ def _text_report(evaluation: _Evaluation, iou_threshold: float) -> list[str]:
     return lines
 
 
+# The GraphQL CocoStats field of each of the 12 COCO stats, in their order.
+_STAT_FIELDS = (
+    "ap",
+    "ap50",
+    "ap75",
+    "apSmall",
+    "apMedium",
+    "apLarge",
+    "ar1",
+    "ar10",
+    "ar100",
+    "arSmall",
+    "arMedium",
+    "arLarge",
+)
+
+
+def _coco_stats(stats: NDArray[np.float64]) -> dict[str, Any]:
+    """The 12 stats as GraphQL's CocoStats: one field each, and the list under ``stats``."""
+    values = stats.tolist()
+    return {**dict(zip(_STAT_FIELDS, values, strict=True)), "stats": values}
+
+
+def _counts(tp: int, fp: int, fn: int) -> dict[str, Any]:
+    """GraphQL's Counts; precision, recall and F1 are 0 where their denominator is 0."""
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "truePositives": tp,
+        "falsePositives": fp,
+        "falseNegatives": fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
+
+
 def _json_report(evaluation: _Evaluation, iou_threshold: float) -> dict[str, Any]:
-    from matchscope.engine.coco import STAT_NAMES
+    """One object whose keys are the GraphQL fields of the same numbers (Evaluation's ``coco`` and
+    ``metrics``), plus ``stats``: the 12 COCO stats as pycocotools' ``COCOeval.stats``."""
+    import numpy as np
+
+    from matchscope.engine.cocofile import category_index
 
     coco = evaluation.coco
     counts = evaluation.counts
     ground_truth = evaluation.ground_truth
+    names = ground_truth.category_names
     category_ids = evaluation.ids.categories.ids(ground_truth.category_ids)
-    per_class = []
-    for c, name in enumerate(ground_truth.category_names):
-        per_class.append(
-            {
-                "category_id": category_ids[c],
-                "name": name,
-                "coco": dict(zip(STAT_NAMES, coco.per_class_stats[c].tolist(), strict=True)),
-                "tp": int(counts.tp[c]),
-                "fp": int(counts.fp[c]),
-                "fn": int(counts.fn[c]),
-                "precision": float(counts.precision[c]),
-                "recall": float(counts.recall[c]),
-                "f1": float(counts.f1[c]),
-            }
-        )
+    k = len(names)
+    gt_count = np.bincount(category_index(ground_truth, ground_truth.category_id), minlength=k)[:k]
+    pred_count = np.bincount(category_index(ground_truth, evaluation.detections.category_id), minlength=k)[:k]
     return {
         "stats": coco.stats.tolist(),
-        "metrics": dict(zip(STAT_NAMES, coco.stats.tolist(), strict=True)),
-        "iou_threshold": iou_threshold,
-        "matching": "class-aware" if evaluation.class_aware else "class-agnostic",
-        "allowed": [list(pair) for pair in evaluation.allowed],
-        "counts": {
-            "images": int(ground_truth.image_ids.size),
-            "ground_truth": int(ground_truth.ann_id.size),
-            "detections": int(evaluation.detections.score.size),
-            "tp": int(counts.tp.sum()),
-            "fp": int(counts.fp.sum()),
-            "fn": int(counts.fn.sum()),
+        "coco": {
+            "overall": _coco_stats(coco.stats),
+            "perClass": [
+                {"label": name, "categoryId": category_ids[c], "stats": _coco_stats(coco.per_class_stats[c])}
+                for c, name in enumerate(names)
+            ],
         },
-        "per_class": per_class,
+        "classAgnostic": not evaluation.class_aware,
+        "allowedLabelMatches": [
+            {"groundTruthLabel": gt, "modelPredictionLabel": prediction} for gt, prediction in evaluation.allowed
+        ],
+        "itemCount": int(ground_truth.image_ids.size),
+        "annotationCount": int(ground_truth.ann_id.size),
+        "predictionCount": int(evaluation.detections.score.size),
+        "metrics": {
+            "iouThreshold": iou_threshold,
+            "confidenceThreshold": 0.0,
+            "overall": _counts(int(counts.tp.sum()), int(counts.fp.sum()), int(counts.fn.sum())),
+            "perClass": [
+                {
+                    "label": name,
+                    "categoryId": category_ids[c],
+                    "groundTruthCount": int(gt_count[c]),
+                    "predictionCount": int(pred_count[c]),
+                    "counts": _counts(int(counts.tp[c]), int(counts.fp[c]), int(counts.fn[c])),
+                }
+                for c, name in enumerate(names)
+            ],
+        },
     }
 
 
@@ -325,11 +372,15 @@ def _dumps(value: Any) -> bytes:
 
 
 def _write_matches(path: Path, evaluation: _Evaluation) -> None:
-    """One JSON line per entry; gt_id is the COCO annotation id, det_id the 1-based position in DETS."""
+    """One JSON line per entry; gt_id is the COCO annotation id, det_id the 1-based position in DETS, the
+    labels are category names and score the detection's (null where the entry has no such box)."""
     import numpy as np
+
+    from matchscope.engine.cocofile import category_index
 
     entries = evaluation.entries
     ground_truth = evaluation.ground_truth
+    detections = evaluation.detections
     ids = evaluation.ids
     gt_index = entries.gt_index
     has_gt = gt_index >= 0
@@ -339,8 +390,17 @@ def _write_matches(path: Path, evaluation: _Evaluation) -> None:
     gt_id = ids.annotations.ids(np.append(ground_truth.ann_id, 0)[gt_rows])
     det_id = np.where(has_det, np.append(evaluation.positions, -1)[entries.pred_index] + 1, 0).tolist()
     image_from_gt = np.append(ground_truth.image_id, 0)[gt_rows]
-    image_from_det = np.append(evaluation.detections.image_id, 0)[entries.pred_index]
+    image_from_det = np.append(detections.image_id, 0)[entries.pred_index]
     image_id = ids.images.ids(np.where(has_gt, image_from_gt, image_from_det))
+    names = [*ground_truth.category_names, None]
+    no_label = len(names) - 1
+    gt_label = np.where(
+        has_gt, category_index(ground_truth, np.append(ground_truth.category_id, 0)[gt_rows]), no_label
+    ).tolist()
+    det_label = np.where(
+        has_det, category_index(ground_truth, np.append(detections.category_id, 0)[entries.pred_index]), no_label
+    ).tolist()
+    score = np.append(detections.score, 0.0)[entries.pred_index].tolist()
     outcome = entries.outcome.tolist()
     iou = entries.iou.tolist()
     has_gt_list = has_gt.tolist()
@@ -353,9 +413,14 @@ def _write_matches(path: Path, evaluation: _Evaluation) -> None:
                 "gt_id": g if has else None,
                 "det_id": d if d > 0 else None,
                 "iou": value,
+                "gt_label": names[gl],
+                "det_label": names[dl],
+                "score": s if d > 0 else None,
             }
         )
-        for o, img, g, has, d, value in zip(outcome, image_id, gt_id, has_gt_list, det_id, iou, strict=True)
+        for o, img, g, has, d, value, gl, dl, s in zip(
+            outcome, image_id, gt_id, has_gt_list, det_id, iou, gt_label, det_label, score, strict=True
+        )
     ]
     path.write_bytes(b"\n".join(lines) + (b"\n" if lines else b""))
 

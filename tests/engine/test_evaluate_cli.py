@@ -19,6 +19,8 @@ from pycocotools.cocoeval import COCOeval
 
 from matchscope.commands.evaluate import main
 
+from .edges import KINDS, edge_pair
+
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "coco-val2014-100"
 GT_FILE = DATA / "instances_val2014_100.json"
 DETS_FILE = DATA / "instances_val2014_fakebbox100_results.json"
@@ -60,21 +62,44 @@ def test_text_output_starts_with_pycocotools_summary(
     assert "person" in table and "toothbrush" in table
 
 
+GRAPHQL_SDL = Path(__file__).resolve().parents[2] / "matchscope" / "schema" / "schema.graphql"
+
+
+def _graphql_fields(type_name: str) -> set[str]:
+    """The field names of one GraphQL object type of the committed SDL."""
+    sdl = GRAPHQL_SDL.read_text()
+    body = re.search(rf"^type {type_name} [^{{]*{{(.*?)^}}", sdl, re.S | re.M)
+    assert body is not None, type_name
+    return set(re.findall(r"^  (\w+)", body.group(1), re.M))
+
+
 def test_json_output(capsys: pytest.CaptureFixture[str], reference: tuple[Any, str]) -> None:
     code, out, err = evaluate(capsys, "--json")
     assert code == 0, err
     report = orjson.loads(out)
-    assert np.abs(np.array(report["stats"]) - reference[0].stats).max() <= 1e-12
-    assert report["metrics"]["AP"] == report["stats"][0]
-    assert report["counts"]["ground_truth"] == 839
-    assert report["counts"]["detections"] == 734
-    assert report["counts"]["images"] == 100
-    assert report["matching"] == "class-agnostic"
-    per_class = {entry["name"]: entry for entry in report["per_class"]}
+    assert report["stats"] == reference[0].stats.tolist()
+    overall = report["coco"]["overall"]
+    assert set(overall) == _graphql_fields("CocoStats")
+    assert [overall[name] for name in ("ap", "ap50", "arLarge")] == [report["stats"][i] for i in (0, 1, 11)]
+    assert overall["stats"] == report["stats"]
+    assert (report["annotationCount"], report["predictionCount"], report["itemCount"]) == (839, 734, 100)
+    assert report["classAgnostic"] is True and report["allowedLabelMatches"] == []
+    metrics = report["metrics"]
+    assert metrics["iouThreshold"] == 0.5 and metrics["confidenceThreshold"] == 0.0
+    assert set(metrics["overall"]) == _graphql_fields("Counts")
+    per_class = {entry["label"]: entry for entry in metrics["perClass"]}
     assert len(per_class) == 80
     person = per_class["person"]
-    assert person["tp"] + person["fn"] == sum(1 for _ in _annotations_of("person"))
-    assert report["counts"]["tp"] == sum(entry["tp"] for entry in report["per_class"])
+    assert set(person) - {"categoryId"} == _graphql_fields("ClassMetrics")
+    assert person["groundTruthCount"] == len(_annotations_of("person"))
+    assert person["counts"]["truePositives"] + person["counts"]["falseNegatives"] == len(_annotations_of("person"))
+    counts = [entry["counts"] for entry in metrics["perClass"]]
+    for name in ("truePositives", "falsePositives", "falseNegatives"):
+        assert metrics["overall"][name] == sum(entry[name] for entry in counts)
+    assert sum(entry["predictionCount"] for entry in metrics["perClass"]) == 734
+    coco_per_class = {entry["label"]: entry for entry in report["coco"]["perClass"]}
+    assert set(coco_per_class["person"]) - {"categoryId"} == _graphql_fields("ClassCocoStats")
+    assert coco_per_class["person"]["categoryId"] == 1
 
 
 def _annotations_of(name: str) -> list[dict[str, Any]]:
@@ -93,25 +118,79 @@ def test_matches_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, option
     gt = orjson.loads(GT_FILE.read_bytes())
     dets = orjson.loads(DETS_FILE.read_bytes())
     ann_image = {a["id"]: a["image_id"] for a in gt["annotations"]}
+    names = {c["id"]: c["name"] for c in gt["categories"]}
+    ann_label = {a["id"]: names[a["category_id"]] for a in gt["annotations"]}
     outcomes = [e["outcome"] for e in entries]
     assert outcomes.count("TP") + outcomes.count("FN") == len(gt["annotations"])
     assert outcomes.count("TP") + outcomes.count("FP") == len(dets)
-    assert outcomes.count("TP") == report["counts"]["tp"]
-    assert outcomes.count("FP") == report["counts"]["fp"]
-    assert outcomes.count("FN") == report["counts"]["fn"]
+    overall = report["metrics"]["overall"]
+    assert outcomes.count("TP") == overall["truePositives"]
+    assert outcomes.count("FP") == overall["falsePositives"]
+    assert outcomes.count("FN") == overall["falseNegatives"]
     assert sorted(e["gt_id"] for e in entries if e["outcome"] != "FP") == sorted(ann_image)
     assert sorted(e["det_id"] for e in entries if e["outcome"] != "FN") == list(range(1, len(dets) + 1))
     threshold = float(options[-1]) if "--iou-threshold" in options else 0.5
     for entry in entries:
-        assert set(entry) == {"outcome", "image_id", "gt_id", "det_id", "iou"}
+        assert set(entry) == {"outcome", "image_id", "gt_id", "det_id", "iou", "gt_label", "det_label", "score"}
         if entry["gt_id"] is not None:
             assert ann_image[entry["gt_id"]] == entry["image_id"]
+            assert entry["gt_label"] == ann_label[entry["gt_id"]]
+        else:
+            assert entry["gt_label"] is None
         if entry["det_id"] is not None:
-            assert dets[entry["det_id"] - 1]["image_id"] == entry["image_id"]
+            det = dets[entry["det_id"] - 1]
+            assert det["image_id"] == entry["image_id"]
+            assert (entry["det_label"], entry["score"]) == (names[det["category_id"]], det["score"])
+        else:
+            assert entry["det_label"] is None and entry["score"] is None
         if entry["outcome"] == "TP":
             assert entry["iou"] >= threshold
-    if options:
-        assert report["matching"] == "class-aware"
+    assert report["classAgnostic"] is not bool(options)
+    if "--allow" in options:
+        assert report["allowedLabelMatches"] == [{"groundTruthLabel": "person", "modelPredictionLabel": "dog"}]
+
+
+def _one_pair_per_image(images: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One ground truth and one detection per image, on IoU 0.5 or 0.75 on paper: COCO's matching and the
+    greedy one then face the same single decision per image, IoU >= t."""
+    rng = np.random.default_rng(11)
+    annotations, results = [], []
+    for image_id in range(1, images + 1):
+        gt_box, det_box = edge_pair(rng, KINDS[image_id % 4], 1 + image_id % 3)
+        annotations.append(
+            {"id": image_id, "image_id": image_id, "category_id": 1, "bbox": gt_box, "area": 1.0e4, "iscrowd": 0}
+        )
+        results.append({"image_id": image_id, "category_id": 1, "bbox": det_box, "score": 0.5})
+    images_list = [{"id": i, "width": 1000, "height": 1000} for i in range(1, images + 1)]
+    return {"images": images_list, "categories": [{"id": 1, "name": "thing"}], "annotations": annotations}, results
+
+
+@pytest.mark.parametrize(("iou_threshold", "t_index"), [("0.5", 0), ("0.75", 5)])
+def test_greedy_true_positives_are_coco_s_matches_at_the_threshold(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, iou_threshold: str, t_index: int
+) -> None:
+    """The greedy TP count at t and COCO's matching at t read the same IoU values (pycocotools')."""
+    gt, results = _one_pair_per_image(240)
+    gt_path, dets_path = _write(tmp_path / "gt.json", gt), _write(tmp_path / "dets.json", results)
+    matches = tmp_path / "entries.jsonl"
+    argv = ["--gt", str(gt_path), "--dets", str(dets_path), "--json", "--matches", str(matches)]
+    assert main([*argv, "--iou-threshold", iou_threshold]) == 0
+    report = orjson.loads(capsys.readouterr().out)
+    entries = [orjson.loads(line) for line in matches.read_bytes().splitlines()]
+    greedy_tp = {(e["gt_id"], e["det_id"]) for e in entries if e["outcome"] == "TP"}
+
+    evaluator, _ = run_pycocotools(gt, results)
+    coco_tp = set()
+    for image in evaluator.evalImgs:
+        if image is not None and image["aRng"] == [0, 1e5**2]:
+            for det_id, gt_id in zip(image["dtIds"], image["dtMatches"][t_index], strict=True):
+                if gt_id > 0:
+                    coco_tp.add((int(gt_id), int(det_id)))
+    assert greedy_tp == coco_tp
+    assert report["metrics"]["overall"]["truePositives"] == len(coco_tp)
+    assert 0 < len(coco_tp) < len(results), "every pair fell on the same side: the test proves little"
+    ap = evaluator.stats[1 if t_index == 0 else 2]
+    assert report["stats"][1 if t_index == 0 else 2] == ap
 
 
 def test_allow_evaluates_coco_with_duplicated_detections(capsys: pytest.CaptureFixture[str]) -> None:
@@ -201,7 +280,7 @@ def test_the_command_process_ends_with_everything_written(tmp_path: Path) -> Non
     )
     assert in_process.returncode == 0, in_process.stderr
     assert completed.stdout == in_process.stdout
-    assert orjson.loads(completed.stdout)["counts"]["detections"] == len(orjson.loads(DETS_FILE.read_bytes()))
+    assert orjson.loads(completed.stdout)["predictionCount"] == len(orjson.loads(DETS_FILE.read_bytes()))
     assert matches.read_bytes() == (tmp_path / "in_process.jsonl").read_bytes()
     bad = subprocess.run(
         [sys.executable, "-m", "matchscope", "evaluate", "--gt", str(GT_FILE), "--dets", str(tmp_path / "missing")],
