@@ -11,8 +11,11 @@ RUN useradd --create-home --uid 10001 matchscope
 COPY --from=build /opt/matchscope /opt/matchscope
 ENV PATH=/opt/matchscope/bin:$PATH \
     NUMBA_CACHE_DIR=/home/matchscope/.cache/numba \
-    DATABASE_URL=sqlite:////data/matchscope.db
-RUN mkdir /data && chown matchscope /data
+    DATABASE_URL=sqlite:////data/matchscope.db \
+    MATCHSCOPE_IMAGE_ROOT=/data/images \
+    MATCHSCOPE_THUMBNAIL_CACHE=/data/thumbnails
+# Mount a dataset's images at /data/images (read-only is fine; `serve --demo` draws its images there).
+RUN mkdir -p /data/images /data/thumbnails && chown -R matchscope /data
 USER matchscope
 # Kernels compiled into the image's cache: a server process that compiles them itself is slower on every request.
 RUN python -c "from matchscope.engine import warmup; warmup()"

@@ -51,16 +51,18 @@ async def _prepare(settings: Settings, *, seed: bool) -> tuple[str | None, bool]
         if seed:
             owner = await accounts.get_or_create_account(session, LOCAL_ACCOUNT)
             assert owner.id is not None
-            seeded = await demo.seed_demo(session, account_id=owner.id)
+            seeded = await demo.seed_demo(session, account_id=owner.id, image_root=settings.images_dir())
         return key, seeded
 
 
 def _banner(key: str | None, host: str, port: int) -> str:
     url = f"http://{host}:{port}/graphql"
+    ui = f"matchscope: web UI at http://{host}:{port}/"
     if key is None:
-        return f"matchscope: GraphQL at {url}. Create a key with `matchscope keys create --account {LOCAL_ACCOUNT}`."
+        return f"{ui}, GraphQL at {url}. Create a key with `matchscope keys create --account {LOCAL_ACCOUNT}`."
     return "\n".join(
         [
+            f"{ui} (paste the key below once)",
             f"matchscope: GraphQL (GraphiQL in a browser) at {url}",
             f"  API key for account {LOCAL_ACCOUNT!r}: {key}",
             f'  GraphiQL headers pane: {{"Authorization": "Bearer {key}"}}',
@@ -92,6 +94,7 @@ def _serve(args: argparse.Namespace) -> int:
     key, seeded = run(_prepare(settings, seed=args.demo))
     if seeded:
         print(f"matchscope: seeded demo dataset {demo.DEMO_DATASET!r} with models {', '.join(demo.DEMO_MODELS)}")
+        print(f"  its images: {settings.images_dir() / demo.DEMO_FOLDER}")
     print(_banner(key, args.host, args.port), flush=True)
     uvicorn.run(
         create_app(settings),

@@ -14,6 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from matchscope.services import demo
+from matchscope.services.demo_scenes import LABELS
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -82,18 +85,25 @@ def test_serve_demo_answers_introspection_and_datasets(served: tuple[str, str, s
     datasets = httpx.post(
         f"{base}/graphql",
         json={
-            "query": "{ datasets { edges { node { name itemCount annotationCount labels } } } models { edges { node { name } } } }"
+            "query": "{ datasets { edges { node { name itemCount annotationCount labels items(first: 1) { edges { node { thumbnailUrl } } } } } } models { edges { node { name } } } }"
         },
         headers=headers,
     ).json()["data"]
     (dataset,) = [edge["node"] for edge in datasets["datasets"]["edges"]]
-    assert dataset["name"] == "demo-street-scenes"
-    assert dataset["itemCount"] == 300 and dataset["annotationCount"] > 1000
-    assert "person" in dataset["labels"]
+    assert dataset["name"] == demo.DEMO_DATASET
+    assert dataset["itemCount"] == demo.DEMO_IMAGES and dataset["annotationCount"] > 2 * demo.DEMO_IMAGES
+    assert dataset["labels"] == sorted(LABELS)
+    # The demo's images were drawn under the default image root, beside the database.
+    (item,) = [edge["node"] for edge in dataset["items"]["edges"]]
+    thumbnail = httpx.get(base + item["thumbnailUrl"], headers=headers)
+    assert thumbnail.status_code == 200 and thumbnail.headers["content-type"] == "image/jpeg"
     assert len(datasets["models"]["edges"]) == 2
     assert httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}).status_code == 401
+    page = httpx.get(f"{base}/evaluations/x", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-cache"
     graphiql = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
     assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
     process.terminate()
     output = process.communicate(timeout=30)[0]
     assert key in output and f"Authorization: Bearer {key}" in output
+    assert f"web UI at {base}/" in output

@@ -34,7 +34,9 @@ TREES = ("src", "scripts")
 
 def sources_hash() -> str:
     """sha256 over "<path>\\0<sha256 of the bytes>\\n" per source file, in sorted path order (as sources.mjs)."""
-    paths = [UI / name for name in FILES] + [path for tree in TREES for path in (UI / tree).rglob("*") if path.is_file()]
+    paths = [UI / name for name in FILES] + [
+        path for tree in TREES for path in (UI / tree).rglob("*") if path.is_file()
+    ]
     outer = hashlib.sha256()
     for relative in sorted(path.relative_to(UI).as_posix() for path in paths):
         inner = hashlib.sha256((UI / relative).read_bytes()).hexdigest()
