@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from matchscope.engine import rle
 from matchscope.engine.coco import CocoDetections, CocoGroundTruth, _index_in
+from matchscope.engine.cocoids import CocoFileError as CocoFileError  # raised by both modules
 from matchscope.engine.cocoids import IdKey, IdTable, id_key
 
 if TYPE_CHECKING:
@@ -41,10 +42,6 @@ if TYPE_CHECKING:
 
 Source = str | Path | bytes
 _EMPTY_INTS = np.zeros(0, dtype=np.int64)
-
-
-class CocoFileError(ValueError):
-    """An entry pycocotools could not evaluate; the message names the entry, the value and the reason."""
 
 
 class _InexactId(Exception):

@@ -19,6 +19,12 @@ from numpy.typing import NDArray
 from matchscope.engine.coco import _index_in
 
 IdKey = int | float | str
+
+
+class CocoFileError(ValueError):
+    """An entry pycocotools could not evaluate; the message names the entry, the value and the reason."""
+
+
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
 
@@ -46,7 +52,7 @@ def _sorted(distinct: set[IdKey], what: str, *, sortable: bool) -> list[IdKey]:
         return sorted(distinct)  # type: ignore[type-var]
     except TypeError:
         if sortable:
-            raise ValueError(
+            raise CocoFileError(
                 f"{what}: ids mix numbers and strings (pycocotools' COCOeval sorts them and fails)"
             ) from None
         return sorted(distinct, key=lambda k: (isinstance(k, str), k))  # type: ignore[arg-type]
