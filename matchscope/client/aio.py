@@ -301,7 +301,7 @@ class Client:
         after: str | None = None
         while True:
             page = (
-                await self.connection.call(partial(self.connection.graphql.list_datasets, first=100, after=after))  # type: ignore[misc]
+                await self.connection.call(partial(self.connection.graphql.list_datasets, first=100, after=after))
             ).datasets
             found += [Dataset(self, edge.node) for edge in page.edges]
             if not page.page_info.has_next_page:
@@ -338,7 +338,7 @@ class Client:
         after: str | None = None
         while True:
             page = (
-                await self.connection.call(partial(self.connection.graphql.list_models, first=100, after=after))  # type: ignore[misc]
+                await self.connection.call(partial(self.connection.graphql.list_models, first=100, after=after))
             ).models
             found += [edge.node for edge in page.edges]
             if not page.page_info.has_next_page:

@@ -6,15 +6,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
+import uvicorn
 
+from matchscope.app import create_app
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from tests.conftest import SHARED_DATA, Caller, backend
@@ -80,3 +85,21 @@ def cli_evaluation(tmp_path: Path, *flags: str) -> tuple[dict[str, Any], list[di
     )
     lines = [json.loads(line) for line in matches.read_text().splitlines()]
     return json.loads(done.stdout), lines
+
+
+@contextmanager
+def serve_on(settings: Settings, port: int) -> Iterator[str]:
+    """The app under uvicorn on a given port (so a client keeps its endpoint across a restart)."""
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
