@@ -23,7 +23,7 @@ from matchscope.app import create_app
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from tests.conftest import SHARED_DATA, Caller, backend
-from tests.jobs.servers import REDIS_URL, ROOT, WorkerProcess, serve
+from tests.jobs.servers import REDIS_URL, ROOT, WorkerProcess, free_port
 
 COCO_GT = SHARED_DATA / "instances_val2014_100.json"
 COCO_DETS = SHARED_DATA / "instances_val2014_fakebbox100_results.json"
@@ -59,8 +59,8 @@ def server(state: AppState, database_url: str, queue_name: str, tmp_path: Path) 
             tmp_path / "worker.log",
         )
     try:
-        with serve(state.settings) as base:
-            yield Server(f"http://{base}", state.settings)
+        with serve_on(state.settings, free_port()) as endpoint:
+            yield Server(endpoint, state.settings)
     finally:
         if worker is not None:
             worker.stop()
@@ -89,12 +89,13 @@ def cli_evaluation(tmp_path: Path, *flags: str) -> tuple[dict[str, Any], list[di
 
 @contextmanager
 def serve_on(settings: Settings, port: int) -> Iterator[str]:
-    """The app under uvicorn on a given port (so a client keeps its endpoint across a restart)."""
+    """The app under uvicorn on a given port (so a client keeps its endpoint across a restart); a generous start-up
+    deadline, as the machine running the suite may be busy."""
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
