@@ -361,11 +361,13 @@ class Client:
         """Upload a COCO instances file into the dataset `dataset_name` (created when you have none of that name)
         and, with `model` and `results`, a COCO results file as that model's predictions (the model, found or
         created by reference id `model`). Keys as `matchscope import-coco` gives them, so a second import of the
-        same files writes nothing new."""
+        same files writes nothing new. As pycocotools reads the files, annotations on unlisted images or
+        categories and detections of categories the ground truth lacks are dropped (`notes` says how many)."""
         if (model is None) != (results is None):
             raise ValueError("import_coco: give both model= and results=, or neither")
         truth = ground_truth(read_json(instances_path))
-        boxes = predictions(read_json(results), truth) if results is not None else []
+        boxes, dropped = predictions(read_json(results), truth) if results is not None else ([], [])
+        notes = (*truth.notes, *dropped)
         try:
             dataset = await self.get_dataset_by_name(dataset_name)
         except NotFoundError:
@@ -374,13 +376,13 @@ class Client:
         items = await dataset.append(truth.items, progress=progress)
         annotations = await dataset.annotate(truth.annotations, progress=progress)
         if model is None:
-            return ImportResult(dataset.id, None, items, annotations, UploadResult())
+            return ImportResult(dataset.id, None, items, annotations, UploadResult(), notes)
         try:
             found = await self.get_model_by_reference_id(model)
         except NotFoundError:
             found = await self.create_model(model, model)
         uploaded = await dataset.upload_predictions(found, boxes, progress=progress)
-        return ImportResult(dataset.id, found.id, items, annotations, uploaded)
+        return ImportResult(dataset.id, found.id, items, annotations, uploaded, notes)
 
 
 AsyncClient = Client

@@ -21,6 +21,7 @@ class GroundTruth:
     annotations: list[BoxAnnotation]
     categories: dict[int, str]
     references: dict[int, str]  # COCO image id → item referenceId
+    notes: list[str]  # what was dropped, as pycocotools' evaluation never looks at it
 
 
 def read_json(path: str | Path) -> Any:
@@ -44,6 +45,23 @@ def _get(record: Any, name: str, where: str, row: int | None = None) -> Any:
     return record[name]
 
 
+def _list(record: Any, name: str) -> list[Any]:
+    value = _get(record, name, "file")
+    if not isinstance(value, list):
+        raise _refused(f"file.{name}", value, "must be a list")
+    return value
+
+
+def _id(record: Any, name: str, where: str, row: int) -> int:
+    value = _get(record, name, where, row)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _refused(f"{where}.{name}", value, "must be a number", row)
+    try:
+        return int(value)
+    except ValueError:
+        raise _refused(f"{where}.{name}", value, "must be a number", row) from None
+
+
 def _bbox(record: dict[str, Any], where: str, row: int) -> tuple[float, float, float, float]:
     bbox = _get(record, "bbox", where, row)
     if not isinstance(bbox, list) or len(bbox) != 4:
@@ -55,11 +73,17 @@ def ground_truth(data: Any) -> GroundTruth:
     """A parsed COCO instances file → items and annotations."""
     if not isinstance(data, dict):
         raise _refused("file", type(data).__name__, "a COCO instances file is a JSON object")
-    categories = {int(c["id"]): str(c["name"]) for c in _get(data, "categories", "file")}
+    categories: dict[int, str] = {}
+    for row, category in enumerate(_list(data, "categories")):
+        categories.setdefault(_id(category, "id", f"categories[{row}]", row), str(category.get("name")))
     references: dict[int, str] = {}
     items = []
-    for row, image in enumerate(_get(data, "images", "file")):
-        image_id = int(_get(image, "id", f"images[{row}]", row))
+    repeated = 0
+    for row, image in enumerate(_list(data, "images")):
+        image_id = _id(image, "id", f"images[{row}]", row)
+        if image_id in references:
+            repeated += 1
+            continue
         reference = str(image.get("file_name") or image_id)
         references[image_id] = reference
         items.append(
@@ -72,14 +96,14 @@ def ground_truth(data: Any) -> GroundTruth:
             )
         )
     annotations = []
-    for row, ann in enumerate(_get(data, "annotations", "file")):
+    unlisted = 0
+    for row, ann in enumerate(_list(data, "annotations")):
         where = f"annotations[{row}]"
-        category = int(_get(ann, "category_id", where, row))
-        if category not in categories:
-            raise _refused(f"{where}.category_id", category, "no such category", row)
-        image_id = int(_get(ann, "image_id", where, row))
-        if image_id not in references:
-            raise _refused(f"{where}.image_id", image_id, "no such image", row)
+        category = _id(ann, "category_id", where, row)
+        image_id = _id(ann, "image_id", where, row)
+        if category not in categories or image_id not in references:
+            unlisted += 1
+            continue
         x, y, width, height = _bbox(ann, where, row)
         annotations.append(
             BoxAnnotation(
@@ -94,23 +118,30 @@ def ground_truth(data: Any) -> GroundTruth:
                 area=ann.get("area"),
             )
         )
-    return GroundTruth(items, annotations, categories, references)
+    notes = [f"{repeated} image(s) listed twice, read once"] if repeated else []
+    if unlisted:
+        notes.append(f"{unlisted} annotation(s) on images or of categories the file does not list, dropped")
+    return GroundTruth(items, annotations, categories, references, notes)
 
 
-def predictions(detections: Any, truth: GroundTruth) -> list[BoxPrediction]:
-    """A parsed COCO results list → predictions; annotationId is the 1-based position."""
+def predictions(detections: Any, truth: GroundTruth) -> tuple[list[BoxPrediction], list[str]]:
+    """A parsed COCO results list → predictions (annotationId: the 1-based position in the file, dropped ones
+    counted) and notes on what was dropped: detections of categories the ground truth does not list."""
     if not isinstance(detections, list):
         raise _refused("file", type(detections).__name__, "a COCO results file is a JSON list")
     boxes = []
+    dropped = 0
     for row, det in enumerate(detections):
         where = f"[{row}]"
-        image_id = int(_get(det, "image_id", where, row))
+        image_id = _id(det, "image_id", where, row)
         if image_id not in truth.references:
             raise _refused(f"{where}.image_id", image_id, "no such image in the ground truth", row)
-        category = int(_get(det, "category_id", where, row))
+        category = _id(det, "category_id", where, row)
         if category not in truth.categories:
-            raise _refused(f"{where}.category_id", category, "no such category", row)
+            dropped += 1
+            continue
         x, y, width, height = _bbox(det, where, row)
+        score = _get(det, "score", where, row)
         boxes.append(
             BoxPrediction(
                 label=truth.categories[category],
@@ -119,8 +150,9 @@ def predictions(detections: Any, truth: GroundTruth) -> list[BoxPrediction]:
                 width=width,
                 height=height,
                 reference_id=truth.references[image_id],
-                confidence=det.get("score"),
+                confidence=score,
                 annotation_id=str(row + 1),
             )
         )
-    return boxes
+    notes = [f"{dropped} detection(s) of categories the ground truth does not list, dropped"] if dropped else []
+    return boxes, notes

@@ -125,3 +125,4 @@ class ImportResult:
     items: UploadResult
     annotations: UploadResult
     predictions: UploadResult
+    notes: tuple[str, ...] = ()  # what was dropped, as pycocotools reads the files
