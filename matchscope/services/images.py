@@ -121,6 +121,9 @@ async def item_image(reads: Reads, *, account_id: int, item_id: int) -> ItemImag
     return ItemImage(location=rows[0][0]) if rows else None
 
 
+_MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
+
+
 class ThumbnailError(Exception):
     """The file is not an image Pillow can read, or is too large to thumbnail."""
 
@@ -129,6 +132,7 @@ class ThumbnailError(Exception):
 class Thumbnail:
     path: Path
     media_type: str
+    stat: os.stat_result
 
 
 class ThumbnailCache:
@@ -146,22 +150,27 @@ class ThumbnailCache:
         digest = hashlib.sha256(f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}".encode()).hexdigest()[:20]
         folder = self.directory / str(size) / f"{item_id % 1000:03d}"
         stem = f"{item_id}-{digest}"
-        for suffix, kind in ((".jpg", "image/jpeg"), (".png", "image/png")):
-            if (folder / (stem + suffix)).is_file():
-                return Thumbnail(folder / (stem + suffix), kind)
+        for suffix in _MEDIA_TYPES:
+            try:
+                return Thumbnail(folder / (stem + suffix), _MEDIA_TYPES[suffix], (folder / (stem + suffix)).stat())
+            except FileNotFoundError:
+                continue
         folder.mkdir(parents=True, exist_ok=True)
         target = self._render(source, size, folder, stem)
         for stale in folder.glob(f"{item_id}-*"):
             if stale != target and not stale.name.endswith(".tmp"):
                 stale.unlink(missing_ok=True)
-        return Thumbnail(target, "image/png" if target.suffix == ".png" else "image/jpeg")
+        return Thumbnail(target, _MEDIA_TYPES[target.suffix], target.stat())
 
     def _render(self, source: Path, size: int, folder: Path, stem: str) -> Path:
         try:
             with Image.open(source) as image:
                 if image.width * image.height > MAX_SOURCE_PIXELS:
                     raise ThumbnailError(f"{image.width}x{image.height} pixels is more than {MAX_SOURCE_PIXELS}")
-                image.thumbnail((size, size))  # keeps the aspect ratio; JPEGs are decoded at a reduced scale
+                # Keeps the aspect ratio. A JPEG is decoded straight at the smallest DCT scale (1/2, 1/4, 1/8) that is
+                # still at least the thumbnail's size, then resampled: half the time of Pillow's default, which decodes
+                # at twice the size (a 640x480 COCO image in full) for a thumbnail of 256.
+                image.thumbnail((size, size), reducing_gap=1.0)
                 transparent = image.mode in ("RGBA", "LA") or "transparency" in image.info
                 converted = image.convert("RGBA" if transparent else "RGB")
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:

@@ -38,7 +38,7 @@ class ItemImages:
         self.state = state
         self.root = root
         self.cache = images.ThumbnailCache(thumbnails)
-        self._rendering: dict[tuple[int, int], asyncio.Future[images.Thumbnail]] = {}
+        self._rendering: dict[tuple[int, int], asyncio.Future[images.Thumbnail | None]] = {}
 
     def routes(self) -> list[Route]:
         return [
@@ -46,7 +46,8 @@ class ItemImages:
             Route("/thumbnails/{item_id}", self.thumbnail, methods=["GET", "HEAD"]),
         ]
 
-    async def _source(self, request: Request) -> tuple[int, Path] | None:
+    async def _location(self, request: Request) -> tuple[int, str] | None:
+        """The item's id and local image location, when the caller's account owns the item."""
         decoded = from_global_id(request.path_params["item_id"])
         if decoded is None or decoded[0] != "DatasetItem":
             return None
@@ -54,35 +55,42 @@ class ItemImages:
         item = await images.item_image(self.state.reads, account_id=account_id, item_id=decoded[1])
         if item is None or item.location is None or images.is_remote(item.location):
             return None
-        path = await asyncio.to_thread(images.resolve_local, self.root, item.location)
-        return None if path is None else (decoded[1], path)
+        return decoded[1], item.location
 
     async def image(self, request: Request) -> Response:
-        source = await self._source(request)
-        if source is None:
+        found = await self._location(request)
+        path = None if found is None else await asyncio.to_thread(images.resolve_local, self.root, found[1])
+        if path is None:
             return _error(404, NOT_FOUND_MESSAGE)
-        return FileResponse(source[1], media_type=images.media_type(source[1]), headers=_HEADERS)
+        return FileResponse(path, media_type=images.media_type(path), headers=_HEADERS)
 
     async def thumbnail(self, request: Request) -> Response:
         try:
             size = images.check_thumbnail_size(request.query_params.get("size", images.DEFAULT_THUMBNAIL_SIZE))
         except ValidationFailed as error:
             return _error(400, error.issues[0].describe())
-        source = await self._source(request)
-        if source is None:
+        found = await self._location(request)
+        if found is None:
             return _error(404, NOT_FOUND_MESSAGE)
         try:
-            made = await self._thumbnail(source[0], source[1], size)
+            made = await self._thumbnail(found[0], found[1], size)
         except images.ThumbnailError as error:
             return _error(415, f"No thumbnail for this item's image: {error}")
-        return FileResponse(made.path, media_type=made.media_type, headers=_HEADERS)
+        if made is None:
+            return _error(404, NOT_FOUND_MESSAGE)
+        return FileResponse(made.path, media_type=made.media_type, headers=_HEADERS, stat_result=made.stat)
 
-    async def _thumbnail(self, item_id: int, path: Path, size: int) -> images.Thumbnail:
-        """Pillow's work in a thread; concurrent requests for the same thumbnail share one rendering."""
+    def _resolve_and_make(self, item_id: int, location: str, size: int) -> images.Thumbnail | None:
+        path = images.resolve_local(self.root, location)
+        return None if path is None else self.cache.thumbnail(item_id, path, size)
+
+    async def _thumbnail(self, item_id: int, location: str, size: int) -> images.Thumbnail | None:
+        """The file checks and Pillow's work in one worker thread hop; concurrent requests for the same thumbnail
+        share one rendering."""
         key = (item_id, size)
         pending = self._rendering.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(asyncio.to_thread(self.cache.thumbnail, item_id, path, size))
+            pending = asyncio.ensure_future(asyncio.to_thread(self._resolve_and_make, item_id, location, size))
             self._rendering[key] = pending
             pending.add_done_callback(lambda _: self._rendering.pop(key, None))
         return await asyncio.shield(pending)
