@@ -143,7 +143,13 @@ def test_two_models_with_every_kind_of_error(scenes: list[Any]) -> None:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, debug=True, image_root=tmp_path / "images", ui_dir=tmp_path / "ui")
+    return Settings(
+        database_url=database_url,
+        debug=True,
+        image_root=tmp_path / "images",
+        thumbnail_cache=tmp_path / "thumbnails",
+        ui_dir=tmp_path / "ui",
+    )
 
 
 @pytest_asyncio.fixture
