@@ -63,9 +63,9 @@ KINDS = ("half", "third", "seventh", "quarter")
 def edge_coco(seed: int, images: int = 120) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A COCO ground truth and results list made of threshold-edge pairs, shuffled, with distractors.
 
-    Each image holds a few edge pairs of one or two categories, some ground truths without a prediction
-    and some predictions repeated with an equal score (ties for the greedy order). Annotation ids are not
-    in file order.
+    Each image holds a few edge pairs of one or two categories, some ground truths without a prediction,
+    some ground truths repeated and some predictions repeated with an equal score (ties for the greedy
+    order). Annotation ids are not in file order.
     """
     rng = np.random.default_rng(seed)
     annotations: list[dict[str, Any]] = []
@@ -75,16 +75,17 @@ def edge_coco(seed: int, images: int = 120) -> tuple[dict[str, Any], list[dict[s
         for _ in range(int(rng.integers(1, 5))):
             gt_box, pred_box = edge_pair(rng, KINDS[int(rng.integers(0, 4))], int(rng.integers(1, 4)))
             category = int(rng.integers(1, 3))
-            annotations.append(
-                {
-                    "id": int(ids[len(annotations)]),
-                    "image_id": image_id,
-                    "category_id": category,
-                    "bbox": gt_box,
-                    "area": gt_box[2] * gt_box[3],
-                    "iscrowd": 0,
-                }
-            )
+            for _copy in range(int(rng.integers(1, 3))):  # a repeated ground truth: a tie on its id
+                annotations.append(
+                    {
+                        "id": int(ids[len(annotations)]),
+                        "image_id": image_id,
+                        "category_id": category,
+                        "bbox": gt_box,
+                        "area": gt_box[2] * gt_box[3],
+                        "iscrowd": 0,
+                    }
+                )
             score = float(rng.choice([0.3, 0.6, 0.9]))
             for _copy in range(int(rng.integers(1, 3))):
                 results.append({"image_id": image_id, "category_id": category, "bbox": pred_box, "score": score})

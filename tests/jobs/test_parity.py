@@ -23,6 +23,7 @@ from matchscope.engine.synthetic import write_coco
 from matchscope.schema.ids import to_global_id
 from matchscope.state import AppState
 from tests.conftest import Caller, GraphQL
+from tests.engine.edges import edge_coco
 from tests.jobs.conftest import COCO_DETS, COCO_GT, SUBMIT, import_coco, wait_finished
 
 Entry = tuple[str, int | None, int | None, float]
@@ -89,6 +90,18 @@ def synthetic_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     return write_coco(tmp_path_factory.mktemp("synthetic"), images=150, seed=7, dets_per_image=30, categories=12)
 
 
+@pytest.fixture(scope="module")
+def edge_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Tie-heavy files on IoU 0.5 / 0.75, annotation ids not in file order, one of them 0 (which pycocotools
+    never counts as matched)."""
+    ground_truth, results = edge_coco(3, images=80)
+    ground_truth["annotations"][5]["id"] = 0
+    folder = tmp_path_factory.mktemp("edges")
+    (folder / "gt.json").write_bytes(orjson.dumps(ground_truth))
+    (folder / "dets.json").write_bytes(orjson.dumps(results))
+    return folder / "gt.json", folder / "dets.json"
+
+
 OPTIONS = {
     "agnostic": (None, True, []),
     "aware": ({"classAgnostic": False}, False, []),
@@ -97,15 +110,23 @@ OPTIONS = {
 PAIRS = {
     "coco": [("car", "truck"), ("truck", "car"), ("dog", "cat"), ("person", "person")],
     "synthetic": [("category_1", "category_2"), ("category_3", "category_1"), ("category_4", "category_5")],
+    "edges": [("one", "two")],
 }
 
 
-@pytest.mark.parametrize("source", ["coco", "synthetic"])
+@pytest.mark.parametrize("source", ["coco", "synthetic", "edges"])
 @pytest.mark.parametrize("mode", list(OPTIONS))
 async def test_job_matches_offline_engine_and_pycocotools(
-    gql: GraphQL, state: AppState, caller: Caller, synthetic_files: tuple[Path, Path], source: str, mode: str
+    gql: GraphQL,
+    state: AppState,
+    caller: Caller,
+    synthetic_files: tuple[Path, Path],
+    edge_files: tuple[Path, Path],
+    source: str,
+    mode: str,
 ) -> None:
-    gt_path, dets_path = (COCO_GT, COCO_DETS) if source == "coco" else synthetic_files
+    files = {"coco": (COCO_GT, COCO_DETS), "synthetic": synthetic_files, "edges": edge_files}
+    gt_path, dets_path = files[source]
     options, class_agnostic, allowed = OPTIONS[mode]
     pairs = PAIRS[source] if allowed == "pairs" else []
     if pairs:

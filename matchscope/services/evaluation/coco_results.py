@@ -31,8 +31,14 @@ def coco_results(
     position[np.asarray(category_order, dtype=np.int64)] = np.arange(len(label_names), dtype=np.int64)
     names = [label_names[code] for code in category_order]
 
+    # pycocotools keeps each image's annotations in file order, which is row-id order: chunks may hold them
+    # in COCO annotation-id order (the greedy tie-break), so they are put back.
+    file_order = [np.argsort(chunk.gt_id, kind="stable") for chunk in chunks]
+
     def cat(name: str, dtype: Any, empty_shape: tuple[int, ...] = (0,)) -> NDArray[Any]:
         parts = [getattr(chunk, name) for chunk in chunks]
+        if name.startswith("gt_"):
+            parts = [part[order] for part, order in zip(parts, file_order, strict=True)]
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(empty_shape, dtype=dtype)
 
     gt_item = cat("gt_item", np.int64)
@@ -43,7 +49,7 @@ def coco_results(
         image_ids=np.sort(np.array(list(image_keys.values()), dtype=np.int64)),
         category_ids=np.arange(len(label_names), dtype=np.int64),
         category_names=names,
-        ann_id=cat("gt_id", np.int64),
+        ann_id=np.where(cat("gt_coco_id_zero", np.bool_), 0, cat("gt_id", np.int64)),
         image_id=key_of(gt_item) if gt_item.size else gt_item,
         category_id=position[cat("gt_label", np.int64)],
         bbox=cat("gt_boxes", np.float64, (0, 4)),

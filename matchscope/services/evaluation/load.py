@@ -18,7 +18,12 @@ from matchscope.store.tables import Dataset, DatasetItem
 
 @dataclass
 class Loaded:
-    """Everything of one chunk the engine and the writer need; arrays are in row-id order."""
+    """Everything of one chunk the engine and the writer need.
+
+    Arrays are in insertion order, the greedy tie-break of DESIGN §3: row-id order, except for the
+    annotations of an imported COCO file, which go by COCO annotation id (predictions by row id are
+    already in results-file order).
+    """
 
     gt_id: NDArray[np.int64]
     gt_item: NDArray[np.int64]
@@ -31,11 +36,15 @@ class Loaded:
     pred_boxes: NDArray[np.float64]
     pred_label: NDArray[np.int32]
     pred_confidence: NDArray[np.float64]
+    # The COCO annotation id is 0: pycocotools records matches by id, so such a ground truth never counts
+    # as matched in its COCO metrics (greedy matching ignores this).
+    gt_coco_id_zero: NDArray[np.bool_]
 
 
 # Row layouts of the two queries below; a structured array takes the driver's rows in one C loop.
 _BOX = [("id", "i8"), ("item", "i8"), ("label", "O"), ("x", "f8"), ("y", "f8"), ("w", "f8"), ("h", "f8")]
 _ANNOTATION = np.dtype([*_BOX, ("area", "f8"), ("crowd", "?")])
+_COCO_ANNOTATION = np.dtype([*_BOX, ("area", "f8"), ("crowd", "?"), ("key", "O")])
 _PREDICTION = np.dtype([*_BOX, ("confidence", "f8")])
 
 
@@ -53,17 +62,42 @@ def _boxes(rows: NDArray[Any]) -> NDArray[np.float64]:
     return np.stack([rows["x"], rows["y"], rows["w"], rows["h"]], axis=1)
 
 
+def _by_annotation_id(keys: NDArray[Any]) -> NDArray[np.int64]:
+    """Stable order of rows by their COCO annotation id (``annotationId`` of a COCO import: an integer);
+    ids that are not integers (added later by hand) follow, in row order."""
+    try:
+        return np.argsort(keys.astype(np.int64), kind="stable")
+    except (ValueError, OverflowError, TypeError):
+        numbers = [int(key) if str(key).lstrip("-").isdigit() else None for key in keys]
+        return np.array(
+            sorted(range(len(keys)), key=lambda row: (numbers[row] is None, numbers[row] or 0, row)), dtype=np.int64
+        )
+
+
 async def load_chunk(
-    session: AsyncSession, *, dataset_id: int, model_id: int, first_item: int, last_item: int, codes: dict[str, int]
+    session: AsyncSession,
+    *,
+    dataset_id: int,
+    model_id: int,
+    first_item: int,
+    last_item: int,
+    codes: dict[str, int],
+    by_annotation_id: bool = False,
 ) -> Loaded:
-    """The boxes of items `first_item`..`last_item` (ids, inclusive); labels as codes of `codes`."""
+    """The boxes of items `first_item`..`last_item` (ids, inclusive); labels as codes of `codes`.
+
+    With `by_annotation_id` (an imported COCO file) the annotations come in COCO annotation-id order.
+    """
+    columns = "id, item_id, label, x, y, width, height, area, iscrowd"
     annotations = await _fetch(
         session,
-        "SELECT id, item_id, label, x, y, width, height, area, iscrowd FROM box_annotation "
+        f"SELECT {columns}{', annotation_id' if by_annotation_id else ''} FROM box_annotation "
         "WHERE dataset_id = ? AND item_id >= ? AND item_id <= ? ORDER BY id",
         (dataset_id, first_item, last_item),
-        _ANNOTATION,
+        _COCO_ANNOTATION if by_annotation_id else _ANNOTATION,
     )
+    if by_annotation_id:
+        annotations = annotations[_by_annotation_id(annotations["key"])]
     predictions = await _fetch(
         session,
         "SELECT id, item_id, label, x, y, width, height, confidence FROM box_prediction "
@@ -85,6 +119,7 @@ async def load_chunk(
         pred_boxes=_boxes(predictions),
         pred_label=_codes(predictions["label"], codes),
         pred_confidence=predictions["confidence"].copy(),  # null → NaN: "no confidence", counts as 1
+        gt_coco_id_zero=(annotations["key"] == "0") if by_annotation_id else np.zeros(len(annotations), np.bool_),
     )
 
 
@@ -103,12 +138,22 @@ async def image_keys(session: AsyncSession, dataset_id: int) -> tuple[list[int],
     return item_ids, {item_id: item_id for item_id in item_ids}
 
 
-async def category_order(session: AsyncSession, dataset_id: int, label_names: list[str]) -> list[int]:
-    """Label codes (positions in `label_names`) in the order COCO metrics take categories.
+@dataclass(frozen=True, slots=True)
+class CocoOrders:
+    """How an evaluation orders what pycocotools and DESIGN §3 order by COCO ids.
 
-    pycocotools averages its stats over categories in category-id order, and a float sum depends on its
-    order: the categories of an imported COCO file come first, by COCO id, then any other label by name.
+    ``categories``: label codes in the order COCO metrics take categories. pycocotools averages its stats
+    over categories in category-id order, and a float sum depends on its order: the categories of an
+    imported COCO file come first, by COCO id, then any other label by name.
+    ``by_annotation_id``: the dataset is an imported COCO file, whose ground truth is matched in
+    annotation-id order.
     """
+
+    categories: list[int]
+    by_annotation_id: bool
+
+
+async def coco_orders(session: AsyncSession, dataset_id: int, label_names: list[str]) -> CocoOrders:
     meta = (await session.execute(select(col(Dataset.meta)).where(col(Dataset.id) == dataset_id))).scalar_one()
     categories = (meta or {}).get("coco_categories") or {}
     code_of = {name: code for code, name in enumerate(label_names)}
@@ -121,4 +166,4 @@ async def category_order(session: AsyncSession, dataset_id: int, label_names: li
         name = label_names[code]
         return name not in coco_ids, coco_ids.get(name, 0), code
 
-    return sorted(range(len(label_names)), key=position)
+    return CocoOrders(sorted(range(len(label_names)), key=position), by_annotation_id=bool(categories))

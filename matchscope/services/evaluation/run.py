@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from matchscope.services.evaluation.coco_results import coco_results
 from matchscope.services.evaluation.lease import Lease, fence, heartbeat
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
-from matchscope.services.evaluation.load import Loaded, category_order, image_keys, load_chunk
+from matchscope.services.evaluation.load import Loaded, coco_orders, image_keys, load_chunk
 from matchscope.services.evaluation.match import Totals, match_chunk
 from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled
@@ -88,7 +88,7 @@ async def _run(
         in_use = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id)
         label_names = sorted(set(in_use) | options.labels())
         item_ids, keys = await image_keys(session, dataset_id)
-        coco_order = await category_order(session, dataset_id, label_names)
+        orders = await coco_orders(session, dataset_id, label_names)
     codes = {label: code for code, label in enumerate(label_names)}
     allowed = (
         np.array([[codes[gt], codes[pred]] for gt, pred in options.allowed_label_matches], dtype=np.int32)
@@ -111,6 +111,7 @@ async def _run(
                 first_item=first_item,
                 last_item=last_item,
                 codes=codes,
+                by_annotation_id=orders.by_annotation_id,
             )
 
     timer = _Timer()
@@ -134,6 +135,6 @@ async def _run(
         totals.chunks.append(chunk)
         await on_progress(job)
     with timer("coco"):
-        coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed, coco_order)
+        coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed, orders.categories)
     logger.info("job %s: %s", job_id, timer.summary())
     return await complete(sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids), lease)
