@@ -75,24 +75,34 @@ def test_import_evaluate_and_read_back_equal_the_cli(
         assert set(entries) == {_cli_entry(line) for line in lines}
 
         metrics = evaluation.metrics()
-        counts = summary["counts"]
-        overall = metrics.overall
-        assert (overall.true_positives, overall.false_positives, overall.false_negatives) == (
-            counts["tp"], counts["fp"], counts["fn"],
-        )  # fmt: skip
-        per_class = {entry.label: entry.counts for entry in metrics.per_class}
-        for cli_class in summary["per_class"]:
-            ours = per_class.get(cli_class["name"])
-            if ours is None:
-                assert cli_class["tp"] == cli_class["fp"] == cli_class["fn"] == 0
-                continue
-            assert (ours.true_positives, ours.false_positives, ours.false_negatives) == (
-                cli_class["tp"], cli_class["fp"], cli_class["fn"],
-            ), cli_class["name"]  # fmt: skip
-            assert _close(ours.precision, cli_class["precision"]) and _close(ours.recall, cli_class["recall"])
+        expected = summary["metrics"]
+        assert _counts(metrics.overall) == _cli_counts(expected["overall"])
+        ours = {entry.label: (entry.ground_truth_count, entry.prediction_count, _counts(entry.counts))
+                for entry in metrics.per_class}  # fmt: skip
+        theirs = {entry["label"]: (entry["groundTruthCount"], entry["predictionCount"], _cli_counts(entry["counts"]))
+                  for entry in expected["perClass"]}  # fmt: skip
+        assert ours.keys() <= theirs.keys()
+        for label in theirs.keys() - ours.keys():  # categories the file lists that no box has
+            assert theirs[label][:2] == (0, 0) and theirs[label][2][:3] == (0, 0, 0), label
+        for label, (truth, predicted, counts) in ours.items():
+            assert (truth, predicted) == theirs[label][:2], label
+            assert counts[:3] == theirs[label][2][:3], label
+            assert all(_close(a, b) for a, b in zip(counts[3:], theirs[label][2][3:], strict=True)), label
 
         coco = evaluation.coco()
         assert all(_close(a, b) for a, b in zip(coco.stats, summary["stats"], strict=True)), (coco.stats, summary)
-        cli_per_class = {c["name"]: list(c["coco"].values()) for c in summary["per_class"]}
+        cli_per_class = {entry["label"]: entry["stats"]["stats"] for entry in summary["coco"]["perClass"]}
+        assert coco.per_class.keys() <= cli_per_class.keys()
+        assert all(cli_per_class[label] == [-1.0] * 12 for label in cli_per_class.keys() - coco.per_class.keys())
         for label, stats in coco.per_class.items():
             assert all(_close(a, b) for a, b in zip(stats, cli_per_class[label], strict=True)), label
+
+
+def _counts(counts: Any) -> tuple[Any, ...]:
+    return (counts.true_positives, counts.false_positives, counts.false_negatives,
+            counts.precision, counts.recall, counts.f_1)  # fmt: skip
+
+
+def _cli_counts(counts: dict[str, Any]) -> tuple[Any, ...]:
+    return (counts["truePositives"], counts["falsePositives"], counts["falseNegatives"],
+            counts["precision"], counts["recall"], counts["f1"])  # fmt: skip
