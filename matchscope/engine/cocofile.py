@@ -351,6 +351,7 @@ def _geometry_columns(kept: list[dict[str, Any]]) -> _Geometry | None:
         or not np.isfinite(bbox.astype(np.float64)).all()
         or not np.isfinite(area.astype(np.float64)).all()
         or not np.isfinite(iscrowd.astype(np.float64)).all()
+        or ((iscrowd != 0) != (np.trunc(iscrowd.astype(np.float64)) != 0)).any()
     ):
         return None
     return bbox.astype(np.float64), area.astype(np.float64), iscrowd.astype(np.bool_), no_area, no_crowd
@@ -377,7 +378,8 @@ def _geometry_rows(kept: list[dict[str, Any]], rows: NDArray[np.int64]) -> _Geom
         crowd = annotation.get("iscrowd")
         if crowd is None:
             no_crowd += 1
-        elif not _finite_number(crowd):
+        elif not _finite_number(crowd) or bool(crowd) != bool(int(crowd)):
+            # pycocotools ignores a box by iscrowd's truth and measures it as a crowd by int(iscrowd)
             raise CocoFileError(f"{where}.iscrowd = {_short(crowd)}: expected 0 or 1")
         else:
             iscrowd[j] = bool(crowd)

@@ -227,6 +227,12 @@ REFUSED: list[tuple[str, Any, Any, str]] = [
         r"annotations\[0\]\.id = 'a': expected a number",
     ),
     (
+        "iscrowd 0.5 (pycocotools ignores it as a crowd and measures it as none)",
+        {**ground_truth(), "annotations": [{**ground_truth()["annotations"][3], "iscrowd": 0.5}]},
+        None,
+        r"annotations\[0\] \(id 13\)\.iscrowd = 0\.5: expected 0 or 1",
+    ),
+    (
         "a bbox of three numbers",
         None,
         [{"image_id": 1, "category_id": 1, "bbox": [1, 1, 2], "score": 1}],
