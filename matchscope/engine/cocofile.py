@@ -307,7 +307,7 @@ def _annotation_geometry(
     annotations: list[Any], rows: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], list[str]]:
     """Boxes, areas and crowd flags of the kept annotations (a null area or iscrowd counts as absent)."""
-    kept = [annotations[row] for row in rows.tolist()]
+    kept = annotations if rows.size == len(annotations) else [annotations[row] for row in rows.tolist()]
     columns = _geometry_columns(kept)
     if columns is None:
         columns = _geometry_rows(kept, rows)

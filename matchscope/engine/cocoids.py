@@ -100,7 +100,8 @@ class IdTable:
         return [keys[c - offset] for c in codes.tolist()]
 
     def find(self, values: Sequence[IdKey] | NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
-        """Code of each id in ``values`` (ids, not codes) and whether the table has it (codes of the missing: 0)."""
+        """Code of each id in ``values`` (ids, not codes) and whether the table has it (codes of the missing are
+        unspecified)."""
         if self.keys is None:
             if isinstance(values, np.ndarray):
                 array = values
@@ -111,7 +112,7 @@ class IdTable:
             if self.codes.size == 0:
                 return np.zeros(array.shape, dtype=np.int64), np.zeros(array.shape, dtype=np.bool_)
             index, found = _index_in(array, self.codes)
-            return np.where(found, self.codes[index], 0), found
+            return self.codes[index], found
         return self._find_keys(values.tolist() if isinstance(values, np.ndarray) else values)
 
     def _find_keys(self, values: Sequence[IdKey]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
