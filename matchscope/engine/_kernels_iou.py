@@ -26,12 +26,12 @@ def pair_iou(
 ) -> float:
     """IoU of a ground truth and a prediction; 0 when they do not overlap or the union is 0.
 
-    With ``crowd`` the union is the prediction's area (pycocotools' iscrowd rule). Written without branches
-    on the box values, so that loops over many pairs vectorise.
+    With ``crowd`` the union is the prediction's area (pycocotools' iscrowd rule). Where the boxes overlap
+    (``iw > 0`` and ``ih > 0``) the value is pycocotools' ``iw * ih / union`` exactly; elsewhere ``inter`` is
+    0 and so is the IoU. No branch depends on the box values, so that loops over many pairs vectorise.
     """
     inter_w = min(gt_right, pred_right) - max(gt_x, pred_x)
     inter_h = min(gt_bottom, pred_bottom) - max(gt_y, pred_y)
-    overlap = (inter_w > 0.0) & (inter_h > 0.0)
-    inter = inter_w * inter_h if overlap else 0.0
+    inter = max(inter_w, 0.0) * max(inter_h, 0.0)
     union = pred_area if crowd else gt_area + pred_area - inter
-    return inter / union if overlap & (union > 0.0) else 0.0
+    return inter / union if union > 0.0 else 0.0
