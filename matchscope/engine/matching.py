@@ -2,7 +2,9 @@
 
 Candidate pairs on an item are (ground truth, prediction) pairs with IoU > 0 whose labels may match. They are
 taken by IoU descending, then prediction confidence descending (NaN counts as 1), then ground-truth index,
-then prediction index; a pair is kept when neither box is kept yet. No IoU threshold is involved.
+then prediction index; a pair is kept when neither box is kept yet. No IoU threshold is involved. IoUs are
+:func:`matchscope.engine.geometry.box_iou`'s, pycocotools' arithmetic, bit for bit, so a kept pair reaches a
+threshold t exactly when COCO's matching at t sees the same pair reach it.
 """
 
 from __future__ import annotations

@@ -224,7 +224,7 @@ def compute_metrics(columns: EntryColumns, thresholds: Thresholds) -> Metrics:
         ),
         per_class=per_class,
         confusion=_confusion(columns, masks, thresholds),
-        # pycocotools' arithmetic can put an identical box at 1 + 1 ulp: it belongs in the last bin.
+        # pycocotools' arithmetic can put an identical box a few ulps above 1: it belongs in the last bin.
         matched_iou=_histogram(np.minimum(columns.iou[matched], 1.0)),
         true_positive_confidence=_histogram(columns.confidence[masks.true_positive]),
         false_positive_confidence=_histogram(columns.confidence[masks.false_positive]),
