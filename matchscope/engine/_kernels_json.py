@@ -45,8 +45,9 @@ Ints = NDArray[np.int64]
 OK = 0
 FAILED = 1
 
-# Significant digits the parser keeps in an int64 mantissa: 10**18 - 1 < 2**63 - 1.
-MAX_DIGITS = 18
+# Significant digits the parser keeps: 10**19 - 1 < 2**64, so the int64 mantissa holds them as uint64 bits
+# (it wraps past 2**63 - 1; conversion reads it as uint64).
+MAX_DIGITS = 19
 UNDECIDED = math.nan  # JSON has no NaN, so it can mark "let Python convert the text"
 
 _SMALLEST_POWER = -342  # below: zero for any w < 2**64
@@ -86,6 +87,7 @@ _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 _PRECISION_MASK = np.uint64(0x1FF)  # the low 64 - 55 bits of the high word: 52 explicit bits + 3
 _HIDDEN_BIT = np.uint64(1 << 52)
 _MANTISSA_LIMIT = np.uint64(2 << 52)
+_EXACT_INTEGERS = np.uint64(2**53)  # up to here every integer is a double
 
 
 @njit(cache=True, nogil=True)
@@ -116,8 +118,8 @@ def _leading_zeros(w: np.uint64) -> int:
 
 
 @njit(cache=True, nogil=True)
-def eisel_lemire(w: int, q: int) -> float:
-    """w * 10**q correctly rounded (0 < w < 2**63), or UNDECIDED; 0.0 and inf past the exponent range."""
+def eisel_lemire(w: np.uint64, q: int) -> float:
+    """w * 10**q correctly rounded (0 < w < 2**64), or UNDECIDED; 0.0 and inf past the exponent range."""
     if q < _SMALLEST_POWER:
         return 0.0
     if q > _LARGEST_POWER:
@@ -163,19 +165,21 @@ def eisel_lemire(w: int, q: int) -> float:
 def decimal_to_double(w: int, q: int, negative: bool, truncated: bool) -> float:
     """(-1)**negative * w * 10**q as ``float`` rounds it, for 0 <= w < 10**MAX_DIGITS; UNDECIDED when unsure.
 
-    ``truncated`` says that non-zero digits followed the ones in ``w`` (the value lies in (w, w + 1) * 10**q).
+    ``w``'s 64 bits are read as unsigned (a 19-digit mantissa wraps an int64). ``truncated`` says that non-zero
+    digits followed the ones in ``w`` (the value lies in (w, w + 1) * 10**q).
     """
-    if w == 0:
+    mantissa = np.uint64(w)
+    if mantissa == _U0:
         value = 0.0
-    elif not truncated and w <= 9007199254740992 and -22 <= q <= 22:
-        value = float(w)
+    elif not truncated and mantissa <= _EXACT_INTEGERS and -22 <= q <= 22:
+        value = float(mantissa)
         if q > 0:
             value = value * _POW10[q]
         elif q < 0:
             value = value / _POW10[-q]
     else:
-        value = eisel_lemire(w, q)
-        if truncated and eisel_lemire(w + 1, q) != value:
+        value = eisel_lemire(mantissa, q)
+        if truncated and eisel_lemire(mantissa + _U1, q) != value:
             return UNDECIDED
     return -value if negative else value
 
@@ -354,7 +358,7 @@ def parse_results(buf: Bytes) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:  
                             break
                         if digits < MAX_DIGITS:
                             mantissa = mantissa * 10 + d
-                            if mantissa > 0:
+                            if mantissa != 0:  # not > 0: a 19th digit may wrap the int64
                                 digits += 1
                         else:
                             exponent += 1
@@ -373,7 +377,7 @@ def parse_results(buf: Bytes) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:  
                             if digits < MAX_DIGITS:
                                 mantissa = mantissa * 10 + d
                                 exponent -= 1
-                                if mantissa > 0:
+                                if mantissa != 0:
                                     digits += 1
                             else:
                                 truncated |= d != 0
