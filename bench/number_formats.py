@@ -9,7 +9,8 @@ set (matchscope.engine.synthetic) is written in each form:
   float32 and written by `repr` of the widened value, as ``tensor.tolist()`` on a float32 tensor writes them;
 - ``float64``: the noisy float64 values, written by `repr`.
 
-Per form it prints the numbers the JSON kernel left to Python's ``float`` (its undecided cases), the parse
+It first prints how many random decimals of 19-40 digits the kernel leaves to Python's ``float``. Per form it
+prints the numbers the JSON kernel left to Python's ``float`` (its undecided cases), the parse
 alone (in process, JIT warm, best of --repeat), `matchscope evaluate --json` and faster-coco-eval's whole
 evaluation (each a child process, loading included; matchscope best of --repeat), their ratio, and whether
 the 12 stats are bit-identical to faster-coco-eval's and, with --pycocotools, to pycocotools' (matchscope's
@@ -121,6 +122,28 @@ def parse_alone(dets: Path, repeat: int) -> tuple[float, float, int, int]:
     return best, best_cpu, 5 * columns.score.size, len(spans)
 
 
+def undecided_long_decimals(count: int, seed: int) -> None:
+    """How many random decimals of 19, 20, 25 and 40 significant digits the kernel leaves to float()."""
+    import random
+
+    from matchscope.engine import _kernels_json
+
+    rng = random.Random(seed)
+    for length in (19, 20, 25, 40):
+        texts = []
+        for _ in range(count):
+            digits = str(rng.randint(1, 9)) + "".join(rng.choices("0123456789", k=length - 1))
+            point = rng.randint(0, length)
+            texts.append(f"{digits[:point] or '0'}.{digits[point:]}" if point < length else digits)
+        raw = (
+            "[" + ",".join(f'{{"image_id":1,"category_id":1,"bbox":[0,0,1,1],"score":{t}}}' for t in texts) + "]"
+        ).encode()
+        status, *_, spans = _kernels_json.parse_results(np.frombuffer(raw, dtype=np.uint8))
+        if status != _kernels_json.OK:
+            raise SystemExit("the JSON kernel refused the random decimals")
+        print(f"random decimals of {length} digits: {len(spans):,} of {count:,} left to float()")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=5000, help="data set size (100 detections per image)")
@@ -133,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also run pycocotools (slow) on these formats (all when none is named)",
     )
     args = parser.parse_args(argv)
+    undecided_long_decimals(200_000, args.seed)
     paths = write_formats(args.images, args.seed)
     rows = []
     for name in FORMATS:
