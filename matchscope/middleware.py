@@ -64,7 +64,8 @@ class AuthMiddleware:
         account_id = await self.account_for(key)
         if account_id is None:
             reason = "missing API key" if key is None else "invalid or revoked API key"
-            challenge = [(b"www-authenticate", b'Basic realm="matchscope", Bearer realm="matchscope"')]
+            # Never a Basic challenge: browsers answer it with a sign-in dialog, and the web UI's fetch waits on it.
+            challenge = [(b"www-authenticate", b'Bearer realm="matchscope"')]
             await _send_json(send, 401, f"Unauthorized: {reason}", challenge)
             return
         scope.setdefault("state", {})["account_id"] = account_id

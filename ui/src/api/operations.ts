@@ -192,7 +192,7 @@ export const MatchesQuery = graphql(`
               groundTruthLabel
               predictionLabel
               confidence
-              item { id referenceId width height imageLocation }
+              item { id referenceId width height thumbnailUrl(size: 256) }
               groundTruth { ...BoxFields }
               prediction { ...BoxFields confidence }
             }
@@ -225,7 +225,7 @@ export const ItemQuery = graphql(`
         referenceId
         width
         height
-        imageLocation
+        imageUrl
         annotations { ...BoxFields iscrowd }
         predictions(modelId: $modelId) { ...BoxFields confidence }
         entries(evaluationId: $evaluationId, iouThreshold: $iou, confidenceThreshold: $confidence) {

@@ -31,13 +31,15 @@ interface Props {
   boxes: DrawnBox[];
   showLabels?: boolean;
   className?: string;
+  /** Label height as a fraction of the item's longer side. */
+  labelSize?: number;
 }
 
 /** Boxes in image pixel coordinates: the viewBox is the item's own width and height. */
-export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className }: Props) {
+export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, labelSize = 1 / 24 }: Props) {
   const { width, height } = canvasSize(item, boxes);
   const source = useImage(imageUrl);
-  const fontSize = Math.max(width, height) / 28;
+  const fontSize = Math.max(width, height) * labelSize;
   return (
     <svg
       className={`boxes ${className ?? ""}`}

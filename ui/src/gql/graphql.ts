@@ -170,7 +170,7 @@ export type MatchesQueryVariables = Exact<{
 
 
 export type MatchesQuery = { node:
-    | { id: string, matches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, item: { id: string, referenceId: string, width: number | null, height: number | null, imageLocation: string | null }, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null } }> } }
+    | { id: string, matches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, item: { id: string, referenceId: string, width: number | null, height: number | null, thumbnailUrl: string | null }, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null } }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -198,7 +198,7 @@ export type ItemQuery = { node:
     | { __typename: 'BoxAnnotation' }
     | { __typename: 'BoxPrediction' }
     | { __typename: 'Dataset' }
-    | { __typename: 'DatasetItem', id: string, referenceId: string, width: number | null, height: number | null, imageLocation: string | null, annotations: Array<{ iscrowd: boolean, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, predictions: Array<{ confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, entries: Array<{ id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, groundTruth: { id: string } | null, prediction: { id: string } | null }> }
+    | { __typename: 'DatasetItem', id: string, referenceId: string, width: number | null, height: number | null, imageUrl: string | null, annotations: Array<{ iscrowd: boolean, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, predictions: Array<{ confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, entries: Array<{ id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, groundTruth: { id: string } | null, prediction: { id: string } | null }> }
     | { __typename: 'Evaluation' }
     | { __typename: 'Match' }
     | { __typename: 'Model' }
@@ -581,7 +581,7 @@ export const MatchesDocument = new TypedDocumentString(`
               referenceId
               width
               height
-              imageLocation
+              thumbnailUrl(size: 256)
             }
             groundTruth {
               ...BoxFields
@@ -633,7 +633,7 @@ export const ItemDocument = new TypedDocumentString(`
       referenceId
       width
       height
-      imageLocation
+      imageUrl
       annotations {
         ...BoxFields
         iscrowd

@@ -12,8 +12,13 @@ import { filterFromParams } from "./filters";
 import { Tile } from "./Tile";
 import { usePagedMatches } from "./usePagedMatches";
 
+const TEXT_INPUTS = new Set(["text", "number", "search", "password", "email", "url"]);
+
+/** Keys typed into a field are the field's (a checkbox or a button keeps the shortcuts). */
 function typing(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return TEXT_INPUTS.has(target.type);
+  return target.isContentEditable || target.tagName === "SELECT" || target.tagName === "TEXTAREA";
 }
 
 export function GalleryView({ evaluationId }: { evaluationId: string }) {
@@ -31,12 +36,13 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
   });
   const [selected, setSelected] = useState(0);
   const [help, setHelp] = useState(false);
-  const sentinel = useRef<HTMLDivElement>(null);
+  // Held in state: the sentinel appears only once the header has loaded, and the observer must follow it.
+  const [sentinel, setSentinel] = useState<HTMLDivElement | null>(null);
   const grid = useRef<HTMLDivElement>(null);
   const { entries, loadMore, hasNextPage } = pages;
 
   useEffect(() => {
-    const target = sentinel.current;
+    const target = sentinel;
     if (!target) return;
     const observer = new IntersectionObserver((records) => {
       if (records.some((record) => record.isIntersecting)) loadMore();
@@ -45,7 +51,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
     return () => {
       observer.disconnect();
     };
-  }, [loadMore, entries.length]);
+  }, [sentinel, loadMore, entries.length]);
 
   const open = useCallback(
     (index: number) => {
@@ -117,7 +123,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
         ))}
       </div>
       {pages.totalCount === 0 && <p className="muted">No entry matches these filters at these thresholds.</p>}
-      <div ref={sentinel} className="sentinel">
+      <div ref={setSentinel} className="sentinel">
         {pages.loading ? "loading…" : hasNextPage ? "" : entries.length > 0 ? "end of the entries" : ""}
       </div>
       {openItemId && (

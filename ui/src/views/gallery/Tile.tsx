@@ -41,7 +41,7 @@ export function Tile({ entry, selected, index, onSelect, onOpen }: Props) {
         onOpen(index);
       }}
     >
-      <BoxesSvg item={entry.item} imageUrl={null} boxes={entryBoxes(entry)} />
+      <BoxesSvg item={entry.item} imageUrl={entry.item.thumbnailUrl} boxes={entryBoxes(entry)} />
       <div className="caption">
         <span className={`badge ${entry.outcome}`}>{OUTCOME_SHORT[entry.outcome]}</span>
         <span title="ground truth → prediction">

@@ -34,6 +34,8 @@ export function usePagedMatches(variables: Omit<MatchesQueryVariables, "first" |
     request(MatchesQuery, { ...(JSON.parse(requestedKey) as typeof variables), first: PAGE_SIZE, after: state.pages.endCursor })
       .then((result) => {
         if (current.current.key !== requestedKey) return;
+        // Not busy before the new tiles render: the observer re-created then may ask for the next page at once.
+        current.current.busy = false;
         const node = result.node;
         if (!node || !("matches" in node)) throw new Error("No such evaluation is visible with this key.");
         const connection = node.matches;
@@ -48,11 +50,9 @@ export function usePagedMatches(variables: Omit<MatchesQueryVariables, "first" |
       })
       .catch((failure: unknown) => {
         if (current.current.key !== requestedKey) return;
+        current.current.busy = false;
         const message = failure instanceof Error ? failure.message : String(failure);
         setPages((previous) => ({ ...previous, loading: false, error: message }));
-      })
-      .finally(() => {
-        if (current.current.key === requestedKey) current.current.busy = false;
       });
   }, []);
 

@@ -76,7 +76,7 @@ export function ItemDetail({ evaluationId, itemId, modelId, thresholds }: Props)
         <BoxLegend />
       </div>
       <div className="detail-body">
-        <BoxesSvg className="large" item={item} imageUrl={null} boxes={boxes} showLabels={layers.labels} />
+        <BoxesSvg className="large" item={item} imageUrl={item.imageUrl} boxes={boxes} showLabels={layers.labels} labelSize={1 / 60} />
         <table className="data compact entries" data-testid="item-entries">
           <thead>
             <tr>
