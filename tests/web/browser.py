@@ -6,16 +6,16 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from matchscope.commands.serve import fill_kernel_cache
 from matchscope.services import accounts, demo
 from matchscope.settings import Settings
 from matchscope.state import AppState
@@ -84,7 +84,9 @@ async def _seed(settings: Settings) -> str:
         await upgrade(state.engine)
         async with transaction(state.sessions) as session:
             issued = await accounts.create_key(session, account_name="browser")
-            await demo.seed_demo(session, account_id=issued.account_id, images=DEMO_IMAGES)
+            await demo.seed_demo(
+                session, account_id=issued.account_id, images=DEMO_IMAGES, image_root=settings.images_dir()
+            )
         return issued.secret
     finally:
         await state.close()
@@ -100,11 +102,14 @@ def ui_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def site(ui_database: str) -> Iterator[Site]:
-    settings = Settings(database_url=ui_database)
+def site(ui_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    files = tmp_path_factory.mktemp("ui-files")
+    settings = Settings(database_url=ui_database, image_root=files / "images", thumbnail_cache=files / "thumbnails")
     # In a thread of its own: a module's Playwright (sync API) keeps an event loop running in this one.
     with ThreadPoolExecutor(max_workers=1) as pool:
         key = pool.submit(asyncio.run, _seed(settings)).result()
+    # As `matchscope serve` does: kernels compiled into numba's cache by a child, so the server only loads them.
+    fill_kernel_cache()
     with serve(settings) as base:
         catalog = post(base, CATALOG, {}, key)
         dataset_id = next(

@@ -132,7 +132,8 @@ def test_deep_links_survive_a_reload(page: Page, site: Site) -> None:
     page.reload()
     expect(page.get_by_test_id("metrics")).to_have_attribute("data-confidence", "0.2")
     assert page_counts(page) == before == expected_counts(api_metrics(site, 0.6, 0.2))
-    assert page.locator("[data-testid=class-table] tbody tr").evaluate_all(
-        "rows => rows.map(row => row.dataset.label)"
-    ) == first_rows
+    assert (
+        page.locator("[data-testid=class-table] tbody tr").evaluate_all("rows => rows.map(row => row.dataset.label)")
+        == first_rows
+    )
     expect(page.get_by_test_id("iou-input")).to_have_value("0.6")
