@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
 import pytest
-import pytest_asyncio
 from PIL import Image
 
-from matchscope.app import create_app
 from matchscope.engine.geometry import box_iou
 from matchscope.services import demo
 from matchscope.services.demo_scenes import COLOURS, HEIGHT, LABELS, SIMILAR, WIDTH
@@ -23,6 +20,7 @@ from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.db import transaction
 from tests.conftest import Caller
+from tests.web.isolated import isolated_settings
 
 IMAGES = 40
 
@@ -143,20 +141,7 @@ def test_two_models_with_every_kind_of_error(scenes: list[Any]) -> None:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        debug=True,
-        image_root=tmp_path / "images",
-        thumbnail_cache=tmp_path / "thumbnails",
-        ui_dir=tmp_path / "ui",
-    )
-
-
-@pytest_asyncio.fixture
-async def client(state: AppState) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(state.settings, state=state)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-        yield http
+    return isolated_settings(database_url, tmp_path)
 
 
 DATASETS = """{ datasets { edges { node { id name labels itemCount annotationCount

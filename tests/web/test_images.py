@@ -21,6 +21,7 @@ from matchscope.services.images import ThumbnailCache
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from tests.conftest import Caller, GraphQL
+from tests.web.isolated import isolated_settings
 
 CREATE = "mutation($name: String!) { createDataset(input: {name: $name}) { ... on Dataset { id } } }"
 APPEND = """mutation($id: ID!, $items: [DatasetItemInput!]!) { appendItems(datasetId: $id, items: $items) {
@@ -31,13 +32,7 @@ ITEMS = """query($id: ID!) { dataset(id: $id) { items(first: 50) { edges { node 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        debug=True,
-        image_root=tmp_path / "images",
-        thumbnail_cache=tmp_path / "thumbnails",
-        ui_dir=tmp_path / "ui",
-    )
+    return isolated_settings(database_url, tmp_path)
 
 
 @pytest.fixture
