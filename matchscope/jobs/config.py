@@ -1,4 +1,5 @@
-"""Job settings read from the environment (queue name, job timeout, lease), next to the application Settings."""
+"""Job settings read from the environment (queue name, job timeout, lease, retention), next to the application
+Settings."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
 from matchscope.services.evaluation.lease import DEFAULT_LEASE_S
 from matchscope.settings import SettingsError
 
@@ -15,7 +17,9 @@ DEFAULT_JOB_TIMEOUT_S = 3600
 TASK_NAME = "evaluate"
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float]) -> float:
+def _number(
+    env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float], *, zero: bool = False
+) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -23,9 +27,11 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] |
         value = kind(raw)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
         noun = "integer" if kind is int else "number"
-        raise SettingsError(f"Setting {name!r} has value {raw!r}. Not a positive {noun}.")
+        raise SettingsError(
+            f"Setting {name!r} has value {raw!r}. Not a {'non-negative' if zero else 'positive'} {noun}."
+        )
     return value
 
 
@@ -37,6 +43,8 @@ class JobConfig:
     max_tries: int = 3
     # A running job's lease (renewed every sixth of it): a job is taken over this long after its worker died.
     lease_s: float = DEFAULT_LEASE_S
+    # Superseded evaluations kept per dataset-model pair besides the current one; older ones are deleted.
+    keep_evaluations: int = DEFAULT_KEEP_EVALUATIONS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> JobConfig:
@@ -45,6 +53,7 @@ class JobConfig:
             queue_name=env.get("MATCHSCOPE_QUEUE_NAME", "").strip() or DEFAULT_QUEUE_NAME,
             job_timeout_s=int(_number(env, "MATCHSCOPE_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT_S, int)),
             lease_s=_number(env, "MATCHSCOPE_JOB_LEASE", DEFAULT_LEASE_S, float),
+            keep_evaluations=int(_number(env, "MATCHSCOPE_KEEP_EVALUATIONS", DEFAULT_KEEP_EVALUATIONS, int, zero=True)),
         )
 
     def arq_job_id(self, job_id: int) -> str:

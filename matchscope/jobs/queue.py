@@ -32,10 +32,11 @@ class InProcessRunner:
     """Runs jobs one at a time on the API's event loop, through the very same job function as the worker, under
     leases like a worker's: a job of a process that died is taken over once its lease lapses."""
 
-    def __init__(self, state: AppState, bus: EventBus, lease: Lease | None = None) -> None:
+    def __init__(self, state: AppState, bus: EventBus, config: JobConfig | None = None) -> None:
         self._state = state
         self._bus = bus
-        self._lease = lease or Lease.for_process()
+        self._config = config or JobConfig()
+        self._lease = Lease.for_process(self._config.lease_s)
         self._pending: asyncio.Queue[int] = asyncio.Queue()
         self._scheduled: set[int] = set()  # pending or running here: a job is never queued twice
         self._tasks: list[asyncio.Task[None]] = []
@@ -66,7 +67,9 @@ class InProcessRunner:
         while True:
             job_id = await self._pending.get()
             try:
-                await execute_job(self._state, self._bus, job_id, self._lease)
+                await execute_job(
+                    self._state, self._bus, job_id, self._lease, keep_evaluations=self._config.keep_evaluations
+                )
             except Exception:
                 logger.exception("job %s could not be run", job_id)
             finally:

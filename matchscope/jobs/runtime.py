@@ -7,7 +7,6 @@ import asyncio
 from matchscope.jobs.config import JobConfig
 from matchscope.jobs.events import EventBus, LocalEventBus, RedisEventBus
 from matchscope.jobs.queue import ArqQueue, InProcessRunner, JobQueue
-from matchscope.services.evaluation.lease import Lease
 from matchscope.state import AppState
 
 QUEUE = "job_queue"
@@ -29,7 +28,7 @@ async def ensure_started(state: AppState) -> tuple[JobQueue, EventBus]:
                 queue = await ArqQueue.connect(redis_url, config)
             else:
                 bus = LocalEventBus()
-                runner = InProcessRunner(state, bus, Lease.for_process(config.lease_s))
+                runner = InProcessRunner(state, bus, config)
                 await runner.start()
                 queue = runner
             state.services[BUS] = bus

@@ -33,7 +33,7 @@ async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
     limit = max(1.0, config.job_timeout_s - 1.0)
     try:
         async with asyncio.timeout(limit):
-            return await execute_job(state, ctx["bus"], job_id, lease)
+            return await execute_job(state, ctx["bus"], job_id, lease, keep_evaluations=config.keep_evaluations)
     except TimeoutError:
         logger.error("job %s timed out after %.0f s", job_id, limit)
         job = await evaluate.abandon(

@@ -26,12 +26,13 @@ def build_schema(
     *, debug: bool = False, max_depth: int = 12, max_tokens: int = 4000, max_aliases: int = 30
 ) -> strawberry.Schema:
     from matchscope.resolvers.catalog import CatalogQuery
+    from matchscope.resolvers.deletes import DeleteMutation
     from matchscope.resolvers.evaluation import EvaluationQuery
     from matchscope.resolvers.ingest import IngestMutation
     from matchscope.resolvers.jobs import JobsMutation, JobsQuery, JobsSubscription
 
     query = merge_types("Query", (CatalogQuery, EvaluationQuery, JobsQuery))
-    mutation = merge_types("Mutation", (IngestMutation, JobsMutation))
+    mutation = merge_types("Mutation", (IngestMutation, JobsMutation, DeleteMutation))
     # Factories, not instances: each operation gets its own extension objects.
     extensions: list[object] = [query_guards(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases)]
     if not debug:
