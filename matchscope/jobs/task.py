@@ -10,7 +10,6 @@ from matchscope.services import deletes, evaluate
 from matchscope.services.evaluate import JobCancelled, JobStatus
 from matchscope.services.evaluation.lease import Lease, LeaseLost
 from matchscope.state import AppState
-from matchscope.store.db import transaction
 from matchscope.store.tables import Job
 
 logger = logging.getLogger(__name__)
@@ -23,17 +22,6 @@ async def publish(bus: EventBus, job: Job) -> None:
         logger.warning("could not publish progress of job %s", job.id, exc_info=True)
 
 
-async def _retain(state: AppState, job: Job, keep: int) -> None:
-    """Delete the superseded evaluations of the job's pair beyond `keep`, after the job's own transaction: a failure
-    here leaves them for the next completion to delete, never fails the job."""
-    assert job.dataset_id is not None and job.model_id is not None
-    try:
-        async with transaction(state.sessions) as session:
-            await deletes.apply_retention(session, dataset_id=job.dataset_id, model_id=job.model_id, keep=keep)
-    except Exception:
-        logger.warning("job %s: could not delete superseded evaluations", job.id, exc_info=True)
-
-
 async def execute_job(
     state: AppState,
     bus: EventBus,
@@ -43,10 +31,9 @@ async def execute_job(
     keep_evaluations: int = deletes.DEFAULT_KEEP_EVALUATIONS,
 ) -> str:
     """Run evaluation job `job_id` under `lease`; returns its status at the end. Never leaves it RUNNING on an error,
-    except when another worker has taken it over (then that worker ends it). Once it completes, superseded
+    except when another worker has taken it over (then that worker ends it). When it completes, superseded
     evaluations of its dataset and model beyond `keep_evaluations` are deleted."""
     lease = lease or Lease.for_process()
-    completed = False
 
     async def progress(job: Job) -> None:
         await publish(bus, job)
@@ -59,8 +46,8 @@ async def execute_job(
             chunk_items=state.settings.evaluation_chunk_items,
             on_progress=progress,
             lease=lease,
+            keep_evaluations=keep_evaluations,
         )
-        completed = job is not None
     except LeaseLost:
         logger.warning("job %s was taken over by another worker; this one stops", job_id)
         job = None
@@ -85,6 +72,4 @@ async def execute_job(
         if job is None:
             return "MISSING"
     await publish(bus, job)
-    if completed:
-        await _retain(state, job, keep_evaluations)
     return job.status

@@ -144,10 +144,14 @@ async def heartbeat(sessions: async_sessionmaker[AsyncSession], job_id: int, lea
     """Renew `lease` on `job_id` every `lease.heartbeat_s` while the body runs (the engine runs in threads, so the
     event loop stays free for it). A failed renewal (database unreachable) is retried at the next beat."""
     beat = Heartbeat()
+    stop = asyncio.Event()
 
-    async def renew_forever() -> None:
+    async def renew_until_stopped() -> None:
         while True:
-            await asyncio.sleep(lease.heartbeat_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), lease.heartbeat_s)
+            if stop.is_set():
+                return
             try:
                 if not await renew(sessions, job_id, lease):
                     beat.lost.set()
@@ -155,10 +159,11 @@ async def heartbeat(sessions: async_sessionmaker[AsyncSession], job_id: int, lea
             except Exception:
                 logger.warning("could not renew the lease of job %s", job_id, exc_info=True)
 
-    task = asyncio.create_task(renew_forever(), name=f"matchscope-lease-{job_id}")
+    task = asyncio.create_task(renew_until_stopped(), name=f"matchscope-lease-{job_id}")
     try:
         yield beat
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        # Stopped between renewals, never cancelled inside one: a renewal cancelled between its UPDATE and its
+        # commit could leave its SQLite connection holding the write lock.
+        stop.set()
+        await task

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from matchscope.services.deletes import apply_retention
 from matchscope.services.evaluation.lease import Lease, LeaseLost, claimable, held_elsewhere
 from matchscope.services.evaluation.load import image_keys
 from matchscope.services.evaluation.match import Totals
@@ -116,9 +117,11 @@ async def complete(
     coco: dict[str, Any],
     item_count: int,
     lease: Lease,
+    keep_evaluations: int,
 ) -> Job:
-    """The one transaction that makes the evaluation complete and current and the job COMPLETED; LeaseLost when
-    another worker has taken the job over meanwhile."""
+    """The one transaction that makes the evaluation complete and current and the job COMPLETED, and deletes the
+    superseded evaluations of its dataset and model beyond `keep_evaluations`; LeaseLost when another worker has
+    taken the job over meanwhile."""
     async with transaction(sessions) as session:
         job = await _locked_job(session, job_id)
         if job is None or job.lease_owner != lease.owner or job.status != JobStatus.RUNNING:
@@ -153,6 +156,10 @@ async def complete(
         evaluation.is_current = True
         evaluation.completed_at = now
         session.add(evaluation)
+        await session.flush()
+        await apply_retention(
+            session, dataset_id=evaluation.dataset_id, model_id=evaluation.model_id, keep=keep_evaluations
+        )
         predictions, ground_truth = int(totals.pred_count.sum()), int(totals.gt_count.sum())
         summary = f"evaluated {item_count} items: {predictions} predictions, {ground_truth} ground-truth boxes"
         job.status = JobStatus.COMPLETED.value

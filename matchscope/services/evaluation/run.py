@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
 from matchscope.services.evaluation.coco_results import coco_results
 from matchscope.services.evaluation.lease import Lease, fence, heartbeat
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
@@ -53,9 +54,11 @@ async def run_evaluation(
     chunk_items: int,
     on_progress: Progress,
     lease: Lease | None = None,
+    keep_evaluations: int = DEFAULT_KEEP_EVALUATIONS,
 ) -> Job | None:
     """Run evaluation job `job_id` to completion under `lease` (renewed meanwhile; a lease of its own by default);
-    None if it has nothing to do (finished, gone, or held by another worker).
+    None if it has nothing to do (finished, gone, or held by another worker). Completing it deletes the superseded
+    evaluations of its dataset and model beyond `keep_evaluations`.
 
     Raises JobCancelled when a cancellation was requested, LeaseLost when another worker took the job over (the
     caller then leaves the job alone), and whatever else fails; the caller then calls
@@ -66,7 +69,7 @@ async def run_evaluation(
     if started is None:
         return None
     async with heartbeat(sessions, job_id, lease) as beat:
-        return await _run(sessions, started, chunk_items, on_progress, lease, beat.check)
+        return await _run(sessions, started, chunk_items, on_progress, lease, beat.check, keep_evaluations)
 
 
 async def _run(
@@ -76,6 +79,7 @@ async def _run(
     on_progress: Progress,
     lease: Lease,
     check_lease: Callable[[int], None],
+    keep_evaluations: int,
 ) -> Job:
     job, evaluation = started
     assert job.id is not None
@@ -137,4 +141,6 @@ async def _run(
     with timer("coco"):
         coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed, orders.categories)
     logger.info("job %s: %s", job_id, timer.summary())
-    return await complete(sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids), lease)
+    return await complete(
+        sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids), lease, keep_evaluations
+    )
