@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 Source = str | Path | bytes
 _EMPTY_INTS = np.zeros(0, dtype=np.int64)
+_CAPTION_WINDOW = 1 << 20  # the first result lies within the first MB but for a huge segmentation
 
 
 class _InexactId(Exception):
@@ -405,7 +406,8 @@ class DetectionColumns:
     image_keys: list[IdKey] | None = None
     category_keys: list[IdKey] | None = None
     area: NDArray[np.float64] | None = None
-    boxes_from_masks: int = 0
+    boxes_computed: int = 0  # results without bbox whose box comes from ``computed_from``
+    computed_from: str = "segmentation"
 
     def image_ids(self) -> NDArray[np.int64] | list[IdKey]:
         return self.image_id if self.image_keys is None else [self.image_keys[i] for i in self.image_id.tolist()]
@@ -426,7 +428,8 @@ def parse_detections(source: Source) -> DetectionColumns:
     Raises CocoFileError naming the field, index and value of the first detection that cannot be read.
     """
     raw: bytes | mmap.mmap = source if isinstance(source, bytes) else _map(source)
-    fast = _parse_detections_bytes(raw)
+    # The byte parser skips keys it does not know; a caption result first makes pycocotools read captions.
+    fast = _parse_detections_bytes(raw) if raw.find(b'"caption"', 0, _CAPTION_WINDOW) < 0 else None
     if fast is not None:
         return fast
     data = raw if isinstance(raw, bytes) else raw[:]
@@ -450,6 +453,8 @@ def _read_detections(data: Any, raw: bytes | None) -> DetectionColumns:
     n = len(data)
     if n == 0:
         return _empty_columns()
+    if not isinstance(data[0], dict) or "caption" in data[0] or "bbox" not in data[0]:
+        return _detection_rows(data, raw)
     try:
         with _gc_paused():
             image_ids, category_ids, boxes, scores = zip(*map(_COLUMNS, data), strict=True)
@@ -477,20 +482,43 @@ def _read_detections(data: Any, raw: bytes | None) -> DetectionColumns:
     return DetectionColumns(image_id, category_id, bbox, score)
 
 
+def _result_kind(first: dict[str, Any]) -> str:
+    """Which branch of ``loadRes`` reads the file: the first result decides for all."""
+    if "caption" in first:
+        raise CocoFileError("detections[0]: a caption result (pycocotools reads the file as captions, not boxes)")
+    if "bbox" in first and first["bbox"] != []:
+        return "bbox"
+    if "segmentation" in first:
+        return "segmentation"
+    if "keypoints" in first:
+        return "keypoints"
+    raise CocoFileError(
+        "detections[0]: neither bbox, segmentation nor keypoints (pycocotools reads every result as the first one)"
+    )
+
+
+def _keypoint_box(where: str, record: dict[str, Any]) -> tuple[list[float], float]:
+    """``loadRes``' keypoint branch: the box of the points (x, y, visibility triples) and its area."""
+    if "keypoints" not in record:
+        raise CocoFileError(f"{where}.keypoints: missing (detections[0] is a keypoint result, so every one is)")
+    points = record["keypoints"]
+    if not isinstance(points, list) or len(points) < 2 or not all(_finite_number(v) for v in points):
+        raise CocoFileError(f"{where}.keypoints = {_short(points)}: expected x, y, v triples, finite numbers")
+    xs, ys = np.array(points[0::3]), np.array(points[1::3])
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+    return [float(x0), float(y0), float(x1 - x0), float(y1 - y0)], float((x1 - x0) * (y1 - y0))
+
+
 def _detection_rows(data: list[Any], raw: bytes | None) -> DetectionColumns:
-    """Entry by entry, as ``loadRes`` reads them: the first entry decides whether boxes or masks are read."""
-    first = _record("detections[0]", data[0])
-    from_masks = not ("bbox" in first and first["bbox"] != [])
-    if from_masks and "segmentation" not in first:
-        raise CocoFileError(
-            "detections[0]: neither bbox nor segmentation (pycocotools reads every result as the first one)"
-        )
+    """Entry by entry, as ``loadRes`` reads them: the first entry decides whether boxes, masks or keypoints are
+    read (masks and keypoints give the area; keypoints replace any bbox)."""
+    kind = _result_kind(_record("detections[0]", data[0]))
     n = len(data)
     image_keys: list[IdKey] = []
     category_keys: list[IdKey] = []
     bbox = np.empty((n, 4), dtype=np.float64)
     score = np.empty(n, dtype=np.float64)
-    area = np.empty(n, dtype=np.float64) if from_masks else None
+    area = np.empty(n, dtype=np.float64) if kind != "bbox" else None
     repaired = 0
     for i, detection in enumerate(data):
         where = f"detections[{i}]"
@@ -504,6 +532,10 @@ def _detection_rows(data: list[Any], raw: bytes | None) -> DetectionColumns:
         score[i] = record["score"]
         if area is None:
             bbox[i] = _bbox(where, record)
+            continue
+        if kind == "keypoints":
+            bbox[i], area[i] = _keypoint_box(where, record)
+            repaired += 1
             continue
         if "segmentation" not in record:
             raise CocoFileError(
@@ -532,7 +564,8 @@ def _detection_rows(data: list[Any], raw: bytes | None) -> DetectionColumns:
         image_keys=image_list,
         category_keys=category_list,
         area=area,
-        boxes_from_masks=repaired,
+        boxes_computed=repaired,
+        computed_from=kind,
     )
 
 
@@ -596,7 +629,7 @@ def match_detections(columns: DetectionColumns, ground_truth: GroundTruthFile) -
         columns.score.size - kept.size,
         "of categories the ground truth does not list, dropped (COCOeval never evaluates them)",
     )
-    notes += _count("results", columns.boxes_from_masks, "without bbox, the box of their segmentation used")
+    notes += _count("results", columns.boxes_computed, f"boxes computed from their {columns.computed_from}")
     if kept.size == columns.score.size:  # the usual case: no copies
         bbox, score, area = columns.bbox, columns.score, columns.area
     else:

@@ -145,7 +145,8 @@ def ground_truth_records(data: Any, *, raw: bytes | None = None, image_root: Pat
                 metadata={"coco_image_id": image_id},
             )
         )
-    label_of = dict(zip(truth.category_ids.tolist(), truth.category_names, strict=True))
+    labels = _labels(truth.category_names, file.categories.ids(truth.category_ids))
+    label_of = dict(zip(truth.category_ids.tolist(), labels, strict=True))
     annotations = [
         AnnotationRecord(
             item_reference_id=references[image],
@@ -169,10 +170,25 @@ def ground_truth_records(data: Any, *, raw: bytes | None = None, image_root: Pat
         )
     ]
     categories = {
-        category_key(category_id): name
-        for category_id, name in zip(file.categories.ids(truth.category_ids), truth.category_names, strict=True)
+        category_key(category_id): label
+        for category_id, label in zip(file.categories.ids(truth.category_ids), labels, strict=True)
     }
-    return GroundTruthRecords(items, file.image_rows.tolist(), annotations, file.rows.tolist(), categories, file.notes)
+    notes = file.notes
+    shared = sum(label != name for label, name in zip(labels, truth.category_names, strict=True))
+    if shared:
+        notes += (f"categories: {shared} share their name with another, labelled 'name (id N)'",)
+    return GroundTruthRecords(items, file.image_rows.tolist(), annotations, file.rows.tolist(), categories, notes)
+
+
+def _labels(names: list[str], category_ids: list[Any]) -> list[str]:
+    """A dataset's labels are names; categories that share one (pycocotools tells them apart by id) get theirs."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return [
+        name if counts[name] == 1 else f"{name} (id {category_id})"
+        for name, category_id in zip(names, category_ids, strict=True)
+    ]
 
 
 async def import_ground_truth(
@@ -262,8 +278,8 @@ def prediction_records(
             f"results: {len(image_list) - len(records)} of categories the dataset does not have, dropped "
             "(COCOeval never evaluates them)"
         )
-    if columns.boxes_from_masks:
-        notes.append(f"results: {columns.boxes_from_masks} without bbox, the box of their segmentation used")
+    if columns.boxes_computed:
+        notes.append(f"results: {columns.boxes_computed} boxes computed from their {columns.computed_from}")
     return PredictionRecords(records, rows, tuple(notes))
 
 

@@ -80,11 +80,16 @@ def _mutate(document: Any, data: st.DataObject) -> Any:
     return document
 
 
-def _results(masks: bool = False) -> list[dict[str, Any]]:
-    """The shared detections; with ``masks``, as compressed RLE segmentations without bbox (loadRes' other
-    branch), else with one extra result that has both."""
+def _results(kind: str = "bbox") -> list[dict[str, Any]]:
+    """The shared detections: boxes with one extra result that also has a mask, or (loadRes' other branches)
+    compressed RLE segmentations or keypoints without bbox."""
     results = detections()
-    if masks:
+    if kind == "keypoints":
+        for result in results:
+            x, y, w, h = result.pop("bbox")
+            result["keypoints"] = [x, y, 2, x + w, y + h, 2, x + w / 2, y + h / 3, 0]
+        return results
+    if kind == "masks":
         for result in results:
             x, y, w, h = (int(v) % 60 for v in result.pop("bbox"))
             result["segmentation"] = rle([x, y, max(w, 1), max(h, 1)], size=(120, 120))
@@ -102,10 +107,14 @@ def _pycocotools(gt: Any, dets: Any) -> list[float] | None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), side=st.sampled_from(["gt", "dets", "both"]), masks=st.booleans())
-def test_readers_accept_as_pycocotools_or_refuse_cleanly(data: st.DataObject, side: str, masks: bool) -> None:
+@given(
+    data=st.data(),
+    side=st.sampled_from(["gt", "dets", "both"]),
+    kind=st.sampled_from(["bbox", "bbox", "masks", "keypoints"]),
+)
+def test_readers_accept_as_pycocotools_or_refuse_cleanly(data: st.DataObject, side: str, kind: str) -> None:
     gt: Any = ground_truth()
-    dets: Any = _results(masks)
+    dets: Any = _results(kind)
     if side in ("gt", "both"):
         gt = _mutate(gt, data)
     if side in ("dets", "both"):

@@ -45,6 +45,12 @@ def _segmentations_only(gt: dict[str, Any], dets: list[dict[str, Any]]) -> None:
         det["segmentation"] = rle([x, y, max(w, 1), max(h, 1)])
 
 
+def _keypoints_only(gt: dict[str, Any], dets: list[dict[str, Any]]) -> None:
+    for det in dets:
+        x, y, w, h = det.pop("bbox")
+        det["keypoints"] = [x, y + h / 2, 2, x + w, y, 2, x + w / 3, y + h, 1]
+
+
 def _negative_widths(gt: dict[str, Any], dets: list[dict[str, Any]]) -> None:
     dets[1]["bbox"][2] = -40
     dets[4]["bbox"][2:] = [-10, -10]
@@ -80,7 +86,12 @@ ACCEPTED: list[tuple[str, Change, list[str]]] = [
         lambda gt, dets: gt["images"].extend([{"id": 3}, {"id": 4}, {"id": 5}]),
         ["images: 1 entries repeat an earlier image id"],
     ),
-    ("results with a segmentation and no bbox", _segmentations_only, ["results: 7 without bbox"]),
+    (
+        "results with a segmentation and no bbox",
+        _segmentations_only,
+        ["results: 7 boxes computed from their segmentation"],
+    ),
+    ("keypoint results without bbox", _keypoints_only, ["results: 7 boxes computed from their keypoints"]),
     ("negative detection widths", _negative_widths, []),
     ("string image ids", lambda gt, dets: _renumber_images(gt, dets, lambda i: f"img-{i}"), []),
     ("float image ids", lambda gt, dets: _renumber_images(gt, dets, lambda i: i + 0.5), []),
@@ -191,7 +202,13 @@ REFUSED: list[tuple[str, Any, Any, str]] = [
         "neither bbox nor segmentation",
         None,
         [{"image_id": 1, "category_id": 1, "score": 1}],
-        r"detections\[0\]: neither bbox nor segmentation",
+        r"detections\[0\]: neither bbox, segmentation nor keypoints",
+    ),
+    (
+        "caption results",
+        None,
+        [{"image_id": 1, "category_id": 1, "caption": "a cat", "bbox": [1, 1, 2, 2], "score": 1}],
+        r"detections\[0\]: a caption result",
     ),
     (
         "a later result without bbox",

@@ -163,7 +163,7 @@ async def test_files_pycocotools_accepts_are_imported_with_notes(
     out, err = capsys.readouterr()
     assert "predictions 6 new" in out
     assert "results: 1 of categories the dataset does not have, dropped" in err
-    assert "results: 7 without bbox, the box of their segmentation used" in err
+    assert "results: 7 boxes computed from their segmentation" in err
     async with state.sessions() as session:
         items = (await session.execute(select(tables.DatasetItem))).scalars().all()
         annotation = (

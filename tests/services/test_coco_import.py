@@ -103,3 +103,15 @@ def test_import_coco_command(tmp_path: Path) -> None:
     assert "predictions 0 new, 734 ignored" in again.stdout
     missing = subprocess.run([*command, str(tmp_path / "nope.json")], env=env, capture_output=True, text=True)
     assert missing.returncode == 2 and "nope.json" in missing.stderr
+
+
+def test_categories_sharing_a_name_stay_apart() -> None:
+    gt = orjson.loads(GT.read_bytes())
+    first, second = gt["categories"][0], gt["categories"][1]
+    second["name"] = first["name"]
+    records = coco_import.ground_truth_records(gt)
+    assert records.categories[str(first["id"])] == f"{first['name']} (id {first['id']})"
+    assert records.categories[str(second["id"])] == f"{first['name']} (id {second['id']})"
+    assert records.notes == ("categories: 2 share their name with another, labelled 'name (id N)'",)
+    labels = {a.label for a in records.annotations}
+    assert first["name"] not in labels
