@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -41,9 +42,15 @@ class WebSocketUnauthorized(Exception):
     """A missing, malformed, unknown or revoked key in connectionParams; the socket closes with 4401."""
 
 
+# How often an open socket's key is checked again (through the key cache): a revoked key's socket closes this soon.
+KEY_RECHECK_S = 2.0
+
+
 class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     # strawberry closes with 4403 on ConnectionRejectionError; graphql-transport-ws reserves 4401 for
     # "Unauthorized", which is what clients (and our HTTP 401) mean here.
+    _key_watch: asyncio.Task[None] | None = None
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         if message.get("payload") is None:  # the protocol allows null; strawberry would close with 4400
             message = {"type": "connection_init", "payload": {}}
@@ -51,6 +58,30 @@ class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await super().handle_connection_init(message)
         except WebSocketUnauthorized:
             await self.websocket.close(code=4401, reason="Unauthorized")
+            return
+        if self.connection_acknowledged and self._key_watch is None:
+            self._key_watch = asyncio.create_task(self._close_when_key_revoked(), name="matchscope-ws-key-watch")
+
+    async def _close_when_key_revoked(self) -> None:
+        """Close the socket with 4401 once its key no longer opens the account: running subscriptions end too."""
+        view = cast("GraphQLApp", self.view)
+        while True:
+            await asyncio.sleep(KEY_RECHECK_S)
+            try:
+                still = await view.account_for_connection(self.context) == self.context.account_id
+            except Exception:  # the database away for a moment: ask again at the next round
+                logger.warning("could not re-check a websocket's API key", exc_info=True)
+                continue
+            if not still:
+                await self.websocket.close(code=4401, reason="Unauthorized")
+                return
+
+    async def shutdown(self) -> None:
+        if self._key_watch is not None:
+            self._key_watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._key_watch
+        await super().shutdown()
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         # A key revoked while the socket is open starts no new operation (running ones finish).
