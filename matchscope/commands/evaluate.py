@@ -80,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError, RecursionError, MemoryError) as error:
         print(f"matchscope evaluate: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:  # a bug, still one line rather than a traceback
+        print(f"matchscope evaluate: internal error ({type(error).__name__}: {error})", file=sys.stderr)
+        return 1
     if args.matches is not None:
         try:
             _write_matches(args.matches, evaluation)

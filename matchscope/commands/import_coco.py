@@ -145,6 +145,8 @@ def main(args: argparse.Namespace) -> int:
         return fail(f"{args.file}: {error}")
     except (ValueError, RecursionError, MemoryError) as error:
         return fail(f"{args.file}: {error}; nothing was written")
+    except Exception as error:  # a bug, still one line: the transaction was rolled back
+        return fail(f"{args.file}: internal error ({type(error).__name__}: {error}); nothing was written", 1)
     for note in result.notes:
         print(f"matchscope import-coco: {args.file}: {note}", file=sys.stderr)
     print(summary(result, dataset=args.dataset, model=args.model))

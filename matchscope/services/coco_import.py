@@ -109,6 +109,23 @@ class GroundTruthRecords:
     notes: tuple[str, ...]
 
 
+_JSON_INTEGERS = range(-(2**63), 2**64)  # what a JSON column holds as a number
+
+
+def _image_meta(image_id: IdKey) -> dict[str, Any]:
+    if isinstance(image_id, int) and image_id not in _JSON_INTEGERS:
+        return {"coco_image_id_digits": str(image_id)}
+    return {"coco_image_id": image_id}
+
+
+def _image_id_of(meta: dict[str, Any] | None) -> IdKey | None:
+    if not meta:
+        return None
+    if "coco_image_id_digits" in meta:
+        return int(meta["coco_image_id_digits"])
+    return id_key(meta.get("coco_image_id"))
+
+
 def _size(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
@@ -142,7 +159,7 @@ def ground_truth_records(data: Any, *, raw: bytes | None = None, image_root: Pat
                 image_location=location if isinstance(location, str) else None,
                 width=_size(image.get("width")),
                 height=_size(image.get("height")),
-                metadata={"coco_image_id": image_id},
+                metadata=_image_meta(image_id),
             )
         )
     labels = _labels(truth.category_names, file.categories.ids(truth.category_ids))
@@ -231,7 +248,7 @@ async def _coco_index(session: AsyncSession, dataset: Dataset) -> tuple[dict[str
     )
     images: dict[IdKey, str] = {}
     for reference, meta in (await session.execute(statement)).all():
-        key = id_key(meta.get("coco_image_id")) if meta else None
+        key = _image_id_of(meta)
         if key is not None:
             images[key] = reference
     return dict(categories), images

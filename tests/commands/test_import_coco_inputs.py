@@ -181,3 +181,28 @@ async def test_files_pycocotools_accepts_are_imported_with_notes(
     assert (annotation.x, annotation.y, annotation.width, annotation.height) == (10, 10, 20, 20)
     assert (first.x, first.y, first.width, first.height) == (10, 10, 20, 20)  # the mask's box
     assert dropped is None
+
+
+async def test_image_ids_beyond_64_bits(
+    state: AppState,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    gt, dets = ground_truth(), detections()
+    for record in [*gt["images"], *gt["annotations"], *dets]:
+        key = "id" if "file_name" in record else "image_id"
+        record[key] = 2**64 + record[key] if record[key] != 2 else 2**63 + 2
+    assert await _import(monkeypatch, database_url, write(tmp_path / "gt.json", gt)) == 0
+    assert await _import(monkeypatch, database_url, write(tmp_path / "dets.json", dets), "--model", "m") == 0
+    assert "predictions 7 new" in capsys.readouterr().out
+    async with state.sessions() as session:
+        rows = (
+            await session.execute(
+                select(tables.DatasetItem.reference_id, func.count())
+                .join(tables.BoxPrediction, tables.BoxPrediction.item_id == tables.DatasetItem.id)
+                .group_by(tables.DatasetItem.reference_id)
+            )
+        ).all()
+    assert sorted(rows) == [("a.jpg", 3), ("b.jpg", 2), ("c.jpg", 2)]
