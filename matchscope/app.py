@@ -166,6 +166,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         try:
             yield
         finally:
+            item_images.close()
             await jobs_runtime.shutdown(state)
             await state.close()
 

@@ -143,6 +143,7 @@ class ThumbnailCache:
         self.directory = directory
         self.renders = 0  # thumbnails made by this process (the rest came from the cache)
         self._lock = threading.Lock()
+        Image.preinit()  # the common formats' plugins, imported now rather than by the first gallery's requests
 
     def thumbnail(self, item_id: int, source: Path, size: int) -> Thumbnail:
         """The cached thumbnail, made first if missing. Blocking: call it from a worker thread."""

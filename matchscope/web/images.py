@@ -5,6 +5,8 @@ cannot be served all answer the same 404). The UI fetches them with its key and 
 from __future__ import annotations
 
 import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from starlette.requests import Request
@@ -39,6 +41,13 @@ class ItemImages:
         self.root = root
         self.cache = images.ThumbnailCache(thumbnails)
         self._rendering: dict[tuple[int, int], asyncio.Future[images.Thumbnail | None]] = {}
+        # Pillow's work on threads of its own, one per core: a gallery's burst of cold thumbnails neither waits
+        # behind nor delays the evaluation chunks that in-process jobs run on the loop's default executor, and at
+        # most this many images are decoded at once.
+        self._workers = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="thumbnails")
+
+    def close(self) -> None:
+        self._workers.shutdown(wait=False, cancel_futures=True)
 
     def routes(self) -> list[Route]:
         return [
@@ -90,7 +99,8 @@ class ItemImages:
         key = (item_id, size)
         pending = self._rendering.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(asyncio.to_thread(self._resolve_and_make, item_id, location, size))
+            loop = asyncio.get_running_loop()
+            pending = loop.run_in_executor(self._workers, self._resolve_and_make, item_id, location, size)
             self._rendering[key] = pending
             pending.add_done_callback(lambda _: self._rendering.pop(key, None))
         return await asyncio.shield(pending)
