@@ -1,11 +1,16 @@
-"""`datasetByName` and `modelByReferenceId`: the caller's own objects only; an annotation's COCO `area` is kept."""
+"""`datasetByName` and `modelByReferenceId`: the caller's own objects only; an annotation's COCO `area` is kept;
+the upload inputs' fast builders."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
+from strawberry.types import get_object_definition
+from strawberry.utils.str_converters import to_camel_case
 
+from matchscope.schema.ingest import BoxAnnotationInput, BoxPredictionInput, DatasetItemInput
 from matchscope.state import AppState
 from matchscope.store import tables
 from tests.conftest import Caller, GraphQL
@@ -47,3 +52,23 @@ async def test_annotation_area_is_stored_and_checked(gql: GraphQL, state: AppSta
     async with state.sessions() as session:
         areas = (await session.execute(select(tables.BoxAnnotation.area).order_by(tables.BoxAnnotation.x))).scalars()
         assert list(areas) == [61.5, None]
+
+
+@pytest.mark.parametrize(
+    ("input_type", "value"),
+    [
+        (DatasetItemInput, {"referenceId": "a", "imageLocation": "x.jpg", "width": 3, "height": 4, "metadata": {"k": 1}}),
+        (BoxAnnotationInput, {"itemReferenceId": "a", "label": "cat", "x": 1.0, "y": 2.0, "width": 3.0, "height": 4.0,
+                              "annotationId": "g", "iscrowd": True, "metadata": {"k": 1}, "area": 5.0}),
+        (BoxPredictionInput, {"itemReferenceId": "a", "label": "cat", "x": 1.0, "y": 2.0, "width": 3.0, "height": 4.0,
+                              "annotationId": "p", "confidence": 0.5, "classPdf": {"cat": 1.0}, "metadata": {"k": 1}}),
+    ],
+)  # fmt: skip
+def test_upload_inputs_are_built_whole_from_their_mapping(input_type: type[Any], value: dict[str, Any]) -> None:
+    """The fast builders set every field the input type declares, to what strawberry's own conversion would."""
+    definition = get_object_definition(input_type, strict=True)
+    assert definition.from_input is not None
+    built = definition.from_input(input_type, value, None)  # type: ignore[arg-type]
+    by_name = {field.python_name: value[field.graphql_name or to_camel_case(field.python_name)] for field in definition.fields}
+    assert vars(built) == vars(input_type(**by_name))
+    assert set(vars(built)) == {field.python_name for field in definition.fields}

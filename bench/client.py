@@ -1,0 +1,165 @@
+"""Client benchmark: a COCO results file uploaded through matchscope.client against `matchscope import-coco` of the
+same file, and every entry of the evaluation read back through `matches()` against plain HTTP paging.
+
+    .venv/bin/python bench/client.py [--images 500] [--dets-per-image 100] [--backend sqlite|postgresql]
+
+Data comes from matchscope.engine.synthetic (bench/.data/, git-ignored); 500 images x 100 gives ~50,000 predictions,
+5000 x 100 ~500,000. Each side gets a fresh database. import-coco: the command's wall time (a subprocess, as a user
+runs it) for the ground truth, then for the results file. Client: the API served by uvicorn in a subprocess
+(`matchscope.app:create_app`, in-process jobs), the client in this process: the ground truth (read the file, items,
+annotations), then the results (read the file, upload in batches of 5,000). Reading: all entries through
+`evaluation.matches()` (typed pages of 100, keyset cursors) against the same GraphQL pages posted with httpx and
+decoded to dicts (the floor). Target: upload through the client <= 2x import-coco.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.ingest import dataset_files  # noqa: E402
+from bench.queries import serve  # noqa: E402
+from matchscope.client import Client  # noqa: E402
+from matchscope.client.coco import ground_truth, predictions, read_json  # noqa: E402
+
+PG_ADMIN = os.environ.get("MATCHSCOPE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+FLOOR_QUERY = """query($id: ID!, $after: String) { node(id: $id) { __typename ... on Evaluation {
+  matches(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node {
+    id outcome iou groundTruthLabel predictionLabel confidence item { id referenceId }
+    groundTruth { id annotationId label x y width height } prediction { id annotationId label x y width height }
+  } } } } } }"""
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / f'{uuid.uuid4().hex[:8]}.db'}"
+        return
+    name = f"matchscope_bench_client_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def matchscope(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "matchscope", *args],
+        cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def timed_command(env: dict[str, str], *args: str) -> float:
+    start = time.perf_counter()
+    matchscope(env, *args)
+    return time.perf_counter() - start
+
+
+def import_coco_times(url: str, gt: Path, dets: Path) -> tuple[float, float]:
+    env = {"DATABASE_URL": url}
+    matchscope(env, "keys", "create", "--account", "local")  # migrations, outside the timings
+    truth = timed_command(env, "import-coco", "--dataset", "bench", str(gt))
+    results = timed_command(env, "import-coco", "--dataset", "bench", "--model", "detector", str(dets))
+    return truth, results
+
+
+def client_times(client: Client, gt: Path, dets: Path) -> tuple[float, float, int]:
+    start = time.perf_counter()
+    truth = ground_truth(read_json(gt))
+    dataset = client.create_dataset("bench")
+    dataset.append(truth.items, progress=False)
+    dataset.annotate(truth.annotations, progress=False)
+    middle = time.perf_counter()
+    boxes, _ = predictions(read_json(dets), truth)
+    model = client.create_model("detector", "detector")
+    uploaded = dataset.upload_predictions(model, boxes, progress=False)
+    end = time.perf_counter()
+    assert uploaded.new == len(boxes), uploaded
+    return middle - start, end - middle, len(boxes)
+
+
+def read_entries(client: Client, evaluation_id: str) -> tuple[int, float]:
+    evaluation = client.get_dataset_by_name("bench").evaluation(client.get_model_by_reference_id("detector"))
+    assert evaluation.id == evaluation_id
+    start = time.perf_counter()
+    count = sum(1 for _ in evaluation.matches())
+    return count, time.perf_counter() - start
+
+
+def read_entries_floor(url: str, key: str, evaluation_id: str) -> tuple[int, float]:
+    count, after = 0, None
+    start = time.perf_counter()
+    with httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=300) as http:
+        while True:
+            body = {"query": FLOOR_QUERY, "variables": {"id": evaluation_id, "after": after}}
+            page = http.post(url, json=body).json()["data"]["node"]["matches"]
+            count += len(page["edges"])
+            if not page["pageInfo"]["hasNextPage"]:
+                return count, time.perf_counter() - start
+            after = page["pageInfo"]["endCursor"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--images", type=int, default=500)
+    parser.add_argument("--dets-per-image", type=int, default=100)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+    gt, dets = dataset_files(args.images, args.dets_per_image)
+    with tempfile.TemporaryDirectory() as folder:
+        with fresh_database(args.backend, Path(folder)) as url:
+            cli_truth, cli_results = import_coco_times(url, gt, dets)
+        with fresh_database(args.backend, Path(folder)) as url:
+            key = matchscope({"DATABASE_URL": url}, "keys", "create", "--account", "bench").strip().splitlines()[-1]
+            server, graphql_url = serve("matchscope.app:create_app", {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
+            try:
+                with Client(key, endpoint=graphql_url) as client:
+                    ours_truth, ours_results, count = client_times(client, gt, dets)
+                    dataset = client.get_dataset_by_name("bench")
+                    job = dataset.calculate_evaluation_metrics(client.get_model_by_reference_id("detector"))
+                    job.sleep_until_complete(verbose_std_out=False)
+                    evaluation_id = dataset.evaluation(client.get_model_by_reference_id("detector")).id
+                    floor_entries, floor_s = read_entries_floor(graphql_url, key, evaluation_id)
+                    entries, entries_s = read_entries(client, evaluation_id)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    assert entries == floor_entries
+    print(f"{args.backend}: {args.images} images, {count:,} predictions, {entries:,} entries")
+    print(
+        f"  ground truth   import-coco {cli_truth:7.2f} s   client {ours_truth:7.2f} s   ratio {ours_truth / cli_truth:.2f}"
+    )
+    print(
+        f"  predictions    import-coco {cli_results:7.2f} s   client {ours_results:7.2f} s   ratio {ours_results / cli_results:.2f}"
+    )
+    print(f"  read entries   client {entries / entries_s:9,.0f} /s ({entries_s:.1f} s)   "
+          f"plain httpx {floor_entries / floor_s:9,.0f} /s ({floor_s:.1f} s)   ratio {floor_s / entries_s:.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
