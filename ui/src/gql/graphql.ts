@@ -1,4 +1,4 @@
-/* schema-sha256: d853e742998e237677cb000d2588b52f27140e740a243b7b81f1f985dee1deb1 */
+/* schema-sha256: 7f95481aff301d3afc5496455e2187454fb5e9227469c76e189dc20fc6581c3d */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
