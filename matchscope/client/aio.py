@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from matchscope.client import _jobs
-from matchscope.client._connection import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_S, Connection, validation_error
+from matchscope.client._connection import (
+    DEFAULT_ENDPOINT,
+    DEFAULT_TIMEOUT_S,
+    Connection,
+    not_found_error,
+    validation_error,
+)
 from matchscope.client._generated import (
     CreateDatasetInput,
     CreateModelInput,
@@ -42,6 +48,13 @@ ModelRef = Model | str
 
 def _model_id(model: ModelRef) -> str:
     return model if isinstance(model, str) else model.id
+
+
+def _deleted(payload: Any) -> int:
+    if payload.typename__ == "NotFoundError":
+        raise not_found_error(payload)
+    deleted: int = payload.deleted_rows
+    return deleted
 
 
 class AsyncJob:
@@ -232,6 +245,10 @@ class Dataset:
             raise validation_error(payload, what="evaluation options refused")
         raise NotFoundError(payload.message, payload.kind, payload.missing_id)
 
+    async def evaluations(self, model: ModelRef | None = None) -> list[Evaluation]:
+        """This dataset's completed evaluations (of `model`, when given), newest first."""
+        return await self._client.list_evaluations(self, model)
+
     async def evaluation(self, model: ModelRef) -> Evaluation:
         """The current evaluation of `model` on this dataset; NotFoundError when there is none yet."""
         model_id = _model_id(model)
@@ -344,6 +361,45 @@ class Client:
             if not page.page_info.has_next_page:
                 return found
             after = page.page_info.end_cursor
+
+    async def list_evaluations(
+        self, dataset: Dataset | str | None = None, model: ModelRef | None = None
+    ) -> list[Evaluation]:
+        """Your completed evaluations, newest first (current and superseded ones that retention keeps), of one
+        dataset and/or one model when given."""
+        dataset_id = dataset.id if isinstance(dataset, Dataset) else dataset
+        model_id = None if model is None else _model_id(model)
+        found: list[Evaluation] = []
+        after: str | None = None
+        while True:
+            call = partial(self.connection.graphql.list_evaluations, dataset_id, model_id, first=100, after=after)
+            page = (await self.connection.call(call)).evaluations
+            found += [Evaluation(self.connection, edge.node) for edge in page.edges]
+            if not page.page_info.has_next_page:
+                return found
+            after = page.page_info.end_cursor
+
+    async def delete_dataset(self, dataset: Dataset | str) -> int:
+        """Delete a dataset with everything under it (items, boxes, predictions, evaluations, jobs); returns how
+        many rows went. NotFoundError when it does not exist or is another account's."""
+        dataset_id = dataset.id if isinstance(dataset, Dataset) else dataset
+        graphql = self.connection.graphql
+        return _deleted((await self.connection.call(lambda: graphql.delete_dataset(dataset_id))).delete_dataset)
+
+    async def delete_model(self, model: ModelRef) -> int:
+        """Delete a model with everything under it (its predictions, evaluations, jobs); returns how many rows
+        went. NotFoundError when it does not exist or is another account's."""
+        model_id = _model_id(model)
+        graphql = self.connection.graphql
+        return _deleted((await self.connection.call(lambda: graphql.delete_model(model_id))).delete_model)
+
+    async def delete_evaluation(self, evaluation: Evaluation | str) -> int:
+        """Delete a completed evaluation with its entries; returns how many rows went."""
+        evaluation_id = evaluation.id if isinstance(evaluation, Evaluation) else evaluation
+        graphql = self.connection.graphql
+        return _deleted(
+            (await self.connection.call(lambda: graphql.delete_evaluation(evaluation_id))).delete_evaluation
+        )
 
     async def get_job(self, job_id: str) -> AsyncJob:
         """The job with this id; NotFoundError when it does not exist or is another account's."""

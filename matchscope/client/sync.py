@@ -187,6 +187,11 @@ class Dataset:
         `{"ground_truth_label": ..., "model_prediction_label": ...}`. Returns the job."""
         return AsyncJob(self._loop, self._loop.run(self._dataset.calculate_evaluation_metrics(model, options)))
 
+    def evaluations(self, model: ModelRef | None = None) -> list[Evaluation]:
+        """This dataset's completed evaluations (of `model`, when given), newest first."""
+        found = self._loop.run(self._dataset.evaluations(model))
+        return [Evaluation(self._loop, evaluation) for evaluation in found]
+
     def evaluation(self, model: ModelRef) -> Evaluation:
         """The current evaluation of `model` on this dataset; NotFoundError when there is none yet."""
         return Evaluation(self._loop, self._loop.run(self._dataset.evaluation(model)))
@@ -255,6 +260,28 @@ class Client:
     def list_models(self) -> list[Model]:
         """Every model of your account, oldest first."""
         return self._loop.run(self._client.list_models())
+
+    def list_evaluations(self, dataset: Dataset | str | None = None, model: ModelRef | None = None) -> list[Evaluation]:
+        """Your completed evaluations, newest first (current and superseded ones that retention keeps), of one
+        dataset and/or one model when given."""
+        dataset_id = dataset.id if isinstance(dataset, Dataset) else dataset
+        found = self._loop.run(self._client.list_evaluations(dataset_id, model))
+        return [Evaluation(self._loop, evaluation) for evaluation in found]
+
+    def delete_dataset(self, dataset: Dataset | str) -> int:
+        """Delete a dataset with everything under it (items, boxes, predictions, evaluations, jobs); returns how
+        many rows went. NotFoundError when it does not exist or is another account's."""
+        return self._loop.run(self._client.delete_dataset(dataset.id if isinstance(dataset, Dataset) else dataset))
+
+    def delete_model(self, model: ModelRef) -> int:
+        """Delete a model with everything under it (its predictions, evaluations, jobs); returns how many rows
+        went. NotFoundError when it does not exist or is another account's."""
+        return self._loop.run(self._client.delete_model(model))
+
+    def delete_evaluation(self, evaluation: Evaluation | str) -> int:
+        """Delete a completed evaluation with its entries; returns how many rows went."""
+        evaluation_id = evaluation.id if isinstance(evaluation, Evaluation) else evaluation
+        return self._loop.run(self._client.delete_evaluation(evaluation_id))
 
     def get_job(self, job_id: str) -> AsyncJob:
         """The job with this id; NotFoundError when it does not exist or is another account's."""

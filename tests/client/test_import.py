@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matchscope.client import Client, ValidationError
+from matchscope.client import Client, NotFoundError, ValidationError
 from tests.client.conftest import Server
 
 TRUTH = {
@@ -77,3 +77,28 @@ def test_a_refused_file_names_the_entry_and_writes_nothing(
             client.import_coco("d", gt, model="m", results=dets)
         assert message in str(raised.value)
         assert client.list_datasets() == []
+
+
+def test_evaluations_listed_then_everything_deleted(server: Server, key: str, other_key: str, tmp_path: Path) -> None:
+    gt, dets = _write(tmp_path, TRUTH, DETECTIONS)
+    with Client(key, endpoint=server.endpoint) as client, Client(other_key, endpoint=server.endpoint) as other:
+        imported = client.import_coco("d", gt, model="m", results=dets)
+        dataset, model = client.get_dataset(imported.dataset_id), client.get_model_by_reference_id("m")
+        for options in ({"class_agnostic": True}, {"class_agnostic": False}):
+            dataset.calculate_evaluation_metrics(model, options).sleep_until_complete(verbose_std_out=False)
+        listed = dataset.evaluations(model)
+        assert [e.info.class_agnostic for e in listed] == [False, True] and listed[0].info.is_current
+        assert [e.id for e in client.list_evaluations(model=model)] == [e.id for e in listed]
+        assert other.list_evaluations() == []
+        with pytest.raises(NotFoundError):
+            other.delete_evaluation(listed[0])
+        assert client.delete_evaluation(listed[0]) > 0
+        with pytest.raises(NotFoundError, match="no evaluation"):
+            dataset.evaluation(model)
+        for call in (lambda: other.delete_dataset(dataset), lambda: other.delete_model(model)):
+            with pytest.raises(NotFoundError):
+                call()
+        assert client.delete_model(model) > 0 and client.list_models() == []
+        assert client.delete_dataset(dataset) > 0 and client.list_datasets() == []
+        with pytest.raises(NotFoundError):
+            client.delete_dataset(dataset.id)

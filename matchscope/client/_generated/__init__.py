@@ -44,6 +44,21 @@ from .dataset_items import (
     DatasetItemsDatasetItemsEdgesNode,
     DatasetItemsDatasetItemsPageInfo,
 )
+from .delete_dataset import (
+    DeleteDataset,
+    DeleteDatasetDeleteDatasetDeleteResult,
+    DeleteDatasetDeleteDatasetNotFoundError,
+)
+from .delete_evaluation import (
+    DeleteEvaluation,
+    DeleteEvaluationDeleteEvaluationDeleteResult,
+    DeleteEvaluationDeleteEvaluationNotFoundError,
+)
+from .delete_model import (
+    DeleteModel,
+    DeleteModelDeleteModelDeleteResult,
+    DeleteModelDeleteModelNotFoundError,
+)
 from .enums import JobStatus, JobType, MatchOrderField, MatchOutcome, OrderDirection
 from .evaluation_coco import (
     EvaluationCoco,
@@ -128,6 +143,13 @@ from .list_datasets import (
     ListDatasetsDatasetsEdgesNode,
     ListDatasetsDatasetsPageInfo,
 )
+from .list_evaluations import (
+    ListEvaluations,
+    ListEvaluationsEvaluations,
+    ListEvaluationsEvaluationsEdges,
+    ListEvaluationsEvaluationsEdgesNode,
+    ListEvaluationsEvaluationsPageInfo,
+)
 from .list_models import (
     ListModels,
     ListModelsModels,
@@ -190,6 +212,15 @@ __all__ = [
     "DatasetItemsDatasetItemsEdges",
     "DatasetItemsDatasetItemsEdgesNode",
     "DatasetItemsDatasetItemsPageInfo",
+    "DeleteDataset",
+    "DeleteDatasetDeleteDatasetDeleteResult",
+    "DeleteDatasetDeleteDatasetNotFoundError",
+    "DeleteEvaluation",
+    "DeleteEvaluationDeleteEvaluationDeleteResult",
+    "DeleteEvaluationDeleteEvaluationNotFoundError",
+    "DeleteModel",
+    "DeleteModelDeleteModelDeleteResult",
+    "DeleteModelDeleteModelNotFoundError",
     "EvaluationCoco",
     "EvaluationCocoNodeEvaluation",
     "EvaluationCocoNodeEvaluationCoco",
@@ -250,6 +281,11 @@ __all__ = [
     "ListDatasetsDatasetsEdges",
     "ListDatasetsDatasetsEdgesNode",
     "ListDatasetsDatasetsPageInfo",
+    "ListEvaluations",
+    "ListEvaluationsEvaluations",
+    "ListEvaluationsEvaluationsEdges",
+    "ListEvaluationsEvaluationsEdgesNode",
+    "ListEvaluationsEvaluationsPageInfo",
     "ListModels",
     "ListModelsModels",
     "ListModelsModelsEdges",

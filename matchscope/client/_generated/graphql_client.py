@@ -12,6 +12,9 @@ from .create_model import CreateModel
 from .current_evaluation import CurrentEvaluation
 from .dataset_by_name import DatasetByName
 from .dataset_items import DatasetItems
+from .delete_dataset import DeleteDataset
+from .delete_evaluation import DeleteEvaluation
+from .delete_model import DeleteModel
 from .evaluation_coco import EvaluationCoco
 from .evaluation_matches import EvaluationMatches
 from .evaluation_metrics import EvaluationMetrics
@@ -30,6 +33,7 @@ from .input_types import (
 )
 from .job_updates import JobUpdates
 from .list_datasets import ListDatasets
+from .list_evaluations import ListEvaluations
 from .list_models import ListModels
 from .model_by_reference_id import ModelByReferenceId
 from .upload_predictions import UploadPredictions
@@ -951,3 +955,165 @@ class GraphQLClient(AsyncBaseClient):
             query=query, operation_name="JobUpdates", variables=variables, **kwargs
         ):
             yield JobUpdates.model_validate(data)
+
+    async def list_evaluations(
+        self,
+        dataset_id: Union[Optional[str], UnsetType] = UNSET,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListEvaluations:
+        query = gql("""
+            query ListEvaluations($datasetId: ID, $modelId: ID, $first: Int, $after: String) {
+              evaluations(
+                datasetId: $datasetId
+                modelId: $modelId
+                first: $first
+                after: $after
+              ) {
+                pageInfo {
+                  ...PageFields
+                }
+                edges {
+                  node {
+                    ...EvaluationFields
+                  }
+                }
+              }
+            }
+
+            fragment EvaluationFields on Evaluation {
+              id
+              classAgnostic
+              allowedLabelMatches {
+                groundTruthLabel
+                modelPredictionLabel
+              }
+              isCurrent
+              isStale
+              createdAt
+              completedAt
+              dataset {
+                id
+              }
+              model {
+                id
+              }
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "modelId": model_id,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="ListEvaluations", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListEvaluations.model_validate(data)
+
+    async def delete_dataset(self, id: str, **kwargs: Any) -> DeleteDataset:
+        query = gql("""
+            mutation DeleteDataset($id: ID!) {
+              deleteDataset(id: $id) {
+                ...DeleteFields
+              }
+            }
+
+            fragment DeleteFields on DeletePayload {
+              __typename
+              ... on DeleteResult {
+                deletedId: id
+                deletedRows
+              }
+              ... on NotFoundError {
+                ...NotFoundErrorFields
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="DeleteDataset", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteDataset.model_validate(data)
+
+    async def delete_model(self, id: str, **kwargs: Any) -> DeleteModel:
+        query = gql("""
+            mutation DeleteModel($id: ID!) {
+              deleteModel(id: $id) {
+                ...DeleteFields
+              }
+            }
+
+            fragment DeleteFields on DeletePayload {
+              __typename
+              ... on DeleteResult {
+                deletedId: id
+                deletedRows
+              }
+              ... on NotFoundError {
+                ...NotFoundErrorFields
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="DeleteModel", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteModel.model_validate(data)
+
+    async def delete_evaluation(self, id: str, **kwargs: Any) -> DeleteEvaluation:
+        query = gql("""
+            mutation DeleteEvaluation($id: ID!) {
+              deleteEvaluation(id: $id) {
+                ...DeleteFields
+              }
+            }
+
+            fragment DeleteFields on DeletePayload {
+              __typename
+              ... on DeleteResult {
+                deletedId: id
+                deletedRows
+              }
+              ... on NotFoundError {
+                ...NotFoundErrorFields
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteEvaluation",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DeleteEvaluation.model_validate(data)
