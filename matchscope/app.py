@@ -104,6 +104,7 @@ class GraphQLApp(GraphQLView[Context, None]):
             max_depth=settings.max_query_depth,
             max_tokens=settings.max_query_tokens,
             max_aliases=settings.max_query_aliases,
+            max_cost=settings.max_query_cost,
         )
         super().__init__(
             schema,

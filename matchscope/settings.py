@@ -45,6 +45,10 @@ class Settings:
     max_query_depth: int = 12
     max_query_tokens: int = 4000
     max_query_aliases: int = 30
+    # Objects a query may resolve at most, lists counted at their `first` or cap (matchscope/schema/cost.py).
+    max_query_cost: int = 20_000
+    # Rows one upload call (appendItems, annotate, uploadPredictions) may hold.
+    max_upload_rows: int = 10_000
     evaluation_chunk_items: int = 500
     # None: the defaults of `images_dir()`, `thumbnails_dir()` and `web_ui_dir()`.
     image_root: Path | None = None
@@ -63,6 +67,8 @@ class Settings:
             max_body_bytes=_parse_int(
                 "MATCHSCOPE_MAX_BODY_BYTES", env.get("MATCHSCOPE_MAX_BODY_BYTES", str(32 * 1024 * 1024))
             ),
+            max_query_cost=_parse_int("MATCHSCOPE_MAX_QUERY_COST", env.get("MATCHSCOPE_MAX_QUERY_COST", "20000")),
+            max_upload_rows=_parse_int("MATCHSCOPE_MAX_UPLOAD_ROWS", env.get("MATCHSCOPE_MAX_UPLOAD_ROWS", "10000")),
             evaluation_chunk_items=_parse_int("MATCHSCOPE_CHUNK_ITEMS", env.get("MATCHSCOPE_CHUNK_ITEMS", "500")),
             image_root=_optional_path(env, "MATCHSCOPE_IMAGE_ROOT"),
             thumbnail_cache=_optional_path(env, "MATCHSCOPE_THUMBNAIL_CACHE"),

@@ -11,6 +11,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
+from matchscope.schema.cost import DEFAULT_MAX_QUERY_COST
 from matchscope.schema.execution import leaf_executor
 from matchscope.schema.guards import query_guards
 from matchscope.services.errors import DomainError
@@ -19,11 +20,18 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
-    return not isinstance(error.original_error, DomainError) and error.original_error is not None
+    # A GraphQLError as the cause is graphql-core refusing a value (a NaN Float, an Int out of range): expected.
+    original = error.original_error
+    return original is not None and not isinstance(original, DomainError | GraphQLError)
 
 
 def build_schema(
-    *, debug: bool = False, max_depth: int = 12, max_tokens: int = 4000, max_aliases: int = 30
+    *,
+    debug: bool = False,
+    max_depth: int = 12,
+    max_tokens: int = 4000,
+    max_aliases: int = 30,
+    max_cost: int = DEFAULT_MAX_QUERY_COST,
 ) -> strawberry.Schema:
     from matchscope.resolvers.catalog import CatalogQuery
     from matchscope.resolvers.deletes import DeleteMutation
@@ -34,7 +42,8 @@ def build_schema(
     query = merge_types("Query", (CatalogQuery, EvaluationQuery, JobsQuery))
     mutation = merge_types("Mutation", (IngestMutation, JobsMutation, DeleteMutation))
     # Factories, not instances: each operation gets its own extension objects.
-    extensions: list[object] = [query_guards(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases)]
+    guards = query_guards(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases, max_cost=max_cost)
+    extensions: list[object] = [guards]
     if not debug:
         extensions.append(partial(MaskErrors, should_mask_error=_is_unexpected))
     schema = strawberry.Schema(

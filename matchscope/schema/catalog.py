@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -9,6 +10,7 @@ import strawberry
 
 from matchscope.schema.common import JSON, Connection, Node, assemble
 from matchscope.schema.context import Info
+from matchscope.schema.cost import ITEM_ENTRIES_CAP, PLAIN_LIST_CAP, ListOverCap
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.services import browse, catalog, images
 from matchscope.store import tables
@@ -117,27 +119,95 @@ class DatasetItem(Node):
     def thumbnail_url(self, info: Info, size: int = images.DEFAULT_THUMBNAIL_SIZE) -> str | None:
         return images.thumbnail_url(self.id, self.image_location, info.context.state.settings.images_dir(), size)
 
-    @strawberry.field(description="Ground-truth boxes on this item.")
+    @strawberry.field(
+        description=f"Ground-truth boxes on this item, by id; at most {PLAIN_LIST_CAP:,} "
+        "(more: `annotationsConnection`)."
+    )
     async def annotations(self, info: Info) -> list[BoxAnnotation]:
         rows = await info.context.loaders.item_annotations.load(self.pk)
+        if len(rows) > PLAIN_LIST_CAP:
+            raise ListOverCap(
+                "DatasetItem.annotations", self._name(), f"more than {PLAIN_LIST_CAP:,}", PLAIN_LIST_CAP,
+                "annotationsConnection(first, after)",
+            )  # fmt: skip
+        info.context.charge(len(rows))
         return [BoxAnnotation.from_row(row) for row in rows]
 
-    @strawberry.field(description="One model's predictions on this item.")
+    @strawberry.field(description="Ground-truth boxes on this item, by id; `first` ≤ 100.")
+    async def annotations_connection(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[BoxAnnotation]:
+        async with info.context.sessions() as session:
+            page = await catalog.item_annotations_page(session, item_id=self.pk, first=first, after=after)
+        info.context.charge(len(page.rows))
+        table = tables.BoxAnnotation.__table__  # type: ignore[attr-defined]
+        return Connection.from_page(page, BoxAnnotation.from_row, self._counter(info, table, item_id=self.pk))
+
+    @strawberry.field(
+        description=f"One model's predictions on this item, by id; at most {PLAIN_LIST_CAP:,} "
+        "(more: `predictionsConnection`)."
+    )
     async def predictions(self, info: Info, model_id: strawberry.ID) -> list[BoxPrediction]:
-        model_pk = expect_id(model_id, "Model")
-        model = await info.context.loaders.model.load(model_pk)
-        if model is None or model.account_id != info.context.account_id:
+        model_pk = await self._visible_model(info, model_id)
+        if model_pk is None:
             return []
         rows = await info.context.loaders.item_predictions.load((self.pk, model_pk))
+        if len(rows) > PLAIN_LIST_CAP:
+            raise ListOverCap(
+                "DatasetItem.predictions", self._name(), f"more than {PLAIN_LIST_CAP:,}", PLAIN_LIST_CAP,
+                "predictionsConnection(modelId, first, after)",
+            )  # fmt: skip
+        info.context.charge(len(rows))
         return [BoxPrediction.from_row(row) for row in rows]
 
-    @strawberry.field(description="This item's entries in an evaluation at the given thresholds, by IoU descending.")
+    @strawberry.field(description="One model's predictions on this item, by id; `first` ≤ 100.")
+    async def predictions_connection(
+        self, info: Info, model_id: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> Connection[BoxPrediction]:
+        model_pk = await self._visible_model(info, model_id)
+        async with info.context.sessions() as session:
+            page = await catalog.item_predictions_page(
+                session, item_id=self.pk, model_id=model_pk or 0, first=first, after=after
+            )
+        info.context.charge(len(page.rows))
+        table = tables.BoxPrediction.__table__  # type: ignore[attr-defined]
+        count = self._counter(info, table, item_id=self.pk, model_id=model_pk or 0)
+        return Connection.from_page(page, BoxPrediction.from_row, count)
+
+    @strawberry.field(
+        description="This item's entries in an evaluation at the given thresholds, by IoU descending; at most "
+        f"{ITEM_ENTRIES_CAP:,} (more: `Evaluation.matches` with `filter: {{itemId}}`)."
+    )
     async def entries(
         self, info: Info, evaluation_id: strawberry.ID, iou_threshold: float = 0.5, confidence_threshold: float = 0.0
     ) -> list[Annotated[Match, strawberry.lazy("matchscope.schema.browse")]]:
         from matchscope.schema.browse import item_entries
 
-        return await item_entries(info, self.pk, evaluation_id, iou_threshold, confidence_threshold)
+        entries = await item_entries(info, self.pk, evaluation_id, iou_threshold, confidence_threshold)
+        if len(entries) > ITEM_ENTRIES_CAP:
+            raise ListOverCap(
+                "DatasetItem.entries", self._name(), f"{len(entries):,}", ITEM_ENTRIES_CAP,
+                "Evaluation.matches(filter: {itemId}, first, after)",
+            )  # fmt: skip
+        info.context.charge(len(entries))
+        return entries
+
+    def _name(self) -> str:
+        return f"item {self.reference_id!r}"
+
+    @staticmethod
+    async def _visible_model(info: Info, model_id: strawberry.ID) -> int | None:
+        model_pk = expect_id(model_id, "Model")
+        model = await info.context.loaders.model.load(model_pk)
+        return None if model is None or model.account_id != info.context.account_id else model_pk
+
+    @staticmethod
+    def _counter(info: Info, table: Any, **where: int) -> Callable[[], Awaitable[int]]:
+        async def count() -> int:
+            async with info.context.sessions() as session:
+                return await catalog.count_rows(session, table, **where)
+
+        return count
 
 
 def _box_fields(

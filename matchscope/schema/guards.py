@@ -1,4 +1,4 @@
-"""Query guards (token, depth and alias limits) as parse options and validation rules, with the parse and the
+"""Query guards (token, depth, alias and cost limits) as parse options and validation rules, with the parse and the
 validation of each query text done once per process.
 
 strawberry's QueryDepthLimiter and MaxAliasesLimiter build a new rule class per operation, and every operation
@@ -17,6 +17,8 @@ from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+
+from matchscope.schema.cost import DEFAULT_MAX_QUERY_COST, cost_validator
 
 CACHED_QUERIES = 256
 # Longer texts are parsed and validated every time: the cache holds at most CACHED_QUERIES * this many characters.
@@ -91,10 +93,12 @@ class QueryGuards(SchemaExtension):
                 self.documents.put(query, document, valid=True)
 
 
-def query_guards(*, max_depth: int, max_tokens: int, max_aliases: int) -> Callable[[], SchemaExtension]:
+def query_guards(
+    *, max_depth: int, max_tokens: int, max_aliases: int, max_cost: int = DEFAULT_MAX_QUERY_COST
+) -> Callable[[], SchemaExtension]:
     """A factory for `strawberry.Schema(extensions=...)`: one extension object per operation, sharing the rules
     (built once) and the document cache (one per schema)."""
-    rules = (depth_validator(max_depth, None, None), alias_validator(max_aliases))
+    rules = (depth_validator(max_depth, None, None), alias_validator(max_aliases), cost_validator(max_cost))
     documents = _Documents(CACHED_QUERIES)
 
     def factory() -> SchemaExtension:

@@ -15,8 +15,10 @@ from matchscope.store import tables
 class Loaders:
     """Each loader is made on first use: most requests (a page of matches, metrics) use none."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, box_limit: int) -> None:
         self._sessions = sessions
+        # Boxes read per item at most: one more than a plain list's cap tells a list over it.
+        self.box_limit = box_limit
 
     @cached_property
     def item(self) -> DataLoader[int, tables.DatasetItem | None]:
@@ -68,10 +70,10 @@ class Loaders:
 
     async def _item_annotations(self, item_ids: list[int]) -> list[list[tables.BoxAnnotation]]:
         async with self._sessions() as session:
-            grouped = await catalog.annotations_by_item(session, item_ids)
+            grouped = await catalog.annotations_by_item(session, item_ids, limit=self.box_limit)
         return [grouped.get(item_id, []) for item_id in item_ids]
 
     async def _item_predictions(self, keys: list[tuple[int, int]]) -> list[list[tables.BoxPrediction]]:
         async with self._sessions() as session:
-            grouped = await catalog.predictions_by_item(session, keys)
+            grouped = await catalog.predictions_by_item(session, keys, limit=self.box_limit)
         return [grouped.get(key, []) for key in keys]

@@ -8,12 +8,14 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
 
 Row = TypeVar("Row", Dataset, Model, DatasetItem, BoxAnnotation, BoxPrediction)
+Box = TypeVar("Box", BoxAnnotation, BoxPrediction)
 
 
 async def _id_page(
@@ -98,32 +100,54 @@ async def rows_by_id(session: AsyncSession, model: type[Row], ids: Sequence[int]
     return {row.id: row for row in (await session.execute(statement)).scalars().all()}  # type: ignore[misc]
 
 
-async def annotations_by_item(session: AsyncSession, item_ids: Sequence[int]) -> dict[int, list[BoxAnnotation]]:
-    grouped: dict[int, list[BoxAnnotation]] = defaultdict(list)
-    statement = (
-        select(BoxAnnotation)
-        .where(col(BoxAnnotation.item_id).in_(sorted(set(item_ids))))
-        .order_by(col(BoxAnnotation.id))
+def _first_per_item(model: type[Box], where: list[Any], limit: int) -> Select[Any]:
+    """The boxes matching `where`, at most `limit` per item (the first by id), ordered by id."""
+    ranked = (
+        select(model, func.row_number().over(partition_by=col(model.item_id), order_by=col(model.id)).label("rank"))
+        .where(*where)
+        .subquery()
     )
+    boxes = aliased(model, ranked)
+    return select(boxes).where(ranked.c.rank <= limit).order_by(ranked.c.id)
+
+
+async def annotations_by_item(
+    session: AsyncSession, item_ids: Sequence[int], *, limit: int
+) -> dict[int, list[BoxAnnotation]]:
+    """Each item's first `limit` annotations by id: a list over its cap is refused, never read whole."""
+    grouped: dict[int, list[BoxAnnotation]] = defaultdict(list)
+    statement = _first_per_item(BoxAnnotation, [col(BoxAnnotation.item_id).in_(sorted(set(item_ids)))], limit)
     for row in (await session.execute(statement)).scalars().all():
         grouped[row.item_id].append(row)
     return grouped
 
 
 async def predictions_by_item(
-    session: AsyncSession, keys: Sequence[tuple[int, int]]
+    session: AsyncSession, keys: Sequence[tuple[int, int]], *, limit: int
 ) -> dict[tuple[int, int], list[BoxPrediction]]:
-    """Predictions grouped by (item id, model id)."""
+    """Predictions grouped by (item id, model id), the first `limit` of each by id."""
     grouped: dict[tuple[int, int], list[BoxPrediction]] = defaultdict(list)
     by_model: dict[int, set[int]] = defaultdict(set)
     for item_id, model_id in keys:
         by_model[model_id].add(item_id)
     for model_id, item_ids in by_model.items():
-        statement = (
-            select(BoxPrediction)
-            .where(col(BoxPrediction.model_id) == model_id, col(BoxPrediction.item_id).in_(sorted(item_ids)))
-            .order_by(col(BoxPrediction.id))
-        )
-        for row in (await session.execute(statement)).scalars().all():
+        where = [col(BoxPrediction.model_id) == model_id, col(BoxPrediction.item_id).in_(sorted(item_ids))]
+        for row in (await session.execute(_first_per_item(BoxPrediction, where, limit))).scalars().all():
             grouped[(row.item_id, model_id)].append(row)
     return grouped
+
+
+async def item_annotations_page(
+    session: AsyncSession, *, item_id: int, first: int | None, after: str | None
+) -> Page[BoxAnnotation]:
+    statement = select(BoxAnnotation).where(col(BoxAnnotation.item_id) == item_id)
+    return await _id_page(session, statement, BoxAnnotation.id, first, after)
+
+
+async def item_predictions_page(
+    session: AsyncSession, *, item_id: int, model_id: int, first: int | None, after: str | None
+) -> Page[BoxPrediction]:
+    statement = select(BoxPrediction).where(
+        col(BoxPrediction.item_id) == item_id, col(BoxPrediction.model_id) == model_id
+    )
+    return await _id_page(session, statement, BoxPrediction.id, first, after)

@@ -38,7 +38,15 @@ def _nested(depth: int) -> str:
     return f'{{ node(id: "x") {{ ... on BoxAnnotation {{ {inner} }} }} }}'
 
 
-async def test_depth_limit(client: httpx.AsyncClient, caller: Caller) -> None:
+@pytest.fixture
+async def uncosted(state: AppState) -> AsyncIterator[httpx.AsyncClient]:
+    """The depth and token guards on their own: `_nested` is a list bomb that the cost bound refuses first."""
+    async with _app_client(state, replace(state.settings, max_query_cost=10**18)) as http:
+        yield http
+
+
+async def test_depth_limit(uncosted: httpx.AsyncClient, caller: Caller) -> None:
+    client = uncosted
     assert "errors" not in await _post(client, caller, _nested(4))
     body = await _post(client, caller, _nested(8))
     assert body.get("data") is None
@@ -64,8 +72,9 @@ async def test_alias_limit(client: httpx.AsyncClient, caller: Caller) -> None:
     assert "alias" in body["errors"][0]["message"].lower()
 
 
-async def test_guards_hold_for_repeated_texts(client: httpx.AsyncClient, caller: Caller) -> None:
+async def test_guards_hold_for_repeated_texts(uncosted: httpx.AsyncClient, caller: Caller) -> None:
     """Parse and validation are cached by query text: a refused text stays refused, an accepted one accepted."""
+    client = uncosted
     for _ in range(3):
         assert "depth" in (await _post(client, caller, _nested(8)))["errors"][0]["message"]
         assert "token" in (await _post(client, caller, _with_labels(4_100)))["errors"][0]["message"].lower()
