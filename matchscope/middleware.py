@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import contextlib
 
 import orjson
 from starlette.datastructures import Headers, QueryParams
@@ -13,6 +15,9 @@ from matchscope.services import accounts
 from matchscope.state import AppState
 
 PUBLIC_PATHS = frozenset({"/healthz", "/", "/favicon.ico"})
+# What a refused body may still send before the connection is closed under it.
+DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 10.0
 
 
 def key_from_authorization(header: str | None) -> str | None:
@@ -94,6 +99,11 @@ class AuthMiddleware:
 
 
 class BodySizeLimitMiddleware:
+    """Bodies over `max_bytes` get 413 with a JSON error, declared (Content-Length) or counted as they arrive
+    (chunked); never buffered. Once refused, the rest of the body is read and dropped, up to `DRAIN_BYTES` and
+    `DRAIN_SECONDS`: a server that closes a connection with unread data resets it, and the client then loses
+    the response it has not read yet."""
+
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
@@ -102,17 +112,22 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_json(send, 413, f"Request body larger than {self.max_bytes} bytes", [])
+            # A client waiting for "100 Continue" sends no body at all: nothing to drain.
+            drain = headers.get("expect", "").lower() != "100-continue"
+            await self._refuse(receive, send, drain=drain)
             return
         received = 0
+        finished = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, finished
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                finished = not message.get("more_body", False)
                 if received > self.max_bytes:
                     raise BodyTooLarge
             return message
@@ -120,7 +135,39 @@ class BodySizeLimitMiddleware:
         try:
             await self.app(scope, limited_receive, send)
         except BodyTooLarge:
-            await _send_json(send, 413, f"Request body larger than {self.max_bytes} bytes", [])
+            await self._refuse(receive, send, drain=not finished)
+
+    async def _refuse(self, receive: Receive, send: Send, *, drain: bool) -> None:
+        message = (
+            f"Request body refused: it is larger than the cap of {self.max_bytes} bytes (MATCHSCOPE_MAX_BODY_BYTES); "
+            "send fewer rows per call"
+        )
+        body = orjson.dumps({"errors": [{"message": message}]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body, "more_body": drain})
+        if not drain:
+            return
+        dropped = 0
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DRAIN_SECONDS):
+                while dropped <= DRAIN_BYTES:
+                    chunk = await receive()
+                    if chunk["type"] != "http.request":
+                        break
+                    dropped += len(chunk.get("body", b""))
+                    if not chunk.get("more_body", False):
+                        break
+        await send({"type": "http.response.body", "body": b""})
 
 
 class BodyTooLarge(Exception):

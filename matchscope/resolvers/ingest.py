@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import strawberry
+from graphql import FieldNode, VariableNode
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.resolvers.errors import as_payload
@@ -23,7 +24,7 @@ from matchscope.schema.ingest import (
     UploadPayload,
     UploadResult,
 )
-from matchscope.services import ingest
+from matchscope.services import ingest, validation
 from matchscope.services.records import UploadCounts
 from matchscope.store.db import transaction
 
@@ -62,11 +63,13 @@ class IngestMutation:
     ) -> UploadPayload:
         return await _upload(
             info,
+            "items",
             lambda session: ingest.append_items(
                 session,
                 account_id=info.context.account_id,
                 dataset_id=expect_id(dataset_id, "Dataset"),
                 items=[item.to_record() for item in items],
+                max_rows=info.context.state.settings.max_upload_rows,
                 update=update,
             ),
         )
@@ -81,11 +84,13 @@ class IngestMutation:
     ) -> UploadPayload:
         return await _upload(
             info,
+            "annotations",
             lambda session: ingest.annotate(
                 session,
                 account_id=info.context.account_id,
                 dataset_id=expect_id(dataset_id, "Dataset"),
                 annotations=[box.to_record() for box in annotations],
+                max_rows=info.context.state.settings.max_upload_rows,
                 update=update,
             ),
         )
@@ -101,26 +106,43 @@ class IngestMutation:
     ) -> UploadPayload:
         return await _upload(
             info,
+            "predictions",
             lambda session: ingest.upload_predictions(
                 session,
                 account_id=info.context.account_id,
                 dataset_id=expect_id(dataset_id, "Dataset"),
                 model_id=expect_id(model_id, "Model"),
                 predictions=[box.to_record() for box in predictions],
+                max_rows=info.context.state.settings.max_upload_rows,
                 update=update,
             ),
         )
 
 
-async def _upload(info: Info, write: Callable[[AsyncSession], Awaitable[UploadCounts]]) -> UploadPayload:
+async def _upload(info: Info, argument: str, write: Callable[[AsyncSession], Awaitable[UploadCounts]]) -> UploadPayload:
     """One upload in one transaction; domain errors become payload members and nothing is written."""
 
     async def act() -> UploadResult:
+        held_back = _held_back_rows(info, argument)
+        if held_back is not None:
+            validation.check_batch_size(argument, held_back, info.context.state.settings.max_upload_rows)
         async with transaction(info.context.sessions) as session:
             counts = await write(session)
         return UploadResult.from_counts(counts)
 
     return await as_payload(act)  # type: ignore[return-value]
+
+
+def _held_back_rows(info: Info, argument: str) -> int | None:
+    """The length of this field's upload argument when its variable was over the row cap and held back."""
+    key = info.path.key  # uploads are root fields of the mutation
+    for node in info.operation.selection_set.selections:
+        if not isinstance(node, FieldNode) or (node.alias or node.name).value != key:
+            continue
+        for given in node.arguments or ():
+            if given.name.value == argument and isinstance(given.value, VariableNode):
+                return info.context.oversized_uploads.get(given.value.name.value)
+    return None
 
 
 __all__ = ["IngestMutation", "NotFoundError", "ValidationError"]

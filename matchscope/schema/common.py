@@ -49,7 +49,7 @@ class ValidationError:
     @classmethod
     def from_error(cls, error: ValidationFailed) -> ValidationError:
         return cls(
-            message=error.message,
+            message=f"{error.message}; nothing was written",
             field=error.field,
             errors=[
                 FieldError(row=i.row, field=i.field, value=repr(i.value)[:200], message=i.message)

@@ -27,6 +27,8 @@ class Context:
     known_items: dict[int, ItemRow] = field(init=False, default_factory=dict)
     # Objects the request's lists and pages have read so far, against the execution budget (schema/cost.py).
     resolved_objects: int = field(init=False, default=0)
+    # Upload variables over the row cap, by name, with their length (held back unread by schema/guards.py).
+    oversized_uploads: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.state.sessions, box_limit=PLAIN_LIST_CAP + 1)

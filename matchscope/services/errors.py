@@ -12,9 +12,13 @@ class FieldIssue:
     value: Any
     message: str
     row: int | None = None
+    # The row's own key (its annotationId), when it has one.
+    key: str | None = None
 
     def describe(self) -> str:
-        where = f"row {self.row}: " if self.row is not None else ""
+        where = ""
+        if self.row is not None:
+            where = f"row {self.row} (annotationId {self.key!r}): " if self.key is not None else f"row {self.row}: "
         return f"{where}{self.field} = {self.value!r}: {self.message}"
 
 
@@ -31,9 +35,13 @@ class ValidationFailed(DomainError):
 
     @property
     def message(self) -> str:
+        """What was refused and why, in the request's own names; what the refusal means for writes is the
+        caller's to say (a refused upload wrote nothing; a refused read has nothing to write)."""
         shown = "; ".join(issue.describe() for issue in self.issues[:10])
+        if len(self.issues) == 1:
+            return shown
         more = f" (and {len(self.issues) - 10} more)" if len(self.issues) > 10 else ""
-        return f"{len(self.issues)} invalid value(s): {shown}{more}; nothing was written"
+        return f"{len(self.issues)} invalid values: {shown}{more}"
 
     @property
     def field(self) -> str | None:

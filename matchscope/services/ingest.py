@@ -97,7 +97,9 @@ async def append_items(
     dataset_id: int,
     items: Sequence[ItemRecord],
     update: bool = False,
+    max_rows: int | None = None,
 ) -> UploadCounts:
+    validation.check_batch_size("items", len(items), max_rows)
     await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
     validation.check_items(items)
     existing = await item_ids_by_reference(session, dataset_id, (item.reference_id for item in items))
@@ -186,7 +188,9 @@ async def annotate(
     dataset_id: int,
     annotations: Sequence[AnnotationRecord],
     update: bool = False,
+    max_rows: int | None = None,
 ) -> UploadCounts:
+    validation.check_batch_size("annotations", len(annotations), max_rows)
     dataset = await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
     item_ids = await item_ids_by_reference(session, dataset_id, (a.item_reference_id for a in annotations))
     keys = validation.box_keys(annotations)
@@ -219,7 +223,9 @@ async def upload_predictions(
     model_id: int,
     predictions: Sequence[PredictionRecord],
     update: bool = False,
+    max_rows: int | None = None,
 ) -> UploadCounts:
+    validation.check_batch_size("predictions", len(predictions), max_rows)
     await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
     await get_model(session, account_id=account_id, model_id=model_id)
     item_ids = await item_ids_by_reference(session, dataset_id, (p.item_reference_id for p in predictions))

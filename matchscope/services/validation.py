@@ -14,6 +14,16 @@ from matchscope.services.records import AnnotationRecord, ItemRecord, Prediction
 MAX_TEXT = 500
 
 
+def check_batch_size(field: str, rows: int, max_rows: int | None) -> None:
+    """One upload call holds at most `max_rows` rows (None: no limit, for in-process imports that batch)."""
+    if max_rows is not None and rows > max_rows:
+        raise ValidationFailed.single(
+            field,
+            f"{rows:,} rows",
+            f"one call holds at most {max_rows:,} rows (MATCHSCOPE_MAX_UPLOAD_ROWS); send them in several calls",
+        )
+
+
 def _finite(issues: list[FieldIssue], row: int, name: str, value: float, *, non_negative: bool) -> None:
     if not isinstance(value, int | float) or isinstance(value, bool):
         issues.append(FieldIssue(name, value, "must be a number", row))
@@ -73,6 +83,20 @@ def box_keys(boxes: Sequence[AnnotationRecord | PredictionRecord]) -> list[str]:
     return keys
 
 
+def _extents(issues: list[FieldIssue], row: int, box: AnnotationRecord | PredictionRecord) -> None:
+    """The box's right and bottom edges and its area are finite too (1e308 + 1e308 is not)."""
+    if issues or not all(isinstance(v, int | float) for v in (box.x, box.y, box.width, box.height)):
+        return
+    derived = (
+        ("width", box.width, "x + width", box.x + box.width),
+        ("height", box.height, "y + height", box.y + box.height),
+        ("width", box.width, "width * height", box.width * box.height),
+    )
+    for name, value, what, result in derived:
+        if not math.isfinite(result):
+            issues.append(FieldIssue(name, value, f"{what} overflows to {result}: it must be finite", row))
+
+
 def _row_issues(box: AnnotationRecord | PredictionRecord, row: int, item_ids: dict[str, int]) -> list[FieldIssue]:
     issues: list[FieldIssue] = []
     _text(issues, row, "label", box.label, required=True)
@@ -83,6 +107,7 @@ def _row_issues(box: AnnotationRecord | PredictionRecord, row: int, item_ids: di
         _finite(issues, row, name, getattr(box, name), non_negative=False)
     for name in ("width", "height"):
         _finite(issues, row, name, getattr(box, name), non_negative=True)
+    _extents(issues, row, box)
     if isinstance(box, PredictionRecord) and box.confidence is not None:
         confidence = box.confidence
         if not isinstance(confidence, int | float) or not math.isfinite(confidence) or not 0.0 <= confidence <= 1.0:
@@ -91,7 +116,8 @@ def _row_issues(box: AnnotationRecord | PredictionRecord, row: int, item_ids: di
         _finite(issues, row, "area", box.area, non_negative=True)
     if box.item_reference_id not in item_ids:
         issues.append(FieldIssue("itemReferenceId", box.item_reference_id, "no such item in the dataset", row))
-    return issues
+    key = box.annotation_id if isinstance(box.annotation_id, str) else None
+    return [FieldIssue(i.field, i.value, i.message, i.row, key) for i in issues]
 
 
 def _optional_values(boxes: Sequence[AnnotationRecord | PredictionRecord]) -> tuple[list[object], float]:
@@ -110,7 +136,10 @@ def _suspect_rows(boxes: Sequence[AnnotationRecord | PredictionRecord], item_ids
         optional = np.array([0.0 if value is None else value for value in values], dtype=np.float64)
     except (TypeError, ValueError):
         return list(range(len(boxes)))
-    bad = ~np.isfinite(geometry).all(axis=1) | (geometry[:, 2:] < 0).any(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        right, bottom = geometry[:, 0] + geometry[:, 2], geometry[:, 1] + geometry[:, 3]
+        extents = np.isfinite(right) & np.isfinite(bottom) & np.isfinite(geometry[:, 2] * geometry[:, 3])
+    bad = ~np.isfinite(geometry).all(axis=1) | (geometry[:, 2:] < 0).any(axis=1) | ~extents
     with np.errstate(invalid="ignore"):
         bad |= given & ~((optional >= 0) & (optional <= upper) & np.isfinite(optional))
     text_bad = [

@@ -29,7 +29,7 @@ METRICS = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { 
   perClass { label groundTruthCount counts { falsePositives f1 } }
   confusionMatrix { rowLabels counts } matchedIouHistogram { binEdges counts }
   itemsWithMostErrors(first: 5) { totalCount edges { cursor node { errors item { referenceId } } } } } } }"""
-CATALOG = """{ datasets { edges { node { id name metadata items(first: 5) { totalCount edges { node {
+CATALOG = """{ datasets(first: 2) { edges { node { id name metadata items(first: 5) { totalCount edges { node {
   id referenceId annotations { id label x } } } } } } } }"""
 
 
