@@ -20,6 +20,7 @@ from graphql import (
     ASTValidationRule,
     DocumentNode,
     ExecutionResult,
+    FieldNode,
     GraphQLError,
     NamedTypeNode,
     OperationDefinitionNode,
@@ -35,6 +36,8 @@ from matchscope.schema.cost import DEFAULT_MAX_QUERY_COST, cost_validator
 CACHED_QUERIES = 256
 # Longer texts are parsed and validated every time: the cache holds at most CACHED_QUERIES * this many characters.
 CACHED_QUERY_CHARS = 20_000
+# Introspection answers kept (GraphiQL and clients send one or two texts).
+CACHED_INTROSPECTIONS = 16
 
 
 class _Documents:
@@ -62,10 +65,18 @@ class _Documents:
 class QueryGuards(SchemaExtension):
     """Token cap at parse time; depth and alias limits as validation rules; parse and validation cached."""
 
-    def __init__(self, *, max_tokens: int, rules: tuple[type[ASTValidationRule], ...], documents: _Documents) -> None:
+    def __init__(
+        self,
+        *,
+        max_tokens: int,
+        rules: tuple[type[ASTValidationRule], ...],
+        documents: _Documents,
+        introspections: OrderedDict[tuple[str, str | None], ExecutionResult],
+    ) -> None:
         self.max_tokens = max_tokens
         self.rules = rules
         self.documents = documents
+        self.introspections = introspections
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -81,7 +92,34 @@ class QueryGuards(SchemaExtension):
                 context.result = ExecutionResult(data=None, errors=[error])
             elif context.operation_type is OperationType.MUTATION:
                 _hold_back_oversized_uploads(context)
+        key = self._introspection_key()
+        if key is not None and context.result is None:
+            cached = self.introspections.get(key)
+            if cached is not None:
+                self.introspections.move_to_end(key)
+                context.result = cached
+                key = None
         yield
+        result = context.result
+        if key is not None and isinstance(result, ExecutionResult) and not result.errors:
+            self.introspections[key] = result
+            while len(self.introspections) > CACHED_INTROSPECTIONS:
+                self.introspections.popitem(last=False)
+
+    def _introspection_key(self) -> tuple[str, str | None] | None:
+        """(query text, operation name) of an operation that only introspects, without variables: its answer
+        depends on the schema alone, the same for every caller, so it is computed once per process."""
+        context = self.execution_context
+        document, query = context.graphql_document, context.query
+        if document is None or not query or context.variables or len(query) > CACHED_QUERY_CHARS:
+            return None
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if len(operations) != 1 or operations[0].operation.value != "query":
+            return None
+        fields = operations[0].selection_set.selections
+        if not all(isinstance(f, FieldNode) and f.name.value.startswith("__") for f in fields):
+            return None
+        return query, context.operation_name
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -193,9 +231,10 @@ def query_guards(
     (built once) and the document cache (one per schema)."""
     rules = (depth_validator(max_depth, None, None), alias_validator(max_aliases), cost_validator(max_cost))
     documents = _Documents(CACHED_QUERIES)
+    introspections: OrderedDict[tuple[str, str | None], ExecutionResult] = OrderedDict()
 
     def factory() -> SchemaExtension:
-        return QueryGuards(max_tokens=max_tokens, rules=rules, documents=documents)
+        return QueryGuards(max_tokens=max_tokens, rules=rules, documents=documents, introspections=introspections)
 
     return factory
 

@@ -4,9 +4,12 @@ times a cheap query from another client while a bad request is in flight."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +20,7 @@ from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store import tables
 from tests.conftest import Caller
-from tests.jobs.servers import serve
+from tests.jobs.servers import ROOT, free_port, serve
 
 CHEAP = "{ datasets(first: 1) { totalCount } }"
 CREATE = "mutation($n: String!) { createDataset(input: {name: $n}) { ... on Dataset { id } } }"
@@ -77,11 +80,35 @@ def box(annotation_id: str | None, item: str = "img.jpg", **values: Any) -> dict
 
 
 @asynccontextmanager
-async def served(settings: Settings, caller: Caller) -> AsyncIterator[Served]:
-    """The app under uvicorn (its own thread and event loop), and an HTTP client on it."""
-    with serve(settings) as base:
+async def served(settings: Settings, caller: Caller, *, own_process: bool = False) -> AsyncIterator[Served]:
+    """The app under uvicorn, in a thread of this process or (`own_process`) in a process of its own, where the
+    test's clients do not compete with it for the interpreter; and an HTTP client on it."""
+    with serve_process(settings) if own_process else serve(settings) as base:
         async with httpx.AsyncClient(base_url=f"http://{base}", timeout=120) as http:
             yield Served(base, http, caller)
+
+
+@contextmanager
+def serve_process(settings: Settings) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "MATCHSCOPE_DEBUG": "1" if settings.debug else "0"}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "tests.security.app_factory:app"]
+    process = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None and time.monotonic() < deadline, "uvicorn did not start"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
 
 
 async def while_in_flight(bad: Any, served_: Served, other: Caller, *, settle: float = 0.3) -> tuple[Any, float]:
