@@ -1,6 +1,7 @@
 """The ASGI GraphQL view both the application and the bench floor serve through: strawberry's, with orjson writing
 response bodies (the stdlib encoder takes ~0.5 ms for a 50-row page). Requests are still read by the stdlib: it
-accepts the bare NaN tokens some clients send, which GraphQL then refuses with a message naming the field."""
+accepts the bare NaN and Infinity tokens some clients send (and reads 1e400 as infinity); the query guards
+(schema/guards.py) refuse them before execution with a message naming the row, its annotationId and the field."""
 
 from __future__ import annotations
 
