@@ -144,7 +144,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return isolated_settings(database_url, tmp_path)
 
 
-DATASETS = """{ datasets { edges { node { id name labels itemCount annotationCount
+DATASETS = """{ datasets(first: 1) { edges { node { id name labels itemCount annotationCount
   items(first: 3) { edges { node { referenceId imageUrl thumbnailUrl width height metadata
     annotations { label x y width height } } } } } } }
   models { edges { node { name } } } }"""
