@@ -1,4 +1,4 @@
-/* schema-sha256: 7f95481aff301d3afc5496455e2187454fb5e9227469c76e189dc20fc6581c3d */
+/* schema-sha256: 3a57038cefa384f9184e738664ca1a2f5c6dc4301f82caec4cf20f9825dfd6de */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
