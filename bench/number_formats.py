@@ -164,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {name}: {dets} ({dets.stat().st_size / 1e6:.0f} MB) ==", flush=True)
         parse_s, parse_cpu, numbers, undecided = parse_alone(dets, args.repeat)
         print(
-            f"  parse alone {parse_s:.3f} s ({parse_cpu:.3f} s CPU); {undecided:,} of {numbers:,} numbers left to float()",
+            f"  parse alone {parse_s:.3f} s ({parse_cpu:.3f} s CPU);"
+            f" {undecided:,} of {numbers:,} numbers left to float()",
             flush=True,
         )
         faster = run_child("faster-coco-eval", [sys.executable, "-c", _REFERENCE_SCRIPT, "faster", str(gt), str(dets)])
