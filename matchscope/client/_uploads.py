@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypeVar
 
 from tqdm import tqdm
 
+from matchscope.client._checks import check_upload
 from matchscope.client._connection import Connection, not_found_error, validation_error
 from matchscope.client.records import UploadResult
 
@@ -33,6 +34,8 @@ async def upload(
 ) -> UploadResult:
     """Send `rows` in batches through `send` (a generated mutation returning an UploadPayload member); retries are
     safe because uploads are keyed. The bar is shown for uploads of more than one batch unless `progress` says."""
+    if len(rows) > batch_size:
+        check_upload(rows, what)
     show = len(rows) > batch_size if progress is None else progress
     total = UploadResult()
     with tqdm(total=len(rows), unit="row", desc=what, disable=not show, file=sys.stderr) as bar:

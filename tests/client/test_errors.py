@@ -84,18 +84,33 @@ async def test_a_refused_batch_names_rows_of_the_callers_list(server: Server, ke
         dataset = client.create_dataset("d")
         assert dataset.append([DatasetItem(f"{i}.jpg", width=10, height=10) for i in range(4)]).new == 4
         boxes = [BoxAnnotation("cat", 1, 1, 2, 2, reference_id=f"{i % 4}.jpg", annotation_id=str(i)) for i in range(8)]
-        boxes[4].width = -2.0
-        boxes[5].reference_id = "missing.jpg"
+        boxes[5].reference_id = "missing.jpg"  # only the server knows: refused with its batch
         with pytest.raises(ValidationError) as raised:
             dataset.annotate(boxes)
         error = raised.value
-        assert error.rows == [4, 5]
-        assert [(e.row, e.field, e.value) for e in error.errors] == [
-            (4, "width", "-2.0"), (5, "itemReferenceId", "'missing.jpg'"),
-        ]  # fmt: skip
-        assert "row 4: width = -2.0: must not be negative" in str(error)
+        assert error.rows == [5]
+        assert [(e.row, e.field, e.value) for e in error.errors] == [(5, "itemReferenceId", "'missing.jpg'")]
+        assert "row 5: itemReferenceId = 'missing.jpg': no such item in the dataset" in str(error)
         assert "rows 0-2 were written" in str(error)
         assert await _count(state, tables.BoxAnnotation) == 3
+
+        boxes = [BoxAnnotation("cat", 1, 1, 2, 2, reference_id=f"{i % 4}.jpg", annotation_id=f"n{i}") for i in range(8)]
+        boxes[4].width = -2.0
+        boxes[6].x = float("nan")
+        boxes[7].annotation_id = "n3"
+        boxes[7].reference_id = "3.jpg"
+        with pytest.raises(ValidationError) as raised:
+            dataset.annotate(boxes)
+        assert [(e.row, e.field, e.value, e.message) for e in raised.value.errors] == [
+            (4, "width", "-2.0", "must not be negative"),
+            (6, "x", "nan", "must be finite"),
+            (7, "annotationId", "'n3'", "duplicates row 3 on the same item"),
+        ]  # fmt: skip
+        assert "nothing was sent" in str(raised.value)
+        assert await _count(state, tables.BoxAnnotation) == 3
+        predictions = [BoxPrediction("cat", 1, 1, 2, 2, reference_id="0.jpg", confidence=c) for c in (0.1, 0.2, 0.3, 1.5)]
+        with pytest.raises(ValidationError, match=r"row 3: confidence = 1.5: must be within \[0, 1\]"):
+            dataset.upload_predictions(client.create_model("m", "m"), predictions)
         with pytest.raises(ValidationError, match="allowed_label_matches"):
             dataset.calculate_evaluation_metrics("x", options={"allowed_label_matches": [{"gt": "a"}]})
         with pytest.raises(ValidationError, match="unknown option"):
