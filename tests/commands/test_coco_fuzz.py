@@ -4,6 +4,7 @@ commands); never another exception. The import-coco record builders likewise acc
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from collections.abc import Iterator
@@ -12,7 +13,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
+from matchscope import cli
 from matchscope.engine.coco import evaluate_coco
 from matchscope.engine.cocofile import (
     CocoFileError,
@@ -21,7 +24,12 @@ from matchscope.engine.cocofile import (
     parse_detections,
 )
 from matchscope.services import coco_import
+from matchscope.settings import Settings
+from matchscope.state import AppState
+from matchscope.store import tables
+from matchscope.store.migrate import upgrade
 from tests.commands.coco_cases import detections, ground_truth, pycocotools_stats, rle
+from tests.conftest import _empty_all_tables
 
 Path_ = tuple[Any, ...]
 
@@ -169,3 +177,53 @@ def test_mask_area_and_box_are_pycocotools(size: tuple[int, int]) -> None:
         ours = rle_module.decode({"size": list(size), "counts": encoded["counts"].decode()})
         assert ours.area == int(mask_utils.area(encoded))
         assert list(ours.bbox()) == mask_utils.toBbox(encoded).tolist()
+
+
+async def _table_counts(database_url: str) -> tuple[int, ...]:
+    state = AppState.create(Settings(database_url=database_url))
+    try:
+        await upgrade(state.engine)
+        counts = []
+        async with state.sessions() as session:
+            for table in (tables.Dataset, tables.DatasetItem, tables.BoxAnnotation):
+                counts.append(int((await session.execute(select(func.count()).select_from(table))).scalar_one()))
+        return tuple(counts)
+    finally:
+        await state.close()
+
+
+async def _empty(database_url: str) -> None:
+    state = AppState.create(Settings(database_url=database_url))
+    try:
+        await _empty_all_tables(state)
+    finally:
+        await state.close()
+
+
+@pytest.fixture
+def emptied_afterwards(database_url: str) -> Iterator[str]:
+    yield database_url
+    asyncio.run(_empty(database_url))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_import_coco_command_refuses_in_one_line_and_writes_nothing(
+    data: st.DataObject,
+    emptied_afterwards: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "gt.json"
+    path.write_text(json.dumps(_mutate(ground_truth(), data)))
+    before = asyncio.run(_table_counts(emptied_afterwards))
+    monkeypatch.setenv("DATABASE_URL", emptied_afterwards)
+    capsys.readouterr()
+    code = cli.main(["import-coco", "--dataset", "fuzz", str(path)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    event("imported" if code == 0 else "refused")
+    if code != 0:
+        assert code == 2 and len(err.splitlines()) == 1 and err.startswith(f"matchscope: error: {path}: "), err
+        assert asyncio.run(_table_counts(emptied_afterwards)) == before
