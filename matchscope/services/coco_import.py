@@ -118,7 +118,8 @@ def _image_meta(image_id: IdKey) -> dict[str, Any]:
     return {"coco_image_id": image_id}
 
 
-def _image_id_of(meta: dict[str, Any] | None) -> IdKey | None:
+def image_id_of(meta: dict[str, Any] | None) -> IdKey | None:
+    """The COCO image id an imported item's metadata keeps, or None."""
     if not meta:
         return None
     if "coco_image_id_digits" in meta:
@@ -248,7 +249,7 @@ async def _coco_index(session: AsyncSession, dataset: Dataset) -> tuple[dict[str
     )
     images: dict[IdKey, str] = {}
     for reference, meta in (await session.execute(statement)).all():
-        key = _image_id_of(meta)
+        key = image_id_of(meta)
         if key is not None:
             images[key] = reference
     return dict(categories), images

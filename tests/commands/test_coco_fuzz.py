@@ -153,7 +153,7 @@ def test_import_records_accept_or_refuse_cleanly(data: st.DataObject) -> None:
     except coco_import.CocoFileRefused as error:
         assert "\n" not in str(error)
         return
-    images = {item.metadata["coco_image_id"]: item.reference_id for item in truth.items if item.metadata}
+    images = {coco_import.image_id_of(item.metadata): item.reference_id for item in truth.items}
     try:
         predictions = coco_import.prediction_records(dets, truth.categories, images)
     except coco_import.CocoFileRefused as error:
