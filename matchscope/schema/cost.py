@@ -42,6 +42,7 @@ from graphql import (
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
 from matchscope.services.errors import DomainError
+from matchscope.services.evaluation.options import MAX_LABEL_MATCHES
 from matchscope.services.pagination import DEFAULT_PAGE, MAX_PAGE
 
 # A plain list of objects that grows with the data holds at most this many (DESIGN §8: at least 1,000, so that
@@ -49,7 +50,10 @@ from matchscope.services.pagination import DEFAULT_PAGE, MAX_PAGE
 PLAIN_LIST_CAP = 1000
 # An item's entries pair its ground truths with its predictions: up to one per box of each.
 ITEM_ENTRIES_CAP = 2 * PLAIN_LIST_CAP
-LIST_CAPS: Mapping[tuple[str, str], int] = {("DatasetItem", "entries"): ITEM_ENTRIES_CAP}
+LIST_CAPS: Mapping[tuple[str, str], int] = {
+    ("DatasetItem", "entries"): ITEM_ENTRIES_CAP,
+    ("Evaluation", "allowedLabelMatches"): MAX_LABEL_MATCHES,
+}
 DEFAULT_MAX_QUERY_COST = 20_000
 
 

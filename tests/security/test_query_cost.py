@@ -12,6 +12,8 @@ from graphql import OperationDefinitionNode, TypeInfo, ValidationContext, parse
 from matchscope.schema import build_schema
 from matchscope.schema.context import Context
 from matchscope.schema.cost import PLAIN_LIST_CAP, BudgetExceeded, operation_cost
+from matchscope.services.errors import ValidationFailed
+from matchscope.services.evaluation.options import MAX_LABEL_MATCHES, validate_options
 from matchscope.settings import Settings, SettingsError
 from matchscope.state import AppState
 from tests.conftest import Caller
@@ -145,3 +147,12 @@ async def test_execution_budget_stops_a_request_past_the_bound(state: AppState) 
     context.charge(10)
     with pytest.raises(BudgetExceeded, match="read 11 objects, over the bound of 10"):
         context.charge(1)
+
+
+def test_allowed_label_matches_are_bounded_as_the_cost_counts_them() -> None:
+    pairs = [(f"g{i}", f"p{i}") for i in range(MAX_LABEL_MATCHES + 1)]
+    with pytest.raises(ValidationFailed, match=r"options.allowedLabelMatches = '101 pairs': at most 100 pairs"):
+        validate_options(None, pairs)
+    assert len(validate_options(None, pairs[:-1]).allowed_label_matches) == MAX_LABEL_MATCHES
+    listed = "{ evaluations(first: 10) { edges { node { id allowedLabelMatches { groundTruthLabel } } } } }"
+    assert _cost(listed) == 1 + 10 * (1 + 1 + MAX_LABEL_MATCHES)

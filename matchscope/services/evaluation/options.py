@@ -38,6 +38,10 @@ class EvaluationOptions:
         return {label for pair in self.allowed_label_matches for label in pair}
 
 
+# Pairs one evaluation may allow: the list is read back with every evaluation (its cost, schema/cost.py).
+MAX_LABEL_MATCHES = 100
+
+
 def validate_options(
     class_agnostic: bool | None, allowed_label_matches: Sequence[tuple[str, str]] | None
 ) -> EvaluationOptions:
@@ -49,6 +53,14 @@ def validate_options(
                 "options.classAgnostic",
                 True,
                 "allowedLabelMatches implies class-aware matching; omit classAgnostic or set it to false",
+            )
+        )
+    if allowed_label_matches is not None and len(allowed_label_matches) > MAX_LABEL_MATCHES:
+        issues.append(
+            FieldIssue(
+                "options.allowedLabelMatches",
+                f"{len(allowed_label_matches):,} pairs",
+                f"at most {MAX_LABEL_MATCHES} pairs per evaluation",
             )
         )
     for row, (gt_label, pred_label) in enumerate(allowed_label_matches or ()):
