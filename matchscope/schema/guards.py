@@ -87,11 +87,12 @@ class QueryGuards(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.variables:
-            error = non_finite_variables(context.variables, writes=context.operation_type is OperationType.MUTATION)
+            writes = context.operation_type is OperationType.MUTATION
+            if writes:  # first: what is held back is neither scanned nor coerced
+                _hold_back_oversized_uploads(context)
+            error = non_finite_variables(context.variables, writes=writes)
             if error is not None:
                 context.result = ExecutionResult(data=None, errors=[error])
-            elif context.operation_type is OperationType.MUTATION:
-                _hold_back_oversized_uploads(context)
         key = self._introspection_key()
         if key is not None and context.result is None:
             cached = self.introspections.get(key)
