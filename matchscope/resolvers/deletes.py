@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.jobs import runtime
-from matchscope.jobs.events import JobSnapshot
+from matchscope.jobs.task import publish
 from matchscope.schema.common import NotFoundError
 from matchscope.schema.context import Info
 from matchscope.schema.deletes import DeletePayload, DeleteResult
@@ -17,8 +16,6 @@ from matchscope.schema.ids import expect_id
 from matchscope.services import deletes
 from matchscope.services.errors import NotFound
 from matchscope.store.db import transaction
-
-logger = logging.getLogger(__name__)
 
 Delete = Callable[[AsyncSession, int], Awaitable[deletes.Deleted]]
 
@@ -34,10 +31,7 @@ async def _delete(info: Info, global_id: strawberry.ID, kind: str, action: Delet
         # The job rows are gone; their last state, CANCELLED, is what subscribers get.
         _queue, bus = await runtime.ensure_started(info.context.state)
         for job in deleted.cancelled:
-            try:
-                await bus.publish(JobSnapshot.from_row(job))
-            except Exception:  # best effort, as every progress event
-                logger.warning("could not publish the cancellation of job %s", job.id, exc_info=True)
+            await publish(bus, job)
     return DeleteResult(id=global_id, deleted_rows=deleted.rows)
 
 

@@ -46,9 +46,15 @@ async def _stop_jobs(state: AppState) -> AsyncIterator[None]:
 
 
 async def import_coco(
-    state: AppState, account_id: int, gt: dict[str, Any] | Path, dets: list[Any] | Path, name: str = "coco"
+    state: AppState,
+    account_id: int,
+    gt: dict[str, Any] | Path,
+    dets: list[Any] | Path,
+    name: str = "coco",
+    model: str | None = None,
 ) -> tuple[int, int]:
-    """Import a COCO ground truth and detections; returns (dataset pk, model pk)."""
+    """Import a COCO ground truth as dataset `name` and detections as model `model` (`{name}-model` unless given);
+    returns (dataset pk, model pk)."""
     gt_data = orjson.loads(await asyncio.to_thread(gt.read_bytes)) if isinstance(gt, Path) else gt
     det_data = orjson.loads(await asyncio.to_thread(dets.read_bytes)) if isinstance(dets, Path) else dets
     async with transaction(state.sessions) as session:
@@ -57,10 +63,22 @@ async def import_coco(
         dataset_id = result.dataset.id
     async with transaction(state.sessions) as session:
         result = await coco_import.import_detections(
-            session, account_id=account_id, dataset_name=name, model_name=f"{name}-model", data=det_data
+            session, account_id=account_id, dataset_name=name, model_name=model or f"{name}-model", data=det_data
         )
         assert result.model is not None and result.model.id is not None
         return dataset_id, result.model.id
+
+
+async def wait_running(gql: GraphQL, job_id: str, limit_s: float = 60.0) -> dict[str, Any]:
+    """The job once it is RUNNING with at least one chunk done."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    while True:
+        job = (await gql(JOB, {"id": job_id}))["job"]
+        if job["status"] != "QUEUED" and job["completedSteps"] > 0:
+            return job  # type: ignore[no-any-return]
+        assert loop.time() < deadline, f"job still {job['status']} after {limit_s} s: {job}"
+        await asyncio.sleep(0.01)
 
 
 async def wait_finished(gql: GraphQL, job_id: str, limit_s: float = 240.0, **kwargs: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@ import asyncio
 import dataclasses
 from typing import Any
 
-import orjson
 import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
@@ -15,11 +14,9 @@ from sqlmodel import SQLModel
 from matchscope.jobs import runtime
 from matchscope.jobs.events import JobSnapshot
 from matchscope.schema.ids import expect_id, to_global_id
-from matchscope.services import coco_import
 from matchscope.state import AppState
-from matchscope.store.db import transaction
 from tests.conftest import Caller, GraphQL
-from tests.jobs.conftest import COCO_DETS, COCO_GT, JOB, SUBMIT, wait_finished
+from tests.jobs.conftest import COCO_DETS, COCO_GT, JOB, SUBMIT, import_coco, wait_finished, wait_running
 
 BOXES = 839 + 734
 DELETE = """mutation($id: ID!) { %s(id: $id) { __typename ... on DeleteResult { id deletedRows }
@@ -29,18 +26,8 @@ CURRENT = "query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { id
 
 async def _import(state: AppState, account_id: int, dataset: str, model: str) -> tuple[str, str]:
     """The COCO sample as dataset `dataset` with model `model`'s detections; their global ids."""
-    gt = orjson.loads(COCO_GT.read_bytes())
-    dets = orjson.loads(COCO_DETS.read_bytes())
-    async with transaction(state.sessions) as session:
-        found = await coco_import.import_ground_truth(session, account_id=account_id, dataset_name=dataset, data=gt)
-        assert found.dataset.id is not None
-        dataset_id = found.dataset.id
-    async with transaction(state.sessions) as session:
-        loaded = await coco_import.import_detections(
-            session, account_id=account_id, dataset_name=dataset, model_name=model, data=dets
-        )
-        assert loaded.model is not None and loaded.model.id is not None
-        return to_global_id("Dataset", dataset_id), to_global_id("Model", loaded.model.id)
+    dataset_pk, model_pk = await import_coco(state, account_id, COCO_GT, COCO_DETS, dataset, model)
+    return to_global_id("Dataset", dataset_pk), to_global_id("Model", model_pk)
 
 
 async def _evaluate(gql: GraphQL, dataset: str, model: str, **options: Any) -> dict[str, Any]:
@@ -182,12 +169,7 @@ async def test_deleting_the_dataset_of_a_running_job_cancels_it_cleanly(
     job = (await gql(SUBMIT, {"d": dataset, "m": model}))["calculateEvaluationMetrics"]
     _queue, bus = await runtime.ensure_started(state)
     async with bus.subscribe(expect_id(job["id"], "AsyncJob")) as updates:
-        for _ in range(2000):
-            running = (await gql(JOB, {"id": job["id"]}))["job"]
-            if running["completedSteps"] > 0:
-                break
-            await asyncio.sleep(0.01)
-        assert running["status"] == "RUNNING"
+        assert (await wait_running(gql, job["id"]))["status"] == "RUNNING"
         deleted = (await gql(DELETE % "deleteDataset", {"id": dataset}))["deleteDataset"]
         assert deleted["__typename"] == "DeleteResult"
         last: JobSnapshot | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,7 +16,7 @@ from matchscope.schema.ids import to_global_id
 from matchscope.state import AppState
 from matchscope.store import tables
 from tests.conftest import Caller, GraphQL
-from tests.jobs.conftest import CANCEL, COCO_DETS, COCO_GT, JOB, SUBMIT, import_coco, wait_finished
+from tests.jobs.conftest import CANCEL, COCO_DETS, COCO_GT, JOB, SUBMIT, import_coco, wait_finished, wait_running
 
 
 class HeldQueue:
@@ -128,12 +127,7 @@ async def test_cancel_running_job_keeps_previous_evaluation(gql: GraphQL, state:
 
     state.settings = dataclasses.replace(state.settings, evaluation_chunk_items=1)
     job = (await gql(SUBMIT, {**ids, "o": {"classAgnostic": False}}))["calculateEvaluationMetrics"]
-    for _ in range(2000):
-        running = (await gql(JOB, {"id": job["id"]}))["job"]
-        if running["completedSteps"] > 0:
-            break
-        await asyncio.sleep(0.01)
-    assert running["status"] == "RUNNING"
+    assert (await wait_running(gql, job["id"]))["status"] == "RUNNING"
     assert (await gql(CANCEL, {"id": job["id"]}))["cancelJob"]["status"] == "RUNNING"
     done = await wait_finished(gql, job["id"])
     assert done["status"] == "CANCELLED" and done["evaluation"] is None
