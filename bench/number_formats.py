@@ -18,7 +18,7 @@ reference: faster-coco-eval itself can differ from pycocotools in the last bit).
 
     .venv/bin/python -u bench/number_formats.py                       # 5,000 images, ~500,000 detections
     .venv/bin/python -u bench/number_formats.py --pycocotools float64  # pycocotools too, on one format
-    .venv/bin/python -u bench/number_formats.py --images 50000        # the big one (~13 GB for faster-coco-eval)
+    .venv/bin/python -u bench/number_formats.py --images 50000 --formats float64   # big: faster-coco-eval ~13 GB
 """
 
 from __future__ import annotations
@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=5000, help="data set size (100 detections per image)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=FORMATS, help="formats to time (all written)")
     parser.add_argument("--repeat", type=int, default=3, help="matchscope runs per format; the best counts")
     parser.add_argument(
         "--pycocotools",
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     undecided_long_decimals(200_000, args.seed)
     paths = write_formats(args.images, args.seed)
     rows = []
-    for name in FORMATS:
+    for name in args.formats:
         gt, dets = paths[name]
         print(f"\n== {name}: {dets} ({dets.stat().st_size / 1e6:.0f} MB) ==", flush=True)
         parse_s, parse_cpu, numbers, undecided = parse_alone(dets, args.repeat)
