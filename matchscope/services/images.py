@@ -12,6 +12,7 @@ import mimetypes
 import os
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -34,6 +35,13 @@ def is_remote(location: str) -> bool:
     return location[:8].lower().startswith(_REMOTE_SCHEMES)
 
 
+@lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:
+    """The root with its symlinks resolved, once per process: GraphQL's imageUrl judges every item's location on
+    the event loop, without touching the file system (serving resolves it again, in a thread)."""
+    return root.resolve()
+
+
 def local_part(root: Path, location: str) -> PurePath | None:
     """The location as a path relative to the root, judged on its text alone (no file system access); None for a
     URL, a path outside the root or one that climbs with `..`."""
@@ -41,7 +49,7 @@ def local_part(root: Path, location: str) -> PurePath | None:
         return None
     path = Path(location)
     if path.is_absolute():
-        for base in (root, root.resolve()):
+        for base in (root, _resolved(root)):
             if path.is_relative_to(base):
                 path = path.relative_to(base)
                 break

@@ -17,6 +17,7 @@ from PIL import Image
 from starlette.applications import Starlette
 
 from matchscope.app import create_app
+from matchscope.services import images
 from matchscope.services.images import ThumbnailCache
 from matchscope.settings import Settings
 from matchscope.state import AppState
@@ -243,3 +244,16 @@ async def test_concurrent_requests_share_one_rendering(
     assert {response.status_code for response in responses} == {200}
     assert len({response.content for response in responses}) == 1
     assert cache.renders == 1
+
+
+def test_a_root_behind_a_symlink_accepts_both_spellings(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    _picture(real / "x.png", (8, 8), (1, 2, 3))
+    (tmp_path / "link").symlink_to(real)
+    root = tmp_path / "link"
+    for location in ("x.png", str(root / "x.png"), str(real / "x.png")):
+        assert images.image_url("SXRlbTox", location, root) == "/images/SXRlbTox", location
+        assert images.resolve_local(root, location) == (real / "x.png"), location
+    for location in (str(tmp_path / "x.png"), "../real/x.png", str(real / ".." / "real" / "x.png")):
+        assert images.image_url("SXRlbTox", location, root) is None, location
+        assert images.resolve_local(root, location) is None, location
