@@ -86,6 +86,17 @@ def test_calculate_evaluation_shows_progress_until_completed(page: Page, site: S
     assert job["job"]["evaluation"]["model"]["name"] == demo.DEMO_MODELS[1]
     assert f"/evaluations/{job['job']['evaluation']['id']}?" in page.url.replace("%3D", "=")
     expect(page.get_by_test_id("coco-summary")).to_be_visible()
+    # The dataset page's history lists every kept evaluation, the new one current.
+    page.get_by_role("link", name=demo.DEMO_DATASET).click()
+    history = site.query(
+        "query($d: ID!) { evaluations(datasetId: $d, first: 50) { edges { node { id isCurrent } } } }",
+        {"d": site.dataset_id},
+    )["evaluations"]["edges"]
+    rows = page.get_by_test_id("evaluation-history").locator("tbody tr")
+    expect(rows).to_have_count(len(history))
+    expect(rows.first).to_contain_text(demo.DEMO_MODELS[1])
+    expect(rows.first).to_have_attribute("data-current", "true")
+    screenshot(page, "03-dataset-history")
 
 
 def test_job_page_follows_the_subscription(page: Page, site: Site) -> None:

@@ -112,7 +112,6 @@ export const EvaluationQuery = graphql(`
         coco {
           overall { ap ap50 ap75 apSmall apMedium apLarge ar1 ar10 ar100 arSmall arMedium arLarge }
           perClass { label stats { ap ap50 ap75 } }
-          prCurves { label recall iou50 iou75 mean }
         }
       }
     }
@@ -238,6 +237,38 @@ export const ItemQuery = graphql(`
           groundTruth { id }
           prediction { id }
         }
+      }
+    }
+  }
+`);
+
+export const EvaluationHistoryQuery = graphql(`
+  query EvaluationHistory($datasetId: ID!, $first: Int!) {
+    evaluations(datasetId: $datasetId, first: $first) {
+      totalCount
+      edges {
+        node {
+          id
+          isCurrent
+          isStale
+          classAgnostic
+          createdAt
+          completedAt
+          allowedLabelMatches { groundTruthLabel modelPredictionLabel }
+          model { id name }
+          coco { overall { ap ap50 } }
+        }
+      }
+    }
+  }
+`);
+
+export const PrCurvesQuery = graphql(`
+  query PrCurves($id: ID!) {
+    node(id: $id) {
+      ... on Evaluation {
+        id
+        coco { prCurves { label recall iou50 iou75 mean } }
       }
     }
   }

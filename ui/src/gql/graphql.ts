@@ -132,7 +132,7 @@ export type EvaluationQuery = { node:
     | { __typename: 'BoxPrediction' }
     | { __typename: 'Dataset' }
     | { __typename: 'DatasetItem' }
-    | { __typename: 'Evaluation', id: string, isCurrent: boolean, isStale: boolean, classAgnostic: boolean, createdAt: string, completedAt: string | null, allowedLabelMatches: Array<{ groundTruthLabel: string, modelPredictionLabel: string }>, dataset: { id: string, name: string, labels: Array<string> }, model: { id: string, name: string, referenceId: string }, coco: { overall: { ap: number, ap50: number, ap75: number, apSmall: number, apMedium: number, apLarge: number, ar1: number, ar10: number, ar100: number, arSmall: number, arMedium: number, arLarge: number }, perClass: Array<{ label: string, stats: { ap: number, ap50: number, ap75: number } }>, prCurves: Array<{ label: string, recall: Array<number>, iou50: Array<number>, iou75: Array<number>, mean: Array<number> }> } }
+    | { __typename: 'Evaluation', id: string, isCurrent: boolean, isStale: boolean, classAgnostic: boolean, createdAt: string, completedAt: string | null, allowedLabelMatches: Array<{ groundTruthLabel: string, modelPredictionLabel: string }>, dataset: { id: string, name: string, labels: Array<string> }, model: { id: string, name: string, referenceId: string }, coco: { overall: { ap: number, ap50: number, ap75: number, apSmall: number, apMedium: number, apLarge: number, ar1: number, ar10: number, ar100: number, arSmall: number, arMedium: number, arLarge: number }, perClass: Array<{ label: string, stats: { ap: number, ap50: number, ap75: number } }> } }
     | { __typename: 'Match' }
     | { __typename: 'Model' }
    | null };
@@ -202,6 +202,24 @@ export type ItemQuery = { node:
     | { __typename: 'Evaluation' }
     | { __typename: 'Match' }
     | { __typename: 'Model' }
+   | null };
+
+export type EvaluationHistoryQueryVariables = Exact<{
+  datasetId: string | number;
+  first: number;
+}>;
+
+
+export type EvaluationHistoryQuery = { evaluations: { totalCount: number | null, edges: Array<{ node: { id: string, isCurrent: boolean, isStale: boolean, classAgnostic: boolean, createdAt: string, completedAt: string | null, allowedLabelMatches: Array<{ groundTruthLabel: string, modelPredictionLabel: string }>, model: { id: string, name: string }, coco: { overall: { ap: number, ap50: number } } } }> } };
+
+export type PrCurvesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PrCurvesQuery = { node:
+    | { id: string, coco: { prCurves: Array<{ label: string, recall: Array<number>, iou50: Array<number>, iou75: Array<number>, mean: Array<number> }> } }
+    | Record<PropertyKey, never>
    | null };
 
 export class TypedDocumentString<TResult, TVariables>
@@ -472,13 +490,6 @@ export const EvaluationDocument = new TypedDocumentString(`
             ap75
           }
         }
-        prCurves {
-          label
-          recall
-          iou50
-          iou75
-          mean
-        }
       }
     }
   }
@@ -672,3 +683,52 @@ export const ItemDocument = new TypedDocumentString(`
   width
   height
 }`) as unknown as TypedDocumentString<ItemQuery, ItemQueryVariables>;
+export const EvaluationHistoryDocument = new TypedDocumentString(`
+    query EvaluationHistory($datasetId: ID!, $first: Int!) {
+  evaluations(datasetId: $datasetId, first: $first) {
+    totalCount
+    edges {
+      node {
+        id
+        isCurrent
+        isStale
+        classAgnostic
+        createdAt
+        completedAt
+        allowedLabelMatches {
+          groundTruthLabel
+          modelPredictionLabel
+        }
+        model {
+          id
+          name
+        }
+        coco {
+          overall {
+            ap
+            ap50
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EvaluationHistoryQuery, EvaluationHistoryQueryVariables>;
+export const PrCurvesDocument = new TypedDocumentString(`
+    query PrCurves($id: ID!) {
+  node(id: $id) {
+    ... on Evaluation {
+      id
+      coco {
+        prCurves {
+          label
+          recall
+          iou50
+          iou75
+          mean
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PrCurvesQuery, PrCurvesQueryVariables>;

@@ -4,6 +4,7 @@ import { when } from "../format";
 import { useQuery } from "../hooks";
 import { Link, useSearchParams, withParams } from "../router";
 import { EvaluateForm } from "./EvaluateForm";
+import { EvaluationHistory } from "./EvaluationHistory";
 import { ModelEvaluation } from "./ModelEvaluation";
 
 const ITEMS_PER_PAGE = 25;
@@ -51,6 +52,9 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
           </tbody>
         </table>
       )}
+
+      <h2>Evaluation history</h2>
+      <EvaluationHistory datasetId={dataset.id} />
 
       <EvaluateForm datasetId={dataset.id} labels={dataset.labels} models={models} />
 

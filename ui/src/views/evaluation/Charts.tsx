@@ -12,9 +12,10 @@ import {
   YAxis,
 } from "recharts";
 import { classColour } from "../../palette";
-import type { EvaluationDetails, Metrics } from "./types";
-
-type Curves = EvaluationDetails["coco"]["prCurves"];
+import { PrCurvesQuery } from "../../api/operations";
+import { ErrorNote, Loading } from "../../components/Status";
+import { useQuery } from "../../hooks";
+import type { Metrics, PrCurves as Curves } from "./types";
 type Variant = "iou50" | "iou75" | "mean";
 const VARIANTS: [Variant, string][] = [
   ["iou50", "IoU 0.50"],
@@ -112,12 +113,21 @@ function sameEdges(left: Histogram, right: Histogram): boolean {
   return left.binEdges.length === right.binEdges.length && left.binEdges.every((edge, i) => edge === right.binEdges[i]);
 }
 
-export default function Charts({ curves, metrics }: { curves: Curves; metrics: Metrics }) {
+/** The curves are threshold-free and the page's largest answer: asked for here, after the first paint. */
+function PrCurvesPanel({ evaluationId }: { evaluationId: string }) {
+  const { data, error } = useQuery(PrCurvesQuery, { id: evaluationId });
+  if (error) return <ErrorNote error={error} />;
+  const node = data?.node;
+  if (!node || !("coco" in node)) return <Loading what="PR curves" />;
+  return <PrCurves curves={node.coco.prCurves} />;
+}
+
+export default function Charts({ evaluationId, metrics }: { evaluationId: string; metrics: Metrics }) {
   const tp = metrics.truePositiveConfidenceHistogram;
   const fp = metrics.falsePositiveConfidenceHistogram;
   return (
     <>
-      <PrCurves curves={curves} />
+      <PrCurvesPanel evaluationId={evaluationId} />
       <div className="grid-2">
         <HistogramChart title="IoU of matched pairs" series={{ pairs: metrics.matchedIouHistogram }} testId="iou-histogram" />
         {sameEdges(tp, fp) ? (

@@ -58,7 +58,7 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
           <ClassTable evaluationId={evaluationId} metrics={metrics} coco={evaluation.coco} thresholds={thresholds} />
           <ConfusionMatrix evaluationId={evaluationId} matrix={metrics.confusionMatrix} thresholds={thresholds} />
           <Suspense fallback={<Loading what="charts" />}>
-            <Charts curves={evaluation.coco.prCurves} metrics={metrics} />
+            <Charts evaluationId={evaluationId} metrics={metrics} />
           </Suspense>
         </div>
       ) : (
