@@ -1,4 +1,4 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useDeferredValue } from "react";
 import { EvaluationQuery, MetricsQuery } from "../../api/operations";
 import { ErrorNote, Loading } from "../../components/Status";
 import { ThresholdSliders, useThresholds } from "../../components/Thresholds";
@@ -19,12 +19,14 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
   const jobId = useSearchParams().get("job");
   const details = useQuery(EvaluationQuery, { id: evaluationId });
   const metricsState = useQuery(MetricsQuery, { id: evaluationId, iou: thresholds.iou, confidence: thresholds.confidence });
+  const metricsNode = metricsState.data?.node;
+  const metrics = metricsNode && "metrics" in metricsNode ? metricsNode.metrics : undefined;
+  // The charts are the slowest part to draw: numbers and tables update first, charts when React has time.
+  const chartMetrics = useDeferredValue(metrics);
   if (details.error) return <ErrorNote error={details.error} />;
   if (!details.data) return <Loading what="the evaluation" />;
   const evaluation = details.data.node;
   if (evaluation?.__typename !== "Evaluation") return <ErrorNote error={`No evaluation ${evaluationId} is visible with this key.`} />;
-  const metricsNode = metricsState.data?.node;
-  const metrics = metricsNode && "metrics" in metricsNode ? metricsNode.metrics : undefined;
   const galleryLink = `${path.entries(evaluationId)}?iou=${thresholds.iou}&conf=${thresholds.confidence}`;
   return (
     <section data-testid="evaluation">
@@ -58,7 +60,7 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
           <ClassTable evaluationId={evaluationId} metrics={metrics} coco={evaluation.coco} thresholds={thresholds} />
           <ConfusionMatrix evaluationId={evaluationId} matrix={metrics.confusionMatrix} thresholds={thresholds} />
           <Suspense fallback={<Loading what="charts" />}>
-            <Charts evaluationId={evaluationId} metrics={metrics} />
+            <Charts evaluationId={evaluationId} metrics={chartMetrics ?? metrics} />
           </Suspense>
         </div>
       ) : (
