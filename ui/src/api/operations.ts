@@ -254,7 +254,6 @@ export const EvaluationHistoryQuery = graphql(`
           classAgnostic
           createdAt
           completedAt
-          allowedLabelMatches { groundTruthLabel modelPredictionLabel }
           model { id name }
           coco { overall { ap ap50 } }
         }

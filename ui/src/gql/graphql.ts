@@ -210,7 +210,7 @@ export type EvaluationHistoryQueryVariables = Exact<{
 }>;
 
 
-export type EvaluationHistoryQuery = { evaluations: { totalCount: number | null, edges: Array<{ node: { id: string, isCurrent: boolean, isStale: boolean, classAgnostic: boolean, createdAt: string, completedAt: string | null, allowedLabelMatches: Array<{ groundTruthLabel: string, modelPredictionLabel: string }>, model: { id: string, name: string }, coco: { overall: { ap: number, ap50: number } } } }> } };
+export type EvaluationHistoryQuery = { evaluations: { totalCount: number | null, edges: Array<{ node: { id: string, isCurrent: boolean, isStale: boolean, classAgnostic: boolean, createdAt: string, completedAt: string | null, model: { id: string, name: string }, coco: { overall: { ap: number, ap50: number } } } }> } };
 
 export type PrCurvesQueryVariables = Exact<{
   id: string | number;
@@ -695,10 +695,6 @@ export const EvaluationHistoryDocument = new TypedDocumentString(`
         classAgnostic
         createdAt
         completedAt
-        allowedLabelMatches {
-          groundTruthLabel
-          modelPredictionLabel
-        }
         model {
           id
           name
