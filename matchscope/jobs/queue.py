@@ -46,7 +46,8 @@ class InProcessRunner:
         self._tasks = [
             asyncio.create_task(self._run(), name="matchscope-job-runner"),
             asyncio.create_task(
-                reap_forever(self._state.sessions, self._lease, self._takeover), name="matchscope-job-reaper"
+                reap_forever(self._state.sessions, self._lease, self._takeover, self.enqueue),
+                name="matchscope-job-reaper",
             ),
         ]
         async with self._state.sessions() as session:

@@ -72,7 +72,12 @@ async def startup(ctx: dict[str, Any]) -> None:
     async def takeover(job_id: int, attempts: int) -> None:
         await enqueue_arq(pool, config, job_id, config.takeover_job_id(job_id, attempts))
 
-    ctx["reaper"] = asyncio.create_task(reap_forever(state.sessions, lease, takeover), name="matchscope-job-reaper")
+    async def requeue(job_id: int) -> None:
+        await enqueue_arq(pool, config, job_id, config.arq_job_id(job_id))
+
+    ctx["reaper"] = asyncio.create_task(
+        reap_forever(state.sessions, lease, takeover, requeue), name="matchscope-job-reaper"
+    )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

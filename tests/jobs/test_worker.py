@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from arq.constants import job_key_prefix
+from redis.asyncio import Redis
 from sqlalchemy import text
 
 from matchscope.engine.synthetic import generate_coco
+from matchscope.jobs.config import JobConfig
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.settings import Settings
 from matchscope.state import AppState
@@ -158,3 +161,23 @@ async def test_a_killed_workers_job_is_taken_over_within_a_minute(
     again = await _evaluation_rows(state, row.evaluation_id)
     assert again[0] == expected[0] and len(set(again[0])) == len(again[0]) == len(gt["annotations"]) + len(dets)
     assert again[1:] == expected[1:]
+
+
+async def test_a_job_the_queue_lost_is_enqueued_again(
+    gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, queue_name: str
+) -> None:
+    dataset, model = await import_coco(state, caller.account_id, COCO_GT, COCO_DETS)
+    ids = {"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)}
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    # As Redis restarted without its data would leave it: the job row QUEUED, nothing of it in Redis.
+    arq_id = JobConfig.from_env().arq_job_id(expect_id(job["id"], "AsyncJob"))
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        assert await redis.delete(job_key_prefix + arq_id) == 1
+        assert await redis.zrem(queue_name, arq_id) == 1
+    finally:
+        await redis.aclose()
+    start_worker(MATCHSCOPE_JOB_LEASE="2")
+    done = await wait_finished(gql, job["id"], limit_s=120)
+    assert done["status"] == "COMPLETED", done
+    assert await _entry_stats(state) == (839 + 734, 839 + 734, 1)

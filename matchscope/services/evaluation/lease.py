@@ -128,6 +128,18 @@ async def lapsed_jobs(session: AsyncSession) -> list[tuple[int, int]]:
     return [(int(job_id), int(attempts)) for job_id, attempts in (await session.execute(statement)).all()]
 
 
+async def waiting_jobs(session: AsyncSession, older_than_s: float) -> list[int]:
+    """Ids of jobs QUEUED for longer than `older_than_s`, oldest first: normally waiting their turn, but also the
+    ones a queue lost (Redis restarted without its data), which the reaper enqueues again."""
+    created_before = utcnow() - timedelta(seconds=older_than_s)
+    statement = (
+        select(col(Job.id))
+        .where(col(Job.status) == JobStatus.QUEUED.value, col(Job.created_at) < created_before)
+        .order_by(col(Job.id))
+    )
+    return [int(job_id) for job_id in (await session.execute(statement)).scalars() if job_id is not None]
+
+
 class Heartbeat:
     """Renews a lease in the background; `lost` is set once the job is no longer this worker's."""
 
