@@ -66,7 +66,7 @@ async def states(connection: Connection, job_id: str, poll: float) -> AsyncItera
 async def wait(connection: Connection, job_id: str, *, verbose: bool, poll: float) -> JobFields:
     """Follow the job to its end; raise JobFailed unless it COMPLETED."""
     last: JobFields | None = None
-    with tqdm(total=0, unit="item", desc=f"job {job_id[:12]}", disable=not verbose, file=sys.stderr) as bar:
+    with tqdm(total=0, unit="item", desc="evaluation job", disable=not verbose, file=sys.stderr) as bar:
         async for state in states(connection, job_id, poll):
             if last is None or state.status != last.status:
                 bar.set_postfix_str(state.status.value)
