@@ -87,6 +87,19 @@ def test_tile_boxes_sit_at_the_items_pixel_coordinates(page: Page, site: Site) -
             drawn = {name: float(rect.get_attribute(name) or "nan") for name in ("x", "y", "width", "height")}
             assert drawn == {name: box[name] for name in ("x", "y", "width", "height")}
     screenshot(page, "06-gallery-fp")
+    # Zoomed, a tile shows a window of the image (still in its pixels) that holds both boxes.
+    page.get_by_label("zoom on the boxes").check()
+    expect(page).to_have_url(re.compile(r"zoom=1"))
+    for index, edge in enumerate(expected["edges"]):
+        svg = tiles.nth(index).locator("svg.boxes")
+        expect(svg).not_to_have_attribute("viewBox", re.compile(r"^0 0 "))
+        left, top, width, height = (float(v) for v in (svg.get_attribute("viewBox") or "").split())
+        assert left >= 0 and top >= 0 and left + width <= edge["node"]["item"]["width"] + 1e-9
+        for side in ("groundTruth", "prediction"):
+            box = edge["node"][side]
+            assert left <= box["x"] and box["x"] + box["width"] <= left + width + 1e-9
+            assert top <= box["y"] and box["y"] + box["height"] <= top + height + 1e-9
+    screenshot(page, "06-gallery-fp-zoomed")
 
 
 def test_keyboard_moves_opens_and_closes(page: Page, site: Site) -> None:

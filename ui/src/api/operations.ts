@@ -191,7 +191,7 @@ export const MatchesQuery = graphql(`
               groundTruthLabel
               predictionLabel
               confidence
-              item { id referenceId width height thumbnailUrl(size: 256) }
+              item { id referenceId width height thumbnailUrl(size: 256) imageUrl }
               groundTruth { ...BoxFields }
               prediction { ...BoxFields confidence }
             }

@@ -33,17 +33,40 @@ interface Props {
   className?: string;
   /** Label height as a fraction of the item's longer side. */
   labelSize?: number;
+  /** Show only this window of the image (still in image pixels): a zoom on small boxes. */
+  window?: Window | null;
+}
+
+export interface Window {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A window around the boxes, `margin` times their extent on each side and at least `minimum` pixels, inside the image. */
+export function windowAround(boxes: DrawnBox[], image: { width: number; height: number }, margin = 0.5, minimum = 96): Window {
+  const left = Math.min(...boxes.map((box) => box.x));
+  const top = Math.min(...boxes.map((box) => box.y));
+  const right = Math.max(...boxes.map((box) => box.x + box.width));
+  const bottom = Math.max(...boxes.map((box) => box.y + box.height));
+  const width = Math.min(image.width, Math.max(minimum, (right - left) * (1 + 2 * margin)));
+  const height = Math.min(image.height, Math.max(minimum, (bottom - top) * (1 + 2 * margin)));
+  const x = Math.min(Math.max(0, (left + right) / 2 - width / 2), Math.max(0, image.width - width));
+  const y = Math.min(Math.max(0, (top + bottom) / 2 - height / 2), Math.max(0, image.height - height));
+  return { x, y, width, height };
 }
 
 /** Boxes in image pixel coordinates: the viewBox is the item's own width and height. */
-export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, labelSize = 1 / 24 }: Props) {
+export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, labelSize = 1 / 24, window: view }: Props) {
   const { width, height } = canvasSize(item, boxes);
+  const shown = view ?? { x: 0, y: 0, width, height };
   const source = useImage(imageUrl);
-  const fontSize = Math.max(width, height) * labelSize;
+  const fontSize = Math.max(shown.width, shown.height) * labelSize;
   return (
     <svg
       className={`boxes ${className ?? ""}`}
-      viewBox={`0 0 ${width} ${height}`}
+      viewBox={`${shown.x} ${shown.y} ${shown.width} ${shown.height}`}
       preserveAspectRatio="xMidYMid meet"
       data-width={width}
       data-height={height}

@@ -170,7 +170,7 @@ export type MatchesQueryVariables = Exact<{
 
 
 export type MatchesQuery = { node:
-    | { id: string, matches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, item: { id: string, referenceId: string, width: number | null, height: number | null, thumbnailUrl: string | null }, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null } }> } }
+    | { id: string, matches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, item: { id: string, referenceId: string, width: number | null, height: number | null, thumbnailUrl: string | null, imageUrl: string | null }, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null } }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -593,6 +593,7 @@ export const MatchesDocument = new TypedDocumentString(`
               width
               height
               thumbnailUrl(size: 256)
+              imageUrl
             }
             groundTruth {
               ...BoxFields

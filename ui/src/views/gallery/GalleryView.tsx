@@ -26,6 +26,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
   const params = useSearchParams();
   const { filter, direction } = filterFromParams(params);
   const openItemId = params.get("open");
+  const zoom = params.get("zoom") === "1";
   const header = useQuery(EvaluationHeaderQuery, { id: evaluationId });
   const pages = usePagedMatches({
     id: evaluationId,
@@ -110,6 +111,17 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       </p>
       <div className="sticky-bar">
         <ThresholdSliders iou={thresholds.iou} confidence={thresholds.confidence} />
+        <label>
+          <input
+            type="checkbox"
+            name="zoom"
+            checked={zoom}
+            onChange={() => {
+              navigate(withParams({ zoom: zoom ? null : "1" }), { replace: true });
+            }}
+          />{" "}
+          zoom on the boxes
+        </label>
         <span data-testid="total-count" className="count">
           {pages.totalCount === null ? "…" : `${pages.totalCount} entries`}
         </span>
@@ -119,7 +131,15 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       {pages.error && <ErrorNote error={pages.error} />}
       <div className="gallery" ref={grid}>
         {entries.map((entry, index) => (
-          <Tile key={entry.id} entry={entry} index={index} selected={index === selected} onSelect={setSelected} onOpen={open} />
+          <Tile
+            key={entry.id}
+            entry={entry}
+            index={index}
+            selected={index === selected}
+            onSelect={setSelected}
+            onOpen={open}
+            zoom={zoom}
+          />
         ))}
       </div>
       {pages.totalCount === 0 && <p className="muted">No entry matches these filters at these thresholds.</p>}

@@ -1,4 +1,4 @@
-import { BoxesSvg, type DrawnBox } from "../../components/BoxesSvg";
+import { BoxesSvg, canvasSize, windowAround, type DrawnBox } from "../../components/BoxesSvg";
 import { fixed } from "../../format";
 import { OUTCOME_SHORT } from "./filters";
 import type { Entry } from "./usePagedMatches";
@@ -23,9 +23,11 @@ interface Props {
   index: number;
   onSelect: (index: number) => void;
   onOpen: (index: number) => void;
+  zoom: boolean;
 }
 
-export function Tile({ entry, selected, index, onSelect, onOpen }: Props) {
+export function Tile({ entry, selected, index, onSelect, onOpen, zoom }: Props) {
+  const boxes = entryBoxes(entry);
   return (
     <article
       className={`tile ${selected ? "selected" : ""}`}
@@ -41,7 +43,12 @@ export function Tile({ entry, selected, index, onSelect, onOpen }: Props) {
         onOpen(index);
       }}
     >
-      <BoxesSvg item={entry.item} imageUrl={entry.item.thumbnailUrl} boxes={entryBoxes(entry)} />
+      <BoxesSvg
+        item={entry.item}
+        imageUrl={zoom ? entry.item.imageUrl : entry.item.thumbnailUrl}
+        boxes={boxes}
+        window={zoom && boxes.length > 0 ? windowAround(boxes, canvasSize(entry.item, boxes)) : null}
+      />
       <div className="caption">
         <span className={`badge ${entry.outcome}`}>{OUTCOME_SHORT[entry.outcome]}</span>
         <span title="ground truth → prediction">
