@@ -27,9 +27,17 @@ _PROFILES: tuple[ErrorProfile, ...] = (LARGE, SMALL)
 _SEED = 7
 
 
+def _image_name(index: int) -> str:
+    return f"shapes-{index:04d}.jpg"
+
+
 def demo_scenes(images: int = DEMO_IMAGES) -> list[Scene]:
     rng = np.random.default_rng(_SEED)
-    return [make_scene(f"shapes-{index:04d}.jpg", rng) for index in range(images)]
+    return [make_scene(_image_name(index), rng) for index in range(images)]
+
+
+def _all_drawn(directory: Path, images: int) -> bool:
+    return all((directory / _image_name(index)).is_file() for index in range(images))
 
 
 def write_images(scenes: list[Scene], directory: Path) -> int:
@@ -75,11 +83,14 @@ async def seed_demo(
 ) -> bool:
     """Create the demo dataset and models unless the dataset exists; True when they were created. With an image
     root, the images are (re)drawn under it where missing; without one the items have no image."""
+    statement = select(col(Dataset.id)).where(col(Dataset.account_id) == account_id, col(Dataset.name) == DEMO_DATASET)
+    exists = (await session.execute(statement)).first() is not None
+    if exists and (image_root is None or _all_drawn(image_root / DEMO_FOLDER, images)):
+        return False  # a restart: nothing to generate
     scenes = demo_scenes(images)
     if image_root is not None:
         await asyncio.to_thread(write_images, scenes, image_root / DEMO_FOLDER)
-    statement = select(col(Dataset.id)).where(col(Dataset.account_id) == account_id, col(Dataset.name) == DEMO_DATASET)
-    if (await session.execute(statement)).first() is not None:
+    if exists:
         return False
     metadata = {"demo": True, "labels": list(LABELS)}
     dataset = await ingest.create_dataset(session, account_id=account_id, name=DEMO_DATASET, metadata=metadata)

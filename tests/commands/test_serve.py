@@ -53,6 +53,8 @@ def _serve(tmp_path: Path, env: dict[str, str]) -> Iterator[tuple[str, str, subp
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if process.stdout is not None:  # left open, its ResourceWarning fails whichever test the collector runs in
+            process.stdout.close()
 
 
 @pytest.fixture

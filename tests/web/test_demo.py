@@ -161,7 +161,17 @@ async def test_seeded_demo_is_served_with_its_images(
         assert not await demo.seed_demo(
             session, account_id=caller.account_id, images=IMAGES, image_root=settings.images_dir()
         )
-    assert len(list((settings.images_dir() / demo.DEMO_FOLDER).glob("*.jpg"))) == IMAGES
+    folder = settings.images_dir() / demo.DEMO_FOLDER
+    assert len(list(folder.glob("*.jpg"))) == IMAGES
+    # A deleted image is drawn again, the same, by the next start; the dataset is not seeded twice.
+    first = sorted(folder.glob("*.jpg"))[0]
+    original = first.read_bytes()
+    first.unlink()
+    async with transaction(state.sessions) as session:
+        assert not await demo.seed_demo(
+            session, account_id=caller.account_id, images=IMAGES, image_root=settings.images_dir()
+        )
+    assert first.read_bytes() == original
     body = (await client.post("/graphql", json={"query": DATASETS}, headers=caller.headers)).json()["data"]
     (dataset,) = [edge["node"] for edge in body["datasets"]["edges"]]
     assert dataset["name"] == demo.DEMO_DATASET and dataset["itemCount"] == IMAGES
