@@ -3,7 +3,7 @@ with the same methods."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -449,7 +449,6 @@ __all__ = [
     "AsyncClient",
     "AsyncDataset",
     "AsyncEvaluation",
-    "AsyncIterator",
     "AsyncJob",
     "Client",
     "Dataset",
