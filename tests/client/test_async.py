@@ -10,13 +10,18 @@ from matchscope.client import AsyncClient, BoxAnnotation, BoxPrediction, Dataset
 from tests.client.conftest import Server
 
 
-async def test_async_client_flow(server: Server, key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_async_client_flow(
+    server: Server, key: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     async with AsyncClient(key, endpoint=server.endpoint) as client:
         dataset = await client.create_dataset("shapes", metadata={"split": "val"})
         assert (await client.get_dataset(dataset.id)).info.metadata == {"split": "val"}
         items = [DatasetItem("a.jpg", "img/a.jpg", 100, 100), DatasetItem("b.jpg", None, 50, 50)]
         assert (await dataset.append(items)).new == 2
-        assert (await dataset.append(items)).ignored == 2
+        assert capsys.readouterr().err == ""  # one batch: no bar unless asked
+        assert (await dataset.append(items, progress=True)).ignored == 2
+        bar = capsys.readouterr().err
+        assert "items: 100%" in bar and "2/2" in bar
         truth = [
             BoxAnnotation("cat", 0, 0, 10, 10, reference_id="a.jpg", annotation_id="g1"),
             BoxAnnotation("dog", 20, 20, 10, 10, reference_id="a.jpg", annotation_id="g2"),
