@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from matchscope.commands.serve import fill_kernel_cache
 from matchscope.services import accounts, demo
@@ -35,6 +35,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# A loaded CI machine (2 cores, the suite's other servers) can take seconds to answer: wait up to 15 s for a page
+# to show what a test expects (Playwright's default is 5).
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 DEMO_IMAGES = 24
 
 SUBMIT = """
@@ -152,7 +156,7 @@ def page(site: Site, browser: Browser) -> Iterator[Page]:
     context.route(lambda url: not own.match(url) and not url.startswith(("data:", "blob:")), refuse)
     tab = context.new_page()
     tab.on("websocket", lambda socket: None if own.match(socket.url) else foreign.append(socket.url))
-    tab.set_default_timeout(15_000)
+    tab.set_default_timeout(TIMEOUT_MS)
     yield tab
     context.close()
     assert foreign == [], f"the page requested other hosts: {foreign}"

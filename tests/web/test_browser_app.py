@@ -73,6 +73,7 @@ def test_calculate_evaluation_shows_progress_until_completed(page: Page, site: S
     page.get_by_role("link", name=demo.DEMO_DATASET).click()
     form = page.get_by_role("form", name="Calculate evaluation metrics")
     expect(page.get_by_test_id("models")).to_contain_text(demo.DEMO_MODELS[0])
+    expect(page.get_by_test_id("items").locator("img.thumb").first).to_have_attribute("src", re.compile(r"^blob:"))
     screenshot(page, "03-dataset")
     form.locator("select[name=model]").select_option(label=demo.DEMO_MODELS[1])
     form.get_by_role("button", name="Calculate evaluation metrics").click()

@@ -22,7 +22,7 @@ export const DatasetQuery = graphql(`
       items(first: $itemsFirst, after: $itemsAfter) {
         totalCount
         pageInfo { hasNextPage endCursor }
-        edges { node { id referenceId imageLocation width height } }
+        edges { node { id referenceId imageLocation width height thumbnailUrl(size: 128) } }
       }
     }
     models(first: 100) { edges { node { id name referenceId createdAt } } }

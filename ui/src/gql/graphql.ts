@@ -71,7 +71,7 @@ export type DatasetQueryVariables = Exact<{
 }>;
 
 
-export type DatasetQuery = { dataset: { id: string, name: string, itemCount: number, annotationCount: number, labels: Array<string>, createdAt: string, items: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, referenceId: string, imageLocation: string | null, width: number | null, height: number | null } }> } } | null, models: { edges: Array<{ node: { id: string, name: string, referenceId: string, createdAt: string } }> } };
+export type DatasetQuery = { dataset: { id: string, name: string, itemCount: number, annotationCount: number, labels: Array<string>, createdAt: string, items: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, referenceId: string, imageLocation: string | null, width: number | null, height: number | null, thumbnailUrl: string | null } }> } } | null, models: { edges: Array<{ node: { id: string, name: string, referenceId: string, createdAt: string } }> } };
 
 export type CurrentEvaluationQueryVariables = Exact<{
   datasetId: string | number;
@@ -311,6 +311,7 @@ export const DatasetDocument = new TypedDocumentString(`
           imageLocation
           width
           height
+          thumbnailUrl(size: 128)
         }
       }
     }

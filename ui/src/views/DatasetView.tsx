@@ -1,3 +1,4 @@
+import { useImage } from "../api/images";
 import { DatasetQuery } from "../api/operations";
 import { ErrorNote, Loading } from "../components/Status";
 import { when } from "../format";
@@ -8,6 +9,11 @@ import { EvaluationHistory } from "./EvaluationHistory";
 import { ModelEvaluation } from "./ModelEvaluation";
 
 const ITEMS_PER_PAGE = 25;
+
+function Thumbnail({ url }: { url: string | null }) {
+  const source = useImage(url);
+  return source ? <img className="thumb" src={source} alt="" /> : <span className="muted">—</span>;
+}
 
 export function DatasetView({ datasetId }: { datasetId: string }) {
   const params = useSearchParams();
@@ -62,15 +68,19 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
       <table className="data" data-testid="items">
         <thead>
           <tr>
+            <th>image</th>
             <th>reference id</th>
             <th className="num">width</th>
             <th className="num">height</th>
-            <th>image</th>
+            <th>location</th>
           </tr>
         </thead>
         <tbody>
           {items.edges.map(({ node }) => (
             <tr key={node.id}>
+              <td>
+                <Thumbnail url={node.thumbnailUrl} />
+              </td>
               <td>{node.referenceId}</td>
               <td className="num">{node.width ?? "—"}</td>
               <td className="num">{node.height ?? "—"}</td>
