@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import strawberry
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
@@ -60,6 +63,14 @@ async def _prediction_node(info: Info, pk: int) -> Node | None:
     return BoxPrediction.from_row(row)
 
 
+def _account_rows(info: Info, table: Any) -> Callable[[], Awaitable[int]]:
+    async def count() -> int:
+        async with info.context.sessions() as session:
+            return await catalog.count_rows(session, table, account_id=info.context.account_id)
+
+    return count
+
+
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(description="Any object by its global ID; null when it does not exist or is not yours.")
@@ -74,7 +85,7 @@ class CatalogQuery:
     async def datasets(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Dataset]:
         async with info.context.sessions() as session:
             page = await catalog.datasets_page(session, account_id=info.context.account_id, first=first, after=after)
-        return Connection.from_page(page, Dataset.from_row)
+        return Connection.from_page(page, Dataset.from_row, _account_rows(info, tables.Dataset.__table__))  # type: ignore[attr-defined]
 
     @strawberry.field
     async def dataset(self, info: Info, id: strawberry.ID) -> Dataset | None:
@@ -102,7 +113,7 @@ class CatalogQuery:
     async def models(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Model]:
         async with info.context.sessions() as session:
             page = await catalog.models_page(session, account_id=info.context.account_id, first=first, after=after)
-        return Connection.from_page(page, Model.from_row)
+        return Connection.from_page(page, Model.from_row, _account_rows(info, tables.Model.__table__))  # type: ignore[attr-defined]
 
 
 __all__ = ["CatalogQuery", "NotFound"]

@@ -188,7 +188,7 @@ def match_connection(
     details: browse.RowDetails = browse.EVERY_DETAIL,
 ) -> MatchConnection:
     remember_items(info, page.rows, details)
-    connection = Connection.from_page(page, Match.from_row)
+    connection = Connection.from_page(page, Match.from_row, count)
     return MatchConnection(edges=connection.edges, page_info=connection.page_info, count=count)
 
 
@@ -367,6 +367,11 @@ class EvaluationMetrics:
     @strawberry.field(description="Items with at least one error, by falsePositives + falseNegatives descending.")
     def items_with_most_errors(self, first: int | None = None, after: str | None = None) -> ItemErrorsConnection:
         page = metrics.error_items_page(self.computed, first=first, after=after)
+        total = page.total_count or 0
+
+        async def count() -> int:
+            return total
+
         connection = Connection.from_page(
             page,
             lambda row: ItemErrors(
@@ -375,10 +380,9 @@ class EvaluationMetrics:
                 false_negatives=row.false_negatives,
                 errors=row.errors,
             ),
+            count,
         )
-        return ItemErrorsConnection(
-            edges=connection.edges, page_info=connection.page_info, total_count=page.total_count or 0
-        )
+        return ItemErrorsConnection(edges=connection.edges, page_info=connection.page_info, total_count=total)
 
 
 _STAT_NAMES = (

@@ -62,11 +62,11 @@ class ValidationError:
 class NotFoundError:
     message: str
     kind: str
-    id: str
+    id: strawberry.ID
 
     @classmethod
     def from_error(cls, error: NotFound) -> NotFoundError:
-        return cls(message=error.message, kind=error.kind, id=str(error.id))
+        return cls(message=error.message, kind=error.kind, id=strawberry.ID(str(error.id)))
 
 
 @strawberry.type
@@ -87,18 +87,18 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
-    _count: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many nodes the whole connection holds.")
-    async def total_count(self) -> int | None:
-        return None if self._count is None else await self._count()
+    async def total_count(self) -> int:
+        return await self._count()
 
     @classmethod
     def from_page(
         cls,
         page: Page[Any],
         convert: Callable[[Any], T],
-        count: Callable[[], Awaitable[int]] | None = None,
+        count: Callable[[], Awaitable[int]],
     ) -> Connection[T]:
         nodes: Sequence[T] = [convert(row) for row in page.rows]
         pairs = zip(page.cursors, nodes, strict=True)

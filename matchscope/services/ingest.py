@@ -11,9 +11,10 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from matchscope.services import validation
+from matchscope.services import catalog, validation
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
+from matchscope.services.tokens import global_id
 from matchscope.store.bulk import bulk_insert, bulk_update
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model, PredictionSet
 
@@ -48,6 +49,12 @@ async def create_dataset(
     session: AsyncSession, *, account_id: int, name: str, metadata: dict[str, Any] | None = None
 ) -> Dataset:
     validation.require_name("name", name)
+    taken = await catalog.dataset_by_name(session, account_id=account_id, name=name)
+    if taken is not None:
+        assert taken.id is not None
+        raise ValidationFailed.single(
+            "name", name, f"you already have a dataset with this name: {global_id('Dataset', taken.id)}"
+        )
     dataset = Dataset(account_id=account_id, name=name, meta=metadata)
     session.add(dataset)
     await session.flush()

@@ -24,3 +24,16 @@ def decode_token(token: str) -> bytes:
     if encode_token(data) != token:
         raise ValueError(f"not a canonical token: {token!r}")
     return data
+
+
+_TYPE_NAMES: dict[str, bytes] = {}
+
+
+def global_id(type_name: str, pk: int) -> str:
+    """A node's id as the API shows it: the token of "Type:pk"."""
+    # Bytes formatting of a cached name: a page of matches makes 200 of these, and an f-string and its encoding
+    # cost a third of each.
+    name = _TYPE_NAMES.get(type_name)
+    if name is None:
+        name = _TYPE_NAMES[type_name] = type_name.encode()
+    return encode_token(b"%s:%d" % (name, pk))

@@ -5,12 +5,31 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Dialect, Index, Integer, UniqueConstraint, text
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps in UTC, read back with their offset on every database: SQLite keeps no offset, so without this
+    the same field would read naive there and aware on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
 
 
 def _json(name: str | None = None, nullable: bool = True) -> Any:
@@ -19,8 +38,8 @@ def _json(name: str | None = None, nullable: bool = True) -> Any:
 
 def _timestamp(nullable: bool = False) -> Any:
     if nullable:
-        return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+        return Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    return Field(default_factory=utcnow, sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class Account(SQLModel, table=True):
@@ -42,6 +61,7 @@ class ApiKey(SQLModel, table=True):
 
 class Dataset(SQLModel, table=True):
     __tablename__ = "dataset"
+    __table_args__ = (Index("ux_dataset_account_name", "account_id", "name", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     name: str = Field(max_length=500)
