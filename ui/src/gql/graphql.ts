@@ -1,4 +1,4 @@
-/* schema-sha256: 3a57038cefa384f9184e738664ca1a2f5c6dc4301f82caec4cf20f9825dfd6de */
+/* schema-sha256: 372b578479e942364fe148bebdf7c5ee9a00cc7f6c68afe0379507768b84b895 */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
@@ -62,7 +62,7 @@ export type DatasetsQueryVariables = Exact<{
 }>;
 
 
-export type DatasetsQuery = { datasets: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, itemCount: number, annotationCount: number, labels: Array<string>, createdAt: string } }> } };
+export type DatasetsQuery = { datasets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, itemCount: number, annotationCount: number, labels: Array<string>, createdAt: string } }> } };
 
 export type DatasetQueryVariables = Exact<{
   id: string | number;
@@ -71,7 +71,7 @@ export type DatasetQueryVariables = Exact<{
 }>;
 
 
-export type DatasetQuery = { dataset: { id: string, name: string, itemCount: number, annotationCount: number, labels: Array<string>, createdAt: string, items: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, referenceId: string, imageLocation: string | null, width: number | null, height: number | null, thumbnailUrl: string | null } }> } } | null, models: { edges: Array<{ node: { id: string, name: string, referenceId: string, createdAt: string } }> } };
+export type DatasetQuery = { dataset: { id: string, name: string, itemCount: number, annotationCount: number, labels: Array<string>, createdAt: string, items: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, referenceId: string, imageLocation: string | null, width: number | null, height: number | null, thumbnailUrl: string | null } }> } } | null, models: { edges: Array<{ node: { id: string, name: string, referenceId: string, createdAt: string } }> } };
 
 export type CurrentEvaluationQueryVariables = Exact<{
   datasetId: string | number;
@@ -210,7 +210,7 @@ export type EvaluationHistoryQueryVariables = Exact<{
 }>;
 
 
-export type EvaluationHistoryQuery = { evaluations: { totalCount: number | null, edges: Array<{ node: { id: string, isCurrent: boolean, isStale: boolean, classAgnostic: boolean, createdAt: string, completedAt: string | null, model: { id: string, name: string }, coco: { overall: { ap: number, ap50: number } } } }> } };
+export type EvaluationHistoryQuery = { evaluations: { totalCount: number, edges: Array<{ node: { id: string, isCurrent: boolean, isStale: boolean, classAgnostic: boolean, createdAt: string, completedAt: string | null, model: { id: string, name: string }, coco: { overall: { ap: number, ap50: number } } } }> } };
 
 export type PrCurvesQueryVariables = Exact<{
   id: string | number;
