@@ -1,0 +1,162 @@
+"""Bulk import on PostgreSQL vs SQLite vs faster-coco-eval's loadRes, in one run (issue #23).
+
+    .venv/bin/python bench/pg_bulk.py                 # 3,000 images, ~300,000 detections
+    .venv/bin/python bench/pg_bulk.py --full          # 12,000 images, ~88,000 boxes, ~1.2 M detections
+    .venv/bin/python bench/pg_bulk.py --images 6000 --backends postgresql
+
+A COCO-shaped set from matchscope.engine.synthetic whose boxes and scores carry 17 significant digits (as a
+model's float output written by `json.dumps` does) is generated once into bench/.data/ (git-ignored). Each
+backend gets a fresh, migrated database (migration time not counted); then `import-coco` of the ground truth and
+of the results file is timed as the command runs it (parse, validation, writes, commit). faster-coco-eval's
+`COCO(gt).loadRes(results)` of the same file is timed last (the `COCO(gt)` is not counted). Printed: every time
+and the ratios against the targets (PostgreSQL import <= 1.2 x SQLite and <= 1.0 x loadRes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import numpy as np
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from matchscope.commands.import_coco import import_file  # noqa: E402
+from matchscope.engine.synthetic import generate_coco  # noqa: E402
+from matchscope.settings import Settings  # noqa: E402
+from matchscope.state import AppState  # noqa: E402
+from matchscope.store.migrate import upgrade  # noqa: E402
+
+DATA = ROOT / "bench" / ".data"
+PG_ADMIN = os.environ.get("MATCHSCOPE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _seventeen_digits(values: np.ndarray, rng: np.random.Generator, high: float | None = None) -> list:
+    """The values moved by a relative 1e-9 or less: their shortest repr then needs 16-17 significant digits."""
+    moved = values * (1.0 + rng.uniform(-1e-9, 1e-9, values.shape))
+    if high is not None:
+        moved = np.minimum(moved, high)
+    return moved.tolist()
+
+
+def dataset_files(images: int, dets_per_image: int) -> tuple[Path, Path]:
+    directory = DATA / f"coco17-{images}-{dets_per_image}"
+    gt_path, dets_path = directory / "gt.json", directory / "dets.json"
+    if gt_path.exists() and dets_path.exists():
+        return gt_path, dets_path
+    print(f"generating {directory} ...", flush=True)
+    ground_truth, results = generate_coco(images=images, seed=0, dets_per_image=dets_per_image)
+    rng = np.random.default_rng(17)
+    annotations = ground_truth["annotations"]
+    boxes = _seventeen_digits(np.array([a["bbox"] for a in annotations], dtype=np.float64), rng)
+    for annotation, box in zip(annotations, boxes, strict=True):
+        annotation["bbox"] = box
+        annotation["area"] = box[2] * box[3]
+    boxes = _seventeen_digits(np.array([r["bbox"] for r in results], dtype=np.float64), rng)
+    scores = _seventeen_digits(np.array([r["score"] for r in results], dtype=np.float64), rng, high=1.0)
+    for result, box, score in zip(results, boxes, scores, strict=True):
+        result["bbox"] = box
+        result["score"] = score
+    directory.mkdir(parents=True, exist_ok=True)
+    gt_path.write_bytes(orjson.dumps(ground_truth))
+    dets_path.write_bytes(orjson.dumps(results))
+    return gt_path, dets_path
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def _migrate(url: str) -> None:
+    state = AppState.create(Settings.from_env())
+    try:
+        await upgrade(state.engine)
+    finally:
+        await state.close()
+
+
+def run_backend(url: str, gt: Path, dets: Path) -> tuple[float, float]:
+    os.environ["DATABASE_URL"] = url
+    asyncio.run(_migrate(url))
+    times = []
+    for path, model in ((gt, None), (dets, "bench-model")):
+        gc.collect()
+        started = time.perf_counter()
+        asyncio.run(import_file(path, dataset="bench", model=model, account="bench", quiet=True))
+        times.append(time.perf_counter() - started)
+    return times[0], times[1]
+
+
+def load_res(gt: Path, dets: Path) -> float:
+    from faster_coco_eval import COCO
+
+    ground_truth = COCO(str(gt))
+    gc.collect()
+    started = time.perf_counter()
+    ground_truth.loadRes(str(dets))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--images", type=int, default=3000)
+    parser.add_argument("--dets-per-image", type=int, default=100)
+    parser.add_argument("--full", action="store_true", help="12,000 images (~1.2 M detections), as in issue #23")
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    images = 12_000 if args.full else args.images
+    gt, dets = dataset_files(images, args.dets_per_image)
+    ground_truth = orjson.loads(gt.read_bytes())
+    counts = len(ground_truth["images"]), len(ground_truth["annotations"]), len(orjson.loads(dets.read_bytes()))
+    del ground_truth
+    print(f"data: {counts[0]:,} images, {counts[1]:,} boxes, {counts[2]:,} detections ({dets})", flush=True)
+
+    results: dict[str, tuple[float, float]] = {}
+    for backend in args.backends:
+        if backend == "sqlite":
+            with tempfile.TemporaryDirectory() as directory:
+                results[backend] = run_backend(f"sqlite:///{directory}/bench.db", gt, dets)
+        else:
+            name = f"matchscope_bench_{uuid.uuid4().hex[:8]}"
+            asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+            try:
+                results[backend] = run_backend(f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}", gt, dets)
+            finally:
+                asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        gt_time, det_time = results[backend]
+        print(
+            f"{backend:10s} import-coco ground truth {gt_time:6.2f} s   detections {det_time:6.2f} s "
+            f"({counts[2] / det_time:,.0f} rows/s)",
+            flush=True,
+        )
+    reference = load_res(gt, dets)
+    print(f"faster-coco-eval loadRes {reference:6.2f} s", flush=True)
+    if "postgresql" in results:
+        pg_gt, pg_det = results["postgresql"]
+        if "sqlite" in results:
+            sqlite_gt, sqlite_det = results["sqlite"]
+            print(
+                f"PostgreSQL / SQLite: ground truth {pg_gt / sqlite_gt:.2f}x, detections {pg_det / sqlite_det:.2f}x "
+                "(target <= 1.2x)"
+            )
+        print(f"PostgreSQL detections / loadRes: {pg_det / reference:.2f}x (target <= 1.0x)")
+    if "sqlite" in results:
+        print(f"SQLite detections / loadRes: {results['sqlite'][1] / reference:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
