@@ -117,6 +117,13 @@ def test_sliders_show_exactly_the_api_counts_at_their_thresholds(page: Page, sit
     enter_key(page, site, f"/evaluations/{site.evaluation_id}")
     expect(page.get_by_test_id("metrics")).to_have_attribute("data-iou", "0.5")
     assert page_counts(page) == expected_counts(api_metrics(site, 0.5, 0.0))
+    # The lazily loaded charts: one PR curve per class of the API's, both histograms.
+    curves = site.query(
+        "query($id: ID!) { node(id: $id) { ... on Evaluation { coco { prCurves { label } } } } }",
+        {"id": site.evaluation_id},
+    )["node"]["coco"]["prCurves"]
+    expect(page.get_by_test_id("pr-curves").locator(".recharts-line")).to_have_count(len(curves))
+    expect(page.get_by_test_id("iou-histogram").locator(".recharts-bar-rectangle").first).to_be_visible()
     screenshot(page, "04-evaluation")
     for iou, confidence in ((0.75, 0.3), (0.35, 0.6)):
         page.get_by_test_id("iou-input").fill(str(iou))

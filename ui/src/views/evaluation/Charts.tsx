@@ -59,7 +59,7 @@ function PrCurves({ curves }: { curves: Curves }) {
           <XAxis dataKey="recall" type="number" domain={[0, 1]} tickCount={11} label={{ value: "recall", position: "insideBottom", offset: -8 }} />
           <YAxis domain={[0, 1]} tickCount={6} />
           <Tooltip formatter={(value) => (typeof value === "number" ? value.toFixed(3) : String(value))} />
-          <Legend />
+          <Legend position="top" wrapperStyle={{ paddingBottom: 12 }} />
           {curves.map((curve, index) => (
             <Line
               key={curve.label}
