@@ -15,7 +15,7 @@ from matchscope.services import catalog, validation
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
 from matchscope.services.tokens import global_id
-from matchscope.store.bulk import bulk_insert, bulk_update, upsert_postgresql
+from matchscope.store.bulk import bulk_insert, bulk_update
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model, PredictionSet
 
 LOOKUP_CHUNK = 500
@@ -109,36 +109,22 @@ async def append_items(
     validation.check_batch_size("items", len(items), max_rows)
     await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
     validation.check_items(items)
-    table = DatasetItem.__table__  # type: ignore[attr-defined]
-    replaced = ("image_location", "width", "height", "metadata")
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        new, updated = await upsert_postgresql(
-            connection,
-            table,
-            ("dataset_id", "reference_id"),
-            ("reference_id", *replaced),
-            [(i.reference_id, i.image_location, i.width, i.height, _json_text(i.metadata)) for i in items],
-            constants={"dataset_id": dataset_id},
-            replace=replaced if update else None,
-        )
-        return UploadCounts(new=new, updated=updated, ignored=len(items) - new - updated)
     existing = await item_ids_by_reference(session, dataset_id, (item.reference_id for item in items))
     fresh = [item for item in items if item.reference_id not in existing]
     known = [item for item in items if item.reference_id in existing]
+    table = DatasetItem.__table__  # type: ignore[attr-defined]
     await bulk_insert(
         session,
         table,
-        ("reference_id", *replaced),
-        [(i.reference_id, i.image_location, i.width, i.height, _json_text(i.metadata)) for i in fresh],
-        constants={"dataset_id": dataset_id},
+        ("dataset_id", "reference_id", "image_location", "width", "height", "metadata"),
+        [(dataset_id, i.reference_id, i.image_location, i.width, i.height, _json_text(i.metadata)) for i in fresh],
     )
     if update:
         await bulk_update(
             session,
             table,
             "id",
-            replaced,
+            ("image_location", "width", "height", "metadata"),
             [(i.image_location, i.width, i.height, _json_text(i.metadata), existing[i.reference_id]) for i in known],
         )
         return UploadCounts(new=len(fresh), updated=len(known))
@@ -179,7 +165,6 @@ async def _write_boxes(
     table: Any,
     *,
     scope: dict[str, int],
-    unique: tuple[str, ...],
     boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord],
     keys: Sequence[str],
     item_ids: dict[str, int],
@@ -187,23 +172,10 @@ async def _write_boxes(
     json_fields: Sequence[str],
     update: bool,
 ) -> UploadCounts:
-    """Insert new keys in bulk and, with `update`, replace existing ones; `scope` columns are the same for all,
-    `unique` are the columns of the table's unique key."""
+    """Insert new keys in bulk and, with `update`, replace existing ones; `scope` columns are the same for all."""
     box_items = [item_ids[box.item_reference_id] for box in boxes]
-    columns, values, nulls = _box_values(boxes, fields, json_fields)
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        new, updated = await upsert_postgresql(
-            connection,
-            table,
-            unique,
-            ("item_id", "annotation_id", *columns),
-            [(item_id, key, *row) for item_id, key, row in zip(box_items, keys, values, strict=True)],
-            constants={**scope, **nulls},
-            replace=(*columns, *nulls) if update else None,
-        )
-        return UploadCounts(new=new, updated=updated, ignored=len(boxes) - new - updated)
     existing = await _existing_box_keys(session, table, box_items, scope.get("model_id"))
+    columns, values, nulls = _box_values(boxes, fields, json_fields)
     inserts, updates = [], []
     for item_id, key, row in zip(box_items, keys, values, strict=True):
         row_id = existing.get((item_id, key))
@@ -234,7 +206,6 @@ async def annotate(
         session,
         BoxAnnotation.__table__,  # type: ignore[attr-defined]
         scope={"dataset_id": dataset_id},
-        unique=("item_id", "annotation_id"),
         boxes=annotations,
         keys=keys,
         item_ids=item_ids,
@@ -271,7 +242,6 @@ async def upload_predictions(
         session,
         BoxPrediction.__table__,  # type: ignore[attr-defined]
         scope={"dataset_id": dataset_id, "model_id": model_id},
-        unique=("model_id", "item_id", "annotation_id"),
         boxes=predictions,
         keys=keys,
         item_ids=item_ids,

@@ -70,8 +70,8 @@ async def bulk_update(
 ) -> None:
     """Update `columns` of rows identified by `key_column`; each row is (*values, key).
 
-    PostgreSQL: the rows are copied into a temporary table and applied by one `UPDATE ... FROM` (an executemany
-    there is still one statement per row); SQLite: executemany.
+    PostgreSQL: the rows are copied (binary COPY) into a temporary table and applied by one `UPDATE ... FROM` (an
+    executemany there is still one statement per row); SQLite: executemany.
     """
     if not rows:
         return
@@ -90,62 +90,11 @@ async def bulk_update(
     await driver.executemany(f'UPDATE "{table.name}" SET {assignments} WHERE {key_column} = ?', rows)
 
 
-async def upsert_postgresql(
-    connection: AsyncConnection,
-    table: Table,
-    keys: Sequence[str],
-    columns: Sequence[str],
-    rows: Sequence[Row],
-    *,
-    constants: Mapping[str, int | None] | None = None,
-    replace: Sequence[str] | None = None,
-) -> tuple[int, int]:
-    """PostgreSQL: insert the rows whose `keys` are new and, with `replace`, set those columns of the rows whose keys
-    exist (else leave them as they are); returns (inserted, replaced). Rows must not repeat a key.
-
-    The rows are copied (binary COPY) into a temporary table; with `replace`, one `UPDATE ... FROM` it sets the
-    known keys, then one `INSERT ... SELECT` adds the rows whose keys are not in the table. Its `ON CONFLICT DO
-    NOTHING` covers a concurrent writer of the same keys; the `NOT EXISTS` keeps known keys from drawing ids
-    (PostgreSQL takes a sequence value before it finds the conflict), so ids stay those a row-by-row insert would
-    give. New rows get them in the order of `rows`: a temporary table is never scanned in parallel or from a
-    synchronised start.
-    """
-    if not rows:
-        return 0, 0
-    constants = constants or {}
-    driver = await _driver_connection(connection)
-    nulls = [name for name, value in constants.items() if value is None]
-    staged = await _stage(driver, table, columns, rows, nulls=nulls)
-    value = {name: f"{staged}.{name}" for name in [*columns, *nulls]}
-    value.update({name: _literal(name, number) for name, number in constants.items() if number is not None})
-    match = " AND ".join(f"t.{name} = {value[name]}" for name in keys)
-    replaced = 0
-    if replace:
-        assignments = ", ".join(f"{name} = {staged}.{name}" for name in replace)
-        status = await driver.execute(f'UPDATE "{table.name}" AS t SET {assignments} FROM {staged} WHERE {match}')
-        replaced = _count(status)
-    names = [*columns, *constants]
-    status = await driver.execute(
-        f'INSERT INTO "{table.name}" ({", ".join(names)}) SELECT {", ".join(value[name] for name in names)} '
-        f'FROM {staged} WHERE NOT EXISTS (SELECT FROM "{table.name}" AS t WHERE {match}) '
-        f"ON CONFLICT ({', '.join(keys)}) DO NOTHING"
-    )
-    await driver.execute(f"DROP TABLE {staged}")
-    return _count(status), replaced
-
-
-def _count(status: str) -> int:
-    """The row count of a command status ("INSERT 0 12", "UPDATE 3")."""
-    return int(status.rsplit(" ", 1)[1])
-
-
-async def _stage(
-    driver: Any, table: Table, columns: Sequence[str], rows: Sequence[Row], *, nulls: Sequence[str] = ()
-) -> str:
-    """A temporary table with `columns` and `nulls` of `table` (their types), `columns` filled with `rows` by COPY
-    and `nulls` left null. The caller drops it when done; the end of the transaction drops it in any case."""
+async def _stage(driver: Any, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> str:
+    """A temporary table with `columns` of `table` (their types), filled with `rows` by COPY. The caller drops it
+    when done; the end of the transaction drops it in any case."""
     staged = f"staged_{table.name}"
-    names = ", ".join([*columns, *nulls])
+    names = ", ".join(columns)
     await driver.execute(
         f'CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS SELECT {names} FROM "{table.name}" WITH NO DATA'
     )

@@ -1,5 +1,6 @@
-"""The bulk write paths (COPY and upserts from a staging table on PostgreSQL, executemany on SQLite) write exactly
-the rows the row-by-row semantics would: the same rows, ids in upload order, the same counts, nothing on failure.
+"""The bulk write paths (on PostgreSQL COPY, and one UPDATE ... FROM a COPY-filled staging table; executemany on
+SQLite) write exactly the rows the row-by-row semantics would: the same rows, ids in upload order with no gaps,
+the same counts, nothing on failure.
 
 Run on SQLite by default and on PostgreSQL with MATCHSCOPE_TEST_DATABASE=postgresql; the expected rows are the
 same literal values on both.
