@@ -47,8 +47,9 @@ def _list(_args: argparse.Namespace) -> int:
             for key, account in rows
         ]
 
+    lines = run(act())
     print("KEY ID\tACCOUNT\tCREATED\tSTATUS")
-    for line in run(act()):
+    for line in lines:
         print(line)
     return 0
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from matchscope.commands._common import database, load_settings, run
+from matchscope.commands._common import announce_database, database, load_settings, prepare_database, run
 from matchscope.services import accounts, demo
 from matchscope.settings import Settings
 from matchscope.store.db import transaction
@@ -89,8 +89,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     log_level = os.environ.get("MATCHSCOPE_LOG_LEVEL", "info")
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
-    fill_kernel_cache()
     settings = load_settings()
+    announce_database(settings, "serve")
+    run(prepare_database(settings))  # an unusable database ends the command before the kernels are compiled
+    fill_kernel_cache()
     key, seeded = run(_prepare(settings, seed=args.demo))
     if seeded:
         print(f"matchscope: seeded demo dataset {demo.DEMO_DATASET!r} with models {', '.join(demo.DEMO_MODELS)}")

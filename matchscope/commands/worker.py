@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from matchscope.commands._common import fail, load_settings
+from matchscope.commands._common import announce_database, fail, load_settings, prepare_database, run
 from matchscope.jobs.config import JobConfig
 from matchscope.settings import SettingsError
 
@@ -24,6 +24,8 @@ def main(args: argparse.Namespace) -> int:
         return fail(str(error))
     if not settings.redis_url:
         return fail("REDIS_URL is not set: without it the API runs jobs itself (matchscope serve)")
+    announce_database(settings, "worker")
+    run(prepare_database(settings))
     from arq.worker import Worker
 
     from matchscope.jobs.worker import worker_options
