@@ -86,6 +86,8 @@ async def _import(
     quiet: bool,
     image_root: Path | None,
 ) -> coco_import.ImportResult:
+    if model is None and isinstance(payload, list):
+        raise CocoFileError("got a list, not a COCO instances object: a results list needs --model NAME")
     total = _rows(payload, model)
     with tqdm(total=total, unit="row", disable=quiet or not sys.stderr.isatty(), desc=path.name) as bar:
         async with database() as state, transaction(state.sessions) as session:
