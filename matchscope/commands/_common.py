@@ -57,7 +57,7 @@ def _reason(error: BaseException) -> str:
     return text or type(cause).__name__
 
 
-async def _connect(engine: AsyncEngine, label: str) -> None:
+async def connect_or_exit(engine: AsyncEngine, label: str) -> None:
     """Open one connection, so that a missing database, a server that does not answer or refused credentials
     end the command with one line naming the database instead of a traceback from deep in the driver."""
     try:
@@ -75,7 +75,7 @@ async def database(settings: Settings | None = None) -> AsyncIterator[AppState]:
     except (SettingsError, DatabaseUrlError) as error:
         raise SystemExit(fail(str(error))) from None
     try:
-        await _connect(state.engine, database_label(settings))
+        await connect_or_exit(state.engine, database_label(settings))
         await upgrade(state.engine)
         yield state
     finally:

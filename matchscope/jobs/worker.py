@@ -62,6 +62,14 @@ async def startup(ctx: dict[str, Any]) -> None:
     if not settings.redis_url:
         raise RuntimeError("the worker needs REDIS_URL")
     state = AppState.create(settings)
+    # Started by arq's own command line too: an unusable database ends it with the commands' one line, not a traceback.
+    from matchscope.commands._common import connect_or_exit, database_label
+
+    try:
+        await connect_or_exit(state.engine, database_label(settings))
+    except SystemExit:
+        await state.close()
+        raise
     await upgrade(state.engine)
     ctx["state"] = state
     ctx["bus"] = RedisEventBus(settings.redis_url, config.queue_name)

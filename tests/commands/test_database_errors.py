@@ -96,3 +96,25 @@ def test_default_sqlite_file_is_shown_by_its_absolute_path(tmp_path: Path, monke
     monkeypatch.chdir(tmp_path)
     assert database_label(Settings()) == f"sqlite:///{tmp_path / 'matchscope.db'}"
     assert database_label(Settings(database_url="sqlite:///:memory:")) == "sqlite:///:memory:"
+
+
+def test_arq_command_line_worker_ends_with_the_same_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://postgres:{PASSWORD}@127.0.0.1:5432/{MISSING_DATABASE}",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "MATCHSCOPE_QUEUE_NAME": f"matchscope-test-{uuid.uuid4().hex[:8]}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "arq", "matchscope.jobs.worker.WorkerSettings"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and PASSWORD not in result.stderr + result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("matchscope: error: ")]
+    assert len(errors) == 1, result.stderr
+    assert f"postgresql://postgres:***@127.0.0.1:5432/{MISSING_DATABASE} (DATABASE_URL)" in errors[0]
