@@ -15,7 +15,7 @@ from matchscope.services import catalog, validation
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
 from matchscope.services.tokens import global_id
-from matchscope.store.bulk import bulk_insert, bulk_update
+from matchscope.store.bulk import bulk_insert, bulk_select, bulk_update
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model, PredictionSet
 
 LOOKUP_CHUNK = 500
@@ -87,6 +87,12 @@ async def find_model(session: AsyncSession, *, account_id: int, reference_id: st
 
 async def item_ids_by_reference(session: AsyncSession, dataset_id: int, reference_ids: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(reference_ids))
+    if await _is_postgresql(session):
+        sql = (
+            "SELECT i.reference_id, i.id FROM dataset_item AS i JOIN unnest(?::text[]) AS wanted(reference_id) "
+            "ON i.reference_id = wanted.reference_id WHERE i.dataset_id = ?"
+        )
+        return {reference: item_id for reference, item_id in await bulk_select(session, sql, (wanted, dataset_id))}
     found: dict[str, int] = {}
     for chunk in _chunks(wanted):
         statement = select(col(DatasetItem.reference_id), col(DatasetItem.id)).where(
@@ -131,11 +137,28 @@ async def append_items(
     return UploadCounts(new=len(fresh), ignored=len(known))
 
 
+async def _is_postgresql(session: AsyncSession) -> bool:
+    """On PostgreSQL a key lookup is one query joining an array of the keys: with a query per IN list of 500 bound
+    values, the ground truth of bench/pg_bulk.py --full (12,000 images) took 9.2 s to import, 8x SQLite."""
+    return (await session.connection()).dialect.name == "postgresql"
+
+
 async def _existing_box_keys(
     session: AsyncSession, table: Any, item_ids: Sequence[int], model_id: int | None
 ) -> dict[tuple[int, str], int]:
+    wanted = sorted(set(item_ids))
+    if await _is_postgresql(session):
+        sql = (
+            f"SELECT b.item_id, b.annotation_id, b.id FROM {table.name} AS b "
+            "JOIN unnest(?::integer[]) AS wanted(item_id) ON b.item_id = wanted.item_id"
+        )
+        parameters: tuple[Any, ...] = (wanted,)
+        if model_id is not None:
+            sql += " WHERE b.model_id = ?"
+            parameters += (model_id,)
+        return {(item, key): row_id for item, key, row_id in await bulk_select(session, sql, parameters)}
     found: dict[tuple[int, str], int] = {}
-    for chunk in _chunks(sorted(set(item_ids))):
+    for chunk in _chunks(wanted):
         statement = select(table.c.item_id, table.c.annotation_id, table.c.id).where(table.c.item_id.in_(chunk))
         if model_id is not None:
             statement = statement.where(table.c.model_id == model_id)
