@@ -19,7 +19,6 @@ from matchscope.engine.coco import (
     evaluate_coco,
     summarize,
     summary_lines,
-    warmup,
 )
 from matchscope.engine.cocofile import load_detections, load_ground_truth
 from matchscope.engine.synthetic import generate_coco
@@ -288,6 +287,3 @@ def test_detections_on_unknown_images_are_rejected() -> None:
     with pytest.raises(ValueError, match=r"detections\[0\]\.image_id"):
         evaluate_coco(gt, bad)
 
-
-def test_warmup_runs() -> None:
-    warmup()

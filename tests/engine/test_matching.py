@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matchscope.engine.geometry import box_iou
-from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, greedy_match, warmup
+from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, greedy_match
 from matchscope.engine.outcomes import Outcome, entries_at
 
 from .conftest import GroundTruthFactory, PredictionFactory, RandomInputs, random_inputs
@@ -286,9 +286,6 @@ def test_large_item_sort_and_scan_agree() -> None:
     assert partners(by_sort) == partners(by_scan)
     assert partners(by_sort) == reference_greedy(ground_truth, predictions)
 
-
-def test_warmup_runs() -> None:
-    warmup()
 
 
 @pytest.mark.parametrize("seed", range(20))
