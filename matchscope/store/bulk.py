@@ -99,6 +99,8 @@ async def _stage(driver: Any, table: Table, columns: Sequence[str], rows: Sequen
         f'CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS SELECT {names} FROM "{table.name}" WITH NO DATA'
     )
     await driver.copy_records_to_table(staged, records=rows, columns=list(columns))
+    # Autovacuum never sees a temporary table: without statistics the planner joins it as a guess.
+    await driver.execute(f"ANALYZE {staged}")
     return staged
 
 
