@@ -86,7 +86,9 @@ async def find_model(session: AsyncSession, *, account_id: int, reference_id: st
 
 
 async def item_ids_by_reference(session: AsyncSession, dataset_id: int, reference_ids: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(reference_ids))
+    # No stored reference contains U+0000 (validation refuses it; PostgreSQL text cannot hold it), and PostgreSQL
+    # refuses the whole query if one is sent: such a key simply names no item.
+    wanted = sorted({reference for reference in reference_ids if "\x00" not in reference})
     if await _is_postgresql(session):
         sql = (
             "SELECT i.reference_id, i.id FROM dataset_item AS i JOIN unnest(?::text[]) AS wanted(reference_id) "

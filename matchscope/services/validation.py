@@ -40,6 +40,8 @@ def _text(issues: list[FieldIssue], row: int | None, name: str, value: str | Non
         return
     if required and not value.strip():
         issues.append(FieldIssue(name, value, "must not be empty", row))
+    elif "\x00" in value:
+        issues.append(FieldIssue(name, value, "must not contain the NUL character (U+0000)", row))
     elif len(value) > MAX_TEXT:
         issues.append(FieldIssue(name, value[:40] + "...", f"is longer than {MAX_TEXT} characters", row))
 
@@ -146,7 +148,11 @@ def _suspect_rows(boxes: Sequence[AnnotationRecord | PredictionRecord], item_ids
         not b.label
         or not b.label.strip()
         or len(b.label) > MAX_TEXT
-        or (b.annotation_id is not None and (not b.annotation_id.strip() or len(b.annotation_id) > MAX_TEXT))
+        or "\x00" in b.label
+        or (
+            b.annotation_id is not None
+            and (not b.annotation_id.strip() or len(b.annotation_id) > MAX_TEXT or "\x00" in b.annotation_id)
+        )
         or b.item_reference_id not in item_ids
         for b in boxes
     ]

@@ -120,12 +120,33 @@ async def test_derived_extents_must_be_finite(
         assert await row_counts(state) == before
 
 
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"label": "c\x00t"}, "label"),
+        ({"annotationId": "k\x00"}, "annotationId"),
+        ({"itemReferenceId": "img\x00.jpg"}, "itemReferenceId"),
+    ],
+)
+async def test_text_with_a_nul_character_is_refused_naming_the_field(
+    state: AppState, caller: Caller, values: dict[str, str], field: str
+) -> None:
+    # PostgreSQL text cannot hold U+0000: it must be a refusal on both databases, never a database error.
+    async with served(_production(state), caller) as app:
+        dataset, _item = await app.dataset_with_item(0)
+        before = await row_counts(state)
+        payload = (await app.data(ANNOTATE, {"d": dataset, "boxes": [box("fine"), box("nul", **values)]}))["annotate"]
+        assert payload["__typename"] == "ValidationError" and payload["field"] == field, payload
+        assert payload["errors"][0]["row"] == 1
+        assert await row_counts(state) == before
+
+
 _numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(min_value=-(2**70), max_value=2**70),
     st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324]),
 )
-_texts = st.one_of(st.text(max_size=8), st.just(""), st.just("x" * 600), st.just("img.jpg"))
+_texts = st.one_of(st.text(max_size=8), st.just(""), st.just("x" * 600), st.just("img.jpg"), st.just("\x00"))
 _row = st.fixed_dictionaries(
     {
         "itemReferenceId": st.one_of(st.just("img.jpg"), _texts),
