@@ -30,6 +30,11 @@ SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "
 PG_ADMIN_URL = os.environ.get("MATCHSCOPE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def wrong_secret(secret: str) -> str:
+    """The secret with its last character changed (a fixed replacement would equal it when the secret ends in it)."""
+    return secret[:-1] + ("B" if secret[-1] != "B" else "C")
+
+
 def backend() -> str:
     return os.environ.get("MATCHSCOPE_TEST_DATABASE", "sqlite")
 

@@ -22,7 +22,7 @@ from matchscope.store.changes import APPLICATION_NAME
 from matchscope.store.db import transaction
 from matchscope.store.migrate import upgrade
 from matchscope.store.tables import Evaluation
-from tests.conftest import add_evaluation, temporary_pg_database
+from tests.conftest import add_evaluation, temporary_pg_database, wrong_secret
 
 _SECONDS = 10.0  # upper bound for what takes milliseconds, on a loaded machine
 
@@ -84,7 +84,7 @@ async def test_a_usable_key_is_read_once_and_its_secret_checked_every_time(pg_st
     seen = _statements(pg_state)
     for _ in range(3):
         assert await accounts.authenticate(pg_state.reads, issued.secret, pg_state.key_rows) == issued.account_id
-    assert await accounts.authenticate(pg_state.reads, issued.secret[:-1] + "x", pg_state.key_rows) is None
+    assert await accounts.authenticate(pg_state.reads, wrong_secret(issued.secret), pg_state.key_rows) is None
     assert len(seen) == 1
 
 
