@@ -1,9 +1,11 @@
 """The web UI's evaluation page and gallery in Chromium, timed from navigation start, on the demo.
 
-    .venv/bin/python bench/ui.py [--runs 7] [--backend sqlite|postgresql]
+    .venv/bin/python bench/ui.py [--runs 7] [--backend sqlite|postgresql] [--coco-images 5000]
 
-Seeds the demo (200 generated 640x480 images, two models) into a new database and image root, serves the app
-with uvicorn, evaluates the first model, then opens pages in Debian's Chromium (Playwright) with the key already in
+Seeds the demo (200 generated 640x480 images, two models) into a new database and image root — or, with
+`--coco-images N`, imports a generated COCO-sized data set (N images, ~7.3 ground truths and 100 detections an
+image, 80 classes, no image files: the gallery draws boxes on blank canvases) with `matchscope import-coco` —,
+serves the app with uvicorn, evaluates the first model, then opens pages in Debian's Chromium (Playwright) with the key already in
 sessionStorage, each run in a fresh browser context (cold HTTP cache, the server warm):
   - evaluation page: `interactive` when the COCO summary, the counts, the per-class table and the confusion
     matrix have rendered and the sliders are live; `charts` when the lazily loaded PR curves and histograms have;
@@ -31,6 +33,8 @@ from playwright.sync_api import Page
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.client import matchscope  # noqa: E402
+from bench.ingest import dataset_files  # noqa: E402
 from bench.queries import serve  # noqa: E402
 from bench.thumbnails import _seed  # noqa: E402
 
@@ -52,13 +56,23 @@ JOB = "query($id: ID!) { job(id: $id) { status evaluation { id } } }"
 MARKS = """
 window.__marks = {};
 const wanted = {interactive: '[data-testid=confusion-matrix]', charts: '[data-testid=iou-histogram] svg',
-                tiles: '[data-testid=tile]:nth-child(40) image[href^="blob:"]'};
+                tiles: '[data-testid=tile]:nth-child(40) TILE_DRAWN'};
 new MutationObserver(() => {
   for (const [name, selector] of Object.entries(wanted)) {
     if (!(name in window.__marks) && document.querySelector(selector)) window.__marks[name] = performance.now();
   }
 }).observe(document, {subtree: true, childList: true, attributes: true});
 """
+
+
+def _import_coco(url: str, images: int) -> str:
+    """A key of the account that owns a generated COCO-sized dataset and its detections, imported as users do."""
+    gt, dets = dataset_files(images, 100)
+    env = {"DATABASE_URL": url}
+    key = matchscope(env, "keys", "create", "--account", "local").strip().splitlines()[-1]
+    matchscope(env, "import-coco", "--dataset", "coco", str(gt))
+    matchscope(env, "import-coco", "--dataset", "coco", "--model", "detector", str(dets))
+    return key
 
 
 def _post(base: str, key: str, query: str, variables: dict[str, object]) -> dict[str, object]:
@@ -106,7 +120,7 @@ def _wait_for_marks(page: Page, *names: str) -> dict[str, float]:
     raise TimeoutError(f"{names} did not appear in 30 s")
 
 
-def _browse(base: str, key: str, evaluation_id: str, runs: int) -> list[dict[str, float]]:
+def _browse(base: str, key: str, evaluation_id: str, runs: int, tile_drawn: str) -> list[dict[str, float]]:
     from playwright.sync_api import sync_playwright
 
     results = []
@@ -114,7 +128,9 @@ def _browse(base: str, key: str, evaluation_id: str, runs: int) -> list[dict[str
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for _ in range(runs):
             context = browser.new_context(viewport={"width": 1400, "height": 900})
-            context.add_init_script(f"sessionStorage.setItem('matchscope.apiKey', {key!r});" + MARKS)
+            context.add_init_script(
+                f"sessionStorage.setItem('matchscope.apiKey', {key!r});" + MARKS.replace("TILE_DRAWN", tile_drawn)
+            )
             page = context.new_page()
             page.goto(f"{base}/evaluations/{evaluation_id}")
             marks = _wait_for_marks(page, "interactive", "charts")
@@ -134,6 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--coco-images", type=int, help="a generated COCO-sized data set of N images, not the demo")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="matchscope-ui-") as work:
         directory = Path(work)
@@ -145,15 +162,24 @@ def main() -> None:
 
             databases = temporary_pg_database("matchscope_bench_ui")
             url = next(databases)
-        key = asyncio.run(_seed(url, image_root))
+        if args.coco_images:
+            started = time.perf_counter()
+            key = _import_coco(url, args.coco_images)
+            print(f"imported {args.coco_images:,} images in {time.perf_counter() - started:.1f} s")
+        else:
+            key = asyncio.run(_seed(url, image_root))
         env = {"DATABASE_URL": url, "MATCHSCOPE_IMAGE_ROOT": str(image_root), "MATCHSCOPE_THUMBNAIL_CACHE": str(cache)}
         process, graphql_url = serve("matchscope.app:create_app", env)
         try:
             base = graphql_url.removesuffix("/graphql")
+            started = time.perf_counter()
             evaluation_id = _evaluate(base, key)
+            print(f"evaluated in {time.perf_counter() - started:.1f} s")
             print(f"({args.backend}) load average before: {os.getloadavg()}")
             floors = [_floor(base, key, evaluation_id) for _ in range(args.runs)]
-            results = _browse(base, key, evaluation_id, args.runs)
+            # Without image files a tile is drawn when its blank canvas is.
+            tile_drawn = "[data-testid=blank-canvas]" if args.coco_images else 'image[href^="blob:"]'
+            results = _browse(base, key, evaluation_id, args.runs, tile_drawn)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -165,7 +191,7 @@ def main() -> None:
         ("interactive", "evaluation page interactive (summary, table, matrix)"),
         ("charts", "evaluation page charts drawn"),
         ("slider", "IoU changed → page at the new threshold"),
-        ("gallery", "gallery: 40 tiles with thumbnails"),
+        ("gallery", "gallery: 40 tiles drawn" + ("" if args.coco_images else " with thumbnails")),
     )
     for name, label in rows:
         values = [run[name] for run in results]
