@@ -66,6 +66,7 @@ async def connect_or_exit(engine: AsyncEngine, label: str) -> None:
     except (OSError, TimeoutError, DBAPIError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         raise SystemExit(fail(f"cannot connect to the database {label} (DATABASE_URL): {_reason(error)}")) from None
 
+
 @asynccontextmanager
 async def database(settings: Settings | None = None) -> AsyncIterator[AppState]:
     """The application state with every pending migration applied."""

@@ -34,12 +34,13 @@ def build_schema(
     max_cost: int = DEFAULT_MAX_QUERY_COST,
 ) -> strawberry.Schema:
     from matchscope.resolvers.catalog import CatalogQuery
+    from matchscope.resolvers.compare import CompareQuery
     from matchscope.resolvers.deletes import DeleteMutation
     from matchscope.resolvers.evaluation import EvaluationQuery
     from matchscope.resolvers.ingest import IngestMutation
     from matchscope.resolvers.jobs import JobsMutation, JobsQuery, JobsSubscription
 
-    query = merge_types("Query", (CatalogQuery, EvaluationQuery, JobsQuery))
+    query = merge_types("Query", (CatalogQuery, EvaluationQuery, CompareQuery, JobsQuery))
     mutation = merge_types("Mutation", (IngestMutation, JobsMutation, DeleteMutation))
     # Factories, not instances: each operation gets its own extension objects.
     guards = query_guards(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases, max_cost=max_cost)

@@ -16,6 +16,7 @@ page 1,000 costs what page 1 costs.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Subquery,
     and_,
     bindparam,
+    case,
     false,
     literal,
     literal_column,
@@ -564,7 +566,11 @@ def _to_rows(
 ) -> list[MatchRow]:
     """The page's records in order, the first `limit` of them as entries."""
     records.sort(key=_PAGE_ORDER, reverse=order.descending)
-    records = records[:limit]
+    return _as_rows(evaluation, records[:limit], thresholds)
+
+
+def _as_rows(evaluation: EvaluationRow, records: list[Any], thresholds: Thresholds) -> list[MatchRow]:
+    """Records of one evaluation's entries as MatchRows, in their order."""
     if not records:
         return []
     tail = (None,) * (_ROW_FIELDS - len(records[0])) + (evaluation.dataset_id, evaluation.model_id)
@@ -580,6 +586,48 @@ def _to_rows(
                 for position in _PREDICTION_FIELDS:  # not part of the outcome set at this threshold
                     values[position] = None
                 rows[index] = make(values)
+    return rows
+
+
+@lru_cache(maxsize=2)
+def _by_id_statement(lateral: bool) -> Select[Any]:
+    picked = (
+        select(
+            _ENTRY.id,
+            _ENTRY.item_id,
+            _ENTRY.ground_truth_id,
+            _ENTRY.prediction_id,
+            _ENTRY.ground_truth_label,
+            _ENTRY.prediction_label,
+            _ENTRY.iou,
+            _ENTRY.confidence,
+            case(
+                (_ENTRY.is_prediction == true(), literal(_OUTCOME_CODES[Outcome.TRUE_POSITIVE])),
+                else_=literal(_FALSE_NEGATIVE_CODE),
+            ).label("outcome_code"),
+            _ENTRY.iou.label("sort_value"),
+        )
+        .where(_ENTRY.id.in_(bindparam("entry_ids", expanding=True, type_=Integer())))
+        .subquery()
+    )
+    return _with_rows_named(picked, lateral, EVERY_DETAIL)
+
+
+async def entries_by_id(
+    db: AsyncSession | Reads, *, sides: Sequence[tuple[EvaluationRow, Sequence[int]]], thresholds: Thresholds
+) -> dict[int, MatchRow]:
+    """Entries of several evaluations by id, with the item and boxes each names, in one SQL statement. The caller
+    names the row that stands for each outcome at ``thresholds``: a prediction's row reads as its TRUE_POSITIVE, a
+    ground truth's as its FALSE_NEGATIVE (its partner's fields None when ``thresholds`` drops the partner)."""
+    owner = {entry_id: evaluation for evaluation, ids in sides for entry_id in ids}
+    if not owner:
+        return {}
+    statement = _by_id_statement(dialect_name(db) == "postgresql")
+    records = await fetch_all(db, statement, {"entry_ids": sorted(owner)})
+    rows: dict[int, MatchRow] = {}
+    for record in records:
+        (row,) = _as_rows(owner[record[0]], [record], thresholds)
+        rows[row.id] = row
     return rows
 
 
@@ -721,6 +769,7 @@ __all__ = [
     "SortField",
     "Thresholds",
     "current_evaluation",
+    "entries_by_id",
     "entry_by_id",
     "evaluation_coco",
     "item_entries",
