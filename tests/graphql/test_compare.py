@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from matchscope.schema.ids import from_global_id, to_global_id
+from matchscope.schema.cost import PLAIN_LIST_CAP
+from matchscope.schema.ids import to_global_id
 from matchscope.state import AppState
 from tests.conftest import Caller, GraphQL
 from tests.graphql import compare_data
@@ -55,12 +56,6 @@ async def stored(state: AppState, caller: Caller) -> Stored:
 
 def _evaluation(stored: Stored, model: str) -> str:
     return to_global_id("Evaluation", stored.evaluation_ids[model])
-
-
-def _pk(global_id: str) -> int:
-    decoded = from_global_id(global_id)
-    assert decoded is not None
-    return decoded[1]
 
 
 def _planted_flips(stored: Stored, t: float, c: float) -> list[tuple[str, str]]:
@@ -290,3 +285,13 @@ def test_plan_is_not_trivial() -> None:
     plan: Plan = compare_data.make_plan(seed=3)
     assert len(plan.boxes) == 40
     assert any(answer is None for answer in plan.answers["other"])
+
+
+def test_cost_counts_flips_at_their_page_and_metrics_at_the_list_cap() -> None:
+    from tests.security.test_query_cost import _cost
+
+    query = """query($b: ID!, $o: ID!, $n: Int) { compareEvaluations(baseId: $b, otherId: $o) {
+      ... on EvaluationComparison { metrics { label base { ap } } flips(first: 7) { edges { node { kind base { id } } } }
+        variable: flips(first: $n) { totalCount edges { node { groundTruth { id } } } } } } }"""
+    # root 1 + metrics 1,000 x (row 1 + base 1) + flips (1 + 7 x (edge 1 + node 1 + base 1)) + (1 + 100 x 3)
+    assert _cost(query) == 1 + PLAIN_LIST_CAP * 2 + (1 + 7 * 3) + (1 + 100 * 3)

@@ -77,12 +77,38 @@ query Items($d: ID!, $after: String) {
 }
 """
 
+COMPARE = """
+query Compare($b: ID!, $o: ID!, $iou: Float!, $conf: Float!, $kinds: [FlipKind!], $after: String) {
+  compareEvaluations(baseId: $b, otherId: $o) {
+    __typename
+    ... on EvaluationComparison {
+      base { id createdAt model { id name } } other { id createdAt model { id name } }
+      metrics(iouThreshold: $iou, confidenceThreshold: $conf) { label
+        base { groundTruthCount predictionCount ap ap50 counts { truePositives falsePositives falseNegatives precision recall f1 } }
+        other { groundTruthCount predictionCount ap ap50 counts { truePositives falsePositives falseNegatives precision recall f1 } }
+        delta { truePositives falsePositives falseNegatives precision recall f1 ap ap50 } }
+      flips(iouThreshold: $iou, confidenceThreshold: $conf, kinds: $kinds, first: 100, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { kind
+          item { id referenceId imageLocation width height }
+          groundTruth { id annotationId label x y width height }
+          base { id outcome iou confidence prediction { id annotationId label x y width height confidence } }
+          other { id outcome iou confidence prediction { id annotationId label x y width height confidence } } } }
+      }
+    }
+    ... on ValidationError { message field }
+    ... on NotFoundError { message kind id }
+  }
+}
+"""
+
 VIEWS = {
     "gallery page (100 matches, both boxes and the item)": GALLERY_PAGE,
     "item detail (all its boxes, predictions and entries)": ITEM_DETAIL,
     "evaluation dashboard (metrics, COCO, PR curves)": DASHBOARD,
     "datasets and models (100 each)": CATALOG,
     "items with their boxes (10 a page)": ITEMS_WITH_BOXES,
+    "comparison (metrics side by side, 100 flips with their boxes)": COMPARE,
 }
 
 if __name__ == "__main__":
