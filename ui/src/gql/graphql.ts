@@ -1,4 +1,4 @@
-/* schema-sha256: 372b578479e942364fe148bebdf7c5ee9a00cc7f6c68afe0379507768b84b895 */
+/* schema-sha256: b15f13cef095495ebdae37b0ba2e41cd1f9d3eaf30970c89f2abdec67bcd386c */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
