@@ -59,7 +59,14 @@ from .delete_model import (
     DeleteModelDeleteModelDeleteResult,
     DeleteModelDeleteModelNotFoundError,
 )
-from .enums import JobStatus, JobType, MatchOrderField, MatchOutcome, OrderDirection
+from .enums import (
+    FlipKind,
+    JobStatus,
+    JobType,
+    MatchOrderField,
+    MatchOutcome,
+    OrderDirection,
+)
 from .evaluation_coco import (
     EvaluationCoco,
     EvaluationCocoNodeEvaluation,
@@ -255,6 +262,7 @@ __all__ = [
     "EvaluationMetricsNodeEvaluationMetricsTruePositiveConfidenceHistogram",
     "EvaluationMetricsNodeNode",
     "EvaluationOptionsInput",
+    "FlipKind",
     "GetDataset",
     "GetDatasetDataset",
     "GetJob",

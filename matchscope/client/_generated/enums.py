@@ -1,6 +1,11 @@
 from enum import Enum
 
 
+class FlipKind(str, Enum):
+    FIXED = "FIXED"
+    BROKEN = "BROKEN"
+
+
 class JobStatus(str, Enum):
     QUEUED = "QUEUED"
     RUNNING = "RUNNING"
