@@ -49,7 +49,7 @@ from sqlalchemy.sql.operators import custom_op
 from sqlmodel import col
 
 from matchscope.services.errors import ValidationFailed
-from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.services.pagination import MAX_PAGE, Page, decode_cursor, encode_cursor, page_size
 from matchscope.store.changes import RowCache
 from matchscope.store.reads import Reads, dialect_name, fetch_all
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, DatasetItem, Evaluation, MatchEntry
@@ -589,6 +589,11 @@ def _as_rows(evaluation: EvaluationRow, records: list[Any], thresholds: Threshol
     return rows
 
 
+# Entries read by id name their ids in a fixed number of parameters (the unused repeat the last id): an expanding
+# IN list is compiled again on every execution: two thirds of a page of flips (36 of 55 ms, profiled under load).
+_BY_ID_SLOTS = 2 * MAX_PAGE
+
+
 @lru_cache(maxsize=2)
 def _by_id_statement(lateral: bool) -> Select[Any]:
     picked = (
@@ -607,7 +612,7 @@ def _by_id_statement(lateral: bool) -> Select[Any]:
             ).label("outcome_code"),
             _ENTRY.iou.label("sort_value"),
         )
-        .where(_ENTRY.id.in_(bindparam("entry_ids", expanding=True, type_=Integer())))
+        .where(_ENTRY.id.in_([_integer(f"entry_{slot}") for slot in range(_BY_ID_SLOTS)]))
         .subquery()
     )
     return _with_rows_named(picked, lateral, EVERY_DETAIL)
@@ -616,18 +621,21 @@ def _by_id_statement(lateral: bool) -> Select[Any]:
 async def entries_by_id(
     db: AsyncSession | Reads, *, sides: Sequence[tuple[EvaluationRow, Sequence[int]]], thresholds: Thresholds
 ) -> dict[int, MatchRow]:
-    """Entries of several evaluations by id, with the item and boxes each names, in one SQL statement. The caller
-    names the row that stands for each outcome at ``thresholds``: a prediction's row reads as its TRUE_POSITIVE, a
-    ground truth's as its FALSE_NEGATIVE (its partner's fields None when ``thresholds`` drops the partner)."""
+    """Entries of several evaluations by id, with the item and boxes each names: one SQL statement for up to
+    two pages' worth. The caller names the row that stands for each outcome at ``thresholds``: a prediction's row
+    reads as its TRUE_POSITIVE, a ground truth's as its FALSE_NEGATIVE (its partner's fields None when
+    ``thresholds`` drops the partner)."""
     owner = {entry_id: evaluation for evaluation, ids in sides for entry_id in ids}
-    if not owner:
-        return {}
+    ids = sorted(owner)
     statement = _by_id_statement(dialect_name(db) == "postgresql")
-    records = await fetch_all(db, statement, {"entry_ids": sorted(owner)})
     rows: dict[int, MatchRow] = {}
-    for record in records:
-        (row,) = _as_rows(owner[record[0]], [record], thresholds)
-        rows[row.id] = row
+    for start in range(0, len(ids), _BY_ID_SLOTS):
+        chunk = ids[start : start + _BY_ID_SLOTS]
+        chunk += [chunk[-1]] * (_BY_ID_SLOTS - len(chunk))
+        records = await fetch_all(db, statement, {f"entry_{slot}": value for slot, value in enumerate(chunk)})
+        for record in records:
+            (row,) = _as_rows(owner[record[0]], [record], thresholds)
+            rows[row.id] = row
     return rows
 
 
