@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
 from matchscope.commands.serve import fill_kernel_cache
 from matchscope.services import accounts, demo
@@ -175,3 +175,13 @@ def enter_key(page: Page, site: Site, path: str = "/") -> None:
     page.fill("#api-key", site.key)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_selector("header.top")
+
+
+def scroll_to_count(page: Page, tiles: Locator, total: int) -> None:
+    """Scrolls an infinite list down until it shows `total` tiles (and fails if it shows another number)."""
+    for _ in range(40):
+        if tiles.count() >= total:
+            break
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(200)
+    expect(tiles).to_have_count(total)

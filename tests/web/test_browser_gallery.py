@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.web.browser import Site, enter_key, screenshot
+from tests.web.browser import Site, enter_key, screenshot, scroll_to_count
 
 MATRIX = """
 query($id: ID!) { node(id: $id) { ... on Evaluation { metrics { confusionMatrix { rowLabels columnLabels counts } } } } }
@@ -140,11 +140,5 @@ def test_infinite_scroll_loads_every_entry(page: Page, site: Site) -> None:
     total = matches(site, {"outcomes": ["FALSE_NEGATIVE"]}, first=1)["totalCount"]
     enter_key(page, site, f"/evaluations/{site.evaluation_id}/entries?outcome=FALSE_NEGATIVE")
     expect(page.get_by_test_id("total-count")).to_have_text(f"{total} entries")
-    tiles = page.get_by_test_id("tile")
-    for _ in range(40):
-        if tiles.count() >= total:
-            break
-        page.mouse.wheel(0, 4000)
-        page.wait_for_timeout(200)
-    expect(tiles).to_have_count(total)
+    scroll_to_count(page, page.get_by_test_id("tile"), total)
     expect(page.locator(".sentinel")).to_have_text("end of the entries")

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { onUnauthorized } from "./api/client";
 import { clearKey, getKey } from "./api/key";
 import { Link, matchPath, path, useLocation } from "./router";
+import { CompareView } from "./views/compare/CompareView";
 import { DatasetsView } from "./views/DatasetsView";
 import { DatasetView } from "./views/DatasetView";
 import { EvaluationView } from "./views/evaluation/EvaluationView";
@@ -12,6 +13,7 @@ import { KeyPrompt } from "./views/KeyPrompt";
 
 function Page({ pathname }: { pathname: string }) {
   if (matchPath("/", pathname)) return <DatasetsView />;
+  if (matchPath("/compare", pathname)) return <CompareView />;
   let params: Record<string, string> | null;
   if ((params = matchPath("/datasets/:id", pathname))) return <DatasetView key={params.id} datasetId={params.id ?? ""} />;
   if ((params = matchPath("/jobs/:id", pathname))) return <JobView key={params.id} jobId={params.id ?? ""} />;

@@ -10,3 +10,15 @@ export function classColour(index: number): string {
 
 export const GROUND_TRUTH_COLOUR = "#10b981";
 export const PREDICTION_COLOUR = "#f43f5e";
+export const NEAREST_COLOUR = "#7c3aed";
+export const BASE_COLOUR = "#2563eb";
+
+// TIDE's error types, one hue each (the bars and their badges).
+export const ERROR_TYPE_COLOURS = {
+  CLASSIFICATION: "#e11d48",
+  LOCALIZATION: "#2563eb",
+  BOTH: "#7c3aed",
+  DUPLICATE: "#0891b2",
+  BACKGROUND: "#ea580c",
+  MISSED: "#65a30d",
+} as const;

@@ -58,12 +58,15 @@ export function useSearchParams(): URLSearchParams {
   return new URLSearchParams(search);
 }
 
-/** The current URL with some query parameters set (null or "" removes one). */
-export function withParams(updates: Record<string, string | number | null | undefined>): string {
+export type ParamValue = string | number | readonly string[] | null | undefined;
+
+/** The current URL with some query parameters set (null, "" or [] removes one; a list repeats it). */
+export function withParams(updates: Record<string, ParamValue>): string {
   const params = new URLSearchParams(window.location.search);
   for (const [name, value] of Object.entries(updates)) {
-    if (value === null || value === undefined || value === "") params.delete(name);
-    else params.set(name, String(value));
+    params.delete(name);
+    if (typeof value === "object" && value !== null) for (const each of value) params.append(name, each);
+    else if (value !== null && value !== undefined && value !== "") params.set(name, String(value));
   }
   const query = params.toString();
   return `${window.location.pathname}${query ? `?${query}` : ""}`;
@@ -91,6 +94,8 @@ export const path = {
   job: (id: string) => `/jobs/${encodeURIComponent(id)}`,
   evaluation: (id: string) => `/evaluations/${encodeURIComponent(id)}`,
   entries: (id: string) => `/evaluations/${encodeURIComponent(id)}/entries`,
+  compare: (baseId: string, otherId: string) =>
+    `/compare?${new URLSearchParams({ base: baseId, other: otherId }).toString()}`,
   item: (evaluationId: string, itemId: string) =>
     `/evaluations/${encodeURIComponent(evaluationId)}/items/${encodeURIComponent(itemId)}`,
 };

@@ -272,3 +272,76 @@ export const PrCurvesQuery = graphql(`
     }
   }
 `);
+
+export const ComparedSideFields = graphql(`
+  fragment ComparedSideFields on ComparedSide {
+    groundTruthCount
+    predictionCount
+    counts { truePositives falsePositives falseNegatives precision recall f1 }
+    ap
+    ap50
+  }
+`);
+
+export const CompareQuery = graphql(`
+  query Compare($baseId: ID!, $otherId: ID!, $iou: Float!, $confidence: Float!) {
+    compareEvaluations(baseId: $baseId, otherId: $otherId) {
+      __typename
+      ... on EvaluationComparison {
+        base { id createdAt completedAt classAgnostic isCurrent dataset { id name } model { id name } }
+        other { id createdAt completedAt classAgnostic isCurrent model { id name } }
+        metrics(iouThreshold: $iou, confidenceThreshold: $confidence) {
+          label
+          base { ...ComparedSideFields }
+          other { ...ComparedSideFields }
+          delta { truePositives falsePositives falseNegatives precision recall f1 ap ap50 }
+        }
+      }
+      ... on ValidationError { message }
+      ... on NotFoundError { message }
+    }
+  }
+`);
+
+export const FlipSideFields = graphql(`
+  fragment FlipSideFields on Match {
+    id
+    outcome
+    iou
+    confidence
+    prediction { ...BoxFields confidence }
+  }
+`);
+
+export const FlipsQuery = graphql(`
+  query Flips(
+    $baseId: ID!
+    $otherId: ID!
+    $iou: Float!
+    $confidence: Float!
+    $kinds: [FlipKind!]
+    $first: Int!
+    $after: String
+  ) {
+    compareEvaluations(baseId: $baseId, otherId: $otherId) {
+      __typename
+      ... on EvaluationComparison {
+        flips(iouThreshold: $iou, confidenceThreshold: $confidence, kinds: $kinds, first: $first, after: $after) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges {
+            node {
+              kind
+              groundTruth { ...BoxFields }
+              item { id referenceId width height thumbnailUrl(size: 256) imageUrl }
+              base { ...FlipSideFields }
+              other { ...FlipSideFields }
+            }
+          }
+        }
+      }
+      ... on ValidationError { message }
+      ... on NotFoundError { message }
+    }
+  }
+`);

@@ -1,9 +1,11 @@
-import { GROUND_TRUTH_COLOUR, PREDICTION_COLOUR } from "../palette";
+import { BASE_COLOUR, GROUND_TRUTH_COLOUR, NEAREST_COLOUR, PREDICTION_COLOUR } from "../palette";
 import { useImage } from "../api/images";
 
 export interface DrawnBox {
   id: string;
-  side: "groundTruth" | "prediction";
+  /** `nearest`: a false positive's nearest ground truth that is not its own pair's. */
+  /** `base`: the base evaluation's prediction on the compare page. */
+  side: "groundTruth" | "prediction" | "nearest" | "base";
   label: string;
   x: number;
   y: number;
@@ -57,6 +59,13 @@ export function windowAround(boxes: DrawnBox[], image: { width: number; height: 
   return { x, y, width, height };
 }
 
+const STROKES: Record<DrawnBox["side"], { colour: string; dashes: string | undefined }> = {
+  groundTruth: { colour: GROUND_TRUTH_COLOUR, dashes: undefined },
+  prediction: { colour: PREDICTION_COLOUR, dashes: "6 3" },
+  nearest: { colour: NEAREST_COLOUR, dashes: "2 2" },
+  base: { colour: BASE_COLOUR, dashes: "6 3" },
+};
+
 /** Boxes in image pixel coordinates: the viewBox is the item's own width and height. */
 export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, labelSize = 1 / 24, window: view }: Props) {
   const { width, height } = canvasSize(item, boxes);
@@ -78,7 +87,7 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
         <rect className="blank" x={0} y={0} width={width} height={height} data-testid="blank-canvas" />
       )}
       {boxes.map((box) => {
-        const colour = box.side === "groundTruth" ? GROUND_TRUTH_COLOUR : PREDICTION_COLOUR;
+        const { colour, dashes } = STROKES[box.side];
         return (
           <g key={`${box.side}-${box.id}`} className={box.highlighted ? "highlighted" : ""}>
             <rect
@@ -91,7 +100,7 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
               fill="none"
               stroke={colour}
               strokeWidth={box.highlighted ? 4 : 2}
-              strokeDasharray={box.side === "prediction" ? "6 3" : undefined}
+              strokeDasharray={dashes}
               vectorEffect="non-scaling-stroke"
             >
               <title>{box.caption ?? box.label}</title>
@@ -99,7 +108,7 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
             {showLabels && (
               <text
                 x={box.x}
-                y={box.side === "groundTruth" ? box.y + box.height + fontSize : Math.max(fontSize, box.y - fontSize * 0.25)}
+                y={box.side === "prediction" ? Math.max(fontSize, box.y - fontSize * 0.25) : box.y + box.height + fontSize}
                 fontSize={fontSize}
                 fill={colour}
                 className="box-label"
@@ -114,11 +123,16 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
   );
 }
 
-export function BoxLegend() {
+export function BoxLegend({ nearest = false }: { nearest?: boolean }) {
   return (
     <span className="legend" data-testid="legend">
       <span className="swatch" style={{ borderColor: GROUND_TRUTH_COLOUR }} /> ground truth
       <span className="swatch dashed" style={{ borderColor: PREDICTION_COLOUR }} /> prediction
+      {nearest && (
+        <>
+          <span className="swatch dotted" style={{ borderColor: NEAREST_COLOUR }} /> nearest ground truth (FP)
+        </>
+      )}
     </span>
   );
 }

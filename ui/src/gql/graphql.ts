@@ -16,6 +16,11 @@ export type EvaluationOptionsInput = {
   classAgnostic?: boolean | null | undefined;
 };
 
+/** Per ground truth: FIXED = a false negative in base, a true positive in other; BROKEN = the reverse. */
+export type FlipKind =
+  | 'BROKEN'
+  | 'FIXED';
+
 /** QUEUED → RUNNING → COMPLETED, ERRORED or CANCELLED. */
 export type JobStatus =
   | 'CANCELLED'
@@ -222,6 +227,41 @@ export type PrCurvesQuery = { node:
     | Record<PropertyKey, never>
    | null };
 
+export type ComparedSideFieldsFragment = { groundTruthCount: number, predictionCount: number, ap: number | null, ap50: number | null, counts: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number } };
+
+export type CompareQueryVariables = Exact<{
+  baseId: string | number;
+  otherId: string | number;
+  iou: number;
+  confidence: number;
+}>;
+
+
+export type CompareQuery = { compareEvaluations:
+    | { __typename: 'EvaluationComparison', base: { id: string, createdAt: string, completedAt: string | null, classAgnostic: boolean, isCurrent: boolean, dataset: { id: string, name: string }, model: { id: string, name: string } }, other: { id: string, createdAt: string, completedAt: string | null, classAgnostic: boolean, isCurrent: boolean, model: { id: string, name: string } }, metrics: Array<{ label: string | null, base: { groundTruthCount: number, predictionCount: number, ap: number | null, ap50: number | null, counts: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number } }, other: { groundTruthCount: number, predictionCount: number, ap: number | null, ap50: number | null, counts: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number } }, delta: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number, ap: number | null, ap50: number | null } }> }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type FlipSideFieldsFragment = { id: string, outcome: MatchOutcome, iou: number, confidence: number | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null };
+
+export type FlipsQueryVariables = Exact<{
+  baseId: string | number;
+  otherId: string | number;
+  iou: number;
+  confidence: number;
+  kinds?: Array<FlipKind> | FlipKind | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type FlipsQuery = { compareEvaluations:
+    | { __typename: 'EvaluationComparison', flips: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { kind: FlipKind, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }, item: { id: string, referenceId: string, width: number | null, height: number | null, thumbnailUrl: string | null, imageUrl: string | null }, base: { id: string, outcome: MatchOutcome, iou: number, confidence: number | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null }, other: { id: string, outcome: MatchOutcome, iou: number, confidence: number | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null } } }> } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -257,6 +297,22 @@ export const JobFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
+export const ComparedSideFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ComparedSideFields on ComparedSide {
+  groundTruthCount
+  predictionCount
+  counts {
+    truePositives
+    falsePositives
+    falseNegatives
+    precision
+    recall
+    f1
+  }
+  ap
+  ap50
+}
+    `, {"fragmentName":"ComparedSideFields"}) as unknown as TypedDocumentString<ComparedSideFieldsFragment, unknown>;
 export const BoxFieldsFragmentDoc = new TypedDocumentString(`
     fragment BoxFields on Box {
   id
@@ -268,6 +324,26 @@ export const BoxFieldsFragmentDoc = new TypedDocumentString(`
   height
 }
     `, {"fragmentName":"BoxFields"}) as unknown as TypedDocumentString<BoxFieldsFragment, unknown>;
+export const FlipSideFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FlipSideFields on Match {
+  id
+  outcome
+  iou
+  confidence
+  prediction {
+    ...BoxFields
+    confidence
+  }
+}
+    fragment BoxFields on Box {
+  id
+  annotationId
+  label
+  x
+  y
+  width
+  height
+}`, {"fragmentName":"FlipSideFields"}) as unknown as TypedDocumentString<FlipSideFieldsFragment, unknown>;
 export const DatasetsDocument = new TypedDocumentString(`
     query Datasets($first: Int!, $after: String) {
   datasets(first: $first, after: $after) {
@@ -730,3 +806,144 @@ export const PrCurvesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PrCurvesQuery, PrCurvesQueryVariables>;
+export const CompareDocument = new TypedDocumentString(`
+    query Compare($baseId: ID!, $otherId: ID!, $iou: Float!, $confidence: Float!) {
+  compareEvaluations(baseId: $baseId, otherId: $otherId) {
+    __typename
+    ... on EvaluationComparison {
+      base {
+        id
+        createdAt
+        completedAt
+        classAgnostic
+        isCurrent
+        dataset {
+          id
+          name
+        }
+        model {
+          id
+          name
+        }
+      }
+      other {
+        id
+        createdAt
+        completedAt
+        classAgnostic
+        isCurrent
+        model {
+          id
+          name
+        }
+      }
+      metrics(iouThreshold: $iou, confidenceThreshold: $confidence) {
+        label
+        base {
+          ...ComparedSideFields
+        }
+        other {
+          ...ComparedSideFields
+        }
+        delta {
+          truePositives
+          falsePositives
+          falseNegatives
+          precision
+          recall
+          f1
+          ap
+          ap50
+        }
+      }
+    }
+    ... on ValidationError {
+      message
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    fragment ComparedSideFields on ComparedSide {
+  groundTruthCount
+  predictionCount
+  counts {
+    truePositives
+    falsePositives
+    falseNegatives
+    precision
+    recall
+    f1
+  }
+  ap
+  ap50
+}`) as unknown as TypedDocumentString<CompareQuery, CompareQueryVariables>;
+export const FlipsDocument = new TypedDocumentString(`
+    query Flips($baseId: ID!, $otherId: ID!, $iou: Float!, $confidence: Float!, $kinds: [FlipKind!], $first: Int!, $after: String) {
+  compareEvaluations(baseId: $baseId, otherId: $otherId) {
+    __typename
+    ... on EvaluationComparison {
+      flips(
+        iouThreshold: $iou
+        confidenceThreshold: $confidence
+        kinds: $kinds
+        first: $first
+        after: $after
+      ) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            kind
+            groundTruth {
+              ...BoxFields
+            }
+            item {
+              id
+              referenceId
+              width
+              height
+              thumbnailUrl(size: 256)
+              imageUrl
+            }
+            base {
+              ...FlipSideFields
+            }
+            other {
+              ...FlipSideFields
+            }
+          }
+        }
+      }
+    }
+    ... on ValidationError {
+      message
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    fragment BoxFields on Box {
+  id
+  annotationId
+  label
+  x
+  y
+  width
+  height
+}
+fragment FlipSideFields on Match {
+  id
+  outcome
+  iou
+  confidence
+  prediction {
+    ...BoxFields
+    confidence
+  }
+}`) as unknown as TypedDocumentString<FlipsQuery, FlipsQueryVariables>;

@@ -90,7 +90,7 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
         </tbody>
       </table>
       <nav className="pager">
-        <span className="muted">{items.totalCount ?? dataset.itemCount} items</span>
+        <span className="muted">{items.totalCount} items</span>
         {itemsAfter && <Link to={withParams({ itemsAfter: null })}>first page</Link>}
         {items.pageInfo.hasNextPage && items.pageInfo.endCursor && (
           <Link to={withParams({ itemsAfter: items.pageInfo.endCursor })}>next page →</Link>
