@@ -295,3 +295,27 @@ def test_cost_counts_flips_at_their_page_and_metrics_at_the_list_cap() -> None:
         variable: flips(first: $n) { totalCount edges { node { groundTruth { id } } } } } } }"""
     # root 1 + metrics 1,000 x (row 1 + base 1) + flips (1 + 7 x (edge 1 + node 1 + base 1)) + (1 + 100 x 3)
     assert _cost(query) == 1 + PLAIN_LIST_CAP * 2 + (1 + 7 * 3) + (1 + 100 * 3)
+
+
+async def test_a_running_evaluation_is_refused_naming_its_field(
+    gql: GraphQL, state: AppState, caller: Caller, stored: Stored
+) -> None:
+    from matchscope.store.db import transaction
+    from matchscope.store.tables import Evaluation
+
+    async with transaction(state.sessions) as session:
+        running = Evaluation(
+            account_id=caller.account_id,
+            dataset_id=stored.dataset_id,
+            model_id=stored.model_ids["other"],
+            is_complete=False,
+        )
+        session.add(running)
+        await session.flush()
+        assert running.id is not None
+        running_id = to_global_id("Evaluation", running.id)
+    base = _evaluation(stored, "base")
+    for b, o, field in ((running_id, base, "baseId"), (base, running_id, "otherId")):
+        result = (await gql(FLIPS, {"b": b, "o": o, "t": 0.5, "c": 0.0}))["compareEvaluations"]
+        assert result["__typename"] == "ValidationError" and result["field"] == field, result
+        assert running_id in result["message"] and "running" in result["message"]
