@@ -18,6 +18,7 @@ COMMAND_MODULES = {
     "import-coco": "import_coco",
     "keys": "keys",
     "serve": "serve",
+    "tide": "tide",
     "worker": "worker",
 }
 

@@ -30,6 +30,7 @@ _EXPORTS = {
         "entries_at",
     ),
     "synthetic": ("generate_coco", "write_coco"),
+    "tide": ("ERROR_TYPES", "TideSummary", "coco_tide", "tide_summary"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
         entries_at,
     )
     from matchscope.engine.synthetic import generate_coco, write_coco
+    from matchscope.engine.tide import ERROR_TYPES, TideSummary, coco_tide, tide_summary
 
 
 def __getattr__(name: str) -> Any:
@@ -68,10 +70,11 @@ def __getattr__(name: str) -> Any:
 
 def warmup() -> None:
     """Compile every numba kernel (cached on disk), so no request ever pays the JIT."""
-    from matchscope.engine import coco, matching
+    from matchscope.engine import coco, matching, tide
 
     matching.warmup()
     coco.warmup()
+    tide.warmup()
 
 
 def kernel_counts() -> tuple[int, int]:
@@ -89,6 +92,7 @@ def kernel_counts() -> tuple[int, int]:
 
 
 __all__ = [
+    "ERROR_TYPES",
     "FALSE_NEGATIVE",
     "FALSE_POSITIVE",
     "TRUE_POSITIVE",
@@ -101,8 +105,10 @@ __all__ = [
     "Matching",
     "Outcome",
     "PredictionBoxes",
+    "TideSummary",
     "box_iou",
     "class_counts",
+    "coco_tide",
     "confusion_matrix",
     "entries_at",
     "evaluate_coco",
@@ -112,6 +118,7 @@ __all__ = [
     "load_ground_truth",
     "summarize",
     "summary_lines",
+    "tide_summary",
     "warmup",
     "write_coco",
 ]

@@ -36,6 +36,115 @@ FALSE, TRUE, IGNORED = 0, 1, 2
 
 
 @njit(cache=True, nogil=True)
+def _iou_block(
+    plain: NDArray[np.int64], gt_boxes: NDArray[np.float64], p0: int, p1: int, pred_boxes: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """IoU of each of an item's predictions (rows) with each of its plain (not crowd) ground truths."""
+    iou = np.zeros((p1 - p0, plain.size), dtype=np.float64)
+    for i in range(p1 - p0):
+        px, py, pw, ph = pred_boxes[p0 + i, 0], pred_boxes[p0 + i, 1], pred_boxes[p0 + i, 2], pred_boxes[p0 + i, 3]
+        for j in range(plain.size):
+            g = plain[j]
+            gx, gy, gw, gh = gt_boxes[g, 0], gt_boxes[g, 1], gt_boxes[g, 2], gt_boxes[g, 3]
+            iou[i, j] = pair_iou(gx, gy, gx + gw, gy + gh, gw * gh, px, py, px + pw, py + ph, pw * ph, False)
+    return iou
+
+
+@njit(cache=True, nogil=True)
+def _match(
+    iou: NDArray[np.float64],
+    plain: NDArray[np.int64],
+    gt_label: NDArray[np.int64],
+    p0: int,
+    pred_label: NDArray[np.int64],
+    pos_threshold: float,
+    state: NDArray[np.int8],
+    gt_used: NDArray[np.bool_],
+) -> None:
+    """Each prediction by score takes the first same-class free ground truth of highest IoU (np.argmax's
+    tie rule) when that IoU reaches the threshold."""
+    for i in range(iou.shape[0]):
+        best_j = 0
+        best = -1.0
+        for j in range(plain.size):
+            free = not gt_used[plain[j]] and gt_label[plain[j]] == pred_label[p0 + i]
+            value = iou[i, j] if free else 0.0
+            if value > best:
+                best, best_j = value, j
+        if plain.size > 0 and best >= pos_threshold:
+            state[p0 + i] = TRUE
+            gt_used[plain[best_j]] = True
+
+
+@njit(cache=True, nogil=True)
+def _ignore_in_crowds(
+    crowd: NDArray[np.int64],
+    gt_boxes: NDArray[np.float64],
+    gt_label: NDArray[np.int64],
+    p0: int,
+    p1: int,
+    pred_boxes: NDArray[np.float64],
+    pred_label: NDArray[np.int64],
+    pos_threshold: float,
+    state: NDArray[np.int8],
+) -> None:
+    """An unmatched prediction of a crowd region's class that it covers beyond the threshold is ignored."""
+    for g in crowd:
+        gx, gy, gw, gh = gt_boxes[g, 0], gt_boxes[g, 1], gt_boxes[g, 2], gt_boxes[g, 3]
+        for p in range(p0, p1):
+            if state[p] == TRUE or gt_label[g] != pred_label[p]:
+                continue
+            px, py, pw, ph = pred_boxes[p, 0], pred_boxes[p, 1], pred_boxes[p, 2], pred_boxes[p, 3]
+            covered = pair_iou(gx, gy, gx + gw, gy + gh, gw * gh, px, py, px + pw, py + ph, pw * ph, True)
+            if covered > pos_threshold:
+                state[p] = IGNORED
+
+
+@njit(cache=True, nogil=True)
+def _error_of(
+    row: NDArray[np.float64],
+    plain: NDArray[np.int64],
+    gt_label: NDArray[np.int64],
+    gt_used: NDArray[np.bool_],
+    label: int,
+    pos_threshold: float,
+    bg_threshold: float,
+) -> tuple[int, int]:
+    """tidecv's tests in its order on one prediction's IoU row: (error code, ground truth it points at or -1)."""
+    same_j = other_j = used_j = 0
+    same = other = used = anything = -1.0
+    for j in range(plain.size):
+        g = plain[j]
+        value = row[j]
+        is_same = gt_label[g] == label
+        v_same = value if is_same else 0.0
+        v_other = 0.0 if is_same else value
+        v_used = v_same if gt_used[g] else 0.0
+        if v_same > same:
+            same, same_j = v_same, j
+        if v_other > other:
+            other, other_j = v_other, j
+        if v_used > used:
+            used, used_j = v_used, j
+        anything = max(anything, value)
+    if bg_threshold <= same <= pos_threshold:
+        return LOCALIZATION, plain[same_j]
+    if other >= pos_threshold:
+        return CLASSIFICATION, plain[other_j]
+    if used >= pos_threshold:
+        return DUPLICATE, plain[used_j]
+    if anything <= bg_threshold:
+        return BACKGROUND, -1
+    return BOTH, -1
+
+
+@njit(cache=True, nogil=True)
+def _split_crowd(g0: int, g1: int, gt_crowd: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    rows = np.arange(g0, g1)
+    return rows[~gt_crowd[g0:g1]], rows[gt_crowd[g0:g1]]
+
+
+@njit(cache=True, nogil=True)
 def tide_kernel(
     gt_start: NDArray[np.int64],
     gt_boxes: NDArray[np.float64],
@@ -46,132 +155,42 @@ def tide_kernel(
     pred_label: NDArray[np.int64],
     pos_threshold: float,
     bg_threshold: float,
-) -> tuple[
-    NDArray[np.int8], NDArray[np.int8], NDArray[np.int64], NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]
-]:
+) -> tuple[NDArray[np.int8], NDArray[np.int8], NDArray[np.int64], NDArray[np.bool_], NDArray[np.bool_]]:
     """Per prediction: state, error code (-1 for a true positive), the ground truth its error points at (-1 if
-    none) and whether fixing that error makes it a true positive; per ground truth: matched, missed.
+    none) and whether fixing that error makes it a true positive; per ground truth: whether it is missed.
 
     Ground truths and predictions are grouped by item (``*_start`` (items + 1,) delimit the groups); within an
     item, ground truths in tidecv's order and predictions already sorted by score, at most max_dets of them.
     """
-    n_pred = pred_label.size
-    n_gt = gt_label.size
-    state = np.zeros(n_pred, dtype=np.int8)
-    error = np.full(n_pred, -1, dtype=np.int8)
-    target = np.full(n_pred, -1, dtype=np.int64)
-    fixable = np.zeros(n_pred, dtype=np.bool_)
-    gt_used = np.zeros(n_gt, dtype=np.bool_)
-    gt_missed = np.zeros(n_gt, dtype=np.bool_)
-    gt_usable = np.zeros(n_gt, dtype=np.bool_)
-    gt_best = np.full(n_gt, -1, dtype=np.int64)
-
+    state = np.zeros(pred_label.size, dtype=np.int8)
+    error = np.full(pred_label.size, -1, dtype=np.int8)
+    target = np.full(pred_label.size, -1, dtype=np.int64)
+    fixable = np.zeros(pred_label.size, dtype=np.bool_)
+    gt_used = np.zeros(gt_label.size, dtype=np.bool_)
+    gt_usable = np.zeros(gt_label.size, dtype=np.bool_)
+    gt_best = np.full(gt_label.size, -1, dtype=np.int64)
     for item in range(gt_start.size - 1):
-        g0, g1 = gt_start[item], gt_start[item + 1]
         p0, p1 = pred_start[item], pred_start[item + 1]
-        plain = np.empty(g1 - g0, dtype=np.int64)
-        crowd = np.empty(g1 - g0, dtype=np.int64)
-        n_plain = n_crowd = 0
-        for g in range(g0, g1):
-            if gt_crowd[g]:
-                crowd[n_crowd] = g
-                n_crowd += 1
-            else:
-                plain[n_plain] = g
-                n_plain += 1
-        if p1 == p0:
-            for k in range(n_plain):
-                gt_missed[plain[k]] = True
-            continue
-        n_p = p1 - p0
-        iou = np.zeros((n_p, n_plain), dtype=np.float64)
-        for i in range(n_p):
-            p = p0 + i
-            px, py, pw, ph = pred_boxes[p, 0], pred_boxes[p, 1], pred_boxes[p, 2], pred_boxes[p, 3]
-            for k in range(n_plain):
-                g = plain[k]
-                gx, gy, gw, gh = gt_boxes[g, 0], gt_boxes[g, 1], gt_boxes[g, 2], gt_boxes[g, 3]
-                iou[i, k] = pair_iou(gx, gy, gx + gw, gy + gh, gw * gh, px, py, px + pw, py + ph, pw * ph, False)
-
-        # Matching: the first same-class ground truth of highest IoU among the free ones (np.argmax's tie rule).
-        for i in range(n_p):
-            p = p0 + i
-            best_k = 0
-            best = -1.0
-            for k in range(n_plain):
-                value = iou[i, k] if (not gt_used[plain[k]] and gt_label[plain[k]] == pred_label[p]) else 0.0
-                if value > best:
-                    best = value
-                    best_k = k
-            if n_plain > 0 and best >= pos_threshold:
-                state[p] = TRUE
-                gt_used[plain[best_k]] = True
-
-        # Crowd regions: an unmatched prediction of the region's class covered more than the threshold is ignored.
-        for c in range(n_crowd):
-            g = crowd[c]
-            gx, gy, gw, gh = gt_boxes[g, 0], gt_boxes[g, 1], gt_boxes[g, 2], gt_boxes[g, 3]
-            for i in range(n_p):
-                p = p0 + i
-                if state[p] == TRUE or gt_label[g] != pred_label[p]:
-                    continue
-                px, py, pw, ph = pred_boxes[p, 0], pred_boxes[p, 1], pred_boxes[p, 2], pred_boxes[p, 3]
-                covered = pair_iou(gx, gy, gx + gw, gy + gh, gw * gh, px, py, px + pw, py + ph, pw * ph, True)
-                if covered > pos_threshold:
-                    state[p] = IGNORED
-
-        # Errors of every prediction that is not a true positive (ignored ones included, as tidecv does).
-        for i in range(n_p):
-            p = p0 + i
+        plain, crowd = _split_crowd(gt_start[item], gt_start[item + 1], gt_crowd)
+        iou = _iou_block(plain, gt_boxes, p0, p1, pred_boxes)
+        _match(iou, plain, gt_label, p0, pred_label, pos_threshold, state, gt_used)
+        _ignore_in_crowds(crowd, gt_boxes, gt_label, p0, p1, pred_boxes, pred_label, pos_threshold, state)
+        # Every prediction that is not a true positive gets an error, ignored ones included (as in tidecv).
+        for p in range(p0, p1):
             if state[p] == TRUE:
                 continue
-            if n_plain == 0:
+            if plain.size == 0:
                 error[p] = BACKGROUND
                 continue
-            same_k = other_k = used_k = any_k = 0
-            same = other = used = anything = -1.0
-            for k in range(n_plain):
-                g = plain[k]
-                value = iou[i, k]
-                is_same = gt_label[g] == pred_label[p]
-                v_same = value if is_same else 0.0
-                v_other = 0.0 if is_same else value
-                v_used = v_same if gt_used[g] else 0.0
-                if v_same > same:
-                    same, same_k = v_same, k
-                if v_other > other:
-                    other, other_k = v_other, k
-                if v_used > used:
-                    used, used_k = v_used, k
-                if value > anything:
-                    anything, any_k = value, k
-            if bg_threshold <= same <= pos_threshold:
-                error[p] = LOCALIZATION
-                target[p] = plain[same_k]
-            elif other >= pos_threshold:
-                error[p] = CLASSIFICATION
-                target[p] = plain[other_k]
-            elif used >= pos_threshold:
-                error[p] = DUPLICATE
-                target[p] = plain[used_k]
-            elif anything <= bg_threshold:
-                error[p] = BACKGROUND
-            else:
-                error[p] = BOTH
-            g = target[p]
-            if (error[p] == LOCALIZATION or error[p] == CLASSIFICATION) and not gt_used[g]:
+            code, g = _error_of(iou[p - p0], plain, gt_label, gt_used, pred_label[p], pos_threshold, bg_threshold)
+            error[p], target[p] = code, g
+            if code <= LOCALIZATION and not gt_used[g]:  # CLASSIFICATION or LOCALIZATION: fixable kinds
                 gt_usable[g] = True
                 if gt_best[g] < 0:  # predictions come by score descending: the first one scores highest
                     gt_best[g] = p
-        for i in range(n_p):
-            p = p0 + i
-            g = target[p]
-            if (error[p] == LOCALIZATION or error[p] == CLASSIFICATION) and not gt_used[g] and gt_best[g] == p:
-                fixable[p] = True
-        for k in range(n_plain):
-            g = plain[k]
-            gt_missed[g] = not gt_used[g] and not gt_usable[g]
-    return state, error, target, fixable, gt_used, gt_missed
+                    fixable[p] = True
+    gt_missed = ~gt_used & ~gt_usable & ~gt_crowd
+    return state, error, target, fixable, gt_missed
 
 
 @njit(cache=True, nogil=True)

@@ -129,7 +129,7 @@ def tide_summary(
     g_label = gt_label[gt_order]
     g_crowd = gt_crowd[gt_order]
 
-    state, error, target, fixable, _, missed = k.tide_kernel(
+    state, error, target, fixable, missed = k.tide_kernel(
         _starts(gt_item[gt_order], items),
         np.ascontiguousarray(gt_boxes[gt_order]),
         g_label,

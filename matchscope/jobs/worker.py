@@ -50,10 +50,11 @@ async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
 
 
 async def _warmup() -> None:
-    from matchscope.engine import coco, matching
+    from matchscope.engine import coco, matching, tide
 
     await asyncio.to_thread(matching.warmup)
     await asyncio.to_thread(coco.warmup)
+    await asyncio.to_thread(tide.warmup)
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ import json
 import numpy as np
 from matchscope.engine import (
     CocoDetections, CocoGroundTruth, GroundTruthBoxes, PredictionBoxes, class_counts, confusion_matrix, entries_at,
-    evaluate_coco, greedy_match, kernel_counts, warmup,
+    evaluate_coco, greedy_match, kernel_counts, tide_summary, warmup,
 )
 
 warmup()
@@ -52,6 +52,8 @@ coco_dets = CocoDetections(
     area=det_boxes[:, 2] * det_boxes[:, 3],
 )
 evaluate_coco(coco_gt, coco_dets)
+tide_summary(gt_item, gt_label.astype(np.int64), gt_boxes, coco_gt.iscrowd, det_item, det_label.astype(np.int64),
+             det_boxes, score, items=images, labels=labels)
 print(json.dumps({"after_warmup": after_warmup, "after_work": kernel_counts()}))
 """
 

@@ -1,0 +1,113 @@
+"""`matchscope tide`: tidecv 1.0.1's TIDE summary of a COCO results file, offline, no database (DESIGN §7).
+
+Prints AP50 and, per error type, the count and ΔAP (AP points gained by fixing every error of that type) as
+tidecv's summary prints them, then the same per class; ``--json`` prints one JSON object instead. The files
+are read as ``matchscope evaluate`` reads them, except that results of categories the ground truth does not
+list are kept (tidecv counts them as classes without ground truth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from matchscope.commands.evaluate import (
+    EXIT_BAD_INPUT,
+    EXIT_BROKEN_PIPE,
+    _dumps,
+    _exit_now,
+    _started_as_command,
+    _with_context,
+)
+
+_SHORT_NAMES = ("Cls", "Loc", "Both", "Dupe", "Bkg", "Miss")  # tidecv's column names, in ERROR_TYPES order
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "tide", help="TIDE error summary of a COCO results file, tidecv's numbers (offline)", description=__doc__
+    )
+    add_arguments(parser)
+    parser.set_defaults(func=_run_command)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gt", required=True, type=Path, help="COCO instances file (ground truth)")
+    parser.add_argument("--dets", required=True, type=Path, help="COCO results list (detections)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+
+def _read(option: str, load: Any) -> Any:
+    try:
+        return _with_context(option, load)
+    except OSError as error:
+        raise ValueError(f"{option}: {error.strerror or error}") from None
+
+
+def summary(gt: Path, dets: Path) -> dict[str, Any]:
+    """The summary of two COCO files as a JSON-able dict (``TideSummary.to_dict``); notes go to stderr."""
+    from matchscope.engine.cocofile import load_ground_truth_file, parse_detections
+    from matchscope.engine.tide import coco_tide
+
+    gt_file = _read(f"--gt {gt}", lambda: load_ground_truth_file(gt))
+    columns = _read(f"--dets {dets}", lambda: parse_detections(dets))
+    result = _read(f"--dets {dets}", lambda: coco_tide(gt_file, columns))
+    for option, notes in ((f"--gt {gt}", gt_file.notes), (f"--dets {dets}", result.notes)):
+        for note in notes:
+            print(f"matchscope tide: {option}: {note}", file=sys.stderr)
+    return result.to_dict()  # type: ignore[no-any-return]
+
+
+def text_report(report: dict[str, Any]) -> list[str]:
+    """tidecv's "bbox AP @ 50" line and main-error table (with a count row), then one row per class."""
+    rule = "=" * 61
+    lines = [f"bbox AP @ 50: {report['ap50']:.2f}", "", f"{'Main Errors':^61}", rule]
+    lines.append("  Type  " + "".join(f"{name:>9}" for name in _SHORT_NAMES))
+    lines.append("-" * 61)
+    lines.append(" count  " + "".join(f"{error['count']:>9d}" for error in report["errors"]))
+    lines.append("   dAP  " + "".join(f"{error['delta_ap']:9.2f}" for error in report["errors"]))
+    lines += [rule, "", "Per class: AP50, then dAP (count) per type"]
+    width = max([5, *(len(entry["label"]) for entry in report["per_class"])])
+    lines.append(f"{'label':<{width}}    AP50" + "".join(f"{name:>15}" for name in _SHORT_NAMES))
+    for entry in report["per_class"]:
+        cells = "".join(f"{error['delta_ap']:8.2f} ({error['count']:>4d})" for error in entry["errors"])
+        lines.append(f"{entry['label']:<{width}}  {entry['ap50']:6.2f}{cells}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = summary(args.gt, args.dets)
+    except (ValueError, OSError, RecursionError, MemoryError) as error:
+        print(f"matchscope tide: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # a bug, still one line rather than a traceback
+        print(f"matchscope tide: internal error ({type(error).__name__}: {error})", file=sys.stderr)
+        return 1
+    try:
+        if args.json:
+            sys.stdout.buffer.write(_dumps(report) + b"\n")
+        else:
+            print("\n".join(text_report(report)))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="matchscope tide", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    code = run(args)
+    if _started_as_command():
+        _exit_now(code)
+    return code
