@@ -53,6 +53,9 @@ ITEM_ENTRIES_CAP = 2 * PLAIN_LIST_CAP
 LIST_CAPS: Mapping[tuple[str, str], int] = {
     ("DatasetItem", "entries"): ITEM_ENTRIES_CAP,
     ("Evaluation", "allowedLabelMatches"): MAX_LABEL_MATCHES,
+    # One per TIDE error type.
+    ("TideSummary", "errors"): 6,
+    ("TideClassErrors", "errors"): 6,
 }
 DEFAULT_MAX_QUERY_COST = 20_000
 

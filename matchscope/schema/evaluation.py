@@ -1,4 +1,4 @@
-"""The Evaluation type: options, currency, staleness, and browsing: matches, metrics and COCO results."""
+"""The Evaluation type: options, currency, staleness, and browsing: matches, metrics, COCO results and TIDE."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from matchscope.schema.catalog import Dataset, Model, related_dataset, related_m
 from matchscope.schema.common import Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import to_global_id
+from matchscope.schema.tide import TideSummary
 from matchscope.services import browse, metrics
 
 DEFAULT_ORDER = MatchOrder()
@@ -134,3 +135,13 @@ class Evaluation(Node):
     async def coco(self, info: Info) -> CocoMetrics:
         async with info.context.sessions() as session:
             return CocoMetrics.from_json(await browse.evaluation_coco(session, evaluation_id=self.pk))
+
+    @strawberry.field(
+        description="TIDE summary: count and ΔAP per error type, overall and per class, as tidecv 1.0.1 computes "
+        "them. An evaluation from before TIDE summaries were stored gets one on first read, unless its boxes changed "
+        "since (then an error says to re-run it)."
+    )
+    async def tide(self, info: Info) -> TideSummary:
+        from matchscope.services.evaluation.tide import evaluation_tide
+
+        return TideSummary.from_json(await evaluation_tide(info.context.sessions, evaluation_id=self.pk))

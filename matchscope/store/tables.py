@@ -195,6 +195,9 @@ class Evaluation(SQLModel, table=True):
     completed_at: datetime | None = _timestamp(nullable=True)
     # COCO results: {"stats": [12], "per_class": {label: [12]}, "pr_curves": {...}}
     coco: dict[str, Any] | None = _json("coco")
+    # TIDE summary (migration 0010): {"ap50", "errors": [{"type", "count", "delta_ap"}], "per_class": [...]};
+    # null for evaluations completed before it, computed on first read (services/evaluation/tide.py).
+    tide: dict[str, Any] | None = _json("tide")
 
 
 class EvaluationClass(SQLModel, table=True):

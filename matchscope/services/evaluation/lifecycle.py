@@ -115,6 +115,7 @@ async def complete(
     totals: Totals,
     label_names: list[str],
     coco: dict[str, Any],
+    tide: dict[str, Any],
     item_count: int,
     lease: Lease,
     keep_evaluations: int,
@@ -152,6 +153,7 @@ async def complete(
         )
         now = utcnow()
         evaluation.coco = coco
+        evaluation.tide = tide
         evaluation.is_complete = True
         evaluation.is_current = True
         evaluation.completed_at = now

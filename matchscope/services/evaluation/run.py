@@ -1,4 +1,5 @@
-"""The evaluation job: load boxes → engine → save entries, chunk by chunk, then COCO metrics and completion."""
+"""The evaluation job: load boxes → engine → save entries, chunk by chunk, then COCO metrics, the TIDE summary
+and completion."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from matchscope.services.evaluation.match import Totals, match_chunk
 from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled
 from matchscope.services.evaluation.submit import labels_in_use
+from matchscope.services.evaluation.tide import tide_results
 from matchscope.store.db import transaction
 from matchscope.store.tables import Evaluation, Job
 
@@ -140,7 +142,9 @@ async def _run(
         await on_progress(job)
     with timer("coco"):
         coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed, orders.categories)
+    with timer("tide"):
+        tide = await asyncio.to_thread(tide_results, totals.chunks, item_ids, label_names)
     logger.info("job %s: %s", job_id, timer.summary())
     return await complete(
-        sessions, job_id, evaluation_id, totals, label_names, coco, len(item_ids), lease, keep_evaluations
+        sessions, job_id, evaluation_id, totals, label_names, coco, tide, len(item_ids), lease, keep_evaluations
     )

@@ -1,0 +1,112 @@
+"""An evaluation's TIDE summary (tidecv 1.0.1's numbers, DESIGN §3), in the shape stored in Evaluation.tide.
+
+The job computes it with the COCO metrics. Evaluations completed before migration 0010 have no stored summary:
+the first read computes it from the boxes and stores it, when those boxes are still the ones the evaluation was
+computed from; a stale one says so (re-running the evaluation gives it one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from matchscope.engine.tide import tide_summary
+from matchscope.services import staleness
+from matchscope.services.errors import DomainError
+from matchscope.services.evaluation.load import Loaded, image_keys, load_chunk
+from matchscope.services.evaluation.submit import labels_in_use
+from matchscope.store.db import transaction
+from matchscope.store.tables import Evaluation
+
+
+class TideUnavailable(DomainError):
+    """An evaluation from before TIDE summaries were stored whose boxes have changed since."""
+
+
+def tide_results(chunks: list[Loaded], item_ids: list[int], label_names: list[str]) -> dict[str, Any]:
+    """tidecv's summary over every chunk: items in id order (an imported file's image order), each item's
+    annotations and predictions in row order (the files' order), labels by name."""
+    item_code = {item_id: code for code, item_id in enumerate(item_ids)}
+    code_of = np.vectorize(item_code.__getitem__, otypes=[np.int64])
+    file_order = [np.argsort(chunk.gt_id, kind="stable") for chunk in chunks]
+
+    def cat(name: str, dtype: Any, empty_shape: tuple[int, ...] = (0,)) -> NDArray[Any]:
+        parts = [getattr(chunk, name) for chunk in chunks]
+        if name.startswith("gt_"):
+            parts = [part[order] for part, order in zip(parts, file_order, strict=True)]
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(empty_shape, dtype=dtype)
+
+    gt_item, pred_item = cat("gt_item", np.int64), cat("pred_item", np.int64)
+    confidence = cat("pred_confidence", np.float64)
+    summary = tide_summary(
+        code_of(gt_item) if gt_item.size else gt_item,
+        cat("gt_label", np.int64),
+        cat("gt_boxes", np.float64, (0, 4)),
+        cat("gt_crowd", np.bool_),
+        code_of(pred_item) if pred_item.size else pred_item,
+        cat("pred_label", np.int64),
+        cat("pred_boxes", np.float64, (0, 4)),
+        np.where(np.isnan(confidence), 1.0, confidence),  # no confidence counts as 1 (DESIGN §3)
+        items=len(item_ids),
+        labels=len(label_names),
+    )
+    return summary.to_dict(label_names)
+
+
+async def evaluation_tide(sessions: async_sessionmaker[AsyncSession], *, evaluation_id: int) -> dict[str, Any]:
+    """The stored summary; for an evaluation from before migration 0010, computed now and stored."""
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                select(
+                    col(Evaluation.tide),
+                    col(Evaluation.dataset_id),
+                    col(Evaluation.model_id),
+                    col(Evaluation.annotation_version),
+                    col(Evaluation.prediction_version),
+                ).where(col(Evaluation.id) == evaluation_id)
+            )
+        ).one()
+        stored, dataset_id, model_id, annotation_version, prediction_version = row
+        if stored is not None:
+            return stored  # type: ignore[no-any-return]
+        if await staleness.is_stale(
+            session,
+            dataset_id=dataset_id,
+            model_id=model_id,
+            annotation_version=annotation_version,
+            prediction_version=prediction_version,
+        ):
+            raise TideUnavailable(
+                "this evaluation was computed before TIDE summaries were stored and its annotations or predictions "
+                "have changed since: run calculateEvaluationMetrics again for its TIDE summary"
+            )
+        tide = await _compute(session, dataset_id=dataset_id, model_id=model_id)
+    async with transaction(sessions) as writer:
+        # Two first readers at once store the same numbers.
+        await writer.execute(update(Evaluation).where(col(Evaluation.id) == evaluation_id).values(tide=tide))
+    return tide
+
+
+async def _compute(session: AsyncSession, *, dataset_id: int, model_id: int) -> dict[str, Any]:
+    label_names = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id)
+    item_ids, _ = await image_keys(session, dataset_id)
+    chunks = []
+    if item_ids:
+        chunks.append(
+            await load_chunk(
+                session,
+                dataset_id=dataset_id,
+                model_id=model_id,
+                first_item=item_ids[0],
+                last_item=item_ids[-1],
+                codes={label: code for code, label in enumerate(label_names)},
+            )
+        )
+    return await asyncio.to_thread(tide_results, chunks, item_ids, label_names)
