@@ -49,7 +49,10 @@ def main() -> None:
     if gt_file != gt_path:
         os.unlink(gt_file)
     if "--timing" in sys.argv:
-        print(json.dumps({"load_seconds": loaded - started, "tide_seconds": finished - loaded, "ap50": run.ap}))
+        counts = run.count_errors()
+        timing = {"load_seconds": loaded - started, "tide_seconds": finished - loaded, "ap50": run.ap}
+        timing["counts"] = {error.short_name: counts[error] for error in TIDE._error_types}
+        print(json.dumps({**timing, "delta_ap": main_errors}))
         return
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):

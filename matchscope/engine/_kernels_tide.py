@@ -197,44 +197,53 @@ def tide_kernel(
 def class_ap_kernel(
     label: NDArray[np.int64], positive: NDArray[np.bool_], num_gt: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """tidecv's AP (in points) of each class from its data points, sorted by class then in tidecv's order.
+    """tidecv's AP (in points) of each class from its data points, given in tidecv's sorted order.
 
     Returns (AP per class, whether the class has any data point); a class without ground truth scores 0.
     """
     n_classes = num_gt.size
+    # A stable counting sort by class keeps each class's points in the given order.
+    start = np.zeros(n_classes + 1, dtype=np.int64)
+    for cls in label:
+        start[cls + 1] += 1
+    has_points = start[1:] > 0
+    for cls in range(n_classes):
+        start[cls + 1] += start[cls]
+    fill = start[:-1].copy()
+    by_class = np.empty(label.size, dtype=np.bool_)
+    for k in range(label.size):
+        by_class[fill[label[k]]] = positive[k]
+        fill[label[k]] += 1
     ap = np.zeros(n_classes, dtype=np.float64)
-    has_points = np.zeros(n_classes, dtype=np.bool_)
     precision = np.empty(label.size, dtype=np.float64)
     recall = np.empty(label.size, dtype=np.float64)
-    start = 0
-    while start < label.size:
-        cls = label[start]
-        end = start
-        while end < label.size and label[end] == cls:
-            end += 1
-        has_points[cls] = True
-        n_gt = num_gt[cls]
-        if n_gt > 0:
-            n = end - start
-            true = false = 0
-            for k in range(n):
-                if positive[start + k]:
-                    true += 1
-                else:
-                    false += 1
-                precision[k] = true / (true + false)
-                recall[k] = true / n_gt
-            for k in range(n - 1, 0, -1):
-                if precision[k] > precision[k - 1]:
-                    precision[k - 1] = precision[k]
-            total = 0.0
-            q = 0
-            for r in range(101):
-                x = r / 100
-                while q < n and recall[q] < x:
-                    q += 1
-                if q < n:
-                    total += precision[q]
-            ap[cls] = total / 101 * 100
-        start = end
+    for cls in range(n_classes):
+        if num_gt[cls] > 0:
+            ap[cls] = _ap(by_class[start[cls] : start[cls + 1]], num_gt[cls], precision, recall)
     return ap, has_points
+
+
+@njit(cache=True, nogil=True)
+def _ap(positive: NDArray[np.bool_], n_gt: int, precision: NDArray[np.float64], recall: NDArray[np.float64]) -> float:
+    """tidecv's ``APDataObject.get_ap``: the precision envelope read at recall 0, 0.01, ..., 1, averaged."""
+    n = positive.size
+    true = false = 0
+    for k in range(n):
+        if positive[k]:
+            true += 1
+        else:
+            false += 1
+        precision[k] = true / (true + false)
+        recall[k] = true / n_gt
+    for k in range(n - 1, 0, -1):
+        if precision[k] > precision[k - 1]:
+            precision[k - 1] = precision[k]
+    total = 0.0
+    q = 0
+    for r in range(101):
+        x = r / 100
+        while q < n and recall[q] < x:
+            q += 1
+        if q < n:
+            total += precision[q]
+    return total / 101 * 100

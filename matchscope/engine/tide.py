@@ -122,7 +122,9 @@ def tide_summary(
     pred_boxes = np.asarray(pred_boxes, dtype=np.float64).reshape(-1, 4)
 
     gt_order = np.argsort(gt_item, kind="stable")
-    pred_order = np.lexsort((np.arange(pred_item.size), -pred_score, pred_item))
+    # Each item's predictions by score, ties in array order (Python's stable sort, as tidecv's ``preds.sort``).
+    by_score = np.argsort(-pred_score, kind="stable")
+    pred_order = by_score[np.argsort(pred_item[by_score], kind="stable")]
     sorted_item = pred_item[pred_order]
     pred_start = _starts(sorted_item, items)
     rank = np.arange(pred_order.size) - np.repeat(pred_start[:-1], np.diff(pred_start))
@@ -146,27 +148,28 @@ def tide_summary(
     )
 
     num_gt = np.bincount(g_label[~g_crowd], minlength=labels).astype(np.int64)
-    position = np.arange(kept.size, dtype=np.int64)
     true = state == k.TRUE
     false = state == k.FALSE
+    # The order of tidecv's stable sort by score: of the points in insertion order (items, then score) for its
+    # AP data; for fixed data, of the error-derived points (insertion order) followed by the true positives.
+    base_order = np.argsort(-kept_score, kind="stable")
+    inserted = np.concatenate([np.flatnonzero(~true), np.flatnonzero(true)])
+    fixed_order = inserted[np.argsort(-kept_score[inserted], kind="stable")]
 
     def class_aps(
+        order: NDArray[np.int64],
         positive: NDArray[np.bool_],
         present: NDArray[np.bool_],
         label: NDArray[np.int64],
-        tie: NDArray[np.int64],
         gt_count: NDArray[np.int64],
     ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-        rows = np.flatnonzero(present)
-        order = rows[np.lexsort((tie[rows], -kept_score[rows], label[rows]))]
-        ap, has_points = k.class_ap_kernel(label[order], positive[order], gt_count)
+        rows = order[present[order]]
+        ap, has_points = k.class_ap_kernel(label[rows], positive[rows], gt_count)
         return ap, has_points | (gt_count > 0)
 
-    base_ap, base_present = class_aps(true, true | false, kept_label, position, num_gt)
+    base_ap, base_present = class_aps(base_order, true, true | false, kept_label, num_gt)
     ap50 = _mean_ap(base_ap, base_present)
 
-    # Fixed data: the error-derived points first, then the true positives (tidecv pushes them in that order).
-    fixed_tie = position + true * kept.size
     target_label = g_label[np.maximum(target, 0)] if g_label.size else kept_label
     missed_per_class = np.bincount(g_label[missed], minlength=labels).astype(np.int64)
     counts = np.zeros(len(ERROR_TYPES), dtype=np.int64)
@@ -176,14 +179,14 @@ def tide_summary(
     for code in range(len(ERROR_TYPES)):
         if code == k.MISSED:
             class_counts[:, code] = missed_per_class
-            ap, present = class_aps(true, true | false, kept_label, fixed_tie, num_gt - missed_per_class)
+            ap, present = class_aps(fixed_order, true, true | false, kept_label, num_gt - missed_per_class)
         else:
             of_type = error == code
             class_counts[:, code] = np.bincount(kept_label[of_type], minlength=labels)
             now_true = of_type & fixable
             label = np.where(now_true, target_label, kept_label)  # a fixed CLASSIFICATION joins the GT's class
             positive = true | now_true
-            ap, present = class_aps(positive, positive | (false & ~of_type), label, fixed_tie, num_gt)
+            ap, present = class_aps(fixed_order, positive, positive | (false & ~of_type), label, num_gt)
         counts[code] = class_counts[:, code].sum()
         delta[code] = max(_mean_ap(ap, present) - ap50, 0.0)
         class_delta[:, code] = np.maximum(ap - base_ap, 0.0)
