@@ -32,7 +32,7 @@ from matchscope.client.records import (
     ImportResult,
     UploadResult,
 )
-from matchscope.client.results import EvaluationMetrics
+from matchscope.client.results import EvaluationMetrics, TideSummary
 from matchscope.client.sync import AsyncJob, Client, Dataset, Evaluation, Matches
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "Model",
     "NotFoundError",
     "ServerError",
+    "TideSummary",
     "UploadResult",
     "ValidationError",
 ]

@@ -38,7 +38,7 @@ from matchscope.client.records import (
     ImportResult,
     UploadResult,
 )
-from matchscope.client.results import EvaluationMetrics, coco_metrics, evaluation_metrics
+from matchscope.client.results import EvaluationMetrics, TideSummary, coco_metrics, evaluation_metrics, tide_summary
 
 Model = ModelFields
 """A model: `id`, `name`, `reference_id`, `metadata`, `created_at`."""
@@ -143,6 +143,10 @@ class Evaluation:
     async def coco(self) -> CocoMetrics:
         """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves."""
         return await coco_metrics(self._connection, self.id)
+
+    async def tide(self) -> TideSummary:
+        """The TIDE summary as tidecv 1.0.1 computes it: AP50, count and ΔAP per error type, overall and per class."""
+        return await tide_summary(self._connection, self.id)
 
 
 class Dataset:

@@ -6,12 +6,17 @@ from typing import Any
 
 from matchscope.client._connection import Connection
 from matchscope.client._generated.evaluation_metrics import EvaluationMetricsNodeEvaluationMetrics
+from matchscope.client._generated.evaluation_tide import EvaluationTideNodeEvaluationTide
 from matchscope.client.errors import NotFoundError
 from matchscope.client.records import CocoMetrics
 
 EvaluationMetrics = EvaluationMetricsNodeEvaluationMetrics
 """`overall` and `per_class` counts (true/false positives, false negatives, precision, recall, f1),
 `confusion_matrix` and histograms, at `iou_threshold` and `confidence_threshold`."""
+
+TideSummary = EvaluationTideNodeEvaluationTide
+"""tidecv 1.0.1's TIDE summary: `ap50` and `errors` (`type`, `count`, `delta_ap` in AP points), and `per_class`
+(`label`, `ap50`, `errors`)."""
 
 
 def _evaluation(node: Any, evaluation_id: str) -> Any:
@@ -31,6 +36,13 @@ async def evaluation_metrics(
     )
     metrics: EvaluationMetrics = _evaluation(result.node, evaluation_id).metrics
     return metrics
+
+
+async def tide_summary(connection: Connection, evaluation_id: str) -> TideSummary:
+    """The evaluation's TIDE summary."""
+    result = await connection.call(lambda: connection.graphql.evaluation_tide(evaluation_id))
+    tide: TideSummary = _evaluation(result.node, evaluation_id).tide
+    return tide
 
 
 async def coco_metrics(connection: Connection, evaluation_id: str) -> CocoMetrics:

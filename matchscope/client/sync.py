@@ -21,7 +21,7 @@ from matchscope.client.records import (
     ImportResult,
     UploadResult,
 )
-from matchscope.client.results import EvaluationMetrics
+from matchscope.client.results import EvaluationMetrics, TideSummary
 
 
 class AsyncJob:
@@ -139,6 +139,10 @@ class Evaluation:
     def coco(self) -> CocoMetrics:
         """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves."""
         return self._loop.run(self._evaluation.coco())
+
+    def tide(self) -> TideSummary:
+        """The TIDE summary as tidecv 1.0.1 computes it: AP50, count and ΔAP per error type, overall and per class."""
+        return self._loop.run(self._evaluation.tide())
 
 
 class Dataset:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +98,26 @@ def test_import_evaluate_and_read_back_equal_the_cli(
         assert all(cli_per_class[label] == [-1.0] * 12 for label in cli_per_class.keys() - coco.per_class.keys())
         for label, stats in coco.per_class.items():
             assert all(_close(a, b) for a, b in zip(stats, cli_per_class[label], strict=True)), label
+
+        # TIDE does not depend on the matching options: always tidecv's class-aware summary, the command's.
+        tide = evaluation.tide()
+        cli_tide = cli_tide_summary()
+        assert tide.ap_50 == cli_tide["ap50"]
+        assert [(e.type_.value, e.count, e.delta_ap) for e in tide.errors] == [
+            (e["type"], e["count"], e["delta_ap"]) for e in cli_tide["errors"]
+        ]
+        assert {c.label: (c.ap_50, [e.delta_ap for e in c.errors]) for c in tide.per_class} == {
+            c["label"]: (c["ap50"], [e["delta_ap"] for e in c["errors"]]) for c in cli_tide["per_class"]
+        }
+
+
+def cli_tide_summary() -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "matchscope", "tide", "--gt", str(COCO_GT), "--dets", str(COCO_DETS), "--json"],
+        capture_output=True,
+        check=True,
+    )
+    return orjson.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 def _counts(counts: Any) -> tuple[Any, ...]:

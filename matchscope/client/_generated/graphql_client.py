@@ -18,6 +18,7 @@ from .delete_model import DeleteModel
 from .evaluation_coco import EvaluationCoco
 from .evaluation_matches import EvaluationMatches
 from .evaluation_metrics import EvaluationMetrics
+from .evaluation_tide import EvaluationTide
 from .get_dataset import GetDataset
 from .get_job import GetJob
 from .get_model import GetModel
@@ -500,6 +501,40 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return EvaluationMetrics.model_validate(data)
+
+    async def evaluation_tide(self, id: str, **kwargs: Any) -> EvaluationTide:
+        query = gql("""
+            query EvaluationTide($id: ID!) {
+              node(id: $id) {
+                __typename
+                ... on Evaluation {
+                  tide {
+                    ap50
+                    errors {
+                      type
+                      count
+                      deltaAp
+                    }
+                    perClass {
+                      label
+                      ap50
+                      errors {
+                        type
+                        count
+                        deltaAp
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="EvaluationTide", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return EvaluationTide.model_validate(data)
 
     async def evaluation_coco(self, id: str, **kwargs: Any) -> EvaluationCoco:
         query = gql("""
