@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,32 +74,47 @@ class _Evaluation:
     allowed: list[tuple[str, str]]
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        evaluation = _evaluate(args)
-    except (ValueError, OSError, RecursionError, MemoryError) as error:
-        print(f"matchscope evaluate: error: {error}", file=sys.stderr)
+def failure(command: str, error: Exception) -> int:
+    """One line on stderr for a failed offline command, never a traceback; its exit code."""
+    if isinstance(error, ValueError | OSError | RecursionError | MemoryError):
+        print(f"matchscope {command}: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Exception as error:  # a bug, still one line rather than a traceback
-        print(f"matchscope evaluate: internal error ({type(error).__name__}: {error})", file=sys.stderr)
-        return 1
-    if args.matches is not None:
-        try:
-            _write_matches(args.matches, evaluation)
-        except OSError as error:
-            print(f"matchscope evaluate: error: cannot write --matches: {error}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+    # A bug, still one line rather than a traceback.
+    print(f"matchscope {command}: internal error ({type(error).__name__}: {error})", file=sys.stderr)
+    return 1
+
+
+def write_report(as_json: bool, json_report: Callable[[], Any], text_report: Callable[[], list[str]]) -> int:
+    """Print the report as one JSON object or as text lines; EXIT_BROKEN_PIPE when the reader went away."""
     try:
-        if args.json:
-            sys.stdout.buffer.write(_dumps(_json_report(evaluation, args.iou_threshold)) + b"\n")
+        if as_json:
+            sys.stdout.buffer.write(_dumps(json_report()) + b"\n")
         else:
-            print("\n".join(_text_report(evaluation, args.iou_threshold)))
+            print("\n".join(text_report()))
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`... | head`): no traceback, and nothing more to write at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        evaluation = _evaluate(args)
+    except Exception as error:
+        return failure("evaluate", error)
+    if args.matches is not None:
+        try:
+            _write_matches(args.matches, evaluation)
+        except OSError as error:
+            print(f"matchscope evaluate: error: cannot write --matches: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    return write_report(
+        args.json,
+        lambda: _json_report(evaluation, args.iou_threshold),
+        lambda: _text_report(evaluation, args.iou_threshold),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

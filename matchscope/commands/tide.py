@@ -9,20 +9,12 @@ list are kept (tidecv counts them as classes without ground truth).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from matchscope.commands.evaluate import (
-    EXIT_BAD_INPUT,
-    EXIT_BROKEN_PIPE,
-    _dumps,
-    _exit_now,
-    _started_as_command,
-    _with_context,
-)
+from matchscope.commands.evaluate import _exit_now, _started_as_command, _with_context, failure, write_report
 
 _SHORT_NAMES = ("Cls", "Loc", "Both", "Dupe", "Bkg", "Miss")  # tidecv's column names, in ERROR_TYPES order
 
@@ -82,22 +74,9 @@ def text_report(report: dict[str, Any]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     try:
         report = summary(args.gt, args.dets)
-    except (ValueError, OSError, RecursionError, MemoryError) as error:
-        print(f"matchscope tide: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except Exception as error:  # a bug, still one line rather than a traceback
-        print(f"matchscope tide: internal error ({type(error).__name__}: {error})", file=sys.stderr)
-        return 1
-    try:
-        if args.json:
-            sys.stdout.buffer.write(_dumps(report) + b"\n")
-        else:
-            print("\n".join(text_report(report)))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
-    return 0
+    except Exception as error:
+        return failure("tide", error)
+    return write_report(args.json, lambda: report, lambda: text_report(report))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,13 @@ CLASSIFICATION, LOCALIZATION, BOTH, DUPLICATE, BACKGROUND, MISSED = 0, 1, 2, 3, 
 FALSE, TRUE, IGNORED = 0, 1, 2
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _box_iou(gt_boxes: NDArray[np.float64], g: int, pred_boxes: NDArray[np.float64], p: int, crowd: bool) -> float:
+    gx, gy, gw, gh = gt_boxes[g, 0], gt_boxes[g, 1], gt_boxes[g, 2], gt_boxes[g, 3]
+    px, py, pw, ph = pred_boxes[p, 0], pred_boxes[p, 1], pred_boxes[p, 2], pred_boxes[p, 3]
+    return pair_iou(gx, gy, gx + gw, gy + gh, gw * gh, px, py, px + pw, py + ph, pw * ph, crowd)
+
+
 @njit(cache=True, nogil=True)
 def _iou_block(
     plain: NDArray[np.int64], gt_boxes: NDArray[np.float64], p0: int, p1: int, pred_boxes: NDArray[np.float64]
@@ -42,11 +49,8 @@ def _iou_block(
     """IoU of each of an item's predictions (rows) with each of its plain (not crowd) ground truths."""
     iou = np.zeros((p1 - p0, plain.size), dtype=np.float64)
     for i in range(p1 - p0):
-        px, py, pw, ph = pred_boxes[p0 + i, 0], pred_boxes[p0 + i, 1], pred_boxes[p0 + i, 2], pred_boxes[p0 + i, 3]
         for j in range(plain.size):
-            g = plain[j]
-            gx, gy, gw, gh = gt_boxes[g, 0], gt_boxes[g, 1], gt_boxes[g, 2], gt_boxes[g, 3]
-            iou[i, j] = pair_iou(gx, gy, gx + gw, gy + gh, gw * gh, px, py, px + pw, py + ph, pw * ph, False)
+            iou[i, j] = _box_iou(gt_boxes, plain[j], pred_boxes, p0 + i, False)
     return iou
 
 
@@ -90,12 +94,10 @@ def _ignore_in_crowds(
 ) -> None:
     """An unmatched prediction of a crowd region's class that it covers beyond the threshold is ignored."""
     for g in crowd:
-        gx, gy, gw, gh = gt_boxes[g, 0], gt_boxes[g, 1], gt_boxes[g, 2], gt_boxes[g, 3]
         for p in range(p0, p1):
             if state[p] == TRUE or gt_label[g] != pred_label[p]:
                 continue
-            px, py, pw, ph = pred_boxes[p, 0], pred_boxes[p, 1], pred_boxes[p, 2], pred_boxes[p, 3]
-            covered = pair_iou(gx, gy, gx + gw, gy + gh, gw * gh, px, py, px + pw, py + ph, pw * ph, True)
+            covered = _box_iou(gt_boxes, g, pred_boxes, p, True)
             if covered > pos_threshold:
                 state[p] = IGNORED
 

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matchscope.engine.coco import CocoDetections, CocoGroundTruth, evaluate_coco
+from matchscope.services.evaluation.load import stacked
 from matchscope.services.evaluation.match import Totals
 from matchscope.services.evaluation.options import EvaluationOptions
 
@@ -31,15 +32,8 @@ def coco_results(
     position[np.asarray(category_order, dtype=np.int64)] = np.arange(len(label_names), dtype=np.int64)
     names = [label_names[code] for code in category_order]
 
-    # pycocotools keeps each image's annotations in file order, which is row-id order: chunks may hold them
-    # in COCO annotation-id order (the greedy tie-break), so they are put back.
-    file_order = [np.argsort(chunk.gt_id, kind="stable") for chunk in chunks]
-
-    def cat(name: str, dtype: Any, empty_shape: tuple[int, ...] = (0,)) -> NDArray[Any]:
-        parts = [getattr(chunk, name) for chunk in chunks]
-        if name.startswith("gt_"):
-            parts = [part[order] for part, order in zip(parts, file_order, strict=True)]
-        return np.concatenate(parts).astype(dtype) if parts else np.zeros(empty_shape, dtype=dtype)
+    # pycocotools keeps each image's annotations in file order, which is row-id order.
+    cat = stacked(chunks)
 
     gt_item = cat("gt_item", np.int64)
     pred_item = cat("pred_item", np.int64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,21 @@ class Loaded:
     # The COCO annotation id is 0: pycocotools records matches by id, so such a ground truth never counts
     # as matched in its COCO metrics (greedy matching ignores this).
     gt_coco_id_zero: NDArray[np.bool_]
+
+
+def stacked(chunks: list[Loaded]) -> Callable[..., NDArray[Any]]:
+    """``cat(name, dtype, empty_shape=(0,))``: field `name` of every chunk, concatenated. Ground-truth fields
+    come in row-id order within each chunk, the file order of an imported COCO file (chunks may hold them in
+    COCO annotation-id order, the greedy tie-break)."""
+    file_order = [np.argsort(chunk.gt_id, kind="stable") for chunk in chunks]
+
+    def cat(name: str, dtype: Any, empty_shape: tuple[int, ...] = (0,)) -> NDArray[Any]:
+        parts = [getattr(chunk, name) for chunk in chunks]
+        if name.startswith("gt_"):
+            parts = [part[order] for part, order in zip(parts, file_order, strict=True)]
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(empty_shape, dtype=dtype)
+
+    return cat
 
 
 # Row layouts of the two queries below; a structured array takes the driver's rows in one C loop.

@@ -11,7 +11,6 @@ import asyncio
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
@@ -19,7 +18,7 @@ from sqlmodel import col
 from matchscope.engine.tide import tide_summary
 from matchscope.services import staleness
 from matchscope.services.errors import DomainError
-from matchscope.services.evaluation.load import Loaded, image_keys, load_chunk
+from matchscope.services.evaluation.load import Loaded, image_keys, load_chunk, stacked
 from matchscope.services.evaluation.submit import labels_in_use
 from matchscope.store.db import transaction
 from matchscope.store.tables import Evaluation
@@ -34,14 +33,7 @@ def tide_results(chunks: list[Loaded], item_ids: list[int], label_names: list[st
     annotations and predictions in row order (the files' order), labels by name."""
     item_code = {item_id: code for code, item_id in enumerate(item_ids)}
     code_of = np.vectorize(item_code.__getitem__, otypes=[np.int64])
-    file_order = [np.argsort(chunk.gt_id, kind="stable") for chunk in chunks]
-
-    def cat(name: str, dtype: Any, empty_shape: tuple[int, ...] = (0,)) -> NDArray[Any]:
-        parts = [getattr(chunk, name) for chunk in chunks]
-        if name.startswith("gt_"):
-            parts = [part[order] for part, order in zip(parts, file_order, strict=True)]
-        return np.concatenate(parts).astype(dtype) if parts else np.zeros(empty_shape, dtype=dtype)
-
+    cat = stacked(chunks)
     gt_item, pred_item = cat("gt_item", np.int64), cat("pred_item", np.int64)
     confidence = cat("pred_confidence", np.float64)
     summary = tide_summary(
