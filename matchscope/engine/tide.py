@@ -228,7 +228,7 @@ def coco_tide(ground_truth: GroundTruthFile, detections: DetectionColumns) -> Co
     gt = ground_truth.ground_truth
     item_of_code = np.empty(gt.image_ids.size, dtype=np.int64)
     item_of_code[np.argsort(ground_truth.image_rows, kind="stable")] = np.arange(gt.image_ids.size)
-    pred_code, on_image = ground_truth.images.find(detections.image_ids())
+    pred_code, _ = ground_truth.images.find(detections.image_ids())  # all on images: checked above
     category_code, known = ground_truth.categories.find(detections.category_ids())
     labels = list(gt.category_names)
     pred_label = np.zeros(detections.score.size, dtype=np.int64)
@@ -259,7 +259,6 @@ def coco_tide(ground_truth: GroundTruthFile, detections: DetectionColumns) -> Co
         items=gt.image_ids.size,
         labels=len(labels),
     )
-    del on_image
     return CocoTide(summary, labels, notes)
 
 

@@ -60,6 +60,7 @@ from .delete_model import (
     DeleteModelDeleteModelNotFoundError,
 )
 from .enums import (
+    ErrorType,
     FlipKind,
     JobStatus,
     JobType,
@@ -101,6 +102,15 @@ from .evaluation_metrics import (
     EvaluationMetricsNodeEvaluationMetricsPerClassCounts,
     EvaluationMetricsNodeEvaluationMetricsTruePositiveConfidenceHistogram,
     EvaluationMetricsNodeNode,
+)
+from .evaluation_tide import (
+    EvaluationTide,
+    EvaluationTideNodeEvaluation,
+    EvaluationTideNodeEvaluationTide,
+    EvaluationTideNodeEvaluationTideErrors,
+    EvaluationTideNodeEvaluationTidePerClass,
+    EvaluationTideNodeEvaluationTidePerClassErrors,
+    EvaluationTideNodeNode,
 )
 from .exceptions import (
     GraphQLClientError,
@@ -228,6 +238,7 @@ __all__ = [
     "DeleteModel",
     "DeleteModelDeleteModelDeleteResult",
     "DeleteModelDeleteModelNotFoundError",
+    "ErrorType",
     "EvaluationCoco",
     "EvaluationCocoNodeEvaluation",
     "EvaluationCocoNodeEvaluationCoco",
@@ -262,6 +273,13 @@ __all__ = [
     "EvaluationMetricsNodeEvaluationMetricsTruePositiveConfidenceHistogram",
     "EvaluationMetricsNodeNode",
     "EvaluationOptionsInput",
+    "EvaluationTide",
+    "EvaluationTideNodeEvaluation",
+    "EvaluationTideNodeEvaluationTide",
+    "EvaluationTideNodeEvaluationTideErrors",
+    "EvaluationTideNodeEvaluationTidePerClass",
+    "EvaluationTideNodeEvaluationTidePerClassErrors",
+    "EvaluationTideNodeNode",
     "FlipKind",
     "GetDataset",
     "GetDatasetDataset",

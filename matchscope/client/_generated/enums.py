@@ -1,6 +1,15 @@
 from enum import Enum
 
 
+class ErrorType(str, Enum):
+    CLASSIFICATION = "CLASSIFICATION"
+    LOCALIZATION = "LOCALIZATION"
+    BOTH = "BOTH"
+    DUPLICATE = "DUPLICATE"
+    BACKGROUND = "BACKGROUND"
+    MISSED = "MISSED"
+
+
 class FlipKind(str, Enum):
     FIXED = "FIXED"
     BROKEN = "BROKEN"

@@ -11,6 +11,7 @@ import asyncio
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
@@ -29,19 +30,22 @@ class TideUnavailable(DomainError):
 
 
 def tide_results(chunks: list[Loaded], item_ids: list[int], label_names: list[str]) -> dict[str, Any]:
-    """tidecv's summary over every chunk: items in id order (an imported file's image order), each item's
+    """tidecv's summary over every chunk: items in id order (an imported COCO file's images by id), each item's
     annotations and predictions in row order (the files' order), labels by name."""
-    item_code = {item_id: code for code, item_id in enumerate(item_ids)}
-    code_of = np.vectorize(item_code.__getitem__, otypes=[np.int64])
+    ids = np.asarray(item_ids, dtype=np.int64)  # ascending
+
+    def code_of(item: NDArray[np.int64]) -> NDArray[np.int64]:
+        return np.searchsorted(ids, item).astype(np.int64)
+
     cat = stacked(chunks)
     gt_item, pred_item = cat("gt_item", np.int64), cat("pred_item", np.int64)
     confidence = cat("pred_confidence", np.float64)
     summary = tide_summary(
-        code_of(gt_item) if gt_item.size else gt_item,
+        code_of(gt_item),
         cat("gt_label", np.int64),
         cat("gt_boxes", np.float64, (0, 4)),
         cat("gt_crowd", np.bool_),
-        code_of(pred_item) if pred_item.size else pred_item,
+        code_of(pred_item),
         cat("pred_label", np.int64),
         cat("pred_boxes", np.float64, (0, 4)),
         np.where(np.isnan(confidence), 1.0, confidence),  # no confidence counts as 1 (DESIGN §3)

@@ -1,4 +1,4 @@
-/* schema-sha256: b15f13cef095495ebdae37b0ba2e41cd1f9d3eaf30970c89f2abdec67bcd386c */
+/* schema-sha256: 22e6793ff6717bfdaedb9804e68ed01a9f34c73631cc9b77ff9c4d1f97e3201d */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
