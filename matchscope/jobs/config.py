@@ -3,10 +3,12 @@ Settings."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
 from matchscope.services.evaluation.lease import DEFAULT_LEASE_S
@@ -15,6 +17,11 @@ from matchscope.settings import SettingsError
 DEFAULT_QUEUE_NAME = "matchscope:queue"
 DEFAULT_JOB_TIMEOUT_S = 3600
 TASK_NAME = "evaluate"
+# How long a Redis that went away (restarted, say) is waited for before a command fails: a worker waits long enough
+# for a restart and its job goes on meanwhile (it needs only the database); an API request and a worker's progress
+# events, which are best effort, wait briefly.
+WORKER_REDIS_OUTAGE_S = 60.0
+CLIENT_REDIS_OUTAGE_S = 5.0
 
 
 def _number(
@@ -64,3 +71,28 @@ class JobConfig:
         """The arq job that takes over a job whose lease lapsed after `attempts` starts: every reaper that finds it
         enqueues the same id, which arq runs once."""
         return f"{self.arq_job_id(job_id)}:takeover:{attempts}"
+
+
+def redis_retry(outage_s: float) -> dict[str, Any]:
+    """Keyword arguments of a Redis client (and fields of arq's RedisSettings) that retry a command, and the
+    connection under it, with a backoff of up to 1 s for about `outage_s` seconds while Redis refuses or drops
+    connections, instead of failing at once."""
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError, TimeoutError
+
+    # Backoffs of 0.1, 0.2, 0.4, 0.8 s, then 1 s each: about 1.5 s for the first four tries. No patience: no retry
+    # (the connection is still dropped, and the next command connects again).
+    retries = 0 if outage_s <= 0 else 4 + max(0, math.ceil(outage_s - 1.5))
+    # OSError: a refused connection is raised as is by the connect that the retried command makes.
+    return {
+        "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), retries),
+        "retry_on_error": [ConnectionError, TimeoutError, OSError],
+    }
+
+
+def arq_redis_settings(redis_url: str, outage_s: float) -> Any:
+    """arq's RedisSettings for `redis_url`, with `redis_retry(outage_s)`."""
+    from arq.connections import RedisSettings
+
+    return dataclasses.replace(RedisSettings.from_dsn(redis_url), **redis_retry(outage_s))

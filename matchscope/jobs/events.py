@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
@@ -16,7 +17,10 @@ from typing import Any, Protocol
 
 import orjson
 
+from matchscope.jobs.config import CLIENT_REDIS_OUTAGE_S, redis_retry
 from matchscope.store.tables import Job
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +103,18 @@ class _PubSubSubscription:
         self._pubsub = pubsub
 
     async def next(self, wait_s: float) -> JobSnapshot | None:
+        from redis.exceptions import RedisError
+
         deadline = asyncio.get_running_loop().time() + wait_s
         while (left := deadline - asyncio.get_running_loop().time()) > 0:
-            message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+            try:
+                message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+            except (RedisError, OSError) as error:
+                # Redis away for longer than the client's retries: wait as long as a quiet channel would, so the
+                # subscriber reads the job's row instead; the next call connects and subscribes again.
+                logger.warning("job events: Redis unreachable (%s); reading the job's row instead", error)
+                await asyncio.sleep(max(0.0, deadline - asyncio.get_running_loop().time()))
+                return None
             if message is not None and message.get("type") == "message":
                 return JobSnapshot.from_bytes(message["data"])
         return None
@@ -133,12 +146,13 @@ class LocalEventBus:
 
 
 class RedisEventBus:
-    """Pub/sub on channel `{prefix}:job:{id}`; the prefix keeps deployments (and test runs) apart."""
+    """Pub/sub on channel `{prefix}:job:{id}`; the prefix keeps deployments (and test runs) apart. Commands wait
+    `outage_s` seconds for a Redis that went away (`redis_retry`)."""
 
-    def __init__(self, redis_url: str, prefix: str) -> None:
+    def __init__(self, redis_url: str, prefix: str, outage_s: float = CLIENT_REDIS_OUTAGE_S) -> None:
         from redis.asyncio import Redis
 
-        self._redis = Redis.from_url(redis_url)
+        self._redis = Redis.from_url(redis_url, **redis_retry(outage_s))
         self._prefix = prefix
 
     def channel(self, job_id: int) -> str:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlmodel import col
 
-from matchscope.jobs.config import TASK_NAME, JobConfig
+from matchscope.jobs.config import CLIENT_REDIS_OUTAGE_S, TASK_NAME, JobConfig, arq_redis_settings
 from matchscope.jobs.events import EventBus
 from matchscope.jobs.reaper import reap_forever
 from matchscope.jobs.task import execute_job
@@ -99,9 +99,10 @@ class ArqQueue:
     @classmethod
     async def connect(cls, redis_url: str, config: JobConfig) -> ArqQueue:
         from arq import create_pool
-        from arq.connections import RedisSettings
 
-        pool = await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=config.queue_name)
+        # A request that submits a job waits a few seconds for a restarting Redis, not a minute.
+        redis_settings = arq_redis_settings(redis_url, CLIENT_REDIS_OUTAGE_S)
+        pool = await create_pool(redis_settings, default_queue_name=config.queue_name)
         return cls(pool, config)
 
     async def enqueue(self, job_id: int) -> None:

@@ -18,8 +18,8 @@ logger = logging.getLogger(__name__)
 async def publish(bus: EventBus, job: Job) -> None:
     try:
         await bus.publish(JobSnapshot.from_row(job))
-    except Exception:  # progress events are best effort; the job row is the truth
-        logger.warning("could not publish progress of job %s", job.id, exc_info=True)
+    except Exception as error:  # progress events are best effort; the job row is the truth
+        logger.warning("could not publish progress of job %s: %s: %s", job.id, type(error).__name__, error)
 
 
 async def execute_job(

@@ -9,9 +9,8 @@ import logging
 from typing import Any
 
 from arq import func
-from arq.connections import RedisSettings
 
-from matchscope.jobs.config import TASK_NAME, JobConfig
+from matchscope.jobs.config import TASK_NAME, WORKER_REDIS_OUTAGE_S, JobConfig, arq_redis_settings
 from matchscope.jobs.events import RedisEventBus
 from matchscope.jobs.queue import enqueue_arq
 from matchscope.jobs.reaper import reap_forever
@@ -73,7 +72,8 @@ async def startup(ctx: dict[str, Any]) -> None:
         raise
     await upgrade(state.engine)
     ctx["state"] = state
-    ctx["bus"] = RedisEventBus(settings.redis_url, config.queue_name)
+    # Progress events are best effort: while Redis is away a chunk's event is dropped at once, never waited for.
+    ctx["bus"] = RedisEventBus(settings.redis_url, config.queue_name, outage_s=0)
     await _warmup()
     lease = ctx["lease"] = Lease.for_process(config.lease_s)
     pool = ctx["redis"]  # arq's own pool, set before on_startup
@@ -106,7 +106,8 @@ def worker_options(settings: Settings, config: JobConfig) -> dict[str, Any]:
         raise ValueError("the worker needs REDIS_URL")
     return {
         "functions": [func(evaluate_task, name=TASK_NAME, max_tries=config.max_tries)],
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        # A Redis restart pauses the worker's polling (its running job goes on), instead of ending the process.
+        "redis_settings": arq_redis_settings(settings.redis_url, WORKER_REDIS_OUTAGE_S),
         "queue_name": config.queue_name,
         "on_startup": startup,
         "on_shutdown": shutdown,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 import pytest_asyncio
 
 from matchscope.jobs import runtime
@@ -15,6 +17,7 @@ from matchscope.services import coco_import
 from matchscope.state import AppState
 from matchscope.store.db import transaction
 from tests.conftest import SHARED_DATA, GraphQL
+from tests.jobs.servers import MATCHSCOPE_WORKER, REDIS_URL, WorkerProcess
 
 COCO_GT = SHARED_DATA / "instances_val2014_100.json"
 COCO_DETS = SHARED_DATA / "instances_val2014_fakebbox100_results.json"
@@ -43,6 +46,39 @@ mutation($id: ID!) { cancelJob(id: $id) { __typename ... on AsyncJob { id status
 async def _stop_jobs(state: AppState) -> AsyncIterator[None]:
     yield
     await runtime.shutdown(state)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis that workers and the app use (the shared test server unless a test starts its own)."""
+    return REDIS_URL
+
+
+@pytest.fixture
+def queue_name(monkeypatch: pytest.MonkeyPatch) -> str:
+    name = f"matchscope-test-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setenv("MATCHSCOPE_QUEUE_NAME", name)
+    return name
+
+
+@pytest.fixture
+def start_worker(database_url: str, redis_url: str, queue_name: str, tmp_path: Path) -> Iterator[Any]:
+    """Starts `matchscope worker` processes (or arq's command line) on the test's database, Redis and queue;
+    stops them after the test."""
+    workers: list[WorkerProcess] = []
+
+    def start(command: tuple[str, ...] = MATCHSCOPE_WORKER, **env: str) -> WorkerProcess:
+        worker = WorkerProcess(
+            {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "MATCHSCOPE_QUEUE_NAME": queue_name, **env},
+            tmp_path / "worker.log",
+            command,
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
 
 
 async def import_coco(

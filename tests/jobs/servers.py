@@ -90,3 +90,35 @@ def post(base: str, query: str, variables: dict[str, object], key: str) -> dict[
     body = response.json()
     assert response.status_code == 200 and "errors" not in body, body
     return body["data"]  # type: ignore[no-any-return]
+
+
+class RedisServer:
+    """A private `redis-server` on a free port, without persistence: killing it loses everything it held, as a
+    restarted Redis without its data would. Never the shared test server, which other tests use."""
+
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, limit_s: float = 10.0) -> None:
+        command = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        with self._log.open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + limit_s
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            assert self.process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.02)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,43 +20,13 @@ from matchscope.state import AppState
 from matchscope.store.tables import Evaluation, Job
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, SUBMIT, import_coco, wait_finished
-from tests.jobs.servers import ARQ_WORKER, MATCHSCOPE_WORKER, REDIS_URL, WorkerProcess, post, serve
+from tests.jobs.servers import ARQ_WORKER, MATCHSCOPE_WORKER, REDIS_URL, post, serve
 from tests.jobs.test_subscription import check_updates, collect_updates
 
 
 @pytest.fixture
-def queue_name(monkeypatch: pytest.MonkeyPatch) -> str:
-    name = f"matchscope-test-{uuid.uuid4().hex[:10]}"
-    monkeypatch.setenv("MATCHSCOPE_QUEUE_NAME", name)
-    return name
-
-
-@pytest.fixture
-def settings(database_url: str, queue_name: str) -> Settings:
-    return Settings(database_url=database_url, redis_url=REDIS_URL, debug=True)
-
-
-@pytest.fixture
-def start_worker(database_url: str, queue_name: str, tmp_path: Path) -> Iterator[Any]:
-    workers: list[WorkerProcess] = []
-
-    def start(command: tuple[str, ...] = MATCHSCOPE_WORKER, **env: str) -> WorkerProcess:
-        worker = WorkerProcess(
-            {
-                "DATABASE_URL": database_url,
-                "REDIS_URL": REDIS_URL,
-                "MATCHSCOPE_QUEUE_NAME": queue_name,
-                **env,
-            },
-            tmp_path / "worker.log",
-            command,
-        )
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.stop()
+def settings(database_url: str, redis_url: str, queue_name: str) -> Settings:
+    return Settings(database_url=database_url, redis_url=redis_url, debug=True)
 
 
 async def _entry_stats(state: AppState) -> tuple[int, int, int]:

