@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 
@@ -10,9 +11,15 @@ from matchscope.services import deletes, evaluate
 from matchscope.services.evaluate import JobCancelled, JobStatus
 from matchscope.services.evaluation.lease import Lease, LeaseLost
 from matchscope.state import AppState
+from matchscope.store.db import is_disconnect
 from matchscope.store.tables import Job
 
 logger = logging.getLogger(__name__)
+
+# A job that lost its database connection starts again (it holds its lease, so it claims the job again) after
+# these pauses; once they are spent it ends ERRORED, or, when the database cannot even be told that, its lease
+# lapses and a worker's reaper has it taken over.
+RECONNECT_PAUSES_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 async def publish(bus: EventBus, job: Job) -> None:
@@ -40,14 +47,7 @@ async def execute_job(
 
     job: Job | None
     try:
-        job = await evaluate.run_evaluation(
-            state.sessions,
-            job_id,
-            chunk_items=state.settings.evaluation_chunk_items,
-            on_progress=progress,
-            lease=lease,
-            keep_evaluations=keep_evaluations,
-        )
+        job = await _run_reconnecting(state, job_id, progress, lease, keep_evaluations)
     except LeaseLost:
         logger.warning("job %s was taken over by another worker; this one stops", job_id)
         job = None
@@ -73,3 +73,33 @@ async def execute_job(
             return "MISSING"
     await publish(bus, job)
     return job.status
+
+
+async def _run_reconnecting(
+    state: AppState, job_id: int, progress: evaluate.Progress, lease: Lease, keep_evaluations: int
+) -> Job | None:
+    """`run_evaluation`, started again from its first chunk when it lost its database connection (a restarted or
+    failed-over server, a terminated session); starting again deletes what the interrupted run wrote."""
+    pauses = iter(RECONNECT_PAUSES_S)
+    while True:
+        try:
+            return await evaluate.run_evaluation(
+                state.sessions,
+                job_id,
+                chunk_items=state.settings.evaluation_chunk_items,
+                on_progress=progress,
+                lease=lease,
+                keep_evaluations=keep_evaluations,
+            )
+        except Exception as error:
+            pause = next(pauses, None)
+            if pause is None or not is_disconnect(error):
+                raise
+            logger.warning(
+                "job %s lost its database connection (%s: %s); starting it again in %.1f s",
+                job_id,
+                type(error).__name__,
+                error,
+                pause,
+            )
+            await asyncio.sleep(pause)

@@ -79,7 +79,8 @@ class _PgConnections:
                 except Exception:
                     if not connection.is_closed():
                         raise
-                # It died while idle (a server restart, an idle timeout): once more, on a new connection.
+                # It died, idle or under this statement (a server restart, an idle timeout, a terminated session):
+                # a read is safe to run again, once, on a new connection.
             return await self._run(await self._connect(), sql, arguments)
 
     async def _run(self, connection: asyncpg.Connection, sql: str, arguments: Sequence[Any]) -> list[asyncpg.Record]:

@@ -46,23 +46,24 @@ def settings(database_url: str, redis_url: str, queue_name: str) -> Settings:
     return Settings(database_url=database_url, redis_url=redis_url, debug=True)
 
 
-async def _pairs(state: AppState, caller: Caller, names: list[str], images: int) -> list[dict[str, str]]:
-    """A dataset with a model per name (synthetic COCO, its seed the name's position); their global ids."""
+async def pairs(state: AppState, caller: Caller, images: dict[str, int]) -> list[dict[str, str]]:
+    """A dataset of `images[name]` items with a model per name (synthetic COCO, its seed the name's position);
+    their global ids."""
     pairs = []
-    for seed, name in enumerate(names):
-        gt, dets = generate_coco(images=images, seed=seed, dets_per_image=10, categories=8)
+    for seed, (name, count) in enumerate(images.items()):
+        gt, dets = generate_coco(images=count, seed=seed, dets_per_image=10, categories=8)
         dataset, model = await import_coco(state, caller.account_id, gt, dets, name=name)
         pairs.append({"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)})
     return pairs
 
 
-async def _submit(gql: GraphQL, ids: dict[str, str]) -> str:
+async def submit(gql: GraphQL, ids: dict[str, str]) -> str:
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
     assert job["__typename"] == "AsyncJob", job
     return str(job["id"])
 
 
-async def _wait_steps(state: AppState, job_id: str, steps: int, limit_s: float = 60.0) -> None:
+async def wait_steps(state: AppState, job_id: str, steps: int, limit_s: float = 60.0) -> None:
     async with asyncio.timeout(limit_s):
         while (row := await _job_row(state, job_id)).completed_steps < steps:
             assert row.status in {"QUEUED", "RUNNING"}, row
@@ -70,7 +71,7 @@ async def _wait_steps(state: AppState, job_id: str, steps: int, limit_s: float =
     assert row.status == "RUNNING" and row.completed_steps < row.total_steps, row
 
 
-async def _completed_rows(gql: GraphQL, state: AppState, job_id: str) -> Any:
+async def completed_rows(gql: GraphQL, state: AppState, job_id: str) -> Any:
     done = await wait_finished(gql, job_id, limit_s=90)
     assert done["status"] == "COMPLETED", done
     return await _evaluation_rows(state, expect_id(done["evaluation"]["id"], "Evaluation"))
@@ -82,26 +83,26 @@ async def test_jobs_survive_a_redis_restart(
     """Redis dies (SIGKILL) while a job runs and another waits in its queue, and comes back empty on the same port:
     the running job completes with the entries of an uninterrupted run, the lost one is enqueued again, and the API
     enqueues new jobs on the new Redis."""
-    running, waiting, later = await _pairs(state, caller, ["running", "waiting", "later"], images=250)
+    running, waiting, later = await pairs(state, caller, {"running": 250, "waiting": 20, "later": 20})
     start_worker(**FAST)
-    expected = await _completed_rows(gql, state, await _submit(gql, running))
+    expected = await completed_rows(gql, state, await submit(gql, running))
 
-    job = await _submit(gql, running)
-    lost = await _submit(gql, waiting)
-    await _wait_steps(state, job, 9)
+    job = await submit(gql, running)
+    lost = await submit(gql, waiting)
+    await wait_steps(state, job, 9)
     redis_server.kill()
     await asyncio.sleep(1.0)
     # The worker goes on with its job meanwhile.
     before = (await _job_row(state, job)).completed_steps
-    await _wait_steps(state, job, before + 5)
+    await wait_steps(state, job, before + 5)
     redis_server.start()
 
-    after = await _submit(gql, later)
-    again = await _completed_rows(gql, state, job)
+    after = await submit(gql, later)
+    again = await completed_rows(gql, state, job)
     assert again == expected
     assert len(set(again[0])) == len(again[0])
     for job_id in (lost, after):
-        rows = await _completed_rows(gql, state, job_id)
+        rows = await completed_rows(gql, state, job_id)
         assert rows[0] and len(set(rows[0])) == len(rows[0])
     row = await _job_row(state, job)
     assert row.attempts == 1, "the running job was not interrupted"
