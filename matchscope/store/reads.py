@@ -3,11 +3,11 @@
 Every API request authenticates, finds an evaluation and reads a page. Through an ORM session each such
 statement pays for a pool checkout, the session's transaction and its rollback, and on SQLite four hand-offs
 to aiosqlite's thread: ~1.3 ms of CPU for a one-row lookup, against ~0.1 ms for the same statement on a
-connection kept open (measured on the browsing benchmark's database). On SQLite these reads run on the event
-loop itself: they are index range scans of well under a millisecond, less than the two thread hand-offs they
-would otherwise cost, and with 8 concurrent clients the hand-offs' waits for the GIL doubled the p99 latency.
-PostgreSQL reads go through a few asyncpg connections kept open (not asyncpg's Pool, which costs as much CPU as
-the statements).
+connection kept open (measured on the browsing benchmark's database). On SQLite these reads run in a few threads,
+each with a connection of its own (WAL: readers wait neither for each other nor for the writer): most are index
+range scans of well under a millisecond, but a rare label's page takes 60-90 ms, and on the event loop such a read
+stalled every other request for as long. Rows are converted in the thread too. PostgreSQL reads go through a few
+asyncpg connections kept open (not asyncpg's Pool, which costs as much CPU as the statements).
 
 Statements are compiled once per dialect and their values pass through the column types' result processors,
 so rows read the same as the ORM's. Each statement runs on its own (autocommit) and sees every commit before it.
@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from matchscope.store.db import SQLITE_MMAP_BYTES, driver_dsn, read_json
 
 Row = tuple[Any, ...]
+Processors = tuple[tuple[int, Callable[[Any], Any]], ...]  # (result column, its conversion)
 _COMPILED_LIMIT = 1024
-# PostgreSQL connections kept open per process: enough for the event loop to overlap a slow read with fast ones.
+# Connections kept open per process (PostgreSQL), or threads each with its own (SQLite): enough for a slow read to
+# overlap with fast ones.
 READ_CONNECTIONS = 3
 
 
@@ -40,7 +44,7 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # parameter names in positional order
     defaults: Mapping[str, Any]  # values bound in the statement itself
-    processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # (result column, its conversion)
+    processors: Processors  # (result column, its conversion)
     expanding: bool  # has IN-list parameters, whose placeholders depend on the values
 
 
@@ -101,6 +105,58 @@ class _PgConnections:
             await connection.close()
 
 
+def _convert(records: Sequence[Any], processors: Processors) -> list[Row]:
+    if not processors:
+        return [tuple(record) for record in records]
+    rows = []
+    for record in records:
+        row = list(record)
+        for index, process in processors:
+            value = row[index]
+            if value is not None:  # every result processor maps None to None
+                row[index] = process(value)
+        rows.append(tuple(row))
+    return rows
+
+
+def open_sqlite_reader(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    # WAL readers do not wait for writers; the timeout only covers a checkpoint's brief exclusive moments.
+    for pragma in ("busy_timeout=2000", "cache_size=-16384", f"mmap_size={SQLITE_MMAP_BYTES}", "query_only=ON"):
+        connection.execute(f"PRAGMA {pragma}")
+    return connection
+
+
+class _SqliteThreads:
+    """`size` threads, each reading through a sqlite3 connection of its own, opened on its first read."""
+
+    def __init__(self, path: str, size: int) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="matchscope-read")
+
+    def _read(self, sql: str, arguments: Sequence[Any], processors: Processors) -> list[Row]:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = open_sqlite_reader(self._path)
+            with self._lock:
+                self._opened.append(connection)
+        return _convert(connection.execute(sql, arguments).fetchall(), processors)
+
+    async def fetch(self, sql: str, arguments: Sequence[Any], processors: Processors) -> list[Row]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._read, sql, arguments, processors)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+
+
 class Reads:
     """Runs SELECT statements on connections kept open (through the engine for an in-memory SQLite database,
     which other connections cannot see)."""
@@ -112,7 +168,8 @@ class Reads:
         self._url = engine.url
         self._size = max(1, connections)
         self._compiled: dict[int, tuple[Select[Any], _Compiled]] = {}
-        self._sqlite: sqlite3.Connection | None = None
+        self._sqlite: sqlite3.Connection | None = None  # the data version's, on the event loop
+        self._sqlite_threads: _SqliteThreads | None = None
         self._pg: _PgConnections | None = None
         # Called with each statement's SQL before it runs (tests count statements per request with it).
         self.listeners: list[Callable[[str], None]] = []
@@ -162,25 +219,13 @@ class Reads:
         for listener in self.listeners:
             listener(sql)
         if self._dialect.name == "postgresql":
-            records: Sequence[Any] = await self._pg_connections().fetch(sql, arguments)
-        else:
-            records = self._sqlite_connection().execute(sql, arguments).fetchall()
-        if not compiled.processors:
-            return [tuple(record) for record in records]
-        rows = []
-        processors = compiled.processors
-        for record in records:
-            row = list(record)
-            for index, process in processors:
-                value = row[index]
-                if value is not None:  # every result processor maps None to None
-                    row[index] = process(value)
-            rows.append(tuple(row))
-        return rows
+            return _convert(await self._pg_connections().fetch(sql, arguments), compiled.processors)
+        return await self._sqlite_reads().fetch(sql, arguments, compiled.processors)
 
     def data_version_probe(self) -> Callable[[], int] | None:
-        """On a SQLite file: a function returning `PRAGMA data_version` of the reading connection, which changes
-        whenever another connection commits (this one never writes). None on other databases."""
+        """On a SQLite file: a function returning `PRAGMA data_version` of a reading connection of its own (asked on
+        the event loop: it costs a few microseconds), which changes whenever another connection commits (this one
+        never writes). None on other databases."""
         if self._dialect.name != "sqlite" or self._in_memory:
             return None
 
@@ -192,12 +237,13 @@ class Reads:
 
     def _sqlite_connection(self) -> sqlite3.Connection:
         if self._sqlite is None:
-            connection = sqlite3.connect(str(self._url.database), isolation_level=None, check_same_thread=False)
-            # WAL readers do not wait for writers; the timeout only covers a checkpoint's brief exclusive moments.
-            for pragma in ("busy_timeout=2000", "cache_size=-16384", f"mmap_size={SQLITE_MMAP_BYTES}", "query_only=ON"):
-                connection.execute(f"PRAGMA {pragma}")
-            self._sqlite = connection
+            self._sqlite = open_sqlite_reader(str(self._url.database))
         return self._sqlite
+
+    def _sqlite_reads(self) -> _SqliteThreads:
+        if self._sqlite_threads is None:
+            self._sqlite_threads = _SqliteThreads(str(self._url.database), self._size)
+        return self._sqlite_threads
 
     def _pg_connections(self) -> _PgConnections:
         if self._pg is None:
@@ -208,6 +254,9 @@ class Reads:
         if self._sqlite is not None:
             self._sqlite.close()
             self._sqlite = None
+        if self._sqlite_threads is not None:
+            self._sqlite_threads.close()
+            self._sqlite_threads = None
         if self._pg is not None:
             await self._pg.close()
             self._pg = None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 import pytest_asyncio
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlmodel import col
 
 from matchscope.services import accounts
@@ -133,3 +135,28 @@ async def test_reads_outlive_connections_the_server_closed(pg_connections: _PgCo
     results = await asyncio.gather(*(pg_connections.fetch("SELECT $1::integer", [n]) for n in range(6)))
     assert [rows[0][0] for rows in results] == list(range(6))
     assert not {connection.get_server_pid() for connection in pg_connections._idle} & pids
+
+
+def _counting_to(n: int) -> Any:
+    """A read that takes a while on either database: counting to `n` with a recursive query."""
+    numbers = select(literal(1).label("n")).cte("numbers", recursive=True)
+    numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n < n))
+    return select(func.count()).select_from(numbers)
+
+
+async def test_a_slow_read_stalls_no_other_request(state: AppState, client: httpx.AsyncClient) -> None:
+    """Reads run off the event loop (SQLite: in threads with connections of their own), so requests go on while a
+    slow read runs."""
+    async with transaction(state.sessions) as session:
+        issued = await accounts.create_key(session, account_name="alice")
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    slow = asyncio.create_task(state.reads.fetch(_counting_to(3_000_000)))
+    await asyncio.sleep(0.05)  # the slow read has started (on the event loop, it would be running until it ends)
+    answered = []
+    for _ in range(3):
+        response = await client.post(
+            "/graphql", json={"query": "{ datasets(first: 1) { totalCount } }"}, headers=headers
+        )
+        answered.append((response.status_code, response.json(), slow.done()))
+    assert answered == [(200, {"data": {"datasets": {"totalCount": 0}}}, False)] * 3
+    assert await slow == [(3_000_000,)]
