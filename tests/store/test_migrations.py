@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import subprocess
 import sys
 import time
 import uuid
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest_asyncio
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -23,6 +27,9 @@ from matchscope.state import AppState
 from matchscope.store.db import create_engine
 from matchscope.store.migrate import alembic_config, is_up_to_date
 from tests.conftest import PG_ADMIN_URL, backend
+from tests.jobs.servers import MATCHSCOPE_WORKER, REDIS_URL, ROOT, free_port
+
+MATCHSCOPE_SERVE = (sys.executable, "-m", "matchscope", "serve")
 
 
 def _drift(connection: Connection) -> list[Any]:
@@ -170,3 +177,40 @@ async def test_processes_starting_at_once_on_a_new_database_all_migrate(empty_da
             assert (await connection.execute(text("SELECT count(*) FROM alembic_version"))).scalar_one() == 1
     finally:
         await engine.dispose()
+
+
+def test_ten_api_and_worker_processes_start_at_once_on_a_new_database(empty_database: str, tmp_path: Path) -> None:
+    """As `docker compose up --scale` would start them: 5 `matchscope serve` and 5 `matchscope worker --burst` at the
+    same moment on a database nobody has migrated. Every API answers /healthz and every worker gets up, finds its
+    queue empty and exits 0."""
+    queue = f"matchscope-test-{uuid.uuid4().hex[:10]}"
+    env = {**os.environ, "DATABASE_URL": empty_database, "REDIS_URL": REDIS_URL, "MATCHSCOPE_QUEUE_NAME": queue}
+    ports = [free_port() for _ in range(5)]
+    commands = [[*MATCHSCOPE_SERVE, "--port", str(port)] for port in ports] + [[*MATCHSCOPE_WORKER, "--burst"]] * 5
+    logs = [tmp_path / f"process-{n}.log" for n in range(len(commands))]
+    children: list[subprocess.Popen[bytes]] = []
+    deadline = time.monotonic() + 180
+    try:
+        for command, log in zip(commands, logs, strict=True):
+            with log.open("wb") as output:
+                children.append(subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT))
+        for port, child, log in zip(ports, children, logs, strict=False):
+            while True:
+                assert child.poll() is None, log.read_text()[-2000:]
+                assert time.monotonic() < deadline, f"no answer on port {port}: {log.read_text()[-2000:]}"
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                        break
+                time.sleep(0.1)
+        for child, log in zip(children[len(ports) :], logs[len(ports) :], strict=True):
+            child.wait(timeout=max(1.0, deadline - time.monotonic()))
+            assert child.returncode == 0, log.read_text()[-2000:]
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
