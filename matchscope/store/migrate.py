@@ -6,6 +6,8 @@ takes a database-wide lock before reading the revision, so one migrates and the 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 from alembic import command
@@ -13,11 +15,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # pg_advisory_xact_lock's key for "migrating matchscope's schema" (any constant shared by every process).
 MIGRATION_LOCK_KEY = 0x6D61_7463_6873_636F  # "matchsco"
+SQLITE_LOCK_PATIENCE_S = 300.0
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -44,14 +48,25 @@ def script_heads() -> set[str]:
 
 async def upgrade(engine: AsyncEngine) -> None:
     """Apply every pending migration, holding the database's migration lock until they are committed."""
-    async with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        else:
-            # SQLite's DDL is transactional too; an exclusive transaction makes the other processes wait (busy
-            # timeout) until this one's migrations are committed.
-            await connection.exec_driver_sql("BEGIN EXCLUSIVE")
-        await connection.run_sync(_upgrade)
+    # PostgreSQL's advisory lock waits as long as it takes; SQLite's lock gives up after the busy timeout, which ten
+    # processes starting at once on a loaded machine exceeded (each holds the lock while alembic reads its
+    # scripts), so it is tried again until this deadline.
+    deadline = time.monotonic() + SQLITE_LOCK_PATIENCE_S
+    while True:
+        try:
+            async with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                else:
+                    # SQLite's DDL is transactional too; an exclusive transaction makes the other processes wait
+                    # until this one's migrations are committed.
+                    await connection.exec_driver_sql("BEGIN EXCLUSIVE")
+                await connection.run_sync(_upgrade)
+            return
+        except OperationalError as error:
+            if "database is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
 
 
 async def is_up_to_date(engine: AsyncEngine) -> bool:
