@@ -88,6 +88,14 @@ async def add_evaluation(state: AppState, **fields: Any) -> Evaluation:
 
 
 @pytest.fixture
+def queue_name(monkeypatch: pytest.MonkeyPatch) -> str:
+    """An arq queue (and event channel prefix) of this test's own on the shared Redis."""
+    name = f"matchscope-test-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setenv("MATCHSCOPE_QUEUE_NAME", name)
+    return name
+
+
+@pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, debug=True)
 

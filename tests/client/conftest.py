@@ -30,13 +30,6 @@ COCO_DETS = SHARED_DATA / "instances_val2014_fakebbox100_results.json"
 
 
 @pytest.fixture
-def queue_name(monkeypatch: pytest.MonkeyPatch) -> str:
-    name = f"matchscope-client-test-{uuid.uuid4().hex[:10]}"
-    monkeypatch.setenv("MATCHSCOPE_QUEUE_NAME", name)
-    return name
-
-
-@pytest.fixture
 def settings(database_url: str, queue_name: str) -> Settings:
     """On PostgreSQL jobs go through arq and Redis to a worker process; on SQLite the in-process runner runs them."""
     redis_url = REDIS_URL if backend() == "postgresql" else None

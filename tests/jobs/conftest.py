@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -52,13 +51,6 @@ async def _stop_jobs(state: AppState) -> AsyncIterator[None]:
 def redis_url() -> str:
     """The Redis that workers and the app use (the shared test server unless a test starts its own)."""
     return REDIS_URL
-
-
-@pytest.fixture
-def queue_name(monkeypatch: pytest.MonkeyPatch) -> str:
-    name = f"matchscope-test-{uuid.uuid4().hex[:10]}"
-    monkeypatch.setenv("MATCHSCOPE_QUEUE_NAME", name)
-    return name
 
 
 @pytest.fixture
