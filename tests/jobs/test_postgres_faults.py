@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, literal, select
 from sqlalchemy.engine import make_url
 
+from matchscope.schema.ids import expect_id
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from tests.conftest import PG_ADMIN_URL, Caller, GraphQL, backend, temporary_pg_database
@@ -78,7 +79,7 @@ async def read_pages(client: httpx.AsyncClient, caller: Caller, ids: dict[str, s
 async def test_killed_postgresql_connections_cost_no_request_and_no_job(
     client: httpx.AsyncClient, gql: GraphQL, state: AppState, caller: Caller, start_worker: Any
 ) -> None:
-    (ids,) = await pairs(state, caller, {"killed": 150})
+    (ids,) = await pairs(state, caller, {"killed": 100})
     start_worker(**FAST)
     expected = await completed_rows(gql, state, await submit(gql, ids))
 
@@ -87,10 +88,15 @@ async def test_killed_postgresql_connections_cost_no_request_and_no_job(
     readers = [asyncio.create_task(read_pages(client, caller, ids, stop)) for _ in range(4)]
     try:
         await wait_steps(state, job, 9)
+        # The job's row locked: the worker waits at its next chunk's write, inside that chunk's transaction.
+        holder = await asyncpg.connect(make_url(state.settings.database_url).render_as_string(hide_password=False))
+        await holder.execute("BEGIN")
+        await holder.execute("SELECT 1 FROM job WHERE id = $1 FOR UPDATE", expect_id(job, "AsyncJob"))
         # A read that the termination interrupts runs again on a new connection.
         slow_read = asyncio.create_task(state.reads.fetch(select(func.pg_sleep(0.5), literal(7))))
         await asyncio.sleep(0.2)
-        killed = [await terminate_backends(state.settings.database_url)]
+        killed = [await terminate_backends(state.settings.database_url)]  # the holder's session too
+        holder.terminate()
         assert (await slow_read)[0][1] == 7
         for _ in range(2):  # mid-job (a chunk's transaction, the heartbeat) and mid-query (the page reads)
             await asyncio.sleep(0.5)
@@ -103,5 +109,6 @@ async def test_killed_postgresql_connections_cost_no_request_and_no_job(
     assert all(count > 0 for count in killed), killed
     assert again == expected
     assert len(set(again[0])) == len(again[0])
+    assert (await _job_row(state, job)).attempts >= 2  # it was started again
     assert [failures for _pages, failures in results] == [[]] * len(readers)
     assert all(pages > 0 for pages, _failures in results)
