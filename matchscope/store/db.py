@@ -12,7 +12,7 @@ import asyncpg
 import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -82,8 +82,8 @@ _PG_DISCONNECTS = (
 
 
 def is_disconnect(error: BaseException) -> bool:
-    """Whether `error`, or an error that caused it, is a lost or refused database connection: worth trying again on
-    a new connection, unlike an error the statement itself caused."""
+    """Whether `error`, or an error that caused it, is a lost, refused or broken database connection: worth trying
+    again on a new connection, unlike an error the statement itself caused."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
@@ -92,7 +92,9 @@ def is_disconnect(error: BaseException) -> bool:
             return True
         if isinstance(current, (*_PG_DISCONNECTS, ConnectionError, TimeoutError)):
             return True
-        if isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current):
+        # The driver's own state, not the statement: "connection is closed", or, on a connection that the server
+        # closed in the middle of an operation, "another operation is in progress".
+        if isinstance(current, (InterfaceError, asyncpg.InterfaceError)):
             return True
         current = current.__cause__ or current.__context__
     return False
