@@ -12,6 +12,7 @@ It imports nothing from the server side of the package: httpx, websockets, pydan
 
 from __future__ import annotations
 
+from matchscope.client._compare import ClassComparison, Flip, MetricsComparison
 from matchscope.client._matches import Match
 from matchscope.client.aio import AsyncClient, Model
 from matchscope.client.errors import (
@@ -33,7 +34,7 @@ from matchscope.client.records import (
     UploadResult,
 )
 from matchscope.client.results import EvaluationMetrics, TideSummary
-from matchscope.client.sync import AsyncJob, Client, Dataset, Evaluation, Matches
+from matchscope.client.sync import AsyncJob, Client, Comparison, Dataset, Evaluation, Flips, Matches
 
 __all__ = [
     "AsyncClient",
@@ -41,19 +42,24 @@ __all__ = [
     "AuthenticationError",
     "BoxAnnotation",
     "BoxPrediction",
+    "ClassComparison",
     "Client",
     "CocoMetrics",
+    "Comparison",
     "ConnectionFailed",
     "Dataset",
     "DatasetItem",
     "Evaluation",
     "EvaluationMetrics",
     "FieldError",
+    "Flip",
+    "Flips",
     "ImportResult",
     "JobFailed",
     "Match",
     "Matches",
     "MatchscopeError",
+    "MetricsComparison",
     "Model",
     "NotFoundError",
     "ServerError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from matchscope.client._connection import Connection
 from matchscope.client._generated import (
@@ -15,23 +15,57 @@ from matchscope.client._generated import (
     MatchOutcome,
     OrderDirection,
 )
-from matchscope.client._generated.evaluation_matches import EvaluationMatchesNodeEvaluationMatchesEdgesNode
+from matchscope.client._generated.fragments import MatchFields
 from matchscope.client.errors import FieldError, NotFoundError, ValidationError
 
-Match = EvaluationMatchesNodeEvaluationMatchesEdgesNode
+Match = MatchFields
 """One entry: `outcome`, `iou`, labels, `confidence`, `item` (id, reference_id), `ground_truth` and `prediction`
 (id, annotation_id, label, box) — either may be None."""
 
 MAX_PAGE = 100
 
+Row = TypeVar("Row")
 
-def _enum(kind: type[Any], field: str, value: Any) -> Any:
+
+def enum_value(kind: type[Any], what: str, field: str, value: Any) -> Any:
+    """`value` (a member or its name) as a member of the generated enum `kind`; ValidationError naming `field`."""
     try:
         return kind(value.value if hasattr(value, "value") else value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
         error = FieldError(row=None, field=field, value=repr(value), message=f"must be one of {choices}")
-        raise ValidationError(f"matches: {error.describe()}", [error]) from None
+        raise ValidationError(f"{what}: {error.describe()}", [error]) from None
+
+
+def page_size_error(what: str, page_size: int) -> ValidationError:
+    error = FieldError(None, "page_size", repr(page_size), f"must be within [1, {MAX_PAGE}]")
+    return ValidationError(f"{what}: {error.describe()}", [error])
+
+
+class Paged(Generic[Row]):
+    """Rows of a connection read lazily page by page over its keyset cursors: `async for row in paged`."""
+
+    total_count: int | None = None  # known once the first page is read
+
+    async def _page(self, after: str | None) -> Any:
+        """One page of the connection (`totalCount`, `pageInfo`, `edges`) after the cursor."""
+        raise NotImplementedError
+
+    async def pages(self) -> AsyncIterator[list[Row]]:
+        """The rows a page at a time."""
+        after: str | None = None
+        while True:
+            page = await self._page(after)
+            self.total_count = page.total_count
+            yield [edge.node for edge in page.edges]
+            if not page.page_info.has_next_page:
+                return
+            after = page.page_info.end_cursor
+
+    async def __aiter__(self) -> AsyncIterator[Row]:
+        async for page in self.pages():
+            for row in page:
+                yield row
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +97,11 @@ class MatchQuery:
         page_size: int,
     ) -> MatchQuery:
         if not 1 <= page_size <= MAX_PAGE:
-            error = FieldError(None, "page_size", repr(page_size), f"must be within [1, {MAX_PAGE}]")
-            raise ValidationError(f"matches: {error.describe()}", [error])
+            raise page_size_error("matches", page_size)
         match_filter = MatchFilter(
-            outcomes=None if outcomes is None else [_enum(MatchOutcome, "outcomes", o) for o in outcomes],
+            outcomes=None
+            if outcomes is None
+            else [enum_value(MatchOutcome, "matches", "outcomes", o) for o in outcomes],
             groundTruthLabels=None if ground_truth_labels is None else list(ground_truth_labels),
             predictionLabels=None if prediction_labels is None else list(prediction_labels),
             minIou=min_iou,
@@ -76,20 +111,19 @@ class MatchQuery:
             itemId=item_id,
         )
         order = MatchOrder(
-            field=_enum(MatchOrderField, "order_by", order_by),
-            direction=_enum(OrderDirection, "direction", direction),
+            field=enum_value(MatchOrderField, "matches", "order_by", order_by),
+            direction=enum_value(OrderDirection, "matches", "direction", direction),
         )
         return cls(match_filter, order, iou_threshold, confidence_threshold, page_size)
 
 
-class Matches:
+class Matches(Paged[Match]):
     """The entries of one `matches(...)` call: `async for match in matches`, or `await matches.to_pandas()`."""
 
     def __init__(self, connection: Connection, evaluation_id: str, query: MatchQuery) -> None:
         self._connection = connection
         self._evaluation_id = evaluation_id
         self._query = query
-        self.total_count: int | None = None  # known once the first page is read
 
     async def _page(self, after: str | None) -> Any:
         query = self._query
@@ -108,22 +142,6 @@ class Matches:
         if node is None or node.typename__ != "Evaluation":
             raise NotFoundError(f"Evaluation {self._evaluation_id!r} not found", "Evaluation", self._evaluation_id)
         return node.matches
-
-    async def pages(self) -> AsyncIterator[list[Match]]:
-        """The entries a page at a time."""
-        after: str | None = None
-        while True:
-            page = await self._page(after)
-            self.total_count = page.total_count
-            yield [edge.node for edge in page.edges]
-            if not page.page_info.has_next_page:
-                return
-            after = page.page_info.end_cursor
-
-    async def __aiter__(self) -> AsyncIterator[Match]:
-        async for page in self.pages():
-            for match in page:
-                yield match
 
     async def to_pandas(self) -> Any:
         """Every entry as a pandas DataFrame, one row per entry (needs pandas: `pip install matchscope[pandas]`)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from matchscope.client import _jobs
+from matchscope.client._compare import Flips, MetricsComparison, compare_metrics
 from matchscope.client._connection import (
     DEFAULT_ENDPOINT,
     DEFAULT_TIMEOUT_S,
@@ -57,6 +58,10 @@ def _deleted(payload: Any) -> int:
     return deleted
 
 
+def _evaluation_id(evaluation: Evaluation | str) -> str:
+    return evaluation if isinstance(evaluation, str) else evaluation.id
+
+
 class AsyncJob:
     """A background job (an evaluation): `status()`, `errors()`, `sleep_until_complete()`."""
 
@@ -89,6 +94,42 @@ class AsyncJob:
         `verbose_std_out`. Returns the final state; raises `JobFailed` when the job ERRORED or was CANCELLED."""
         self.last_state = await _jobs.wait(self._connection, self.id, verbose=verbose_std_out, poll=poll_interval)
         return self.last_state
+
+
+class Comparison:
+    """Two complete evaluations of one dataset side by side (`base`, then `other`): `metrics()` class by class
+    with the deltas, and `flips()`, the ground truths one side finds and the other misses. A ValidationError naming
+    `otherId` when they evaluate different datasets; NotFoundError for an unknown id."""
+
+    def __init__(self, connection: Connection, base_id: str, other_id: str) -> None:
+        self._connection = connection
+        self.base_id = base_id
+        self.other_id = other_id
+
+    async def metrics(self, iou_threshold: float = 0.5, confidence_threshold: float = 0.0) -> MetricsComparison:
+        """`overall` and `per_class` rows: both sides' counts (TP/FP/FN, precision, recall, F1) at the thresholds,
+        their stored COCO AP and AP50, and `delta` (other - base)."""
+        return await compare_metrics(self._connection, self.base_id, self.other_id, iou_threshold, confidence_threshold)
+
+    def flips(
+        self,
+        *,
+        kinds: Sequence[str] | None = None,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+        page_size: int = 100,
+    ) -> Flips:
+        """Every ground truth whose outcome differs at the thresholds (`kinds`: FIXED, BROKEN; both when None), by
+        the other's IoU descending, read lazily page by page. Iterate it with `async for`."""
+        return Flips(
+            self._connection,
+            self.base_id,
+            self.other_id,
+            kinds=kinds,
+            iou_threshold=iou_threshold,
+            confidence_threshold=confidence_threshold,
+            page_size=page_size,
+        )
 
 
 class Evaluation:
@@ -147,6 +188,10 @@ class Evaluation:
     async def tide(self) -> TideSummary:
         """The TIDE summary as tidecv 1.0.1 computes it: AP50, count and ΔAP per error type, overall and per class."""
         return await tide_summary(self._connection, self.id)
+
+    def compare(self, other: Evaluation | str) -> Comparison:
+        """This evaluation (the base) beside `other`, an evaluation of the same dataset."""
+        return Comparison(self._connection, self.id, _evaluation_id(other))
 
 
 class Dataset:
@@ -383,6 +428,10 @@ class Client:
                 return found
             after = page.page_info.end_cursor
 
+    def compare_evaluations(self, base: Evaluation | str, other: Evaluation | str) -> Comparison:
+        """Two complete evaluations of one dataset side by side: `metrics()` with deltas and `flips()`."""
+        return Comparison(self.connection, _evaluation_id(base), _evaluation_id(other))
+
     async def delete_dataset(self, dataset: Dataset | str) -> int:
         """Delete a dataset with everything under it (items, boxes, predictions, evaluations, jobs); returns how
         many rows went. NotFoundError when it does not exist or is another account's."""
@@ -455,8 +504,10 @@ __all__ = [
     "AsyncEvaluation",
     "AsyncJob",
     "Client",
+    "Comparison",
     "Dataset",
     "Evaluation",
+    "Flips",
     "Matches",
     "Model",
 ]

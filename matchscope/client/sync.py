@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from matchscope.client import aio
+from matchscope.client._compare import Flip, MetricsComparison
 from matchscope.client._connection import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_S
 from matchscope.client._generated import ItemFields, JobFields
 from matchscope.client._loop import LoopThread
-from matchscope.client._matches import Match, data_frame, match_row
+from matchscope.client._matches import Match, Paged, data_frame, match_row
 from matchscope.client._uploads import BATCH_SIZE
 from matchscope.client.aio import Model, ModelRef
 from matchscope.client.records import (
@@ -22,6 +23,12 @@ from matchscope.client.records import (
     UploadResult,
 )
 from matchscope.client.results import EvaluationMetrics, TideSummary
+
+T = TypeVar("T")
+
+
+def _evaluation_id(evaluation: Evaluation | str) -> str:
+    return evaluation if isinstance(evaluation, str) else evaluation.id
 
 
 class AsyncJob:
@@ -58,29 +65,72 @@ class AsyncJob:
         return self._loop.run(self._job.sleep_until_complete(verbose_std_out, poll_interval=poll_interval))
 
 
-class Matches:
-    """The entries of one `matches(...)` call, read lazily page by page: iterate it, or `to_pandas()`."""
+class Pages(Generic[T]):
+    """Rows read lazily page by page: iterate it, or `pages()`."""
 
-    def __init__(self, loop: LoopThread, matches: aio.Matches) -> None:
+    def __init__(self, loop: LoopThread, paged: Paged[T]) -> None:
         self._loop = loop
-        self._matches = matches
+        self._paged = paged
 
     @property
     def total_count(self) -> int | None:
-        """How many entries pass the filter (known once the first page is read)."""
-        return self._matches.total_count
+        """How many rows pass the filter (known once the first page is read)."""
+        return self._paged.total_count
 
-    def __iter__(self) -> Iterator[Match]:
+    def __iter__(self) -> Iterator[T]:
         for page in self.pages():
             yield from page
 
-    def pages(self) -> Iterator[list[Match]]:
-        """The entries a page at a time."""
-        return self._loop.iterate(self._matches.pages())
+    def pages(self) -> Iterator[list[T]]:
+        """The rows a page at a time."""
+        return self._loop.iterate(self._paged.pages())
+
+
+class Matches(Pages[Match]):
+    """The entries of one `matches(...)` call, read lazily page by page: iterate it, or `to_pandas()`."""
 
     def to_pandas(self) -> Any:
         """Every entry as a pandas DataFrame, one row per entry (needs pandas: `pip install matchscope[pandas]`)."""
         return data_frame([match_row(match) for match in self])
+
+
+class Flips(Pages[Flip]):
+    """The flips of one `flips(...)` call, read lazily page by page: iterate it."""
+
+
+class Comparison:
+    """Two complete evaluations of one dataset side by side (`base`, then `other`): `metrics()` class by class
+    with the deltas, and `flips()`, the ground truths one side finds and the other misses. A ValidationError naming
+    `otherId` when they evaluate different datasets; NotFoundError for an unknown id."""
+
+    def __init__(self, loop: LoopThread, comparison: aio.Comparison) -> None:
+        self._loop = loop
+        self._comparison = comparison
+        self.base_id = comparison.base_id
+        self.other_id = comparison.other_id
+
+    def __repr__(self) -> str:
+        return f"Comparison(base_id={self.base_id!r}, other_id={self.other_id!r})"
+
+    def metrics(self, iou_threshold: float = 0.5, confidence_threshold: float = 0.0) -> MetricsComparison:
+        """`overall` and `per_class` rows: both sides' counts (TP/FP/FN, precision, recall, F1) at the thresholds,
+        their stored COCO AP and AP50, and `delta` (other - base)."""
+        return self._loop.run(self._comparison.metrics(iou_threshold, confidence_threshold))
+
+    def flips(
+        self,
+        *,
+        kinds: Sequence[str] | None = None,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+        page_size: int = 100,
+    ) -> Flips:
+        """Every ground truth whose outcome differs at the thresholds (`kinds`: FIXED, BROKEN; both when None), by
+        the other's IoU descending, read lazily page by page."""
+        flips = self._comparison.flips(
+            kinds=kinds, iou_threshold=iou_threshold, confidence_threshold=confidence_threshold, page_size=page_size
+        )
+        return Flips(self._loop, flips)
 
 
 class Evaluation:
@@ -143,6 +193,10 @@ class Evaluation:
     def tide(self) -> TideSummary:
         """The TIDE summary as tidecv 1.0.1 computes it: AP50, count and ΔAP per error type, overall and per class."""
         return self._loop.run(self._evaluation.tide())
+
+    def compare(self, other: Evaluation | str) -> Comparison:
+        """This evaluation (the base) beside `other`, an evaluation of the same dataset."""
+        return Comparison(self._loop, self._evaluation.compare(_evaluation_id(other)))
 
 
 class Dataset:
@@ -271,6 +325,11 @@ class Client:
         dataset_id = dataset.id if isinstance(dataset, Dataset) else dataset
         found = self._loop.run(self._client.list_evaluations(dataset_id, model))
         return [Evaluation(self._loop, evaluation) for evaluation in found]
+
+    def compare_evaluations(self, base: Evaluation | str, other: Evaluation | str) -> Comparison:
+        """Two complete evaluations of one dataset side by side: `metrics()` with deltas and `flips()`."""
+        comparison = self._client.compare_evaluations(_evaluation_id(base), _evaluation_id(other))
+        return Comparison(self._loop, comparison)
 
     def delete_dataset(self, dataset: Dataset | str) -> int:
         """Delete a dataset with everything under it (items, boxes, predictions, evaluations, jobs); returns how

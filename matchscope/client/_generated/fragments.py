@@ -4,7 +4,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import JobStatus, JobType
+from .enums import JobStatus, JobType, MatchOutcome
 
 
 class CocoStatsFields(BaseModel):
@@ -18,6 +18,18 @@ class CountsFields(BaseModel):
     precision: float
     recall: float
     f_1: float = Field(alias="f1")
+
+
+class ComparedSideFields(BaseModel):
+    ground_truth_count: int = Field(alias="groundTruthCount")
+    prediction_count: int = Field(alias="predictionCount")
+    counts: "ComparedSideFieldsCounts"
+    ap: Optional[float]
+    ap_50: Optional[float] = Field(alias="ap50")
+
+
+class ComparedSideFieldsCounts(CountsFields):
+    pass
 
 
 class DatasetFields(BaseModel):
@@ -89,6 +101,43 @@ class JobFieldsEvaluation(BaseModel):
     id: str
 
 
+class MatchFields(BaseModel):
+    id: str
+    outcome: MatchOutcome
+    iou: float
+    ground_truth_label: Optional[str] = Field(alias="groundTruthLabel")
+    prediction_label: Optional[str] = Field(alias="predictionLabel")
+    confidence: Optional[float]
+    item: "MatchFieldsItem"
+    ground_truth: Optional["MatchFieldsGroundTruth"] = Field(alias="groundTruth")
+    prediction: Optional["MatchFieldsPrediction"]
+
+
+class MatchFieldsItem(BaseModel):
+    id: str
+    reference_id: str = Field(alias="referenceId")
+
+
+class MatchFieldsGroundTruth(BaseModel):
+    id: str
+    annotation_id: str = Field(alias="annotationId")
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class MatchFieldsPrediction(BaseModel):
+    id: str
+    annotation_id: str = Field(alias="annotationId")
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
 class ModelFields(BaseModel):
     id: str
     name: str
@@ -123,11 +172,13 @@ class ValidationErrorFieldsErrors(BaseModel):
 
 CocoStatsFields.model_rebuild()
 CountsFields.model_rebuild()
+ComparedSideFields.model_rebuild()
 DatasetFields.model_rebuild()
 EvaluationFields.model_rebuild()
 HistogramFields.model_rebuild()
 ItemFields.model_rebuild()
 JobFields.model_rebuild()
+MatchFields.model_rebuild()
 ModelFields.model_rebuild()
 NotFoundErrorFields.model_rebuild()
 PageFields.model_rebuild()

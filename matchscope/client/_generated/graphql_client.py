@@ -7,6 +7,8 @@ from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
 from .calculate_evaluation_metrics import CalculateEvaluationMetrics
 from .cancel_job import CancelJob
+from .compare_flips import CompareFlips
+from .compare_metrics import CompareMetrics
 from .create_dataset import CreateDataset
 from .create_model import CreateModel
 from .current_evaluation import CurrentEvaluation
@@ -15,6 +17,7 @@ from .dataset_items import DatasetItems
 from .delete_dataset import DeleteDataset
 from .delete_evaluation import DeleteEvaluation
 from .delete_model import DeleteModel
+from .enums import FlipKind
 from .evaluation_coco import EvaluationCoco
 from .evaluation_matches import EvaluationMatches
 from .evaluation_metrics import EvaluationMetrics
@@ -373,22 +376,7 @@ class GraphQLClient(AsyncBaseClient):
                     }
                     edges {
                       node {
-                        id
-                        outcome
-                        iou
-                        groundTruthLabel
-                        predictionLabel
-                        confidence
-                        item {
-                          id
-                          referenceId
-                        }
-                        groundTruth {
-                          ...BoxFields
-                        }
-                        prediction {
-                          ...BoxFields
-                        }
+                        ...MatchFields
                       }
                     }
                   }
@@ -404,6 +392,25 @@ class GraphQLClient(AsyncBaseClient):
               y
               width
               height
+            }
+
+            fragment MatchFields on Match {
+              id
+              outcome
+              iou
+              groundTruthLabel
+              predictionLabel
+              confidence
+              item {
+                id
+                referenceId
+              }
+              groundTruth {
+                ...BoxFields
+              }
+              prediction {
+                ...BoxFields
+              }
             }
 
             fragment PageFields on PageInfo {
@@ -1152,3 +1159,215 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return DeleteEvaluation.model_validate(data)
+
+    async def compare_metrics(
+        self,
+        base_id: str,
+        other_id: str,
+        iou_threshold: Union[Optional[float], UnsetType] = UNSET,
+        confidence_threshold: Union[Optional[float], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CompareMetrics:
+        query = gql("""
+            query CompareMetrics($baseId: ID!, $otherId: ID!, $iouThreshold: Float, $confidenceThreshold: Float) {
+              compareEvaluations(baseId: $baseId, otherId: $otherId) {
+                __typename
+                ... on EvaluationComparison {
+                  metrics(iouThreshold: $iouThreshold, confidenceThreshold: $confidenceThreshold) {
+                    label
+                    base {
+                      ...ComparedSideFields
+                    }
+                    other {
+                      ...ComparedSideFields
+                    }
+                    delta {
+                      truePositives
+                      falsePositives
+                      falseNegatives
+                      precision
+                      recall
+                      f1
+                      ap
+                      ap50
+                    }
+                  }
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment ComparedSideFields on ComparedSide {
+              groundTruthCount
+              predictionCount
+              counts {
+                ...CountsFields
+              }
+              ap
+              ap50
+            }
+
+            fragment CountsFields on Counts {
+              truePositives
+              falsePositives
+              falseNegatives
+              precision
+              recall
+              f1
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "baseId": base_id,
+            "otherId": other_id,
+            "iouThreshold": iou_threshold,
+            "confidenceThreshold": confidence_threshold,
+        }
+        response = await self.execute(
+            query=query, operation_name="CompareMetrics", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CompareMetrics.model_validate(data)
+
+    async def compare_flips(
+        self,
+        base_id: str,
+        other_id: str,
+        iou_threshold: Union[Optional[float], UnsetType] = UNSET,
+        confidence_threshold: Union[Optional[float], UnsetType] = UNSET,
+        kinds: Union[Optional[list[FlipKind]], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CompareFlips:
+        query = gql("""
+            query CompareFlips($baseId: ID!, $otherId: ID!, $iouThreshold: Float, $confidenceThreshold: Float, $kinds: [FlipKind!], $first: Int, $after: String) {
+              compareEvaluations(baseId: $baseId, otherId: $otherId) {
+                __typename
+                ... on EvaluationComparison {
+                  flips(
+                    iouThreshold: $iouThreshold
+                    confidenceThreshold: $confidenceThreshold
+                    kinds: $kinds
+                    first: $first
+                    after: $after
+                  ) {
+                    totalCount
+                    pageInfo {
+                      ...PageFields
+                    }
+                    edges {
+                      node {
+                        kind
+                        groundTruth {
+                          ...BoxFields
+                        }
+                        item {
+                          id
+                          referenceId
+                        }
+                        base {
+                          ...MatchFields
+                        }
+                        other {
+                          ...MatchFields
+                        }
+                      }
+                    }
+                  }
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment BoxFields on Box {
+              id
+              annotationId
+              label
+              x
+              y
+              width
+              height
+            }
+
+            fragment MatchFields on Match {
+              id
+              outcome
+              iou
+              groundTruthLabel
+              predictionLabel
+              confidence
+              item {
+                id
+                referenceId
+              }
+              groundTruth {
+                ...BoxFields
+              }
+              prediction {
+                ...BoxFields
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "baseId": base_id,
+            "otherId": other_id,
+            "iouThreshold": iou_threshold,
+            "confidenceThreshold": confidence_threshold,
+            "kinds": kinds,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="CompareFlips", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CompareFlips.model_validate(data)
