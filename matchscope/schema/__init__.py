@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 
 import strawberry
-from graphql import GraphQLError, GraphQLObjectType
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
 
@@ -47,7 +47,7 @@ def build_schema(
     extensions: list[object] = [guards]
     if not debug:
         extensions.append(partial(MaskErrors, should_mask_error=_is_unexpected))
-    schema = strawberry.Schema(
+    return strawberry.Schema(
         query=query,
         mutation=mutation,
         subscription=merge_types("Subscription", (JobsSubscription,)),
@@ -55,18 +55,6 @@ def build_schema(
         extensions=extensions,  # type: ignore[arg-type]
         execution_context_class=leaf_executor(),
     )
-    _without_is_type_of(schema)
-    return schema
-
-
-def _without_is_type_of(schema: strawberry.Schema) -> None:
-    """graphql-core asks every object of a type that has `is_type_of` whether it is of that type: strawberry gives
-    one to each type that implements an interface, so a page of matches asked 200 times (~50 µs). That check is
-    not what resolves an interface or a union to its type (their own resolvers do, from the object's class), and
-    every object of these types is built by this package's resolvers, typed for mypy: the check only costs."""
-    for graphql_type in schema._schema.type_map.values():
-        if isinstance(graphql_type, GraphQLObjectType):
-            graphql_type.is_type_of = None
 
 
 def export_sdl() -> str:

@@ -343,8 +343,7 @@ async def test_evaluation_is_account_scoped(gql: GraphQL, stored: StoredEvaluati
 
 
 async def test_interfaces_resolve_every_node_type_by_its_class(gql: GraphQL, stored: StoredEvaluation) -> None:
-    """No object type asks graphql-core's `is_type_of` (schema._without_is_type_of); `Node` and `Box` still
-    resolve each object to its own type."""
+    """`Node` and `Box` resolve each object to its own type."""
     page = await gql(MATCHES, {**_ids(stored), "t": 0.5, "c": 0.0, "f": None, "o": DESC_IOU, "n": 100, "a": None})
     node = next(edge["node"] for edge in page["evaluation"]["matches"]["edges"] if edge["node"]["groundTruth"])
     other = next(edge["node"] for edge in page["evaluation"]["matches"]["edges"] if edge["node"]["prediction"])
