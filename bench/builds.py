@@ -19,19 +19,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._common import APP, serve, stop  # noqa: E402
 from bench.queries import (  # noqa: E402
     Target,
     case_bodies,
-    free_port,
     label_with_most_false_negatives,
     measure,
     page_200_cursor,
@@ -46,23 +43,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
 
 
-def _serve(checkout: Path, factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    """uvicorn on `checkout`'s code (its directory first on the path), as bench/queries.py serves it."""
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, cwd=checkout, env={**os.environ, **env, "PYTHONPATH": str(checkout)})
-    url = f"http://127.0.0.1:{port}/graphql"
-    for _ in range(600):
-        try:
-            httpx.get(url, timeout=1.0)
-            return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{factory} in {checkout} did not start")
-
-
 def _worktree(revision: str, into: Path, env: dict[str, str]) -> Path:
     """A checkout of `revision`, served once and stopped, so that the server measured loads the engine's kernels
     and its modules' bytecode from the caches: a server process that compiled its kernels at start-up spent ~7 %
@@ -71,9 +51,7 @@ def _worktree(revision: str, into: Path, env: dict[str, str]) -> Path:
     subprocess.run(
         ["git", "worktree", "add", "--detach", str(path), revision], cwd=ROOT, check=True, capture_output=True
     )
-    process, _ = _serve(path, "matchscope.app:create_app", env)
-    process.terminate()
-    process.wait(timeout=30)
+    stop(serve(APP, env, checkout=path)[0])
     return path
 
 
@@ -94,8 +72,8 @@ def main() -> None:
         trees = [_worktree(args.rev_a, Path(scratch), env)]
         trees.append(_worktree(args.rev_b, Path(scratch), env) if args.rev_b else ROOT)
         names = [args.rev_a, args.rev_b or "working tree"]
-        servers = [_serve(tree, "matchscope.app:create_app", env) for tree in trees]
-        servers.append(_serve(ROOT, "bench.floor_app:create_floor_app", {}))
+        servers = [serve(APP, env, checkout=tree) for tree in trees]
+        servers.append(serve("bench.floor_app:create_floor_app", {}))
         try:
             target = Target(servers[0][1], headers, dataset_id, model_id)
             label = label_with_most_false_negatives(target) if args.case == "c" else ""
@@ -115,9 +93,7 @@ def main() -> None:
                         cpu[index].append(1000 * (_cpu_seconds(process.pid) - before) / len(latencies))
                         rates[index].append(rate)
         finally:
-            for process, _ in servers:
-                process.terminate()
-                process.wait(timeout=10)
+            stop(*(process for process, _ in servers))
             for tree in trees:
                 if tree != ROOT:
                     subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)

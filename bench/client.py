@@ -15,55 +15,28 @@ decoded to dicts (the floor). Target: upload through the client <= 2x import-coc
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._common import APP, fresh_database, served  # noqa: E402
 from bench.ingest import dataset_files  # noqa: E402
-from bench.queries import serve  # noqa: E402
 from matchscope.client import Client  # noqa: E402
 from matchscope.client.coco import ground_truth, predictions, read_json  # noqa: E402
 
-PG_ADMIN = os.environ.get("MATCHSCOPE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 FLOOR_QUERY = """query($id: ID!, $after: String) { node(id: $id) { __typename ... on Evaluation {
   matches(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node {
     id outcome iou groundTruthLabel predictionLabel confidence item { id referenceId }
     groundTruth { id annotationId label x y width height } prediction { id annotationId label x y width height }
   } } } } } }"""
-
-
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-@contextmanager
-def fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / f'{uuid.uuid4().hex[:8]}.db'}"
-        return
-    name = f"matchscope_bench_client_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def matchscope(env: dict[str, str], *args: str) -> str:
@@ -151,15 +124,13 @@ def main() -> None:
             cli_truth, cli_results = import_coco_times(url, gt, dets)
         with fresh_database(args.backend, Path(folder)) as url:
             key = matchscope({"DATABASE_URL": url}, "keys", "create", "--account", "bench").strip().splitlines()[-1]
-            server, graphql_url = serve("matchscope.app:create_app", {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
-            try:
-                with Client(key, endpoint=graphql_url) as client:
-                    ours_truth, ours_results, count = client_times(client, gt, dets)
-                    if not args.upload_only:
-                        reading = read_rates(client, graphql_url, key)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+            with (
+                served(APP, {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"}) as (_, graphql_url),
+                Client(key, endpoint=graphql_url) as client,
+            ):
+                ours_truth, ours_results, count = client_times(client, gt, dets)
+                if not args.upload_only:
+                    reading = read_rates(client, graphql_url, key)
     print(f"{args.backend}: {args.images} images, {count:,} predictions")
     print(
         f"  ground truth   import-coco {cli_truth:7.2f} s   client {ours_truth:7.2f} s   ratio {ours_truth / cli_truth:.2f}"

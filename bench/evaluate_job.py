@@ -25,7 +25,6 @@ import time
 import uuid
 from pathlib import Path
 
-import asyncpg
 import httpx
 import orjson
 from sqlalchemy import text
@@ -33,6 +32,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._common import DATA, kept_pg_database  # noqa: E402
 from matchscope.services import accounts, coco_import  # noqa: E402
 from matchscope.settings import Settings  # noqa: E402
 from matchscope.state import AppState  # noqa: E402
@@ -40,8 +40,6 @@ from matchscope.store.db import transaction  # noqa: E402
 from matchscope.store.migrate import upgrade  # noqa: E402
 from tests.jobs.servers import serve  # noqa: E402
 
-DATA = ROOT / "bench" / ".data"
-PG_ADMIN = os.environ.get("MATCHSCOPE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 PG_NAME = "matchscope_bench_jobs"
 REDIS_URL = os.environ.get("MATCHSCOPE_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 NAME = "bench-5000"
@@ -140,20 +138,9 @@ def bench_sqlite(gt: Path, dets: Path) -> None:
             print(f"  run {run + 1}: mutation → COMPLETED {seconds:.2f} s", flush=True)
 
 
-async def _ensure_pg_database() -> str:
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PG_NAME)
-        if not exists:
-            await connection.execute(f'CREATE DATABASE "{PG_NAME}"')
-    finally:
-        await connection.close()
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{PG_NAME}"
-
-
 def bench_postgresql(gt: Path, dets: Path) -> None:
     print("PostgreSQL + Redis, arq workers", flush=True)
-    url = asyncio.run(_ensure_pg_database())
+    url = asyncio.run(kept_pg_database(PG_NAME))
     queue = f"matchscope-bench-{uuid.uuid4().hex[:8]}"
     os.environ["MATCHSCOPE_QUEUE_NAME"] = queue
     settings = Settings(database_url=url, redis_url=REDIS_URL)

@@ -12,18 +12,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import asyncpg
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from matchscope.commands.import_coco import import_file
-from matchscope.engine.synthetic import write_coco
-
-DATA = Path(__file__).with_name(".data")
-PG_ADMIN = os.environ.get("MATCHSCOPE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+from bench._common import DATA, fresh_database  # noqa: E402
+from matchscope.commands.import_coco import import_file  # noqa: E402
+from matchscope.engine.synthetic import write_coco  # noqa: E402
 
 
 def dataset_files(images: int, dets_per_image: int) -> tuple[Path, Path]:
@@ -34,14 +33,6 @@ def dataset_files(images: int, dets_per_image: int) -> tuple[Path, Path]:
         written = write_coco(directory, images=images, seed=0, dets_per_image=dets_per_image)
         gt, dets = written
     return gt, dets
-
-
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def run_backend(url: str, gt: Path, dets: Path) -> tuple[float, float]:
@@ -67,18 +58,8 @@ def main() -> None:
     det_rows = len(orjson.loads(dets.read_bytes()))
     print(f"data: {gt_rows:,} item+annotation rows, {det_rows:,} detections ({args.images:,} images)")
     for backend in args.backends:
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as directory:
-                url = f"sqlite:///{directory}/bench.db"
-                gt_time, det_time = asyncio.run(run_backend(url, gt, dets))
-        else:
-            name = f"matchscope_bench_{uuid.uuid4().hex[:8]}"
-            asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-            try:
-                url = f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
-                gt_time, det_time = asyncio.run(run_backend(url, gt, dets))
-            finally:
-                asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+            gt_time, det_time = asyncio.run(run_backend(url, gt, dets))
         total = gt_time + det_time
         print(
             f"{backend:10s} ground truth {gt_time:6.2f} s ({gt_rows / gt_time:,.0f} rows/s)  "

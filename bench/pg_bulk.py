@@ -22,16 +22,15 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import asyncpg
 import numpy as np
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._common import DATA, fresh_database  # noqa: E402
 from matchscope.commands.import_coco import import_file  # noqa: E402
 from matchscope.engine.synthetic import generate_coco  # noqa: E402
 from matchscope.settings import Settings  # noqa: E402
@@ -40,9 +39,6 @@ from matchscope.store.bulk import bulk_select, bulk_update  # noqa: E402
 from matchscope.store.db import transaction  # noqa: E402
 from matchscope.store.migrate import upgrade  # noqa: E402
 from matchscope.store.tables import BoxPrediction  # noqa: E402
-
-DATA = ROOT / "bench" / ".data"
-PG_ADMIN = os.environ.get("MATCHSCOPE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def _seventeen_digits(values: np.ndarray, rng: np.random.Generator, high: float | None = None) -> list:
@@ -75,14 +71,6 @@ def dataset_files(images: int, dets_per_image: int) -> tuple[Path, Path]:
     gt_path.write_bytes(orjson.dumps(ground_truth))
     dets_path.write_bytes(orjson.dumps(results))
     return gt_path, dets_path
-
-
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def _migrate(url: str) -> None:
@@ -150,16 +138,8 @@ def main() -> None:
 
     results: dict[str, tuple[float, float, float]] = {}
     for backend in args.backends:
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as directory:
-                results[backend] = run_backend(f"sqlite:///{directory}/bench.db", gt, dets)
-        else:
-            name = f"matchscope_bench_{uuid.uuid4().hex[:8]}"
-            asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-            try:
-                results[backend] = run_backend(f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}", gt, dets)
-            finally:
-                asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+            results[backend] = run_backend(url, gt, dets)
         gt_time, det_time, replace_time = results[backend]
         print(
             f"{backend:10s} import-coco ground truth {gt_time:6.2f} s   detections {det_time:6.2f} s "

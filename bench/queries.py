@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -32,8 +30,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT / "bench" / ".data"
-PG_BASE = os.environ.get("MATCHSCOPE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+
+from bench._common import APP, DATA, kept_pg_database, serve, stop  # noqa: E402
 
 PAGE = """query($d: ID!, $m: ID!, $f: MatchFilter, $a: String) { evaluation(datasetId: $d, modelId: $m) {
   matches(filter: $f, first: 50, after: $a) { pageInfo { hasNextPage endCursor } edges { cursor node {
@@ -59,23 +57,11 @@ class Target:
 # ---------------------------------------------------------------- data
 
 
-def _database_url(backend: str, images: int) -> str:
+async def _database_url(backend: str, images: int) -> str:
     if backend == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{DATA / f'queries-{images}.db'}"
-    return f"{PG_BASE}/matchscope_bench_{images}"
-
-
-async def _ensure_pg_database(url: str) -> None:
-    import asyncpg
-
-    name = url.rsplit("/", 1)[1]
-    connection = await asyncpg.connect(f"{PG_BASE}/postgres")
-    try:
-        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
+    return await kept_pg_database(f"matchscope_bench_{images}")
 
 
 async def prepare(backend: str, images: int) -> tuple[str, str, str, str, int]:
@@ -91,9 +77,7 @@ async def prepare(backend: str, images: int) -> tuple[str, str, str, str, int]:
     from matchscope.store.migrate import upgrade
     from matchscope.store.tables import Dataset, MatchEntry, Model
 
-    url = _database_url(backend, images)
-    if backend == "postgresql":
-        await _ensure_pg_database(url)
+    url = await _database_url(backend, images)
     state = AppState.create(Settings(database_url=url))
     await upgrade(state.engine)
     name = f"synthetic-{images}"
@@ -213,43 +197,6 @@ async def _account_of(session: Any, dataset_pk: int) -> int:
 
     dataset = await session.get(Dataset, dataset_pk)
     return int(dataset.account_id)
-
-
-# ---------------------------------------------------------------- servers
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        factory,
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(f"{base}/graphql", timeout=1.0)
-            return process, f"{base}/graphql"
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{factory} did not start")
 
 
 # ---------------------------------------------------------------- load
@@ -398,7 +345,7 @@ def run_backend(
 ) -> None:
     url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images))
     print(f"[{backend}] evaluation with {entries:,} entries", flush=True)
-    app, app_url = serve("matchscope.app:create_app", {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
+    app, app_url = serve(APP, {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
     floor, floor_url = serve("bench.floor_app:create_floor_app", {})
     try:
         target = Target(app_url, {"Authorization": f"Bearer {key}"}, dataset_id, model_id)
@@ -441,9 +388,7 @@ def run_backend(
         if "a" in one and "b" in one:
             print(f"(b)/(a) p50 ratio at 1 client: {one['b'].p50_ms / one['a'].p50_ms:.2f}", flush=True)
     finally:
-        for process in (app, floor):
-            process.terminate()
-            process.wait(timeout=10)
+        stop(app, floor)
 
 
 def main() -> None:

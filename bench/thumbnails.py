@@ -34,29 +34,11 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.queries import serve  # noqa: E402
+from bench._common import seeded_server  # noqa: E402
 
 PAGE = 50
 ITEMS = """query($after: String) { datasets(first: 1) { edges { node { items(first: 50, after: $after) {
   pageInfo { endCursor } edges { node { id referenceId imageUrl thumbnailUrl } } } } } } }"""
-
-
-async def _seed(url: str, image_root: Path) -> str:
-    from matchscope.services import accounts, demo
-    from matchscope.settings import Settings
-    from matchscope.state import AppState
-    from matchscope.store.db import transaction
-    from matchscope.store.migrate import upgrade
-
-    state = AppState.create(Settings(database_url=url))
-    try:
-        await upgrade(state.engine)
-        async with transaction(state.sessions) as session:
-            issued = await accounts.create_key(session, account_name="bench")
-            await demo.seed_demo(session, account_id=issued.account_id, image_root=image_root)
-        return issued.secret
-    finally:
-        await state.close()
 
 
 def _cpu_seconds(server: psutil.Process) -> float:
@@ -138,29 +120,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=6)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="matchscope-thumbnails-") as work:
-        directory = Path(work)
-        image_root, cache = directory / "images", directory / "thumbnail-cache"
-        if args.backend == "sqlite":
-            url = f"sqlite:///{directory / 'bench.db'}"
-        else:
-            from tests.conftest import temporary_pg_database
-
-            databases = temporary_pg_database("matchscope_bench_thumbnails")
-            url = next(databases)
-        started = time.perf_counter()
-        key = asyncio.run(_seed(url, image_root))
-        print(f"demo seeded in {time.perf_counter() - started:.1f} s ({args.backend}); load average {os.getloadavg()}")
-        env = {"DATABASE_URL": url, "MATCHSCOPE_IMAGE_ROOT": str(image_root), "MATCHSCOPE_THUMBNAIL_CACHE": str(cache)}
-        process, graphql_url = serve("matchscope.app:create_app", env)
-        try:
-            base = graphql_url.removesuffix("/graphql")
-            results = asyncio.run(_pages(base, key, args, image_root, cache, psutil.Process(process.pid)))
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-            if args.backend == "postgresql":
-                databases.close()
+    with seeded_server(args.backend, "matchscope-bench-thumbnails") as demo:
+        print(f"demo seeded in {demo.seed_seconds:.1f} s ({args.backend}); load average {os.getloadavg()}")
+        server = psutil.Process(demo.process.pid)
+        results = asyncio.run(_pages(demo.base, demo.key, args, demo.image_root, demo.thumbnail_cache, server))
     names = ("cold", "warm", "originals", "pillow", "cold_cpu", "warm_cpu", "originals_cpu")
     summary = {name: [row[name] * 1000 for row in results] for name in names}
     print(f"load average after: {os.getloadavg()}")

@@ -19,11 +19,9 @@ Budget (issue #15): the evaluation page interactive ≤ 1 s after load.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,10 +31,9 @@ from playwright.sync_api import Page
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._common import seeded_server  # noqa: E402
 from bench.client import matchscope  # noqa: E402
 from bench.ingest import dataset_files  # noqa: E402
-from bench.queries import serve  # noqa: E402
-from bench.thumbnails import _seed  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -152,39 +149,18 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--coco-images", type=int, help="a generated COCO-sized data set of N images, not the demo")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="matchscope-ui-") as work:
-        directory = Path(work)
-        image_root, cache = directory / "images", directory / "thumbnail-cache"
-        if args.backend == "sqlite":
-            url = f"sqlite:///{directory / 'bench.db'}"
-        else:
-            from tests.conftest import temporary_pg_database
-
-            databases = temporary_pg_database("matchscope_bench_ui")
-            url = next(databases)
-        if args.coco_images:
-            started = time.perf_counter()
-            key = _import_coco(url, args.coco_images)
-            print(f"imported {args.coco_images:,} images in {time.perf_counter() - started:.1f} s")
-        else:
-            key = asyncio.run(_seed(url, image_root))
-        env = {"DATABASE_URL": url, "MATCHSCOPE_IMAGE_ROOT": str(image_root), "MATCHSCOPE_THUMBNAIL_CACHE": str(cache)}
-        process, graphql_url = serve("matchscope.app:create_app", env)
-        try:
-            base = graphql_url.removesuffix("/graphql")
-            started = time.perf_counter()
-            evaluation_id = _evaluate(base, key)
-            print(f"evaluated in {time.perf_counter() - started:.1f} s")
-            print(f"({args.backend}) load average before: {os.getloadavg()}")
-            floors = [_floor(base, key, evaluation_id) for _ in range(args.runs)]
-            # Without image files a tile is drawn when its blank canvas is.
-            tile_drawn = "[data-testid=blank-canvas]" if args.coco_images else 'image[href^="blob:"]'
-            results = _browse(base, key, evaluation_id, args.runs, tile_drawn)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-            if args.backend == "postgresql":
-                databases.close()
+    seed = (lambda url, _image_root: _import_coco(url, args.coco_images)) if args.coco_images else None
+    with seeded_server(args.backend, "matchscope-bench-ui", seed) as server:
+        what = f"imported {args.coco_images:,} COCO images" if args.coco_images else "seeded the demo"
+        print(f"{what} in {server.seed_seconds:.1f} s")
+        started = time.perf_counter()
+        evaluation_id = _evaluate(server.base, server.key)
+        print(f"evaluated in {time.perf_counter() - started:.1f} s")
+        print(f"({args.backend}) load average before: {os.getloadavg()}")
+        floors = [_floor(server.base, server.key, evaluation_id) for _ in range(args.runs)]
+        # Without image files a tile is drawn when its blank canvas is.
+        tile_drawn = "[data-testid=blank-canvas]" if args.coco_images else 'image[href^="blob:"]'
+        results = _browse(server.base, server.key, evaluation_id, args.runs, tile_drawn)
     print(f"load average after: {os.getloadavg()}")
     print(f"{'ms':<52} {'median':>8} {'max':>8}")
     rows = (
