@@ -11,7 +11,6 @@ import numpy as np
 import orjson
 import pytest
 
-from matchscope.engine.cocofile import _parse_detections_bytes as _parse_detections_bytes
 from matchscope.engine.cocofile import (
     category_index,
     image_index,
@@ -19,6 +18,7 @@ from matchscope.engine.cocofile import (
     load_ground_truth,
     parse_detections,
 )
+from matchscope.engine.cocoresults import _parse_detections_bytes
 
 GROUND_TRUTH: dict[str, Any] = {
     "images": [{"id": 30}, {"id": 10}, {"id": 20}],
