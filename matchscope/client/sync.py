@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import inspect
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from matchscope.client import aio
 from matchscope.client._compare import Flip, MetricsComparison
@@ -29,6 +30,24 @@ T = TypeVar("T")
 
 def _evaluation_id(evaluation: Evaluation | str) -> str:
     return evaluation if isinstance(evaluation, str) else evaluation.id
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _arguments_of(
+    twin: Callable[Concatenate[Any, P], object],
+) -> Callable[[Callable[..., R]], Callable[Concatenate[Any, P], R]]:
+    """The decorated blocking method takes the arguments of `twin`, its asynchronous counterpart, which it passes on
+    as they are: mypy checks calls against `twin`'s parameters and `help()` shows them."""
+
+    def decorate(method: Callable[..., R]) -> Callable[Concatenate[Any, P], R]:
+        returns = inspect.signature(method).return_annotation
+        setattr(method, "__signature__", inspect.signature(twin).replace(return_annotation=returns))  # noqa: B010
+        return method
+
+    return decorate
 
 
 class AsyncJob:
@@ -145,42 +164,12 @@ class Evaluation:
     def __repr__(self) -> str:
         return f"Evaluation(id={self.id!r})"
 
-    def matches(
-        self,
-        *,
-        outcomes: Sequence[str] | None = None,
-        ground_truth_labels: Sequence[str] | None = None,
-        prediction_labels: Sequence[str] | None = None,
-        min_iou: float | None = None,
-        max_iou: float | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        item_id: str | None = None,
-        iou_threshold: float = 0.5,
-        confidence_threshold: float = 0.0,
-        order_by: str = "IOU",
-        direction: str = "DESC",
-        page_size: int = 100,
-    ) -> Matches:
+    @_arguments_of(aio.Evaluation.matches)
+    def matches(self, **arguments: Any) -> Matches:
         """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
         by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `order_by` IOU or
         CONFIDENCE, `direction` DESC or ASC."""
-        matches = self._evaluation.matches(
-            outcomes=outcomes,
-            ground_truth_labels=ground_truth_labels,
-            prediction_labels=prediction_labels,
-            min_iou=min_iou,
-            max_iou=max_iou,
-            min_confidence=min_confidence,
-            max_confidence=max_confidence,
-            item_id=item_id,
-            iou_threshold=iou_threshold,
-            confidence_threshold=confidence_threshold,
-            order_by=order_by,
-            direction=direction,
-            page_size=page_size,
-        )
-        return Matches(self._loop, matches)
+        return Matches(self._loop, self._evaluation.matches(**arguments))
 
     def metrics(self, iou_threshold: float = 0.5, confidence_threshold: float = 0.0) -> EvaluationMetrics:
         """Overall and per-class counts (TP/FP/FN, precision, recall, F1), the confusion matrix and histograms."""
