@@ -1,11 +1,12 @@
 """Upload inputs built whole from graphql-core's coerced mapping, one dict a row.
 
 The one private strawberry hook of the upload path. Strawberry converts an input object field by field, resolving
-each field's type for every value: for 10,000 predictions that is ~1.4 s of a request whose GraphQL execution
-otherwise takes ~0.4 s (`bench/upload_inputs.py`). Every field of these inputs is a scalar graphql-core has already
-coerced, so a row needs no conversion, only its keys renamed. Strawberry has no public way to give a
-`@strawberry.input` class its own builder: its definitions carry one, `from_input`, which its own integrations
-(`strawberry.pydantic`) pass when they create the definition; `built_from_mapping` sets it on a decorated class.
+each field's type for every value: that makes the GraphQL execution of a 10,000-prediction upload ~4.5 times as
+long (0.80-0.93 s against 0.18-0.20 s, `bench/upload_inputs.py`). Every field of these inputs is a scalar
+graphql-core has already coerced, so a row needs no conversion, only its keys renamed. Strawberry has no public
+way to give a `@strawberry.input` class its own builder: its definitions carry one, `from_input`, which its own
+integrations (`strawberry.pydantic`) pass when they create the definition; `built_from_mapping` sets it on a
+decorated class.
 strawberry-graphql is pinned exactly in pyproject.toml for it, and tests/graphql/test_lookups.py fails when
 strawberry stops calling it.
 """
