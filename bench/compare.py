@@ -31,7 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.queries import PAGE, Series, measure, prepare, serve  # noqa: E402
+from bench._common import APP, served  # noqa: E402
+from bench.queries import PAGE, Series, measure, prepare  # noqa: E402
 
 FLIPS = """query($b: ID!, $o: ID!, $a: String) { compareEvaluations(baseId: $b, otherId: $o) {
   ... on EvaluationComparison { flips(first: 50, after: $a) { totalCount pageInfo { hasNextPage endCursor }
@@ -128,9 +129,8 @@ def run_backend(
 ) -> None:
     url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images))
     asyncio.run(prepare_other(url, images))
-    app, app_url = serve("matchscope.app:create_app", {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
     headers = {"Authorization": f"Bearer {key}"}
-    try:
+    with served(APP, {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"}) as (_, app_url):
         models = _post(app_url, headers, "{ models(first: 100) { edges { node { id referenceId } } } }", {})
         other_model = next(
             edge["node"]["id"]
@@ -181,9 +181,6 @@ def run_backend(
             s = series[name]
             ratio = f"{statistics.median(ratios[name]):.2f}" if name in ratios else "1"
             print(f"{label:>30} {s.p50_ms:8.2f} {s.p99_ms:8.2f} {s.rps:8.0f} {ratio:>12}")
-    finally:
-        app.terminate()
-        app.wait(timeout=10)
 
 
 def main() -> None:
