@@ -136,20 +136,11 @@ class Comparison:
         their stored COCO AP and AP50, and `delta` (other - base)."""
         return self._loop.run(self._comparison.metrics(iou_threshold, confidence_threshold))
 
-    def flips(
-        self,
-        *,
-        kinds: Sequence[str] | None = None,
-        iou_threshold: float = 0.5,
-        confidence_threshold: float = 0.0,
-        page_size: int = 100,
-    ) -> Flips:
+    @_arguments_of(aio.Comparison.flips)
+    def flips(self, **arguments: Any) -> Flips:
         """Every ground truth whose outcome differs at the thresholds (`kinds`: FIXED, BROKEN; both when None), by
         the other's IoU descending, read lazily page by page."""
-        flips = self._comparison.flips(
-            kinds=kinds, iou_threshold=iou_threshold, confidence_threshold=confidence_threshold, page_size=page_size
-        )
-        return Flips(self._loop, flips)
+        return Flips(self._loop, self._comparison.flips(**arguments))
 
 
 class Evaluation:

@@ -15,6 +15,7 @@ TWINS = [
     (aio.Dataset, sync.Dataset),
     (aio.Evaluation, sync.Evaluation),
     (aio.AsyncJob, sync.AsyncJob),
+    (aio.Comparison, sync.Comparison),
 ]
 
 
