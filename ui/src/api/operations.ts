@@ -273,6 +273,29 @@ export const PrCurvesQuery = graphql(`
   }
 `);
 
+export const TideFields = graphql(`
+  fragment TideFields on TideError {
+    type
+    count
+    deltaAp
+  }
+`);
+
+export const TideQuery = graphql(`
+  query Tide($id: ID!) {
+    node(id: $id) {
+      ... on Evaluation {
+        id
+        tide {
+          ap50
+          errors { ...TideFields }
+          perClass { label ap50 errors { ...TideFields } }
+        }
+      }
+    }
+  }
+`);
+
 export const ComparedSideFields = graphql(`
   fragment ComparedSideFields on ComparedSide {
     groundTruthCount

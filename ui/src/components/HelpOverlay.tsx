@@ -1,29 +1,26 @@
-const KEYS: [string, string][] = [
-  ["j", "next entry"],
-  ["k", "previous entry"],
-  ["Enter", "open the selected entry's item"],
-  ["Esc", "close the item or this help"],
-  ["?", "show or hide this help"],
-];
+import { Overlay } from "./Overlay";
 
-export function HelpOverlay({ onClose }: { onClose: () => void }) {
+interface Props {
+  keys: readonly (readonly [string, string])[];
+  onClose: () => void;
+}
+
+export function HelpOverlay({ keys, onClose }: Props) {
   return (
-    <div className="overlay" role="dialog" aria-label="keyboard shortcuts" data-testid="help" onClick={onClose}>
-      <div className="dialog small">
-        <h2>Keyboard</h2>
-        <table className="data compact">
-          <tbody>
-            {KEYS.map(([key, what]) => (
-              <tr key={key}>
-                <td>
-                  <kbd>{key}</kbd>
-                </td>
-                <td>{what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
+    <Overlay label="keyboard shortcuts" testId="help" onClose={onClose} small>
+      <h2>Keyboard</h2>
+      <table className="data compact">
+        <tbody>
+          {keys.map(([key, what]) => (
+            <tr key={key}>
+              <td>
+                <kbd>{key}</kbd>
+              </td>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Overlay>
   );
 }

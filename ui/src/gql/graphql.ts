@@ -10,6 +10,15 @@ export type AllowedLabelMatchInput = {
   modelPredictionLabel: string;
 };
 
+/** TIDE error type (Bolya et al. 2020), in tidecv's order: CLASSIFICATION (right box, wrong class), LOCALIZATION (right class, IoU between the background threshold 0.1 and the foreground threshold), BOTH, DUPLICATE (the ground truth is already another prediction's true positive), BACKGROUND (IoU ≤ 0.1 with every ground truth), MISSED (a ground truth no error would fix). */
+export type ErrorType =
+  | 'BACKGROUND'
+  | 'BOTH'
+  | 'CLASSIFICATION'
+  | 'DUPLICATE'
+  | 'LOCALIZATION'
+  | 'MISSED';
+
 /** Omitted classAgnostic means true, unless allowedLabelMatches is given. */
 export type EvaluationOptionsInput = {
   allowedLabelMatches?: Array<AllowedLabelMatchInput> | null | undefined;
@@ -227,6 +236,18 @@ export type PrCurvesQuery = { node:
     | Record<PropertyKey, never>
    | null };
 
+export type TideFieldsFragment = { type: ErrorType, count: number, deltaAp: number };
+
+export type TideQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TideQuery = { node:
+    | { id: string, tide: { ap50: number, errors: Array<{ type: ErrorType, count: number, deltaAp: number }>, perClass: Array<{ label: string, ap50: number, errors: Array<{ type: ErrorType, count: number, deltaAp: number }> }> } }
+    | Record<PropertyKey, never>
+   | null };
+
 export type ComparedSideFieldsFragment = { groundTruthCount: number, predictionCount: number, ap: number | null, ap50: number | null, counts: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number } };
 
 export type CompareQueryVariables = Exact<{
@@ -297,6 +318,13 @@ export const JobFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
+export const TideFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TideFields on TideError {
+  type
+  count
+  deltaAp
+}
+    `, {"fragmentName":"TideFields"}) as unknown as TypedDocumentString<TideFieldsFragment, unknown>;
 export const ComparedSideFieldsFragmentDoc = new TypedDocumentString(`
     fragment ComparedSideFields on ComparedSide {
   groundTruthCount
@@ -806,6 +834,32 @@ export const PrCurvesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PrCurvesQuery, PrCurvesQueryVariables>;
+export const TideDocument = new TypedDocumentString(`
+    query Tide($id: ID!) {
+  node(id: $id) {
+    ... on Evaluation {
+      id
+      tide {
+        ap50
+        errors {
+          ...TideFields
+        }
+        perClass {
+          label
+          ap50
+          errors {
+            ...TideFields
+          }
+        }
+      }
+    }
+  }
+}
+    fragment TideFields on TideError {
+  type
+  count
+  deltaAp
+}`) as unknown as TypedDocumentString<TideQuery, TideQueryVariables>;
 export const CompareDocument = new TypedDocumentString(`
     query Compare($baseId: ID!, $otherId: ID!, $iou: Float!, $confidence: Float!) {
   compareEvaluations(baseId: $baseId, otherId: $otherId) {

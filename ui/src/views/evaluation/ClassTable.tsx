@@ -1,5 +1,5 @@
 import { cocoStat, fixed } from "../../format";
-import { Link, navigate, path, useSearchParams, withParams } from "../../router";
+import { Link, navigate, useSearchParams, withParams } from "../../router";
 import { entriesLink } from "./links";
 import type { EvaluationDetails, Metrics } from "./types";
 import type { Thresholds } from "../../components/Thresholds";
@@ -120,7 +120,7 @@ export function ClassTable({ evaluationId, metrics, coco, thresholds }: Props) {
       </table>
       <p className="muted">
         TP/FP/FN and P/R/F1 at the thresholds above; AP and AP50 are COCO's (threshold-free).{" "}
-        <Link to={`${path.entries(evaluationId)}?iou=${thresholds.iou}&conf=${thresholds.confidence}`}>All entries →</Link>
+        <Link to={entriesLink(evaluationId, thresholds, {})}>All entries →</Link>
       </p>
     </div>
   );

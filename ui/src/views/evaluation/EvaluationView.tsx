@@ -5,20 +5,27 @@ import { ThresholdSliders, useThresholds } from "../../components/Thresholds";
 import { when } from "../../format";
 import { useQuery } from "../../hooks";
 import { Link, path, useSearchParams } from "../../router";
+import { entriesLink } from "./links";
 import { JobBanner } from "./JobBanner";
 import { ClassTable } from "./ClassTable";
 import { CocoSummary } from "./CocoSummary";
 import { ConfusionMatrix } from "./ConfusionMatrix";
 import { ItemsWithMostErrors } from "./ItemsWithMostErrors";
 import { Overall } from "./Overall";
+import { TidePanel } from "./TidePanel";
 
 const Charts = lazy(() => import("./Charts"));
 
 export function EvaluationView({ evaluationId }: { evaluationId: string }) {
   const thresholds = useThresholds();
-  const jobId = useSearchParams().get("job");
+  const params = useSearchParams();
+  const jobId = params.get("job");
   const details = useQuery(EvaluationQuery, { id: evaluationId });
-  const metricsState = useQuery(MetricsQuery, { id: evaluationId, iou: thresholds.iou, confidence: thresholds.confidence });
+  const metricsState = useQuery(MetricsQuery, {
+    id: evaluationId,
+    iou: thresholds.iou,
+    confidence: thresholds.confidence,
+  });
   const metricsNode = metricsState.data?.node;
   const metrics = metricsNode && "metrics" in metricsNode ? metricsNode.metrics : undefined;
   // The charts are the slowest part to draw: numbers and tables update first, charts when React has time.
@@ -27,7 +34,7 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
   if (!details.data) return <Loading what="the evaluation" />;
   const evaluation = details.data.node;
   if (evaluation?.__typename !== "Evaluation") return <ErrorNote error={`No evaluation ${evaluationId} is visible with this key.`} />;
-  const galleryLink = `${path.entries(evaluationId)}?iou=${thresholds.iou}&conf=${thresholds.confidence}`;
+  const galleryLink = entriesLink(evaluationId, thresholds, {});
   return (
     <section data-testid="evaluation">
       <h1>
@@ -52,11 +59,16 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
       </div>
       {metricsState.error && <ErrorNote error={metricsState.error} />}
       {metrics ? (
-        <div data-testid="metrics" data-iou={metrics.iouThreshold} data-confidence={metrics.confidenceThreshold}>
+        <div
+          data-testid="metrics"
+          data-iou={metrics.iouThreshold}
+          data-confidence={metrics.confidenceThreshold}
+        >
           <div className="grid-2">
             <CocoSummary overall={evaluation.coco.overall} />
             <ItemsWithMostErrors evaluationId={evaluationId} items={metrics.itemsWithMostErrors} thresholds={thresholds} />
           </div>
+          <TidePanel evaluationId={evaluationId} />
           <ClassTable evaluationId={evaluationId} metrics={metrics} coco={evaluation.coco} thresholds={thresholds} />
           <ConfusionMatrix evaluationId={evaluationId} matrix={metrics.confusionMatrix} thresholds={thresholds} />
           <Suspense fallback={<Loading what="charts" />}>

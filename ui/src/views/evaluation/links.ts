@@ -8,6 +8,8 @@ export interface EntryFilter {
   minIou?: number;
   maxIou?: number;
   item?: string;
+  error?: string;
+  review?: string;
 }
 
 /** The gallery's URL for entries at these thresholds under a filter. */

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { navigate, withParams } from "../../router";
+import { navigate, withParams, type ParamValue } from "../../router";
 import type { MatchFilter, OrderDirection } from "../../gql/graphql";
 import { OUTCOME_SHORT, OUTCOMES } from "./filters";
 
@@ -9,8 +9,43 @@ interface Props {
   direction: OrderDirection;
 }
 
-function replace(updates: Record<string, string | number | null>) {
+function replace(updates: Record<string, ParamValue>) {
   navigate(withParams({ ...updates, open: null }), { replace: true });
+}
+
+interface GroupProps<Value extends string> {
+  legend: string;
+  /** The URL parameter: the chosen values, comma-separated. */
+  name: string;
+  values: readonly Value[];
+  names: Record<Value, string>;
+  chosen: readonly Value[] | null | undefined;
+}
+
+function CheckboxGroup<Value extends string>({ legend, name, values, names, chosen }: GroupProps<Value>) {
+  const checked = chosen ?? [];
+  const toggle = (value: Value) => {
+    const next = checked.includes(value) ? checked.filter((each) => each !== value) : [...checked, value];
+    replace({ [name]: next.join(",") || null });
+  };
+  return (
+    <fieldset data-testid={`filter-${name}`}>
+      <legend>{legend}</legend>
+      {values.map((value) => (
+        <label key={value}>
+          <input
+            type="checkbox"
+            name={`${name}-${value}`}
+            checked={checked.includes(value)}
+            onChange={() => {
+              toggle(value);
+            }}
+          />{" "}
+          {names[value]}
+        </label>
+      ))}
+    </fieldset>
+  );
 }
 
 function RangeField({ name, label, value }: { name: string; label: string; value: number | null | undefined }) {
@@ -40,11 +75,6 @@ function RangeField({ name, label, value }: { name: string; label: string; value
 }
 
 export function FilterBar({ labels, filter, direction }: Props) {
-  const outcomes = filter.outcomes ?? [];
-  const toggleOutcome = (outcome: (typeof OUTCOMES)[number]) => {
-    const next = outcomes.includes(outcome) ? outcomes.filter((o) => o !== outcome) : [...outcomes, outcome];
-    replace({ outcome: next.join(",") || null });
-  };
   const labelSelect = (name: "gt" | "pred", title: string, chosen: string | undefined) => (
     <label>
       {title}{" "}
@@ -66,22 +96,7 @@ export function FilterBar({ labels, filter, direction }: Props) {
   );
   return (
     <form className="filters" aria-label="filters" onSubmit={(event) => { event.preventDefault(); }}>
-      <fieldset>
-        <legend>outcome</legend>
-        {OUTCOMES.map((outcome) => (
-          <label key={outcome}>
-            <input
-              type="checkbox"
-              name={`outcome-${outcome}`}
-              checked={outcomes.includes(outcome)}
-              onChange={() => {
-                toggleOutcome(outcome);
-              }}
-            />{" "}
-            {OUTCOME_SHORT[outcome]}
-          </label>
-        ))}
-      </fieldset>
+      <CheckboxGroup legend="outcome" name="outcome" values={OUTCOMES} names={OUTCOME_SHORT} chosen={filter.outcomes} />
       {labelSelect("gt", "ground truth", filter.groundTruthLabels?.join(","))}
       {labelSelect("pred", "prediction", filter.predictionLabels?.join(","))}
       <RangeField key={`minIou-${String(filter.minIou)}`} name="minIou" label="IoU ≥" value={filter.minIou} />

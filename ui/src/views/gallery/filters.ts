@@ -17,11 +17,17 @@ function list(raw: string | null): string[] | null {
   return values.length > 0 ? values : null;
 }
 
-/** The gallery's filter as the URL holds it (`outcome`, `gt`, `pred`, `minIou`…, `item`, `order`). */
+function listOf<Value extends string>(raw: string | null, accept: (value: string) => value is Value): Value[] | null {
+  const values = list(raw)?.filter(accept) ?? [];
+  return values.length > 0 ? values : null;
+}
+
+/**
+ * The gallery's filter as the URL holds it (`outcome`, `gt`, `pred`, `minIou`…, `item`, `order`).
+ */
 export function filterFromParams(params: URLSearchParams): { filter: MatchFilter; direction: OrderDirection } {
-  const outcomes = list(params.get("outcome"))?.filter(isOutcome) ?? null;
   const filter: MatchFilter = {
-    outcomes: outcomes && outcomes.length > 0 ? outcomes : null,
+    outcomes: listOf(params.get("outcome"), isOutcome),
     groundTruthLabels: list(params.get("gt")),
     predictionLabels: list(params.get("pred")),
     minIou: parseOptionalNumber(params.get("minIou")),

@@ -12,7 +12,10 @@ interface Props {
   itemId: string;
   modelId: string;
   thresholds: Thresholds;
+  /** The gallery's selected entry: its row and boxes stand out until another row is hovered. */
+  selectedEntryId?: string | null;
 }
+
 
 type Layer = "groundTruth" | "prediction" | "labels";
 const LAYERS: [Layer, string][] = [
@@ -22,7 +25,7 @@ const LAYERS: [Layer, string][] = [
 ];
 
 /** The whole item: every ground-truth box and every prediction of the model, with its entries at the thresholds. */
-export function ItemDetail({ evaluationId, itemId, modelId, thresholds }: Props) {
+export function ItemDetail({ evaluationId, itemId, modelId, thresholds, selectedEntryId = null }: Props) {
   const { data, error } = useQuery(ItemQuery, {
     itemId,
     modelId,
@@ -36,7 +39,7 @@ export function ItemDetail({ evaluationId, itemId, modelId, thresholds }: Props)
   if (!data) return <Loading what="the item" />;
   const item = data.node;
   if (item?.__typename !== "DatasetItem") return <ErrorNote error={`No item ${itemId} is visible with this key.`} />;
-  const entry = item.entries.find((candidate) => candidate.id === hovered);
+  const entry = item.entries.find((candidate) => candidate.id === (hovered ?? selectedEntryId));
   const highlighted = new Set([entry?.groundTruth?.id, entry?.prediction?.id]);
   const boxes: DrawnBox[] = [
     ...(layers.groundTruth
@@ -91,6 +94,8 @@ export function ItemDetail({ evaluationId, itemId, modelId, thresholds }: Props)
             {item.entries.map((row) => (
               <tr
                 key={row.id}
+                data-entry-id={row.id}
+                className={row.id === selectedEntryId ? "selected" : ""}
                 onMouseEnter={() => {
                   setHovered(row.id);
                 }}

@@ -1,0 +1,115 @@
+import { TideQuery } from "../../api/operations";
+import { ErrorNote, Loading } from "../../components/Status";
+import type { ErrorType, TideFieldsFragment, TideQuery as TideResult } from "../../gql/graphql";
+import { fixed } from "../../format";
+import { useQuery } from "../../hooks";
+import { ERROR_TYPE_COLOURS } from "../../palette";
+import { ERROR_TYPE_NAMES, ERROR_TYPES } from "../../vocabulary";
+
+function byType(errors: readonly TideFieldsFragment[]): Map<ErrorType, TideFieldsFragment> {
+  return new Map(errors.map((error) => [error.type, error]));
+}
+
+function Bars({ errors }: { errors: readonly TideFieldsFragment[] }) {
+  const found = byType(errors);
+  const largest = Math.max(1e-9, ...errors.map((error) => error.deltaAp));
+  return (
+    <ul className="tide-bars" data-testid="tide-bars">
+      {ERROR_TYPES.map((type) => {
+        const error = found.get(type) ?? { type, count: 0, deltaAp: 0 };
+        return (
+          <li key={type}>
+            <div
+              className="tide-bar"
+              data-testid="tide-bar"
+              data-type={type}
+              data-count={error.count}
+              data-delta-ap={error.deltaAp}
+            >
+              <span className="tide-name">{ERROR_TYPE_NAMES[type]}</span>
+              <span className="tide-track">
+                <span
+                  className="tide-fill"
+                  style={{ width: `${(100 * error.deltaAp) / largest}%`, background: ERROR_TYPE_COLOURS[type] }}
+                />
+              </span>
+              <span className="num tide-delta">ΔAP {fixed(error.deltaAp, 2)}</span>
+              <span className="num tide-count">{error.count}</span>
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+type Summary = Extract<NonNullable<TideResult["node"]>, { tide: unknown }>["tide"];
+
+function PerClass({ perClass }: { perClass: Summary["perClass"] }) {
+  return (
+    <details>
+      <summary>Per class (ΔAP, count)</summary>
+      <div className="scroll-x">
+        <table className="data compact" data-testid="tide-per-class">
+          <thead>
+            <tr>
+              <th>class</th>
+              <th className="num">AP50</th>
+              {ERROR_TYPES.map((type) => (
+                <th key={type} className="num">
+                  {ERROR_TYPE_NAMES[type]}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {perClass.map((row) => {
+              const found = byType(row.errors);
+              return (
+                <tr key={row.label} data-label={row.label}>
+                  <td>{row.label}</td>
+                  <td className="num">{fixed(row.ap50, 2)}</td>
+                  {ERROR_TYPES.map((type) => {
+                    const error = found.get(type);
+                    return (
+                      <td key={type} className="num" data-type={type}>
+                        {error && error.count > 0 ? (
+                          `${fixed(error.deltaAp, 2)} (${error.count})`
+                        ) : (
+                          <span className="muted">·</span>
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
+
+/** TIDE's summary (tidecv's numbers): what fixing each error type would add to AP50, and how many there are. */
+export function TidePanel({ evaluationId }: { evaluationId: string }) {
+  const { data, error } = useQuery(TideQuery, { id: evaluationId });
+  const node = data?.node;
+  return (
+    <div className="panel" data-testid="tide">
+      <h2>Error types (TIDE)</h2>
+      {error && <ErrorNote error={error} />}
+      {!error && (!node || !("tide" in node)) && <Loading what="the TIDE summary" />}
+      {node && "tide" in node && (
+        <>
+          <p className="muted">
+            AP50 <strong data-testid="tide-ap50">{fixed(node.tide.ap50, 2)}</strong> (tidecv: class-aware, IoU 0.5,
+            background 0.1). Each bar: the AP50 points gained by fixing that error type, and its count.
+          </p>
+          <Bars errors={node.tide.errors} />
+          <PerClass perClass={node.tide.perClass} />
+        </>
+      )}
+    </div>
+  );
+}
