@@ -27,6 +27,7 @@ class MatchOutcome(enum.Enum):
 class MatchFilter:
     outcomes: list[MatchOutcome] | None = None
     ground_truth_labels: list[str] | None = None
+    review_statuses: list[str] | None = None
 
 
 @strawberry.type

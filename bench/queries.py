@@ -7,7 +7,8 @@ COCO-shaped dataset (`matchscope.engine.synthetic`, ~540,000 entries at 5,000 im
 import service and evaluates it with the evaluate service. Then serves the app with uvicorn and measures
 p50/p99 of (a) the first page of 50 false positives by IoU desc, (b) page 200 of the same via cursors,
 (c) false negatives of one label, (d) metrics at iouThreshold 0.75 — with 1 client and with 8 concurrent
-clients (separate processes) — and the same for a floor: a tiny strawberry schema serving a page of the same
+clients (separate processes); on request (`--cases`) the review cases over 1,000 stored reviews: (e) the first page of
+LABEL_ERROR entries, (f) the first page of unreviewed false positives, (g) the page of (a) with each entry's review — and the same for a floor: a tiny strawberry schema serving a page of the same
 shape from memory through the same server set-up (bench/floor_app.py). Each case runs in `--rounds` bursts of
 `--seconds` seconds, the application's and the floor's alternating; in a burst every client starts at the same
 moment and sends requests one after another until the burst ends.
@@ -43,6 +44,7 @@ METRICS = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { 
   confusionMatrix { rowLabels columnLabels counts } matchedIouHistogram { binEdges counts }
   truePositiveConfidenceHistogram { counts } falsePositiveConfidenceHistogram { counts }
   itemsWithMostErrors(first: 10) { edges { node { errors item { referenceId } } } } } } }"""
+PAGE_REVIEWS = PAGE.replace("confidence } } } } } }", "confidence } review { status note } } } } } }")
 FN_COUNTS = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { metrics { perClass { label counts { falseNegatives } } } } }"""
 
 
@@ -57,14 +59,61 @@ class Target:
 # ---------------------------------------------------------------- data
 
 
-async def _database_url(backend: str, images: int) -> str:
+async def _database_url(backend: str, images: int, tag: str = "") -> str:
+    suffix = f"-{tag}" if tag else ""
     if backend == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{DATA / f'queries-{images}.db'}"
-    return await kept_pg_database(f"matchscope_bench_{images}")
+        return f"sqlite:///{DATA / f'queries-{images}{suffix}.db'}"
+    return await kept_pg_database(f"matchscope_bench_{images}{suffix.replace('-', '_')}")
 
 
-async def prepare(backend: str, images: int) -> tuple[str, str, str, str, int]:
+REVIEWS = 1000
+
+
+async def _ensure_reviews(state: Any, dataset_id: int, model_id: int, evaluation_id: int) -> None:
+    """1,000 reviews of random entries (seeded), a third of each stored status: a long triage session's worth."""
+    import numpy as np
+    from sqlalchemy import func, insert, select
+
+    from matchscope.store.tables import Dataset, MatchEntry, MatchReview, utcnow
+
+    async with state.sessions() as session, session.begin():
+        reviewed = select(func.count()).where(MatchReview.dataset_id == dataset_id, MatchReview.model_id == model_id)
+        if (await session.execute(reviewed)).scalar_one():
+            return
+        entries = (
+            await session.execute(
+                select(MatchEntry.item_id, MatchEntry.ground_truth_id, MatchEntry.prediction_id)
+                .where(MatchEntry.evaluation_id == evaluation_id)
+                .order_by(MatchEntry.id)
+            )
+        ).all()
+        account_id = (await session.execute(select(Dataset.account_id).where(Dataset.id == dataset_id))).scalar_one()
+        keys: dict[tuple[int, int], int] = {}
+        for index in np.random.default_rng(0).permutation(len(entries)):
+            item_id, ground_truth_id, prediction_id = entries[int(index)]
+            keys.setdefault((ground_truth_id or 0, prediction_id or 0), item_id)
+            if len(keys) == REVIEWS:
+                break
+        statuses = ("CONFIRMED", "LABEL_ERROR", "IGNORED")
+        rows = [
+            {
+                "account_id": account_id,
+                "dataset_id": dataset_id,
+                "model_id": model_id,
+                "item_id": item_id,
+                "ground_truth_id": gt,
+                "prediction_id": pred,
+                "status": statuses[number % 3],
+                "note": None,
+                "updated_at": utcnow(),
+            }
+            for number, ((gt, pred), item_id) in enumerate(keys.items())
+        ]
+        await session.execute(insert(MatchReview), rows)
+
+
+async def prepare(backend: str, images: int, tag: str = "") -> tuple[str, str, str, str, int]:
     """(database url, API key, dataset global id, model global id, entries); builds the evaluation once."""
     from sqlalchemy import func, select
 
@@ -77,7 +126,7 @@ async def prepare(backend: str, images: int) -> tuple[str, str, str, str, int]:
     from matchscope.store.migrate import upgrade
     from matchscope.store.tables import Dataset, MatchEntry, Model
 
-    url = await _database_url(backend, images)
+    url = await _database_url(backend, images, tag)
     state = AppState.create(Settings(database_url=url))
     await upgrade(state.engine)
     name = f"synthetic-{images}"
@@ -131,11 +180,13 @@ async def prepare(backend: str, images: int) -> tuple[str, str, str, str, int]:
                 session, account_id=issued.account_id, dataset_id=dataset.id, model_id=model.id
             )
             assert current is not None
+            evaluation_id = current.id
             entries = (
                 await session.execute(
                     select(func.count()).select_from(MatchEntry).where(MatchEntry.evaluation_id == current.id)
                 )
             ).scalar_one()
+        await _ensure_reviews(state, dataset.id, model.id, evaluation_id)
         if backend == "postgresql":
             async with state.engine.begin() as connection:
                 from sqlalchemy import text
@@ -297,7 +348,7 @@ def compare(
             series.latencies.extend(latencies)
             series.rates.append(rate)
             rates[name] = rate
-        if "floor" in rates:
+        if rates.get("floor"):  # 0: on a loaded machine no floor client was ready before its burst ended
             ratios.append(rates["app"] / rates["floor"])
     return ours, (base if floor is not None else None), ratios
 
@@ -310,6 +361,9 @@ def case_bodies(target: Target, label: str, page_200_cursor: str | None) -> dict
         "b": {"query": PAGE, "variables": {**ids, "f": false_positives, "a": page_200_cursor}},
         "c": {"query": PAGE, "variables": {**ids, "f": {"outcomes": ["FALSE_NEGATIVE"], "groundTruthLabels": [label]}}},
         "d": {"query": METRICS, "variables": ids},
+        "e": {"query": PAGE, "variables": {**ids, "f": {"reviewStatuses": ["LABEL_ERROR"]}}},
+        "f": {"query": PAGE, "variables": {**ids, "f": {**false_positives, "reviewStatuses": ["UNREVIEWED"]}}},
+        "g": {"query": PAGE_REVIEWS, "variables": {**ids, "f": false_positives}},
     }
 
 
@@ -342,8 +396,9 @@ def run_backend(
     explain_plans: bool,
     cases: str = "abcd",
     client_counts: tuple[int, ...] = (1, 8),
+    tag: str = "",
 ) -> None:
-    url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images))
+    url, key, dataset_id, model_id, entries = asyncio.run(prepare(backend, images, tag))
     print(f"[{backend}] evaluation with {entries:,} entries", flush=True)
     app, app_url = serve(APP, {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"})
     floor, floor_url = serve("bench.floor_app:create_floor_app", {})
@@ -362,7 +417,7 @@ def run_backend(
             for name, body in bodies.items():
                 if name not in cases:
                     continue
-                floor_target: tuple[str, dict[str, str]] | None = (floor_url, {}) if name != "d" else None
+                floor_target: tuple[str, dict[str, str]] | None = (floor_url, {}) if name not in "dg" else None
                 ours, base, ratios = compare(
                     pool, (app_url, target.headers), floor_target, body, seconds, clients, rounds
                 )
@@ -400,12 +455,23 @@ def main() -> None:
     parser.add_argument("--cases", default="abcd", help="which of (a)-(d) to run, e.g. ac")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8], help="client counts")
     parser.add_argument("--explain", action="store_true", help="print the query plans of (a)-(c)")
+    parser.add_argument(
+        "--tag", default="", help="a suffix for the cached database's name (checkouts whose migrations differ)"
+    )
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     with ProcessPoolExecutor(max_workers=8) as pool:
         for backend in backends:
             run_backend(
-                backend, args.images, args.seconds, args.rounds, pool, args.explain, args.cases, tuple(args.clients)
+                backend,
+                args.images,
+                args.seconds,
+                args.rounds,
+                pool,
+                args.explain,
+                args.cases,
+                tuple(args.clients),
+                args.tag,
             )
 
 

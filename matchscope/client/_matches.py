@@ -14,6 +14,7 @@ from matchscope.client._generated import (
     MatchOrderField,
     MatchOutcome,
     OrderDirection,
+    ReviewStatus,
 )
 from matchscope.client._generated.fragments import MatchFields
 from matchscope.client.errors import FieldError, NotFoundError, ValidationError
@@ -91,6 +92,7 @@ class MatchQuery:
         max_confidence: float | None,
         item_id: str | None,
         iou_threshold: float,
+        review_statuses: Sequence[str] | None = None,
         confidence_threshold: float,
         order_by: str,
         direction: str,
@@ -109,6 +111,9 @@ class MatchQuery:
             minConfidence=min_confidence,
             maxConfidence=max_confidence,
             itemId=item_id,
+            reviewStatuses=None
+            if review_statuses is None
+            else [enum_value(ReviewStatus, "matches", "review_statuses", status) for status in review_statuses],
         )
         order = MatchOrder(
             field=enum_value(MatchOrderField, "matches", "order_by", order_by),

@@ -151,6 +151,7 @@ class Evaluation:
         min_confidence: float | None = None,
         max_confidence: float | None = None,
         item_id: str | None = None,
+        review_statuses: Sequence[str] | None = None,
         iou_threshold: float = 0.5,
         confidence_threshold: float = 0.0,
         order_by: str = "IOU",
@@ -158,7 +159,8 @@ class Evaluation:
         page_size: int = 100,
     ) -> Matches:
         """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
-        by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `order_by` IOU or
+        by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `review_statuses`
+        UNREVIEWED, CONFIRMED, LABEL_ERROR, IGNORED; `order_by` IOU or
         CONFIDENCE, `direction` DESC or ASC. Iterate it with `async for`; `to_pandas()` reads it into a frame."""
         query = MatchQuery.build(
             outcomes=outcomes,
@@ -169,6 +171,7 @@ class Evaluation:
             min_confidence=min_confidence,
             max_confidence=max_confidence,
             item_id=item_id,
+            review_statuses=review_statuses,
             iou_threshold=iou_threshold,
             confidence_threshold=confidence_threshold,
             order_by=order_by,

@@ -158,7 +158,8 @@ class Evaluation:
     @_arguments_of(aio.Evaluation.matches)
     def matches(self, **arguments: Any) -> Matches:
         """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
-        by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `order_by` IOU or
+        by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `review_statuses`
+        UNREVIEWED, CONFIRMED, LABEL_ERROR, IGNORED; `order_by` IOU or
         CONFIDENCE, `direction` DESC or ASC."""
         return Matches(self._loop, self._evaluation.matches(**arguments))
 

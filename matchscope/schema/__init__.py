@@ -39,9 +39,10 @@ def build_schema(
     from matchscope.resolvers.evaluation import EvaluationQuery
     from matchscope.resolvers.ingest import IngestMutation
     from matchscope.resolvers.jobs import JobsMutation, JobsQuery, JobsSubscription
+    from matchscope.resolvers.reviews import ReviewMutation
 
     query = merge_types("Query", (CatalogQuery, EvaluationQuery, CompareQuery, JobsQuery))
-    mutation = merge_types("Mutation", (IngestMutation, JobsMutation, DeleteMutation))
+    mutation = merge_types("Mutation", (IngestMutation, JobsMutation, DeleteMutation, ReviewMutation))
     # Factories, not instances: each operation gets its own extension objects.
     guards = query_guards(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases, max_cost=max_cost)
     extensions: list[object] = [guards]

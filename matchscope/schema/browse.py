@@ -13,9 +13,11 @@ from strawberry.types.arguments import InputContext
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem, related_item
 from matchscope.schema.common import Connection, Edge, Node, PageInfo, assemble
 from matchscope.schema.context import Info
-from matchscope.schema.ids import expect_id, to_global_id
+from matchscope.schema.ids import expect_id, from_global_id, to_global_id
+from matchscope.schema.reviews import Review, ReviewCount, ReviewStatus, to_statuses
 from matchscope.services import browse, metrics
 from matchscope.services.pagination import Page
+from matchscope.services.reviews import ReviewCounts
 
 
 @strawberry.enum(description="The outcome of an entry at the query's IoU and confidence thresholds.")
@@ -58,6 +60,9 @@ class MatchFilter:
     min_confidence: float | None = None
     max_confidence: float | None = None
     item_id: strawberry.ID | None = None
+    review_statuses: list[ReviewStatus] | None = strawberry.field(
+        default=None, description="UNREVIEWED: entries without a review."
+    )
 
     def to_query(self) -> browse.MatchFilter:
         return browse.MatchFilter(
@@ -69,6 +74,7 @@ class MatchFilter:
             min_confidence=self.min_confidence,
             max_confidence=self.max_confidence,
             item_id=None if self.item_id is None else expect_id(self.item_id, "DatasetItem"),
+            review_statuses=to_statuses(self.review_statuses),
         )
 
 
@@ -83,6 +89,13 @@ class Match(Node):
     item: DatasetItem
     ground_truth: BoxAnnotation | None
     prediction: BoxPrediction | None
+
+    @strawberry.field(description="The review of the entry's pair of boxes; null when it has none (UNREVIEWED).")
+    async def review(self, info: Info) -> Review | None:
+        decoded = from_global_id(self.id)
+        assert decoded is not None, "a Match's own id"
+        found = await info.context.loaders.review.load(decoded[1])
+        return None if found is None else Review.from_review(found)
 
     @classmethod
     def from_row(cls, row: browse.MatchRow) -> Match:
@@ -148,6 +161,7 @@ def _match_filter_from_input(cls: type[MatchFilter], value: Mapping[str, Any], _
         min_confidence=get("minConfidence"),
         max_confidence=get("maxConfidence"),
         item_id=get("itemId"),
+        review_statuses=_optional_list(get("reviewStatuses")),
     )
 
 
@@ -337,6 +351,16 @@ class EvaluationMetrics:
     matched_iou_histogram: Histogram = strawberry.field(description="IoU of the kept pairs.")
     true_positive_confidence_histogram: Histogram
     false_positive_confidence_histogram: Histogram
+    # Set by the evaluation that computed these: the counts of its reviewed entries at the same thresholds.
+    review_counts: strawberry.Private[Callable[[], Awaitable[list[ReviewCounts]]] | None] = None
+
+    @strawberry.field(
+        description="Entries per review status (UNREVIEWED first: the entries without a review) and outcome, at "
+        "these thresholds; a kept pair's two entries share a review and count once per outcome shown."
+    )
+    async def reviews(self) -> list[ReviewCount]:
+        assert self.review_counts is not None, "metrics are read through their evaluation"
+        return [ReviewCount.from_counts(counts) for counts in await self.review_counts()]
 
     @classmethod
     def from_metrics(cls, computed: metrics.Metrics) -> EvaluationMetrics:

@@ -16,11 +16,12 @@ from matchscope.schema.browse import (
     row_details,
 )
 from matchscope.schema.catalog import Dataset, Model, related_dataset, related_model
-from matchscope.schema.common import Node
+from matchscope.schema.common import Connection, Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import to_global_id
+from matchscope.schema.reviews import LabelError
 from matchscope.schema.tide import TideSummary
-from matchscope.services import browse, metrics
+from matchscope.services import browse, metrics, reviews
 
 DEFAULT_ORDER = MatchOrder()
 
@@ -120,7 +121,13 @@ class Evaluation(Node):
         )
 
         async def count() -> int:
-            return metrics.count_matches(await self._columns(info), thresholds, query)
+            columns = await self._columns(info)
+            if query.review_statuses is None:
+                return metrics.count_matches(columns, thresholds, query)
+            async with info.context.sessions() as session:
+                return await reviews.count_matches(
+                    session, evaluation=self.row, columns=columns, thresholds=thresholds, query=query
+                )
 
         return match_connection(info, page, count, details)
 
@@ -129,7 +136,33 @@ class Evaluation(Node):
         self, info: Info, iou_threshold: float = 0.5, confidence_threshold: float = 0.0
     ) -> EvaluationMetrics:
         thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
-        return EvaluationMetrics.from_metrics(metrics.compute_metrics(await self._columns(info), thresholds))
+        computed = metrics.compute_metrics(await self._columns(info), thresholds)
+        result = EvaluationMetrics.from_metrics(computed)
+
+        async def review_counts() -> list[reviews.ReviewCounts]:
+            async with info.context.sessions() as session:
+                return await reviews.review_counts(
+                    session, evaluation=self.row, overall=computed.overall, thresholds=thresholds
+                )
+
+        result.review_counts = review_counts
+        return result
+
+    @strawberry.field(
+        description="The LABEL_ERROR reviews of this evaluation's dataset and model (of this evaluation's entries "
+        "and of earlier ones'), oldest first, as COCO-style annotations; `first` ≤ 100."
+    )
+    async def label_errors(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[LabelError]:
+        async with info.context.sessions() as session:
+            page = await reviews.label_errors_page(session, evaluation=self.row, first=first, after=after)
+
+        async def count() -> int:
+            async with info.context.sessions() as session:
+                return await reviews.count_label_errors(session, evaluation=self.row)
+
+        return Connection.from_page(page, LabelError.from_label_error, count)
 
     @strawberry.field(description="COCO detection metrics, as pycocotools computes them.")
     async def coco(self, info: Info) -> CocoMetrics:

@@ -8,7 +8,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from matchscope.services import catalog
+from matchscope.services import catalog, reviews
 from matchscope.store import tables
 
 
@@ -47,6 +47,16 @@ class Loaders:
     @cached_property
     def item_predictions(self) -> DataLoader[tuple[int, int], list[tables.BoxPrediction]]:
         return DataLoader(self._item_predictions)
+
+    @cached_property
+    def review(self) -> DataLoader[int, reviews.Review | None]:
+        """Entries' reviews, by entry id."""
+        return DataLoader(self._reviews)
+
+    async def _reviews(self, entry_ids: list[int]) -> list[reviews.Review | None]:
+        async with self._sessions() as session:
+            found = await reviews.reviews_of_entries(session, entry_ids)
+        return [found.get(entry_id) for entry_id in entry_ids]
 
     async def _by_id(self, model: type[catalog.Row], ids: Sequence[int]) -> list[catalog.Row | None]:
         async with self._sessions() as session:

@@ -50,6 +50,7 @@ from sqlmodel import col
 
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import MAX_PAGE, Page, decode_cursor, encode_cursor, page_size
+from matchscope.services.reviewed import ReviewFilter, ReviewStatus, entry_review_condition, review_filter
 from matchscope.store.changes import RowCache
 from matchscope.store.reads import Reads, dialect_name, fetch_all
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, DatasetItem, Evaluation, MatchEntry
@@ -100,6 +101,8 @@ class MatchFilter:
     min_confidence: float | None = None
     max_confidence: float | None = None
     item_id: int | None = None
+    # Reviews (services/reviewed.py): UNREVIEWED stands for entries without a review.
+    review_statuses: frozenset[ReviewStatus] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +232,7 @@ def _by_item_on_sqlite(shape: _Shape) -> bool:
     """One item's entries are a few hundred rows of the (evaluation, item) index; without statistics, SQLite
     prefers a browsing index that serves the order and scans a whole branch for them instead (~150 ms on the
     browsing benchmark's evaluation, against well under 1 ms). PostgreSQL's statistics choose right."""
-    return shape.item_id and not shape.lateral
+    return (shape.item_id or shape.review is ReviewFilter.REVIEWED) and not shape.lateral
 
 
 def _columns_for(order: MatchOrder) -> tuple[ColumnElement[float], ColumnElement[float]]:
@@ -284,6 +287,8 @@ class _Shape:
     limit: int
     lateral: bool  # the item and boxes as LATERAL lookups (PostgreSQL)
     details: RowDetails
+    review: ReviewFilter | None = None
+    review_statuses: tuple[ReviewStatus, ...] = ()
 
 
 def _shape_and_parameters(
@@ -317,6 +322,7 @@ def _shape_and_parameters(
         prediction_in, parameters["pred_in"] = True, sorted(set(pred))
     for index, value in enumerate(split_values):
         parameters[f"label_{index}"] = value
+    review, review_statuses = review_filter(query.review_statuses)
     shape = _Shape(
         order=order,
         outcomes=query.outcomes if query.outcomes is not None else frozenset(Outcome),
@@ -335,6 +341,8 @@ def _shape_and_parameters(
         limit=limit,
         lateral=lateral,
         details=details,
+        review=review,
+        review_statuses=review_statuses,
     )
     return shape, parameters
 
@@ -382,6 +390,8 @@ def _filter_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
         conditions.append(_ENTRY.ground_truth_label.in_(bindparam("gt_in", expanding=True, type_=String())))
     if shape.prediction_in:
         conditions.append(_ENTRY.prediction_label.in_(bindparam("pred_in", expanding=True, type_=String())))
+    if shape.review is not None:
+        conditions.append(entry_review_condition(shape.review, shape.review_statuses))
     return conditions
 
 
@@ -461,7 +471,11 @@ def _shape_statement(shape: _Shape) -> Select[Any]:
     sort = _sort_column(order)
     if _by_item_on_sqlite(shape):
         sort = _as_filter(sort)
-    common = [_ENTRY.evaluation_id == _integer("evaluation_id"), *_filter_conditions(shape)]
+    evaluation_id = _ENTRY.evaluation_id
+    if shape.review is ReviewFilter.REVIEWED and not shape.lateral:
+        # Reviewed entries are a few ids, each a rowid lookup; through an index of the evaluation SQLite scans it.
+        evaluation_id = _as_filter(evaluation_id)
+    common = [evaluation_id == _integer("evaluation_id"), *_filter_conditions(shape)]
     if shape.after:
         key = tuple_(sort, _ENTRY.id)
         bound = tuple_(_float("after_value"), _integer("after_id"))
@@ -663,7 +677,15 @@ async def matches_page(
     names (their seldom-shown columns as `details` says); one SQL statement."""
     size = page_size(first)
     cursor = _decode_after(after)
-    if size == 0 or query.outcomes == frozenset() or () in (query.ground_truth_labels, query.prediction_labels):
+    if (
+        size == 0
+        or frozenset() in (query.outcomes, query.review_statuses)
+        or ()
+        in (
+            query.ground_truth_labels,
+            query.prediction_labels,
+        )
+    ):
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
     statement, parameters = _page_statement(db, evaluation.id, thresholds, query, order, cursor, size + 1, details)
     records = await fetch_all(db, statement, parameters)

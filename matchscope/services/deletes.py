@@ -28,6 +28,7 @@ from matchscope.store.tables import (
     EvaluationClass,
     Job,
     MatchEntry,
+    MatchReview,
     Model,
     PredictionSet,
     utcnow,
@@ -100,6 +101,7 @@ async def delete_dataset(session: AsyncSession, *, account_id: int, dataset_id: 
         session, select(col(Evaluation.id)).where(col(Evaluation.dataset_id) == dataset_id)
     )
     rows += await _delete(session, Job, col(Job.dataset_id) == dataset_id)
+    rows += await _delete(session, MatchReview, col(MatchReview.dataset_id) == dataset_id)
     rows += await _delete(session, BoxPrediction, col(BoxPrediction.dataset_id) == dataset_id)
     rows += await _delete(session, BoxAnnotation, col(BoxAnnotation.dataset_id) == dataset_id)
     rows += await _delete(session, PredictionSet, col(PredictionSet.dataset_id) == dataset_id)
@@ -115,6 +117,7 @@ async def delete_model(session: AsyncSession, *, account_id: int, model_id: int)
     cancelled = await _cancel_jobs(session, col(Job.model_id) == model_id, "cancelled: its model was deleted")
     rows = await _delete_evaluations(session, select(col(Evaluation.id)).where(col(Evaluation.model_id) == model_id))
     rows += await _delete(session, Job, col(Job.model_id) == model_id)
+    rows += await _delete(session, MatchReview, col(MatchReview.model_id) == model_id)
     rows += await _delete(session, BoxPrediction, col(BoxPrediction.model_id) == model_id)
     rows += await _delete(session, PredictionSet, col(PredictionSet.model_id) == model_id)
     rows += await _delete(session, Model, col(Model.id) == model_id)

@@ -306,10 +306,16 @@ def count_matches(columns: EntryColumns, thresholds: Thresholds, query: MatchFil
     return int(selected.sum())
 
 
-_COLUMNS_SQL = (
-    "SELECT is_prediction, compatible, ground_truth_id IS NOT NULL AND prediction_id IS NOT NULL, iou, "
-    "coalesce(confidence, 1.0), ground_truth_label, prediction_label, item_id FROM match_entry WHERE evaluation_id = ?"
-)
+def entry_columns_sql(table: str) -> str:
+    """The select list of `EntryColumns`' eight values from `table`, a `match_entry` row's name in the query."""
+    return (
+        f"{table}.is_prediction, {table}.compatible, "
+        f"{table}.ground_truth_id IS NOT NULL AND {table}.prediction_id IS NOT NULL, {table}.iou, "
+        f"coalesce({table}.confidence, 1.0), {table}.ground_truth_label, {table}.prediction_label, {table}.item_id"
+    )
+
+
+_COLUMNS_SQL = f"SELECT {entry_columns_sql('match_entry')} FROM match_entry WHERE evaluation_id = ?"
 
 
 def _column(records: Sequence[Sequence[Any]], index: int, dtype: type[np.generic]) -> NDArray[Any]:
@@ -318,7 +324,11 @@ def _column(records: Sequence[Sequence[Any]], index: int, dtype: type[np.generic
 
 
 async def load_columns(session: AsyncSession, evaluation_id: int) -> EntryColumns:
-    records = await bulk_select(session, _COLUMNS_SQL, (evaluation_id,))
+    return columns_from_records(await bulk_select(session, _COLUMNS_SQL, (evaluation_id,)))
+
+
+def columns_from_records(records: Sequence[Sequence[Any]]) -> EntryColumns:
+    """Columns from records whose first eight values are `_COLUMNS_SQL`'s (later ones are the caller's)."""
     gt_label, pred_label = list(map(itemgetter(5), records)), list(map(itemgetter(6), records))
     labels = tuple(sorted(label for label in {*gt_label, *pred_label} if label is not None))
     codes: dict[Any, int] = {label: code for code, label in enumerate(labels)}

@@ -254,6 +254,13 @@ class MatchEntry(SQLModel, table=True):
             sqlite_where=text("is_prediction = 0"),
             postgresql_where=text("NOT is_prediction"),
         ),
+        # An entry by its review key (migration 0012): a review finds its entries in any evaluation of its pair.
+        Index(
+            "ix_entry_review_key",
+            "evaluation_id",
+            text("coalesce(ground_truth_id, 0)"),
+            text("coalesce(prediction_id, 0)"),
+        ),
     )
     id: int | None = Field(
         default=None,
@@ -270,3 +277,29 @@ class MatchEntry(SQLModel, table=True):
     # The prediction's confidence (null: none given, counts as 1); on a ground-truth row, its partner's.
     confidence: float | None = Field(default=None)
     compatible: bool = Field(default=False)
+
+
+class MatchReview(SQLModel, table=True):
+    """A reviewer's verdict on an entry, kept across re-evaluations of the same dataset and model (migration 0012).
+
+    Keyed by the entry's two boxes: a box's row is its (item, annotationId) key, updated in place by uploads, so the
+    same annotationIds find the same review in every evaluation of the pair. 0 stands for "no box" (an unmatched
+    ground truth or prediction) so that the key is a plain unique index on both databases.
+    """
+
+    __tablename__ = "match_review"
+    __table_args__ = (
+        Index("ux_review_key", "dataset_id", "model_id", "ground_truth_id", "prediction_id", unique=True),
+        # A pair's reviews of some statuses (browse's `reviewStatuses` filter, the LABEL_ERROR export).
+        Index("ix_review_status", "dataset_id", "model_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    dataset_id: int = Field(foreign_key="dataset.id")
+    model_id: int = Field(foreign_key="model.id")
+    item_id: int
+    ground_truth_id: int
+    prediction_id: int
+    status: str = Field(max_length=20)
+    note: str | None = Field(default=None)
+    updated_at: datetime = _timestamp()

@@ -60,6 +60,11 @@ async def test_async_client_flow(
         assert (await evaluation.coco()).stats[1] == pytest.approx(0.5)
         with pytest.raises(ValidationError, match="outcomes = 'TP': must be one of"):
             evaluation.matches(outcomes=["TP"])
+        # Nothing is reviewed yet: every entry is UNREVIEWED.
+        unreviewed = [m.id async for m in evaluation.matches(review_statuses=["UNREVIEWED"])]
+        assert len(unreviewed) == 4 and [m async for m in evaluation.matches(review_statuses=["CONFIRMED"])] == []
+        with pytest.raises(ValidationError, match="review_statuses = 'DONE': must be one of"):
+            evaluation.matches(review_statuses=["DONE"])
 
         frame = await evaluation.matches().to_pandas()
         assert list(frame["outcome"]) == [e[0] for e in entries] and frame["reference_id"].iloc[0] == "a.jpg"

@@ -91,6 +91,7 @@ from .enums import (
     MatchOrderField,
     MatchOutcome,
     OrderDirection,
+    ReviewStatus,
 )
 from .evaluation_coco import (
     EvaluationCoco,
@@ -377,6 +378,7 @@ __all__ = [
     "NotFoundErrorFields",
     "OrderDirection",
     "PageFields",
+    "ReviewStatus",
     "UploadPredictions",
     "UploadPredictionsUploadPredictionsNotFoundError",
     "UploadPredictionsUploadPredictionsUploadResult",

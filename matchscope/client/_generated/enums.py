@@ -41,3 +41,10 @@ class MatchOutcome(str, Enum):
 class OrderDirection(str, Enum):
     ASC = "ASC"
     DESC = "DESC"
+
+
+class ReviewStatus(str, Enum):
+    UNREVIEWED = "UNREVIEWED"
+    CONFIRMED = "CONFIRMED"
+    LABEL_ERROR = "LABEL_ERROR"
+    IGNORED = "IGNORED"

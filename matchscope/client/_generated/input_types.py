@@ -3,7 +3,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import MatchOrderField, MatchOutcome, OrderDirection
+from .enums import MatchOrderField, MatchOutcome, OrderDirection, ReviewStatus
 
 
 class AllowedLabelMatchInput(BaseModel):
@@ -81,6 +81,10 @@ class MatchFilter(BaseModel):
     min_confidence: Optional[float] = Field(alias="minConfidence", default=None)
     max_confidence: Optional[float] = Field(alias="maxConfidence", default=None)
     item_id: Optional[str] = Field(alias="itemId", default=None)
+    review_statuses: Optional[list[ReviewStatus]] = Field(
+        alias="reviewStatuses", default=None
+    )
+    "UNREVIEWED: entries without a review."
 
 
 class MatchOrder(BaseModel):

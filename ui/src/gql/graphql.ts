@@ -1,4 +1,4 @@
-/* schema-sha256: 22e6793ff6717bfdaedb9804e68ed01a9f34c73631cc9b77ff9c4d1f97e3201d */
+/* schema-sha256: 23066e705e2c98dfa1c7b55e50975a8d9c02b170ddfbc1101a0c46a07eff8336 */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
@@ -48,6 +48,8 @@ export type MatchFilter = {
   minIou?: number | null | undefined;
   outcomes?: Array<MatchOutcome> | null | undefined;
   predictionLabels?: Array<string> | null | undefined;
+  /** UNREVIEWED: entries without a review. */
+  reviewStatuses?: Array<ReviewStatus> | null | undefined;
 };
 
 /** Sort key; ids break ties in the same direction. CONFIDENCE reads null as 1. */
@@ -69,6 +71,13 @@ export type MatchOutcome =
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
+
+/** A reviewer's verdict on an entry, kept across re-evaluations of the same dataset and model: it belongs to the entry's ground truth and prediction (by annotationId), so a kept pair's two entries share it. UNREVIEWED is no review: `Match.review` is null. */
+export type ReviewStatus =
+  | 'CONFIRMED'
+  | 'IGNORED'
+  | 'LABEL_ERROR'
+  | 'UNREVIEWED';
 
 export type DatasetsQueryVariables = Exact<{
   first: number;
