@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -42,13 +44,22 @@ def parse_key_id(key: str) -> str | None:
 
 async def get_or_create_account(session: AsyncSession, name: str) -> Account:
     validation.require_name("account", name)
-    found: Account | None = (await session.execute(select(Account).where(col(Account.name) == name))).scalars().first()
+    found = await _account_named(session, name)
     if found is not None:
         return found
-    account = Account(name=name)
-    session.add(account)
-    await session.flush()
-    return account
+    # Processes starting at once (`serve` on a new database) may create the same account: the loser of the race
+    # inserts nothing and reads the winner's row.
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Account).values(name=name, created_at=utcnow()).on_conflict_do_nothing(index_elements=["name"])
+    await session.execute(statement)
+    created = await _account_named(session, name)
+    assert created is not None
+    return created
+
+
+async def _account_named(session: AsyncSession, name: str) -> Account | None:
+    return (await session.execute(select(Account).where(col(Account.name) == name))).scalars().first()
 
 
 async def create_key(session: AsyncSession, *, account_name: str) -> IssuedKey:
