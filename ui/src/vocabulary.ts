@@ -1,4 +1,4 @@
-import type { ErrorType } from "./gql/graphql";
+import type { ErrorType, ReviewStatus } from "./gql/graphql";
 
 /** TIDE's error types in tidecv's order (DESIGN §3), with the words the UI shows. */
 export const ERROR_TYPES: readonly ErrorType[] = [
@@ -19,6 +19,19 @@ export const ERROR_TYPE_NAMES: Record<ErrorType, string> = {
   MISSED: "missed",
 };
 
+export const REVIEW_STATUSES: readonly ReviewStatus[] = ["UNREVIEWED", "CONFIRMED", "LABEL_ERROR", "IGNORED"];
+
+export const REVIEW_NAMES: Record<ReviewStatus, string> = {
+  UNREVIEWED: "unreviewed",
+  CONFIRMED: "confirmed",
+  LABEL_ERROR: "label error",
+  IGNORED: "ignored",
+};
+
 export function isErrorType(value: string): value is ErrorType {
   return (ERROR_TYPES as readonly string[]).includes(value);
+}
+
+export function isReviewStatus(value: string): value is ReviewStatus {
+  return (REVIEW_STATUSES as readonly string[]).includes(value);
 }

@@ -137,6 +137,7 @@ export const MetricsQuery = graphql(`
           matchedIouHistogram { binEdges counts }
           truePositiveConfidenceHistogram { binEdges counts }
           falsePositiveConfidenceHistogram { binEdges counts }
+          reviews { status truePositives falsePositives falseNegatives total }
           itemsWithMostErrors(first: 10) {
             totalCount
             edges { node { falsePositives falseNegatives errors item { id referenceId } } }
@@ -156,6 +157,25 @@ export const BoxFields = graphql(`
     y
     width
     height
+  }
+`);
+
+export const ReviewFields = graphql(`
+  fragment ReviewFields on Review {
+    status
+    note
+    updatedAt
+  }
+`);
+
+export const ReviewMatchMutation = graphql(`
+  mutation ReviewMatch($id: ID!, $status: ReviewStatus!, $note: String, $iou: Float!, $confidence: Float!) {
+    reviewMatch(id: $id, status: $status, note: $note, iouThreshold: $iou, confidenceThreshold: $confidence) {
+      __typename
+      ... on Match { id review { ...ReviewFields } }
+      ... on ValidationError { message }
+      ... on NotFoundError { message }
+    }
   }
 `);
 
@@ -194,6 +214,7 @@ export const MatchesQuery = graphql(`
               item { id referenceId width height thumbnailUrl(size: 256) imageUrl }
               groundTruth { ...BoxFields }
               prediction { ...BoxFields confidence }
+              review { ...ReviewFields }
             }
           }
         }
@@ -236,6 +257,7 @@ export const ItemQuery = graphql(`
           confidence
           groundTruth { id }
           prediction { id }
+          review { ...ReviewFields }
         }
       }
     }

@@ -168,7 +168,7 @@ export type MetricsQueryVariables = Exact<{
 
 
 export type MetricsQuery = { node:
-    | { id: string, metrics: { iouThreshold: number, confidenceThreshold: number, overall: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number }, perClass: Array<{ label: string, groundTruthCount: number, predictionCount: number, counts: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number } }>, confusionMatrix: { rowLabels: Array<string>, columnLabels: Array<string>, counts: Array<Array<number>> }, matchedIouHistogram: { binEdges: Array<number>, counts: Array<number> }, truePositiveConfidenceHistogram: { binEdges: Array<number>, counts: Array<number> }, falsePositiveConfidenceHistogram: { binEdges: Array<number>, counts: Array<number> }, itemsWithMostErrors: { totalCount: number, edges: Array<{ node: { falsePositives: number, falseNegatives: number, errors: number, item: { id: string, referenceId: string } } }> } } }
+    | { id: string, metrics: { iouThreshold: number, confidenceThreshold: number, overall: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number }, perClass: Array<{ label: string, groundTruthCount: number, predictionCount: number, counts: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number } }>, confusionMatrix: { rowLabels: Array<string>, columnLabels: Array<string>, counts: Array<Array<number>> }, matchedIouHistogram: { binEdges: Array<number>, counts: Array<number> }, truePositiveConfidenceHistogram: { binEdges: Array<number>, counts: Array<number> }, falsePositiveConfidenceHistogram: { binEdges: Array<number>, counts: Array<number> }, reviews: Array<{ status: ReviewStatus, truePositives: number, falsePositives: number, falseNegatives: number, total: number }>, itemsWithMostErrors: { totalCount: number, edges: Array<{ node: { falsePositives: number, falseNegatives: number, errors: number, item: { id: string, referenceId: string } } }> } } }
     | Record<PropertyKey, never>
    | null };
 
@@ -180,6 +180,23 @@ export type BoxFieldsFragment =
   | BoxFields_BoxAnnotation_Fragment
   | BoxFields_BoxPrediction_Fragment
 ;
+
+export type ReviewFieldsFragment = { status: ReviewStatus, note: string | null, updatedAt: string };
+
+export type ReviewMatchMutationVariables = Exact<{
+  id: string | number;
+  status: ReviewStatus;
+  note?: string | null | undefined;
+  iou: number;
+  confidence: number;
+}>;
+
+
+export type ReviewMatchMutation = { reviewMatch:
+    | { __typename: 'Match', id: string, review: { status: ReviewStatus, note: string | null, updatedAt: string } | null }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
 
 export type MatchesQueryVariables = Exact<{
   id: string | number;
@@ -193,7 +210,7 @@ export type MatchesQueryVariables = Exact<{
 
 
 export type MatchesQuery = { node:
-    | { id: string, matches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, item: { id: string, referenceId: string, width: number | null, height: number | null, thumbnailUrl: string | null, imageUrl: string | null }, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null } }> } }
+    | { id: string, matches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, item: { id: string, referenceId: string, width: number | null, height: number | null, thumbnailUrl: string | null, imageUrl: string | null }, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, review: { status: ReviewStatus, note: string | null, updatedAt: string } | null } }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -221,7 +238,7 @@ export type ItemQuery = { node:
     | { __typename: 'BoxAnnotation' }
     | { __typename: 'BoxPrediction' }
     | { __typename: 'Dataset' }
-    | { __typename: 'DatasetItem', id: string, referenceId: string, width: number | null, height: number | null, imageUrl: string | null, annotations: Array<{ iscrowd: boolean, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, predictions: Array<{ confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, entries: Array<{ id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, groundTruth: { id: string } | null, prediction: { id: string } | null }> }
+    | { __typename: 'DatasetItem', id: string, referenceId: string, width: number | null, height: number | null, imageUrl: string | null, annotations: Array<{ iscrowd: boolean, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, predictions: Array<{ confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, entries: Array<{ id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, groundTruth: { id: string } | null, prediction: { id: string } | null, review: { status: ReviewStatus, note: string | null, updatedAt: string } | null }> }
     | { __typename: 'Evaluation' }
     | { __typename: 'Match' }
     | { __typename: 'Model' }
@@ -327,6 +344,13 @@ export const JobFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
+export const ReviewFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReviewFields on Review {
+  status
+  note
+  updatedAt
+}
+    `, {"fragmentName":"ReviewFields"}) as unknown as TypedDocumentString<ReviewFieldsFragment, unknown>;
 export const TideFieldsFragmentDoc = new TypedDocumentString(`
     fragment TideFields on TideError {
   type
@@ -655,6 +679,13 @@ export const MetricsDocument = new TypedDocumentString(`
           binEdges
           counts
         }
+        reviews {
+          status
+          truePositives
+          falsePositives
+          falseNegatives
+          total
+        }
         itemsWithMostErrors(first: 10) {
           totalCount
           edges {
@@ -674,6 +705,35 @@ export const MetricsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MetricsQuery, MetricsQueryVariables>;
+export const ReviewMatchDocument = new TypedDocumentString(`
+    mutation ReviewMatch($id: ID!, $status: ReviewStatus!, $note: String, $iou: Float!, $confidence: Float!) {
+  reviewMatch(
+    id: $id
+    status: $status
+    note: $note
+    iouThreshold: $iou
+    confidenceThreshold: $confidence
+  ) {
+    __typename
+    ... on Match {
+      id
+      review {
+        ...ReviewFields
+      }
+    }
+    ... on ValidationError {
+      message
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    fragment ReviewFields on Review {
+  status
+  note
+  updatedAt
+}`) as unknown as TypedDocumentString<ReviewMatchMutation, ReviewMatchMutationVariables>;
 export const MatchesDocument = new TypedDocumentString(`
     query Matches($id: ID!, $iou: Float!, $confidence: Float!, $filter: MatchFilter, $orderBy: MatchOrder!, $first: Int!, $after: String) {
   node(id: $id) {
@@ -716,6 +776,9 @@ export const MatchesDocument = new TypedDocumentString(`
               ...BoxFields
               confidence
             }
+            review {
+              ...ReviewFields
+            }
           }
         }
       }
@@ -730,6 +793,11 @@ export const MatchesDocument = new TypedDocumentString(`
   y
   width
   height
+}
+fragment ReviewFields on Review {
+  status
+  note
+  updatedAt
 }`) as unknown as TypedDocumentString<MatchesQuery, MatchesQueryVariables>;
 export const EvaluationHeaderDocument = new TypedDocumentString(`
     query EvaluationHeader($id: ID!) {
@@ -785,6 +853,9 @@ export const ItemDocument = new TypedDocumentString(`
         prediction {
           id
         }
+        review {
+          ...ReviewFields
+        }
       }
     }
   }
@@ -797,6 +868,11 @@ export const ItemDocument = new TypedDocumentString(`
   y
   width
   height
+}
+fragment ReviewFields on Review {
+  status
+  note
+  updatedAt
 }`) as unknown as TypedDocumentString<ItemQuery, ItemQueryVariables>;
 export const EvaluationHistoryDocument = new TypedDocumentString(`
     query EvaluationHistory($datasetId: ID!, $first: Int!) {

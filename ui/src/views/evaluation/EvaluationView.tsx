@@ -12,6 +12,7 @@ import { CocoSummary } from "./CocoSummary";
 import { ConfusionMatrix } from "./ConfusionMatrix";
 import { ItemsWithMostErrors } from "./ItemsWithMostErrors";
 import { Overall } from "./Overall";
+import { ReviewCounts } from "./ReviewCounts";
 import { TidePanel } from "./TidePanel";
 
 const Charts = lazy(() => import("./Charts"));
@@ -69,6 +70,7 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
             <ItemsWithMostErrors evaluationId={evaluationId} items={metrics.itemsWithMostErrors} thresholds={thresholds} />
           </div>
           <TidePanel evaluationId={evaluationId} />
+          <ReviewCounts evaluationId={evaluationId} reviews={metrics.reviews} thresholds={thresholds} />
           <ClassTable evaluationId={evaluationId} metrics={metrics} coco={evaluation.coco} thresholds={thresholds} />
           <ConfusionMatrix evaluationId={evaluationId} matrix={metrics.confusionMatrix} thresholds={thresholds} />
           <Suspense fallback={<Loading what="charts" />}>

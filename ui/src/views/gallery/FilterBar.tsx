@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { navigate, withParams, type ParamValue } from "../../router";
 import type { MatchFilter, OrderDirection } from "../../gql/graphql";
+import { REVIEW_NAMES, REVIEW_STATUSES } from "../../vocabulary";
 import { OUTCOME_SHORT, OUTCOMES } from "./filters";
 
 interface Props {
@@ -97,6 +98,7 @@ export function FilterBar({ labels, filter, direction }: Props) {
   return (
     <form className="filters" aria-label="filters" onSubmit={(event) => { event.preventDefault(); }}>
       <CheckboxGroup legend="outcome" name="outcome" values={OUTCOMES} names={OUTCOME_SHORT} chosen={filter.outcomes} />
+      <CheckboxGroup legend="review" name="review" values={REVIEW_STATUSES} names={REVIEW_NAMES} chosen={filter.reviewStatuses} />
       {labelSelect("gt", "ground truth", filter.groundTruthLabels?.join(","))}
       {labelSelect("pred", "prediction", filter.predictionLabels?.join(","))}
       <RangeField key={`minIou-${String(filter.minIou)}`} name="minIou" label="IoU ≥" value={filter.minIou} />

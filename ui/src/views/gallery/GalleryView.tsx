@@ -11,9 +11,12 @@ import { Link, navigate, path, useSearchParams, withParams } from "../../router"
 import { ItemDetail } from "../item/ItemDetail";
 import { FilterBar } from "./FilterBar";
 import { filterFromParams } from "./filters";
+import { NoteEditor } from "./NoteEditor";
+import { ReviewPanel } from "./ReviewPanel";
 import { Tile } from "./Tile";
 import { GALLERY_KEYS, useTriageKeys } from "./triageKeys";
 import { usePagedMatches } from "./usePagedMatches";
+import { useReviews } from "./useReviews";
 
 export function GalleryView({ evaluationId }: { evaluationId: string }) {
   const thresholds = useThresholds();
@@ -29,8 +32,10 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
     filter,
     orderBy: { field: "IOU", direction },
   });
+  const reviews = useReviews(thresholds);
   const [selected, setSelected] = useState(0);
   const [help, setHelp] = useState(false);
+  const [editingNote, setEditingNote] = useState(false);
   const grid = useRef<HTMLDivElement>(null);
   const { entries, loadMore, hasNextPage } = pages;
   const sentinel = useInfiniteScroll(loadMore, entries.length);
@@ -64,8 +69,14 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       toggleHelp: () => {
         setHelp((shown) => !shown);
       },
+      review: (status) => {
+        if (current) reviews.setReview(current, status);
+      },
+      editNote: () => {
+        if (current) setEditingNote(true);
+      },
     },
-    { help, detailOpen: openItemId !== null },
+    { help, detailOpen: openItemId !== null, busy: editingNote },
   );
 
   useEffect(() => {
@@ -76,6 +87,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
   if (header.error) return <ErrorNote error={header.error} />;
   if (!evaluation || !("dataset" in evaluation))
     return header.data ? <ErrorNote error="No such evaluation." /> : <Loading what="entries" />;
+  const currentReview = current ? reviews.reviewOf(current) : null;
   return (
     <section data-testid="gallery">
       <h1>
@@ -84,7 +96,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       <p>
         <Link to={`${path.evaluation(evaluationId)}?iou=${thresholds.iou}&conf=${thresholds.confidence}`}>← evaluation</Link>{" "}
         <BoxLegend />{" "}
-        <span className="muted">Keys: j/k move, Enter opens, Esc closes, ? help</span>
+        <span className="muted">Keys: j/k move, Enter opens, c/l/i review, n note, ? help</span>
       </p>
       <div className="sticky-bar">
         <ThresholdSliders iou={thresholds.iou} confidence={thresholds.confidence} />
@@ -106,11 +118,13 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       {/* Remounted when the URL's filter changes from elsewhere (back button, a link), so its fields follow. */}
       <FilterBar key={JSON.stringify(filter)} labels={evaluation.dataset.labels} filter={filter} direction={direction} />
       {pages.error && <ErrorNote error={pages.error} />}
+      {reviews.error && <ErrorNote error={reviews.error} />}
       <div className="gallery" ref={grid}>
         {entries.map((entry, index) => (
           <Tile
             key={entry.id}
             entry={entry}
+            review={reviews.reviewOf(entry)}
             index={index}
             selected={index === selected}
             onSelect={setSelected}
@@ -128,14 +142,40 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
           <button type="button" className="close" onClick={close} aria-label="close">
             ×
           </button>
+          {current?.item.id === openItemId && (
+            <ReviewPanel
+              entry={current}
+              review={currentReview}
+              onReview={(status) => {
+                reviews.setReview(current, status);
+              }}
+              onEditNote={() => {
+                setEditingNote(true);
+              }}
+            />
+          )}
           <ItemDetail
             evaluationId={evaluationId}
             itemId={openItemId}
             modelId={evaluation.model.id}
             thresholds={thresholds}
             selectedEntryId={current?.item.id === openItemId ? current.id : null}
+            reviewOf={reviews.reviewOf}
           />
         </Overlay>
+      )}
+      {editingNote && current && (
+        <NoteEditor
+          status={currentReview?.status ?? "UNREVIEWED"}
+          note={currentReview?.note ?? null}
+          onSave={(status, note) => {
+            reviews.setReview(current, status, note);
+            setEditingNote(false);
+          }}
+          onCancel={() => {
+            setEditingNote(false);
+          }}
+        />
       )}
       {help && (
         <HelpOverlay

@@ -1,7 +1,9 @@
 import { BoxesSvg, canvasSize, windowAround, type DrawnBox } from "../../components/BoxesSvg";
 import { fixed } from "../../format";
 import { OUTCOME_SHORT } from "./filters";
+import { ReviewBadge } from "./ReviewBadge";
 import type { Entry } from "./usePagedMatches";
+import type { ShownReview } from "./useReviews";
 
 export function entryBoxes(entry: Entry): DrawnBox[] {
   const boxes: DrawnBox[] = [];
@@ -19,6 +21,7 @@ export function entryBoxes(entry: Entry): DrawnBox[] {
 
 interface Props {
   entry: Entry;
+  review: ShownReview | null;
   selected: boolean;
   index: number;
   onSelect: (index: number) => void;
@@ -26,7 +29,7 @@ interface Props {
   zoom: boolean;
 }
 
-export function Tile({ entry, selected, index, onSelect, onOpen, zoom }: Props) {
+export function Tile({ entry, review, selected, index, onSelect, onOpen, zoom }: Props) {
   const boxes = entryBoxes(entry);
   return (
     <article
@@ -56,6 +59,7 @@ export function Tile({ entry, selected, index, onSelect, onOpen, zoom }: Props) 
         </span>
         <span className="num" data-testid="tile-iou">IoU {fixed(entry.iou, 3)}</span>
         <span className="num">conf {fixed(entry.confidence, 2)}</span>
+        <ReviewBadge review={review} />
         <span className="muted ref">{entry.item.referenceId}</span>
       </div>
     </article>

@@ -1,9 +1,23 @@
 import { useEffect, useRef } from "react";
+import type { ReviewStatus } from "../../gql/graphql";
+
+/** The review keys of DESIGN §9 (c, l, i) and u to take a review back. */
+export const REVIEW_KEYS: readonly (readonly [string, ReviewStatus])[] = [
+  ["c", "CONFIRMED"],
+  ["l", "LABEL_ERROR"],
+  ["i", "IGNORED"],
+  ["u", "UNREVIEWED"],
+];
 
 export const GALLERY_KEYS: readonly (readonly [string, string])[] = [
   ["j", "next entry"],
   ["k", "previous entry"],
   ["Enter", "open the selected entry's item"],
+  ["c", "review: confirmed"],
+  ["l", "review: label error"],
+  ["i", "review: ignored"],
+  ["u", "review: back to unreviewed"],
+  ["n", "edit the review note"],
   ["Esc", "close the item or this help"],
   ["?", "show or hide this help"],
 ];
@@ -13,11 +27,15 @@ export interface TriageActions {
   open: () => void;
   close: () => void;
   toggleHelp: () => void;
+  review: (status: ReviewStatus) => void;
+  editNote: () => void;
 }
 
 interface TriageState {
   help: boolean;
   detailOpen: boolean;
+  /** A dialog that owns the keyboard (the note editor). */
+  busy: boolean;
 }
 
 const TEXT_INPUTS = new Set(["text", "number", "search", "password", "email", "url"]);
@@ -29,6 +47,8 @@ function typing(target: EventTarget | null): boolean {
   return target.isContentEditable || target.tagName === "SELECT" || target.tagName === "TEXTAREA";
 }
 
+const STATUS_BY_KEY = new Map(REVIEW_KEYS);
+
 /** The gallery's keyboard, in the grid and in the detail view alike; one listener for the page's life. */
 export function useTriageKeys(actions: TriageActions, state: TriageState): void {
   const latest = useRef({ actions, state });
@@ -36,7 +56,8 @@ export function useTriageKeys(actions: TriageActions, state: TriageState): void 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const { actions: act, state: now } = latest.current;
-      if (typing(event.target) || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (now.busy || typing(event.target) || event.metaKey || event.ctrlKey || event.altKey) return;
+      const status = STATUS_BY_KEY.get(event.key);
       if (event.key === "?") act.toggleHelp();
       else if (event.key === "Escape") {
         if (now.help) act.toggleHelp();
@@ -46,6 +67,8 @@ export function useTriageKeys(actions: TriageActions, state: TriageState): void 
       else if (event.key === "j") act.move(1);
       else if (event.key === "k") act.move(-1);
       else if (event.key === "Enter" && !now.detailOpen) act.open();
+      else if (status) act.review(status);
+      else if (event.key === "n") act.editNote();
       else return;
       event.preventDefault();
     };

@@ -5,7 +5,10 @@ import { ErrorNote, Loading } from "../../components/Status";
 import type { Thresholds } from "../../components/Thresholds";
 import { fixed } from "../../format";
 import { useQuery } from "../../hooks";
+import type { ReviewFieldsFragment } from "../../gql/graphql";
 import { OUTCOME_SHORT } from "../gallery/filters";
+import { ReviewBadge } from "../gallery/ReviewBadge";
+import type { ShownReview } from "../gallery/useReviews";
 
 interface Props {
   evaluationId: string;
@@ -14,7 +17,12 @@ interface Props {
   thresholds: Thresholds;
   /** The gallery's selected entry: its row and boxes stand out until another row is hovered. */
   selectedEntryId?: string | null;
+  /** Reviews as the page shows them (set from it, not yet read back); the item's own answer otherwise. */
+  reviewOf?: (entry: { id: string; review?: ReviewFieldsFragment | null }) => ShownReview | null;
 }
+
+const storedReview = (entry: { review?: ReviewFieldsFragment | null }): ShownReview | null =>
+  entry.review ? { ...entry.review, pending: false } : null;
 
 
 type Layer = "groundTruth" | "prediction" | "labels";
@@ -25,7 +33,7 @@ const LAYERS: [Layer, string][] = [
 ];
 
 /** The whole item: every ground-truth box and every prediction of the model, with its entries at the thresholds. */
-export function ItemDetail({ evaluationId, itemId, modelId, thresholds, selectedEntryId = null }: Props) {
+export function ItemDetail({ evaluationId, itemId, modelId, thresholds, selectedEntryId = null, reviewOf = storedReview }: Props) {
   const { data, error } = useQuery(ItemQuery, {
     itemId,
     modelId,
@@ -88,6 +96,7 @@ export function ItemDetail({ evaluationId, itemId, modelId, thresholds, selected
               <th>prediction</th>
               <th className="num">IoU</th>
               <th className="num">conf</th>
+              <th>review</th>
             </tr>
           </thead>
           <tbody>
@@ -110,6 +119,9 @@ export function ItemDetail({ evaluationId, itemId, modelId, thresholds, selected
                 <td>{row.predictionLabel ?? "—"}</td>
                 <td className="num">{fixed(row.iou)}</td>
                 <td className="num">{fixed(row.confidence, 2)}</td>
+                <td>
+                  <ReviewBadge review={reviewOf(row)} />
+                </td>
               </tr>
             ))}
           </tbody>
