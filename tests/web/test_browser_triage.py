@@ -124,3 +124,38 @@ def test_a_review_shows_at_once_and_a_refused_one_is_taken_back(page: Page, site
     expect(page.get_by_role("alert")).to_have_count(0)
     _total, after = reviews(site, filter_, 2)
     assert after[0]["review"] is None and after[1]["review"]["status"] == "IGNORED"
+
+
+METRIC_REVIEWS = """
+query($id: ID!) { node(id: $id) { ... on Evaluation {
+  metrics(iouThreshold: 0.5, confidenceThreshold: 0) {
+    reviews { status truePositives falsePositives falseNegatives total } } } } }
+"""
+
+
+def test_the_reviews_table_counts_as_the_api_and_opens_its_entries(page: Page, site: Site) -> None:
+    # One review of our own, so that a reviewed row has a count to open.
+    _total, unmatched = reviews(site, {"outcomes": ["FALSE_NEGATIVE"], "maxIou": 0}, 10)
+    target = unmatched[-1]
+    answer = site.query(
+        "mutation($id: ID!) { reviewMatch(id: $id, status: IGNORED, note: \"table\") { __typename } }",
+        {"id": target["id"]},
+    )
+    assert answer["reviewMatch"]["__typename"] == "Match", answer
+    rows = site.query(METRIC_REVIEWS, {"id": site.evaluation_id})["node"]["metrics"]["reviews"]
+    assert [row["status"] for row in rows][0] == "UNREVIEWED"
+    enter_key(page, site, f"/evaluations/{site.evaluation_id}?iou=0.5&conf=0")
+    table = page.get_by_test_id("review-counts")
+    expect(table).to_be_visible()
+    for row in rows:
+        shown = table.locator(f"tr[data-status={row['status']}]")
+        for column in ("truePositives", "falsePositives", "falseNegatives", "total"):
+            expect(shown.locator(f"td[data-col={column}]")).to_have_text(str(row[column]))
+    table.scroll_into_view_if_needed()
+    screenshot(page, "16-evaluation-reviews")
+    ignored = next(row for row in rows if row["status"] == "IGNORED")
+    assert ignored["falseNegatives"] >= 1
+    table.locator("tr[data-status=IGNORED] td[data-col=falseNegatives] a").click()
+    expect(page).to_have_url(re.compile(r"outcome=FALSE_NEGATIVE.*review=IGNORED|review=IGNORED.*outcome=FALSE_NEGATIVE"))
+    expect(page.get_by_test_id("total-count")).to_have_text(f"{ignored['falseNegatives']} entries")
+    expect(page.locator(f"[data-testid=tile][data-entry-id='{target['id']}']")).to_be_visible()
