@@ -143,7 +143,7 @@ def test_the_reviews_table_counts_as_the_api_and_opens_its_entries(page: Page, s
     )
     assert answer["reviewMatch"]["__typename"] == "Match", answer
     rows = site.query(METRIC_REVIEWS, {"id": site.evaluation_id})["node"]["metrics"]["reviews"]
-    assert [row["status"] for row in rows][0] == "UNREVIEWED"
+    assert [row["status"] for row in rows] == ["UNREVIEWED", "CONFIRMED", "LABEL_ERROR", "IGNORED"]
     enter_key(page, site, f"/evaluations/{site.evaluation_id}?iou=0.5&conf=0")
     table = page.get_by_test_id("review-counts")
     expect(table).to_be_visible()
