@@ -10,6 +10,7 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.extensions import MaskErrors
+from strawberry.scalars import JSON
 
 from matchscope.schema.execution import leaf_executor
 from matchscope.schema.guards import query_guards
@@ -28,6 +29,7 @@ class MatchFilter:
     outcomes: list[MatchOutcome] | None = None
     ground_truth_labels: list[str] | None = None
     review_statuses: list[str] | None = None
+    item_metadata: JSON | None = None  # a slice's page has the same shape: the floor ignores it
 
 
 @strawberry.type

@@ -8,7 +8,10 @@ import service and evaluates it with the evaluate service. Then serves the app w
 p50/p99 of (a) the first page of 50 false positives by IoU desc, (b) page 200 of the same via cursors,
 (c) false negatives of one label, (d) metrics at iouThreshold 0.75 — with 1 client and with 8 concurrent
 clients (separate processes); on request (`--cases`) the review cases over 1,000 stored reviews: (e) the first page of
-LABEL_ERROR entries, (f) the first page of unreviewed false positives, (g) the page of (a) with each entry's review — and the same for a floor: a tiny strawberry schema serving a page of the same
+LABEL_ERROR entries, (f) the first page of unreviewed false positives, (g) the page of (a) with each entry's review;
+and on slices (items' metadata, written once: a quarter of the items {"scenario": "night"}, a twentieth
+{"camera": "cam-7"}): (s) the first page of 50 false positives of the night slice, (t) of the camera slice, (u) metrics
+of the night slice at 0.75 — and the same for a floor: a tiny strawberry schema serving a page of the same
 shape from memory through the same server set-up (bench/floor_app.py). Each case runs in `--rounds` bursts of
 `--seconds` seconds, the application's and the floor's alternating; in a burst every client starts at the same
 moment and sends requests one after another until the burst ends.
@@ -45,6 +48,13 @@ METRICS = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { 
   truePositiveConfidenceHistogram { counts } falsePositiveConfidenceHistogram { counts }
   itemsWithMostErrors(first: 10) { edges { node { errors item { referenceId } } } } } } }"""
 PAGE_REVIEWS = PAGE.replace("confidence } } } } } }", "confidence } review { status note } } } } } }")
+SLICE_METRICS = """query($d: ID!, $m: ID!, $s: JSON) { evaluation(datasetId: $d, modelId: $m) {
+  metrics(iouThreshold: 0.75, itemMetadata: $s) {
+  overall { truePositives falsePositives falseNegatives precision recall f1 }
+  perClass { label groundTruthCount predictionCount counts { truePositives falsePositives falseNegatives precision recall f1 } }
+  confusionMatrix { rowLabels columnLabels counts } matchedIouHistogram { binEdges counts } } } }"""
+NIGHT = {"scenario": "night"}
+CAMERA = {"camera": "cam-7"}
 FN_COUNTS = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { metrics { perClass { label counts { falseNegatives } } } } }"""
 
 
@@ -175,6 +185,7 @@ async def prepare(backend: str, images: int, tag: str = "") -> tuple[str, str, s
             started = time.perf_counter()
             await evaluate.run_evaluation(state.sessions, job.id, chunk_items=500, on_progress=quiet)
             print(f"[{backend}] evaluated in {time.perf_counter() - started:.1f}s", flush=True)
+        await _with_scenarios(state, dataset.id)
         async with state.sessions() as session:
             current = await browse.current_evaluation(
                 session, account_id=issued.account_id, dataset_id=dataset.id, model_id=model.id
@@ -197,13 +208,36 @@ async def prepare(backend: str, images: int, tag: str = "") -> tuple[str, str, s
         await state.close()
 
 
+async def _with_scenarios(state: Any, dataset_id: int) -> None:
+    """Slice metadata on the items, once (one statement): `scenario` night on a quarter, day on the rest; `camera`
+    cam-0 to cam-19."""
+    from sqlalchemy import text
+
+    scenario = "CASE WHEN id % 4 = 0 THEN 'night' ELSE 'day' END"
+    camera = "'cam-' || CAST(id % 20 AS TEXT)"
+    if state.engine.dialect.name == "sqlite":
+        sql = (
+            f"UPDATE dataset_item SET metadata = json_set(coalesce(metadata, '{{}}'), '$.scenario', {scenario}, "
+            f"'$.camera', {camera}) WHERE dataset_id = :d AND json_extract(metadata, '$.scenario') IS NULL"
+        )
+    else:
+        sql = (
+            "UPDATE dataset_item SET metadata = CAST(coalesce(CAST(metadata AS jsonb), '{}') || "
+            f"jsonb_build_object('scenario', {scenario}, 'camera', {camera}) AS json) "
+            "WHERE dataset_id = :d AND metadata ->> 'scenario' IS NULL"
+        )
+    async with state.engine.begin() as connection:
+        await connection.execute(text(sql), {"d": dataset_id})
+
+
 async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: str | None) -> None:
-    """Print the plans of (a), (b) and (c) as the service builds them."""
+    """Print the plans of (a), (b), (c), (s) and (t) as the service builds them."""
     from sqlalchemy import text
 
     from matchscope.schema.ids import from_global_id
     from matchscope.services import browse
     from matchscope.services.pagination import decode_cursor
+    from matchscope.services.slices import ItemMetadata
     from matchscope.settings import Settings
     from matchscope.state import AppState
 
@@ -218,8 +252,15 @@ async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: 
             assert evaluation is not None and evaluation.id is not None
             fp = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_POSITIVE}))
             fn = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_NEGATIVE}), ground_truth_labels=(label,))
+            night, camera = (
+                browse.MatchFilter(
+                    outcomes=frozenset({browse.Outcome.FALSE_POSITIVE}),
+                    item_metadata=ItemMetadata.parse(wanted, "itemMetadata"),
+                )
+                for wanted in (NIGHT, CAMERA)
+            )
             after = None if cursor is None else tuple(decode_cursor(cursor, 2))
-            cases = {"a": (fp, None), "b": (fp, after), "c": (fn, None)}
+            cases = {"a": (fp, None), "b": (fp, after), "c": (fn, None), "s": (night, None), "t": (camera, None)}
             for name, (query, key) in cases.items():
                 statement, parameters = browse._page_statement(
                     session,
@@ -364,6 +405,9 @@ def case_bodies(target: Target, label: str, page_200_cursor: str | None) -> dict
         "e": {"query": PAGE, "variables": {**ids, "f": {"reviewStatuses": ["LABEL_ERROR"]}}},
         "f": {"query": PAGE, "variables": {**ids, "f": {**false_positives, "reviewStatuses": ["UNREVIEWED"]}}},
         "g": {"query": PAGE_REVIEWS, "variables": {**ids, "f": false_positives}},
+        "s": {"query": PAGE, "variables": {**ids, "f": {**false_positives, "itemMetadata": NIGHT}}},
+        "t": {"query": PAGE, "variables": {**ids, "f": {**false_positives, "itemMetadata": CAMERA}}},
+        "u": {"query": SLICE_METRICS, "variables": {**ids, "s": NIGHT}},
     }
 
 
@@ -394,7 +438,7 @@ def run_backend(
     rounds: int,
     pool: ProcessPoolExecutor,
     explain_plans: bool,
-    cases: str = "abcd",
+    cases: str = "abcdstu",
     client_counts: tuple[int, ...] = (1, 8),
     tag: str = "",
 ) -> None:
@@ -417,7 +461,7 @@ def run_backend(
             for name, body in bodies.items():
                 if name not in cases:
                     continue
-                floor_target: tuple[str, dict[str, str]] | None = (floor_url, {}) if name not in "dg" else None
+                floor_target: tuple[str, dict[str, str]] | None = (floor_url, {}) if body["query"] == PAGE else None
                 ours, base, ratios = compare(
                     pool, (app_url, target.headers), floor_target, body, seconds, clients, rounds
                 )
@@ -452,9 +496,9 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=2.0, help="length of a burst")
     parser.add_argument("--rounds", type=int, default=5, help="bursts per case and target, alternating")
-    parser.add_argument("--cases", default="abcd", help="which of (a)-(d) to run, e.g. ac")
+    parser.add_argument("--cases", default="abcdstu", help="which of (a)-(g), (s)-(u) to run, e.g. ac")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8], help="client counts")
-    parser.add_argument("--explain", action="store_true", help="print the query plans of (a)-(c)")
+    parser.add_argument("--explain", action="store_true", help="print the query plans of (a)-(c), (s), (t)")
     parser.add_argument(
         "--tag", default="", help="a suffix for the cached database's name (checkouts whose migrations differ)"
     )

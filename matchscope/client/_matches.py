@@ -91,6 +91,7 @@ class MatchQuery:
         min_confidence: float | None,
         max_confidence: float | None,
         item_id: str | None,
+        item_metadata: dict[str, Any] | None,
         iou_threshold: float,
         review_statuses: Sequence[str] | None = None,
         confidence_threshold: float,
@@ -114,6 +115,7 @@ class MatchQuery:
             reviewStatuses=None
             if review_statuses is None
             else [enum_value(ReviewStatus, "matches", "review_statuses", status) for status in review_statuses],
+            itemMetadata=item_metadata,
         )
         order = MatchOrder(
             field=enum_value(MatchOrderField, "matches", "order_by", order_by),

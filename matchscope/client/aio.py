@@ -152,6 +152,7 @@ class Evaluation:
         max_confidence: float | None = None,
         item_id: str | None = None,
         review_statuses: Sequence[str] | None = None,
+        item_metadata: dict[str, Any] | None = None,
         iou_threshold: float = 0.5,
         confidence_threshold: float = 0.0,
         order_by: str = "IOU",
@@ -160,8 +161,9 @@ class Evaluation:
     ) -> Matches:
         """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
         by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `review_statuses`
-        UNREVIEWED, CONFIRMED, LABEL_ERROR, IGNORED; `order_by` IOU or
-        CONFIDENCE, `direction` DESC or ASC. Iterate it with `async for`; `to_pandas()` reads it into a frame."""
+        UNREVIEWED, CONFIRMED, LABEL_ERROR, IGNORED; `item_metadata` a slice, {key: value} equalities on the items'
+        metadata; `order_by` IOU or CONFIDENCE, `direction` DESC or ASC. Iterate it with `async for`; `to_pandas()`
+        reads it into a frame."""
         query = MatchQuery.build(
             outcomes=outcomes,
             ground_truth_labels=ground_truth_labels,
@@ -172,6 +174,7 @@ class Evaluation:
             max_confidence=max_confidence,
             item_id=item_id,
             review_statuses=review_statuses,
+            item_metadata=item_metadata,
             iou_threshold=iou_threshold,
             confidence_threshold=confidence_threshold,
             order_by=order_by,
@@ -180,9 +183,15 @@ class Evaluation:
         )
         return Matches(self._connection, self.id, query)
 
-    async def metrics(self, iou_threshold: float = 0.5, confidence_threshold: float = 0.0) -> EvaluationMetrics:
-        """Overall and per-class counts (TP/FP/FN, precision, recall, F1), the confusion matrix and histograms."""
-        return await evaluation_metrics(self._connection, self.id, iou_threshold, confidence_threshold)
+    async def metrics(
+        self,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+        item_metadata: dict[str, Any] | None = None,
+    ) -> EvaluationMetrics:
+        """Overall and per-class counts (TP/FP/FN, precision, recall, F1), the confusion matrix and histograms; with
+        `item_metadata`, of a slice: the items whose metadata has those values."""
+        return await evaluation_metrics(self._connection, self.id, iou_threshold, confidence_threshold, item_metadata)
 
     async def coco(self) -> CocoMetrics:
         """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves."""

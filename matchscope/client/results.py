@@ -26,12 +26,19 @@ def _evaluation(node: Any, evaluation_id: str) -> Any:
 
 
 async def evaluation_metrics(
-    connection: Connection, evaluation_id: str, iou_threshold: float, confidence_threshold: float
+    connection: Connection,
+    evaluation_id: str,
+    iou_threshold: float,
+    confidence_threshold: float,
+    item_metadata: dict[str, Any] | None = None,
 ) -> EvaluationMetrics:
-    """The evaluation's counts at the thresholds."""
+    """The evaluation's counts at the thresholds, of a slice's items when `item_metadata` is given."""
     result = await connection.call(
         lambda: connection.graphql.evaluation_metrics(
-            evaluation_id, iou_threshold=iou_threshold, confidence_threshold=confidence_threshold
+            evaluation_id,
+            iou_threshold=iou_threshold,
+            confidence_threshold=confidence_threshold,
+            item_metadata=item_metadata,
         )
     )
     metrics: EvaluationMetrics = _evaluation(result.node, evaluation_id).metrics

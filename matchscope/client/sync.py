@@ -159,13 +159,19 @@ class Evaluation:
     def matches(self, **arguments: Any) -> Matches:
         """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
         by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `review_statuses`
-        UNREVIEWED, CONFIRMED, LABEL_ERROR, IGNORED; `order_by` IOU or
-        CONFIDENCE, `direction` DESC or ASC."""
+        UNREVIEWED, CONFIRMED, LABEL_ERROR, IGNORED; `item_metadata` a slice, {key: value} equalities on the items'
+        metadata; `order_by` IOU or CONFIDENCE, `direction` DESC or ASC."""
         return Matches(self._loop, self._evaluation.matches(**arguments))
 
-    def metrics(self, iou_threshold: float = 0.5, confidence_threshold: float = 0.0) -> EvaluationMetrics:
-        """Overall and per-class counts (TP/FP/FN, precision, recall, F1), the confusion matrix and histograms."""
-        return self._loop.run(self._evaluation.metrics(iou_threshold, confidence_threshold))
+    def metrics(
+        self,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+        item_metadata: dict[str, Any] | None = None,
+    ) -> EvaluationMetrics:
+        """Overall and per-class counts (TP/FP/FN, precision, recall, F1), the confusion matrix and histograms; with
+        `item_metadata`, of a slice: the items whose metadata has those values."""
+        return self._loop.run(self._evaluation.metrics(iou_threshold, confidence_threshold, item_metadata))
 
     def coco(self) -> CocoMetrics:
         """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves."""

@@ -10,7 +10,7 @@ import strawberry
 from matchscope.jobs import runtime
 from matchscope.jobs.events import EventBus, JobSnapshot
 from matchscope.resolvers.errors import as_payload
-from matchscope.schema.common import Node
+from matchscope.schema.common import Connection, Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, from_global_id
 from matchscope.schema.jobs import (
@@ -18,9 +18,10 @@ from matchscope.schema.jobs import (
     CalculateEvaluationMetricsPayload,
     CancelJobPayload,
     EvaluationOptionsInput,
+    JobStatus,
 )
 from matchscope.schema.nodes import register_node
-from matchscope.services import evaluate
+from matchscope.services import evaluate, history
 from matchscope.services.errors import NotFound
 from matchscope.store.db import transaction
 from matchscope.store.tables import Job
@@ -57,6 +58,25 @@ class JobsQuery:
             return None
         row = await _visible_job(info, decoded[1])
         return None if row is None else AsyncJob.from_row(row)
+
+    @strawberry.field(description="Your jobs, newest first, of any status or of those in `statuses`; `first` ≤ 100.")
+    async def jobs(
+        self,
+        info: Info,
+        statuses: list[JobStatus] | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[AsyncJob]:
+        account_id = info.context.account_id
+        wanted = None if statuses is None else frozenset(evaluate.JobStatus(status).value for status in statuses)
+        async with info.context.sessions() as session:
+            page = await history.jobs_page(session, account_id=account_id, statuses=wanted, first=first, after=after)
+
+        async def count() -> int:
+            async with info.context.sessions() as session:
+                return await history.count_jobs(session, account_id=account_id, statuses=wanted)
+
+        return Connection.from_page(page, AsyncJob.from_row, count)
 
 
 @strawberry.type

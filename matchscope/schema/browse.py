@@ -11,11 +11,11 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types.arguments import InputContext
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem, related_item
-from matchscope.schema.common import Connection, Edge, Node, PageInfo, assemble
+from matchscope.schema.common import JSON, Connection, Edge, Node, PageInfo, assemble
 from matchscope.schema.context import Info
 from matchscope.schema.ids import expect_id, from_global_id, to_global_id
 from matchscope.schema.reviews import Review, ReviewCount, ReviewStatus, to_statuses
-from matchscope.services import browse, metrics
+from matchscope.services import browse, metrics, slices
 from matchscope.services.pagination import Page
 from matchscope.services.reviews import ReviewCounts
 
@@ -63,6 +63,11 @@ class MatchFilter:
     review_statuses: list[ReviewStatus] | None = strawberry.field(
         default=None, description="UNREVIEWED: entries without a review."
     )
+    item_metadata: JSON | None = strawberry.field(
+        default=None,
+        description="A slice: entries of items whose metadata has each of these keys with that value, e.g. "
+        '{"weather": "rain", "camera": 2} (JSON scalars, compared with their type; null: present and null).',
+    )
 
     def to_query(self) -> browse.MatchFilter:
         return browse.MatchFilter(
@@ -75,6 +80,9 @@ class MatchFilter:
             max_confidence=self.max_confidence,
             item_id=None if self.item_id is None else expect_id(self.item_id, "DatasetItem"),
             review_statuses=to_statuses(self.review_statuses),
+            item_metadata=None
+            if self.item_metadata is None
+            else slices.ItemMetadata.parse(self.item_metadata, "filter.itemMetadata"),
         )
 
 
@@ -162,6 +170,7 @@ def _match_filter_from_input(cls: type[MatchFilter], value: Mapping[str, Any], _
         max_confidence=get("maxConfidence"),
         item_id=get("itemId"),
         review_statuses=_optional_list(get("reviewStatuses")),
+        item_metadata=get("itemMetadata"),
     )
 
 

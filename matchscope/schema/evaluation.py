@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -16,12 +17,15 @@ from matchscope.schema.browse import (
     row_details,
 )
 from matchscope.schema.catalog import Dataset, Model, related_dataset, related_model
-from matchscope.schema.common import Connection, Node
+from matchscope.schema.common import JSON, Connection, Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import to_global_id
 from matchscope.schema.reviews import LabelError
 from matchscope.schema.tide import TideSummary
-from matchscope.services import browse, metrics, reviews
+from matchscope.services import browse, metrics, reviews, slices
+
+if TYPE_CHECKING:
+    from matchscope.schema.jobs import AsyncJob
 
 DEFAULT_ORDER = MatchOrder()
 
@@ -74,6 +78,17 @@ class Evaluation(Node):
     async def model(self, info: Info) -> Model:
         return await related_model(info, self.model_pk)
 
+    @strawberry.field(description="The job that computed this evaluation; null once that job is deleted.")
+    async def job(self, info: Info) -> Annotated[AsyncJob, strawberry.lazy("matchscope.schema.jobs")] | None:
+        from matchscope.schema.jobs import AsyncJob
+        from matchscope.services import evaluate
+
+        if self.row.job_id is None:
+            return None
+        async with info.context.sessions() as session:
+            row = await evaluate.get_job(session, account_id=info.context.account_id, job_id=self.row.job_id)
+        return None if row is None else AsyncJob.from_row(row)
+
     @strawberry.field(description="Annotations or predictions changed after this evaluation was computed.")
     async def is_stale(self, info: Info) -> bool:
         from matchscope.services import staleness
@@ -87,13 +102,17 @@ class Evaluation(Node):
                 prediction_version=self.prediction_version,
             )
 
-    async def _columns(self, info: Info) -> metrics.EntryColumns:
+    async def _columns(self, info: Info, item_metadata: slices.ItemMetadata | None = None) -> metrics.EntryColumns:
+        """The entry columns, of the slice's items only when one is given."""
         cache = metrics.entry_cache(info.context.state.services)
-        cached = cache.cached(self.row)
-        if cached is not None:
-            return cached
-        async with info.context.sessions() as session:
-            return await cache.columns(session, self.row)
+        columns = cache.cached(self.row)
+        if columns is None:
+            async with info.context.sessions() as session:
+                columns = await cache.columns(session, self.row)
+        if item_metadata is None or not item_metadata.pairs:  # {}: every item
+            return columns
+        item_ids = await slices.item_ids(info.context.reads, dataset_id=self.dataset_pk, metadata=item_metadata)
+        return columns.on_items(item_ids)
 
     @strawberry.field(description="Entries at the given thresholds, sorted and filtered; keyset cursors, `first` ≤ 100")
     async def matches(
@@ -121,7 +140,7 @@ class Evaluation(Node):
         )
 
         async def count() -> int:
-            columns = await self._columns(info)
+            columns = await self._columns(info, query.item_metadata)
             if query.review_statuses is None:
                 return metrics.count_matches(columns, thresholds, query)
             async with info.context.sessions() as session:
@@ -131,18 +150,28 @@ class Evaluation(Node):
 
         return match_connection(info, page, count, details)
 
-    @strawberry.field(description="Overall and per-class counts, confusion matrix and histograms at the thresholds.")
+    @strawberry.field(
+        description="Overall and per-class counts, confusion matrix and histograms at the thresholds; with "
+        "`itemMetadata`, of a slice: the entries of items whose metadata has those values (as `MatchFilter`'s)."
+    )
     async def metrics(
-        self, info: Info, iou_threshold: float = 0.5, confidence_threshold: float = 0.0
+        self,
+        info: Info,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+        item_metadata: JSON | None = None,
     ) -> EvaluationMetrics:
         thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
-        computed = metrics.compute_metrics(await self._columns(info), thresholds)
+        metadata = None if item_metadata is None else slices.ItemMetadata.parse(item_metadata, "itemMetadata")
+        columns = await self._columns(info, metadata)
+        computed = metrics.compute_metrics(columns, thresholds)
         result = EvaluationMetrics.from_metrics(computed)
+        within = None if metadata is None else columns
 
         async def review_counts() -> list[reviews.ReviewCounts]:
             async with info.context.sessions() as session:
                 return await reviews.review_counts(
-                    session, evaluation=self.row, overall=computed.overall, thresholds=thresholds
+                    session, evaluation=self.row, overall=computed.overall, thresholds=thresholds, within=within
                 )
 
         result.review_counts = review_counts

@@ -25,6 +25,7 @@ from matchscope.store.bulk import bulk_select
 from matchscope.store.tables import Evaluation
 
 HISTOGRAM_BINS = 20
+_SLICES_KEPT = 8
 _NO_LABEL = -1
 
 
@@ -47,9 +48,36 @@ class EntryColumns:
     labels: tuple[str, ...]
     item_ids: NDArray[np.int64]
     memo: dict[tuple[float, float], Metrics] = field(default_factory=dict)
+    # Slices of these columns by their items' ids (`on_items`), most recent last.
+    slices: dict[bytes, EntryColumns] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.iou)
+
+    def on_items(self, item_ids: NDArray[np.int64]) -> EntryColumns:
+        """The entries on these items only (a slice), with the same labels and item ids; memoised on the ids, so
+        a slice's metrics at other thresholds cost no new pass over every entry."""
+        key = np.unique(item_ids).astype(np.int64).tobytes()
+        cached = self.slices.pop(key, None)
+        if cached is None:
+            in_slice = np.isin(self.item_ids, item_ids)
+            kept = in_slice[self.item_index]
+            cached = EntryColumns(
+                is_prediction=self.is_prediction[kept],
+                compatible=self.compatible[kept],
+                has_partner=self.has_partner[kept],
+                iou=self.iou[kept],
+                confidence=self.confidence[kept],
+                ground_truth_label=self.ground_truth_label[kept],
+                prediction_label=self.prediction_label[kept],
+                item_index=self.item_index[kept],
+                labels=self.labels,
+                item_ids=self.item_ids,
+            )
+            while len(self.slices) >= _SLICES_KEPT:
+                self.slices.pop(next(iter(self.slices)))
+        self.slices[key] = cached
+        return cached
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,6 +168,13 @@ class ReviewedEntries:
     def having(self, statuses: Sequence[str]) -> metrics.EntryColumns:
         return _subset(self.columns, np.isin(self.statuses, list(statuses)))
 
+    def within(self, columns: metrics.EntryColumns | None) -> ReviewedEntries:
+        """Those on the items of `columns`' entries only (a slice's, `EntryColumns.on_items`); all when None."""
+        if columns is None:
+            return self
+        kept = np.isin(self.columns.item_ids[self.columns.item_index], columns.item_ids[columns.item_index])
+        return ReviewedEntries(_subset(self.columns, kept), self.statuses[kept])
+
 
 async def reviewed_entries(session: AsyncSession, evaluation: browse.EvaluationRow) -> ReviewedEntries:
     """One query: one index lookup into the evaluation's entries per review of its pair."""
@@ -206,7 +213,8 @@ async def count_matches(
         return 0
     if kind is None:
         return metrics.count_matches(columns, thresholds, plain)
-    reviewed = (await reviewed_entries(session, evaluation)).having([status.value for status in statuses])
+    within = None if query.item_metadata is None else columns
+    reviewed = (await reviewed_entries(session, evaluation)).within(within).having([s.value for s in statuses])
     counted = metrics.count_matches(reviewed, thresholds, plain)
     if kind is ReviewFilter.REVIEWED:
         return counted
@@ -233,9 +241,11 @@ async def review_counts(
     evaluation: browse.EvaluationRow,
     overall: metrics.Counts,
     thresholds: browse.Thresholds,
+    within: metrics.EntryColumns | None = None,
 ) -> list[ReviewCounts]:
-    """Per status (UNREVIEWED first: `overall` less the reviewed), the entries shown at `thresholds` by outcome."""
-    reviewed = await reviewed_entries(session, evaluation)
+    """Per status (UNREVIEWED first: `overall` less the reviewed), the entries shown at `thresholds` by outcome;
+    of a slice's items when `within` holds its columns (`overall` is then the slice's)."""
+    reviewed = (await reviewed_entries(session, evaluation)).within(within)
     masks = metrics.outcome_masks(reviewed.columns, thresholds)
     counts = [
         ReviewCounts(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,17 @@ def test_import_evaluate_and_read_back_equal_the_cli(
             assert (truth, predicted) == theirs[label][:2], label
             assert counts[:3] == theirs[label][2][:3], label
             assert all(_close(a, b) for a, b in zip(counts[3:], theirs[label][2][3:], strict=True)), label
+
+        # A slice: one image's entries and counts, by the COCO image id its item's metadata keeps.
+        image = max({entry[1] for entry in entries}, key=lambda value: sum(entry[1] == value for entry in entries))
+        on_image = sorted(entry for entry in entries if entry[1] == image)
+        wanted = {"coco_image_id": image}
+        assert sorted(_entry(match, image_ids) for match in evaluation.matches(item_metadata=wanted)) == on_image
+        outcomes = Counter(entry[0] for entry in on_image)
+        sliced = evaluation.metrics(item_metadata=wanted).overall
+        assert (sliced.true_positives, sliced.false_positives, sliced.false_negatives) == (
+            outcomes["TP"], outcomes["FP"], outcomes["FN"],
+        )  # fmt: skip
 
         coco = evaluation.coco()
         assert all(_close(a, b) for a, b in zip(coco.stats, summary["stats"], strict=True)), (coco.stats, summary)
