@@ -441,14 +441,19 @@ class GraphQLClient(AsyncBaseClient):
         id: str,
         iou_threshold: Union[Optional[float], UnsetType] = UNSET,
         confidence_threshold: Union[Optional[float], UnsetType] = UNSET,
+        item_metadata: Union[Optional[Any], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> EvaluationMetrics:
         query = gql("""
-            query EvaluationMetrics($id: ID!, $iouThreshold: Float, $confidenceThreshold: Float) {
+            query EvaluationMetrics($id: ID!, $iouThreshold: Float, $confidenceThreshold: Float, $itemMetadata: JSON) {
               node(id: $id) {
                 __typename
                 ... on Evaluation {
-                  metrics(iouThreshold: $iouThreshold, confidenceThreshold: $confidenceThreshold) {
+                  metrics(
+                    iouThreshold: $iouThreshold
+                    confidenceThreshold: $confidenceThreshold
+                    itemMetadata: $itemMetadata
+                  ) {
                     iouThreshold
                     confidenceThreshold
                     overall {
@@ -499,6 +504,7 @@ class GraphQLClient(AsyncBaseClient):
             "id": id,
             "iouThreshold": iou_threshold,
             "confidenceThreshold": confidence_threshold,
+            "itemMetadata": item_metadata,
         }
         response = await self.execute(
             query=query,

@@ -85,6 +85,8 @@ class MatchFilter(BaseModel):
         alias="reviewStatuses", default=None
     )
     "UNREVIEWED: entries without a review."
+    item_metadata: Optional[Any] = Field(alias="itemMetadata", default=None)
+    'A slice: entries of items whose metadata has each of these keys with that value, e.g. {"weather": "rain", "camera": 2} (JSON scalars, compared with their type; null: present and null).'
 
 
 class MatchOrder(BaseModel):
