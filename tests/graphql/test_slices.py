@@ -304,3 +304,49 @@ async def test_one_statement_for_a_slice_whatever_it_holds(
         state.reads.listeners.remove(statements.append)
     # metrics: the slice's items; a page: the page, and the slice's items for totalCount ({}: every item, no query)
     assert counts == [1, 2, 1, 2, 0, 1], counts
+
+
+REVIEW = """mutation($id: ID!, $s: ReviewStatus!) { reviewMatch(id: $id, status: $s) { __typename } }"""
+REVIEWED_PAGE = """
+query($d: ID!, $m: ID!, $f: MatchFilter, $a: String) { evaluation(datasetId: $d, modelId: $m) {
+  matches(filter: $f, first: 100, after: $a) { totalCount pageInfo { hasNextPage endCursor }
+  edges { node { id outcome item { id } review { status } } } } } }
+"""
+SLICE_REVIEWS = """query($d: ID!, $m: ID!, $s: JSON) { evaluation(datasetId: $d, modelId: $m) {
+  metrics(itemMetadata: $s) { reviews { status truePositives falsePositives falseNegatives } } } }"""
+
+
+async def _reviewed_nodes(gql: GraphQL, stored: StoredEvaluation, filter: dict[str, Any]) -> tuple[list[Any], int]:
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await gql(REVIEWED_PAGE, {**_ids(stored), "f": filter, "a": after}))["evaluation"]["matches"]
+        nodes += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes, page["totalCount"]
+        after = page["pageInfo"]["endCursor"]
+
+
+async def test_a_slice_with_reviews_counts_the_slices_reviews_only(gql: GraphQL, stored: StoredEvaluation) -> None:
+    """Reviews on items in and out of the slice: the slice's review filter and review counts see its own only."""
+    everything, _ = await _reviewed_nodes(gql, stored, {})
+    statuses = ["CONFIRMED", "LABEL_ERROR", "IGNORED"]
+    for index, node in enumerate(everything[::2]):
+        assert (await gql(REVIEW, {"id": node["id"], "s": statuses[index % 3]}))["reviewMatch"]["__typename"] == "Match"
+    wanted = {"weather": "rain"}
+    nodes, _ = await _reviewed_nodes(gql, stored, {"itemMetadata": wanted})
+    everything, _ = await _reviewed_nodes(gql, stored, {})
+    in_slice = {node["id"] for node in nodes}
+    outside = [node for node in everything if node["id"] not in in_slice and node["review"] is not None]
+    assert outside and len(in_slice) < len(everything)  # reviews out of the slice that must not be counted
+    expected: Counter[tuple[str, str]] = Counter(
+        ("UNREVIEWED" if node["review"] is None else node["review"]["status"], node["outcome"]) for node in nodes
+    )
+    for status in ["UNREVIEWED", *statuses]:
+        filtered, total = await _reviewed_nodes(gql, stored, {"itemMetadata": wanted, "reviewStatuses": [status]})
+        assert total == len(filtered) == sum(count for (s, _), count in expected.items() if s == status)
+        assert {node["id"] for node in filtered} <= in_slice
+    rows = (await gql(SLICE_REVIEWS, {**_ids(stored), "s": wanted}))["evaluation"]["metrics"]["reviews"]
+    fields = {"TRUE_POSITIVE": "truePositives", "FALSE_POSITIVE": "falsePositives", "FALSE_NEGATIVE": "falseNegatives"}
+    got = {(row["status"], outcome): row[field] for row in rows for outcome, field in fields.items()}
+    assert {key: count for key, count in got.items() if count} == dict(expected)
