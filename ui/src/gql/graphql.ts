@@ -1,4 +1,4 @@
-/* schema-sha256: 23066e705e2c98dfa1c7b55e50975a8d9c02b170ddfbc1101a0c46a07eff8336 */
+/* schema-sha256: 9b32908d5633e88e769f9187c10c94bd9194c3838730615880e84f0d165b74bf */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
@@ -42,6 +42,8 @@ export type JobStatus =
 export type MatchFilter = {
   groundTruthLabels?: Array<string> | null | undefined;
   itemId?: string | number | null | undefined;
+  /** A slice: entries of items whose metadata has each of these keys with that value, e.g. {"weather": "rain", "camera": 2} (JSON scalars, compared with their type; null: present and null). */
+  itemMetadata?: unknown;
   maxConfidence?: number | null | undefined;
   maxIou?: number | null | undefined;
   minConfidence?: number | null | undefined;
