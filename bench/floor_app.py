@@ -24,12 +24,23 @@ class MatchOutcome(enum.Enum):
     FALSE_NEGATIVE = "FALSE_NEGATIVE"
 
 
+@strawberry.enum
+class ErrorType(enum.Enum):
+    CLASSIFICATION = "CLASSIFICATION"
+    LOCALIZATION = "LOCALIZATION"
+    BOTH = "BOTH"
+    DUPLICATE = "DUPLICATE"
+    BACKGROUND = "BACKGROUND"
+    MISSED = "MISSED"
+
+
 @strawberry.input
 class MatchFilter:
     outcomes: list[MatchOutcome] | None = None
     ground_truth_labels: list[str] | None = None
     review_statuses: list[str] | None = None
     item_metadata: JSON | None = None  # a slice's page has the same shape: the floor ignores it
+    error_types: list[ErrorType] | None = None
 
 
 @strawberry.type
@@ -108,7 +119,11 @@ PAGE = _page()
 class Evaluation:
     @strawberry.field
     async def matches(
-        self, filter: MatchFilter | None = None, first: int | None = None, after: str | None = None
+        self,
+        iou_threshold: float = 0.5,
+        filter: MatchFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection:
         return PAGE
 

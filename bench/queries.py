@@ -9,9 +9,11 @@ p50/p99 of (a) the first page of 50 false positives by IoU desc, (b) page 200 of
 (c) false negatives of one label, (d) metrics at iouThreshold 0.75 — with 1 client and with 8 concurrent
 clients (separate processes); on request (`--cases`) the review cases over 1,000 stored reviews: (e) the first page of
 LABEL_ERROR entries, (f) the first page of unreviewed false positives, (g) the page of (a) with each entry's review;
-and on slices (items' metadata, written once: a quarter of the items {"scenario": "night"}, a twentieth
-{"camera": "cam-7"}): (s) the first page of 50 false positives of the night slice, (t) of the camera slice, (u) metrics
-of the night slice at 0.75 — and the same for a floor: a tiny strawberry schema serving a page of the same
+the error type cases: (h)-(k) the first page of error types (DUPLICATE + BACKGROUND, then MISSED) at the default
+thresholds and at iouThreshold 0.75; and on slices (items' metadata, written once: a quarter of the items
+{"scenario": "night"}, a twentieth {"camera": "cam-7"}): (s) the first page of 50 false positives of the night slice,
+(t) of the camera slice, (u) metrics of the night slice at 0.75 — and the same for a floor: a tiny strawberry schema
+serving a page of the same
 shape from memory through the same server set-up (bench/floor_app.py). Each case runs in `--rounds` bursts of
 `--seconds` seconds, the application's and the floor's alternating; in a burst every client starts at the same
 moment and sends requests one after another until the burst ends.
@@ -37,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import APP, DATA, kept_pg_database, serve, stop  # noqa: E402
 
-PAGE = """query($d: ID!, $m: ID!, $f: MatchFilter, $a: String) { evaluation(datasetId: $d, modelId: $m) {
-  matches(filter: $f, first: 50, after: $a) { pageInfo { hasNextPage endCursor } edges { cursor node {
+PAGE = """query($d: ID!, $m: ID!, $f: MatchFilter, $a: String, $t: Float = 0.5) { evaluation(datasetId: $d, modelId: $m) {
+  matches(iouThreshold: $t, filter: $f, first: 50, after: $a) { pageInfo { hasNextPage endCursor } edges { cursor node {
     id outcome iou confidence groundTruthLabel predictionLabel item { id referenceId }
     groundTruth { id label x y width height } prediction { id label x y width height confidence } } } } } }"""
 METRICS = """query($d: ID!, $m: ID!) { evaluation(datasetId: $d, modelId: $m) { metrics(iouThreshold: 0.75) {
@@ -231,7 +233,7 @@ async def _with_scenarios(state: Any, dataset_id: int) -> None:
 
 
 async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: str | None) -> None:
-    """Print the plans of (a), (b), (c), (s) and (t) as the service builds them."""
+    """Print the plans of the page cases as the service builds them."""
     from sqlalchemy import text
 
     from matchscope.schema.ids import from_global_id
@@ -260,12 +262,25 @@ async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: 
                 for wanted in (NIGHT, CAMERA)
             )
             after = None if cursor is None else tuple(decode_cursor(cursor, 2))
-            cases = {"a": (fp, None), "b": (fp, after), "c": (fn, None), "s": (night, None), "t": (camera, None)}
-            for name, (query, key) in cases.items():
+            typed = browse.MatchFilter(error_types=frozenset({browse.ErrorType.DUPLICATE, browse.ErrorType.BACKGROUND}))
+            missed = browse.MatchFilter(error_types=frozenset({browse.ErrorType.MISSED}))
+            default, strict = browse.Thresholds(), browse.Thresholds(iou=0.75)
+            cases = {
+                "a": (fp, None, default),
+                "b": (fp, after, default),
+                "c": (fn, None, default),
+                "h": (typed, None, default),
+                "i": (missed, None, default),
+                "j": (typed, None, strict),
+                "k": (missed, None, strict),
+                "s": (night, None, default),
+                "t": (camera, None, default),
+            }
+            for name, (query, key, thresholds) in cases.items():
                 statement, parameters = browse._page_statement(
                     session,
-                    evaluation.id,
-                    browse.Thresholds(),
+                    evaluation,
+                    thresholds,
                     query,
                     browse.MatchOrder(),
                     key,  # type: ignore[arg-type]
@@ -408,6 +423,11 @@ def case_bodies(target: Target, label: str, page_200_cursor: str | None) -> dict
         "s": {"query": PAGE, "variables": {**ids, "f": {**false_positives, "itemMetadata": NIGHT}}},
         "t": {"query": PAGE, "variables": {**ids, "f": {**false_positives, "itemMetadata": CAMERA}}},
         "u": {"query": SLICE_METRICS, "variables": {**ids, "s": NIGHT}},
+        # Error types: at the default thresholds (stored), then at IoU 0.75 (derived from the evidence columns).
+        "h": {"query": PAGE, "variables": {**ids, "f": {"errorTypes": ["DUPLICATE", "BACKGROUND"]}}},
+        "i": {"query": PAGE, "variables": {**ids, "f": {"errorTypes": ["MISSED"]}}},
+        "j": {"query": PAGE, "variables": {**ids, "f": {"errorTypes": ["DUPLICATE", "BACKGROUND"]}, "t": 0.75}},
+        "k": {"query": PAGE, "variables": {**ids, "f": {"errorTypes": ["MISSED"]}, "t": 0.75}},
     }
 
 
@@ -496,9 +516,9 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=2.0, help="length of a burst")
     parser.add_argument("--rounds", type=int, default=5, help="bursts per case and target, alternating")
-    parser.add_argument("--cases", default="abcdstu", help="which of (a)-(g), (s)-(u) to run, e.g. ac")
+    parser.add_argument("--cases", default="abcdstu", help="which of (a)-(k), (s)-(u) to run, e.g. ac")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8], help="client counts")
-    parser.add_argument("--explain", action="store_true", help="print the query plans of (a)-(c), (s), (t)")
+    parser.add_argument("--explain", action="store_true", help="print the query plans of the page cases")
     parser.add_argument(
         "--tag", default="", help="a suffix for the cached database's name (checkouts whose migrations differ)"
     )

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from matchscope.client._connection import Connection
 from matchscope.client._generated import (
+    ErrorType,
     MatchFilter,
     MatchOrder,
     MatchOrderField,
@@ -21,7 +22,8 @@ from matchscope.client.errors import FieldError, NotFoundError, ValidationError
 
 Match = MatchFields
 """One entry: `outcome`, `iou`, labels, `confidence`, `item` (id, reference_id), `ground_truth` and `prediction`
-(id, annotation_id, label, box) — either may be None."""
+(id, annotation_id, label, box) — either may be None —, `error_type` and, on a false positive,
+`nearest_ground_truth` (`iou`, `ground_truth`) or None."""
 
 MAX_PAGE = 100
 
@@ -92,8 +94,9 @@ class MatchQuery:
         max_confidence: float | None,
         item_id: str | None,
         item_metadata: dict[str, Any] | None,
-        iou_threshold: float,
         review_statuses: Sequence[str] | None = None,
+        error_types: Sequence[str] | None = None,
+        iou_threshold: float,
         confidence_threshold: float,
         order_by: str,
         direction: str,
@@ -116,6 +119,9 @@ class MatchQuery:
             if review_statuses is None
             else [enum_value(ReviewStatus, "matches", "review_statuses", status) for status in review_statuses],
             itemMetadata=item_metadata,
+            errorTypes=None
+            if error_types is None
+            else [enum_value(ErrorType, "matches", "error_types", kind) for kind in error_types],
         )
         order = MatchOrder(
             field=enum_value(MatchOrderField, "matches", "order_by", order_by),
@@ -158,13 +164,14 @@ class Matches(Paged[Match]):
 
 _COLUMNS = (
     "id", "outcome", "iou", "ground_truth_label", "prediction_label", "confidence", "item_id", "reference_id",
-    "ground_truth_id", "ground_truth_annotation_id", "prediction_id", "prediction_annotation_id",
+    "ground_truth_id", "ground_truth_annotation_id", "prediction_id", "prediction_annotation_id", "error_type",
+    "nearest_ground_truth_id", "nearest_iou",
 )  # fmt: skip
 
 
 def match_row(match: Match) -> dict[str, Any]:
     """One entry as a flat record (the columns of `to_pandas`)."""
-    truth, prediction = match.ground_truth, match.prediction
+    truth, prediction, nearest = match.ground_truth, match.prediction, match.nearest_ground_truth
     return {
         "id": match.id,
         "outcome": match.outcome.value,
@@ -178,6 +185,9 @@ def match_row(match: Match) -> dict[str, Any]:
         "ground_truth_annotation_id": None if truth is None else truth.annotation_id,
         "prediction_id": None if prediction is None else prediction.id,
         "prediction_annotation_id": None if prediction is None else prediction.annotation_id,
+        "error_type": None if match.error_type is None else match.error_type.value,
+        "nearest_ground_truth_id": None if nearest is None else nearest.ground_truth.id,
+        "nearest_iou": None if nearest is None else nearest.iou,
     }
 
 

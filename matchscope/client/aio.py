@@ -153,6 +153,7 @@ class Evaluation:
         item_id: str | None = None,
         review_statuses: Sequence[str] | None = None,
         item_metadata: dict[str, Any] | None = None,
+        error_types: Sequence[str] | None = None,
         iou_threshold: float = 0.5,
         confidence_threshold: float = 0.0,
         order_by: str = "IOU",
@@ -162,8 +163,9 @@ class Evaluation:
         """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
         by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `review_statuses`
         UNREVIEWED, CONFIRMED, LABEL_ERROR, IGNORED; `item_metadata` a slice, {key: value} equalities on the items'
-        metadata; `order_by` IOU or CONFIDENCE, `direction` DESC or ASC. Iterate it with `async for`; `to_pandas()`
-        reads it into a frame."""
+        metadata; `error_types` CLASSIFICATION, LOCALIZATION, BOTH, DUPLICATE, BACKGROUND, MISSED (TIDE's, at the
+        thresholds); `order_by` IOU or CONFIDENCE, `direction` DESC or ASC. Iterate it with `async for`;
+        `to_pandas()` reads it into a frame."""
         query = MatchQuery.build(
             outcomes=outcomes,
             ground_truth_labels=ground_truth_labels,
@@ -175,6 +177,7 @@ class Evaluation:
             item_id=item_id,
             review_statuses=review_statuses,
             item_metadata=item_metadata,
+            error_types=error_types,
             iou_threshold=iou_threshold,
             confidence_threshold=confidence_threshold,
             order_by=order_by,

@@ -160,7 +160,8 @@ class Evaluation:
         """Every entry at the thresholds that passes the filter (each given condition must hold), read lazily page
         by page (keyset cursors); `outcomes` are TRUE_POSITIVE, FALSE_POSITIVE, FALSE_NEGATIVE; `review_statuses`
         UNREVIEWED, CONFIRMED, LABEL_ERROR, IGNORED; `item_metadata` a slice, {key: value} equalities on the items'
-        metadata; `order_by` IOU or CONFIDENCE, `direction` DESC or ASC."""
+        metadata; `error_types` CLASSIFICATION, LOCALIZATION, BOTH, DUPLICATE, BACKGROUND, MISSED (TIDE's, at the
+        thresholds); `order_by` IOU or CONFIDENCE, `direction` DESC or ASC."""
         return Matches(self._loop, self._evaluation.matches(**arguments))
 
     def metrics(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "coco": ("CocoDetections", "CocoGroundTruth", "CocoResult", "evaluate_coco", "summarize", "summary_lines"),
     "cocofile": ("load_detections", "load_ground_truth"),
+    "error_types": ("ErrorEvidence", "ErrorType", "entry_error_types", "error_evidence"),
     "geometry": ("box_iou",),
     "matching": ("GroundTruthBoxes", "Matching", "PredictionBoxes", "greedy_match"),
     "outcomes": (
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         summary_lines,
     )
     from matchscope.engine.cocofile import load_detections, load_ground_truth
+    from matchscope.engine.error_types import ErrorEvidence, ErrorType, entry_error_types, error_evidence
     from matchscope.engine.geometry import box_iou
     from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, greedy_match
     from matchscope.engine.outcomes import (
@@ -101,6 +103,8 @@ __all__ = [
     "CocoGroundTruth",
     "CocoResult",
     "Entries",
+    "ErrorEvidence",
+    "ErrorType",
     "GroundTruthBoxes",
     "Matching",
     "Outcome",
@@ -111,6 +115,8 @@ __all__ = [
     "coco_tide",
     "confusion_matrix",
     "entries_at",
+    "entry_error_types",
+    "error_evidence",
     "evaluate_coco",
     "generate_coco",
     "greedy_match",

@@ -291,7 +291,12 @@ def warmup() -> None:
     )
     matching = greedy_match(ground_truth, predictions, _scan_limit=0)
     ItemOrder.of(np.array([3, 1, 2], dtype=np.int64))
-    from matchscope.engine.outcomes import class_counts, confusion_matrix, entries_at  # outcomes imports us
+    # These modules import this one.
+    from matchscope.engine.error_types import error_evidence
+    from matchscope.engine.outcomes import class_counts, confusion_matrix, entries_at
+
+    error_evidence(ground_truth, predictions, matching)
+    error_evidence(ground_truth, predictions, matching, class_agnostic=False)
 
     entries = entries_at(matching, ground_truth, predictions)
     class_counts(entries, ground_truth, predictions, 2)

@@ -13,6 +13,7 @@ from strawberry.types.arguments import InputContext
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem, related_item
 from matchscope.schema.common import JSON, Connection, Edge, Node, PageInfo, assemble
 from matchscope.schema.context import Info
+from matchscope.schema.error_types import ErrorType
 from matchscope.schema.ids import expect_id, from_global_id, to_global_id
 from matchscope.schema.reviews import Review, ReviewCount, ReviewStatus, to_statuses
 from matchscope.services import browse, metrics, slices
@@ -25,6 +26,12 @@ class MatchOutcome(enum.Enum):
     TRUE_POSITIVE = "TRUE_POSITIVE"
     FALSE_POSITIVE = "FALSE_POSITIVE"
     FALSE_NEGATIVE = "FALSE_NEGATIVE"
+
+
+@strawberry.type(description="The ground truth of highest IoU with a false positive's prediction, any label.")
+class NearestGroundTruth:
+    ground_truth: BoxAnnotation
+    iou: float
 
 
 @strawberry.enum
@@ -68,6 +75,11 @@ class MatchFilter:
         description="A slice: entries of items whose metadata has each of these keys with that value, e.g. "
         '{"weather": "rain", "camera": 2} (JSON scalars, compared with their type; null: present and null).',
     )
+    error_types: list[ErrorType] | None = strawberry.field(
+        default=None,
+        description="Entries of these error types at the query's thresholds (none of an evaluation computed before "
+        "error types existed).",
+    )
 
     def to_query(self) -> browse.MatchFilter:
         return browse.MatchFilter(
@@ -83,6 +95,11 @@ class MatchFilter:
             item_metadata=None
             if self.item_metadata is None
             else slices.ItemMetadata.parse(self.item_metadata, "filter.itemMetadata"),
+            error_types=(
+                None
+                if self.error_types is None
+                else frozenset(browse.ErrorType(kind.value) for kind in self.error_types)
+            ),
         )
 
 
@@ -93,10 +110,29 @@ class Match(Node):
     ground_truth_label: str | None
     prediction_label: str | None
     confidence: float | None
+    error_type: ErrorType | None = strawberry.field(
+        description="At the query's thresholds; null on true positives, on false negatives whose ground truth a "
+        "false positive nearly found, and on entries of evaluations computed before error types existed."
+    )
     # Read by the page's own statement: no resolver, no query.
     item: DatasetItem
     ground_truth: BoxAnnotation | None
     prediction: BoxPrediction | None
+    nearest_pk: strawberry.Private[int | None]
+    nearest_iou: strawberry.Private[float | None]
+
+    @strawberry.field(
+        description="On a false positive: the item's ground truth of highest IoU with the prediction, any label (the "
+        "first by upload order on a tie). Null on other outcomes, when no ground truth overlaps the prediction, "
+        "when that ground truth was deleted since, and on evaluations computed before this field existed."
+    )
+    async def nearest_ground_truth(self, info: Info) -> NearestGroundTruth | None:
+        if self.nearest_pk is None or self.nearest_iou is None:
+            return None
+        row = await info.context.loaders.annotation.load(self.nearest_pk)
+        if row is None:
+            return None
+        return NearestGroundTruth(ground_truth=BoxAnnotation.from_row(row), iou=self.nearest_iou)
 
     @strawberry.field(description="The review of the entry's pair of boxes; null when it has none (UNREVIEWED).")
     async def review(self, info: Info) -> Review | None:
@@ -108,10 +144,10 @@ class Match(Node):
     @classmethod
     def from_row(cls, row: browse.MatchRow) -> Match:
         (entry_id, item_id, ground_truth_id, prediction_id, ground_truth_label, prediction_label, iou, confidence,
-         outcome_code, _sort_value, reference_id, gt_annotation_id, gt_label, gt_x, gt_y, gt_width, gt_height,
-         pred_annotation_id, pred_label, pred_x, pred_y, pred_width, pred_height, pred_confidence,
-         image_location, item_width, item_height, item_metadata, iscrowd, gt_metadata, class_pdf, pred_metadata,
-         dataset_id, model_id) = row  # fmt: skip
+         outcome_code, _sort_value, error_type_code, nearest_pk, nearest_iou, reference_id, gt_annotation_id,
+         gt_label, gt_x, gt_y, gt_width, gt_height, pred_annotation_id, pred_label, pred_x, pred_y, pred_width,
+         pred_height, pred_confidence, image_location, item_width, item_height, item_metadata, iscrowd, gt_metadata,
+         class_pdf, pred_metadata, dataset_id, model_id) = row  # fmt: skip
         assert reference_id is not None, "entries are read with their item"
         ground_truth = prediction = None
         if gt_annotation_id is not None:
@@ -137,6 +173,9 @@ class Match(Node):
                 "ground_truth_label": ground_truth_label,
                 "prediction_label": prediction_label,
                 "confidence": confidence,
+                "error_type": None if error_type_code is None else _ERROR_TYPES_BY_CODE[error_type_code],
+                "nearest_pk": nearest_pk,
+                "nearest_iou": nearest_iou,
                 "item": DatasetItem.of(
                     item_id, dataset_id, reference_id, image_location, item_width, item_height, item_metadata
                 ),
@@ -147,6 +186,7 @@ class Match(Node):
 
 
 _OUTCOMES_BY_CODE = {code: MatchOutcome(outcome.value) for code, outcome in browse.OUTCOME_BY_CODE.items()}
+_ERROR_TYPES_BY_CODE = {code: ErrorType(kind.value) for code, kind in browse.ERROR_TYPE_BY_CODE.items()}
 
 
 # Both inputs are built from their GraphQL values here, through strawberry's `from_input` hook: its generic
@@ -171,6 +211,7 @@ def _match_filter_from_input(cls: type[MatchFilter], value: Mapping[str, Any], _
         item_id=get("itemId"),
         review_statuses=_optional_list(get("reviewStatuses")),
         item_metadata=get("itemMetadata"),
+        error_types=_optional_list(get("errorTypes")),
     )
 
 
@@ -248,6 +289,7 @@ def row_details(info: Info) -> browse.RowDetails:
         item=wanted("item", _ITEM_DETAILS),
         ground_truth=wanted("groundTruth", _GROUND_TRUTH_DETAILS),
         prediction=wanted("prediction", _PREDICTION_DETAILS),
+        error_type="errorType" in _field_names(under_node, fragments),
     )
     if len(_KNOWN_DETAILS) >= _KNOWN_DETAILS_LIMIT:
         _KNOWN_DETAILS.clear()

@@ -142,7 +142,7 @@ class Evaluation(Node):
         async def count() -> int:
             columns = await self._columns(info, query.item_metadata)
             if query.review_statuses is None:
-                return metrics.count_matches(columns, thresholds, query)
+                return metrics.count_matches(columns, thresholds, query, error_evidence=self.row.error_evidence)
             async with info.context.sessions() as session:
                 return await reviews.count_matches(
                     session, evaluation=self.row, columns=columns, thresholds=thresholds, query=query

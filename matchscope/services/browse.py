@@ -24,7 +24,6 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
     Float,
     Integer,
@@ -44,10 +43,11 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import UnaryExpression
-from sqlalchemy.sql.operators import custom_op
 from sqlmodel import col
 
+from matchscope.engine.error_types import BACKGROUND_THRESHOLD
+from matchscope.services import error_types
+from matchscope.services.error_types import ERROR_TYPE_BY_CODE, ErrorType
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import MAX_PAGE, Page, decode_cursor, encode_cursor, page_size
 from matchscope.services.reviewed import ReviewFilter, ReviewStatus, entry_review_condition, review_filter
@@ -90,6 +90,10 @@ class Thresholds:
                 raise ValidationFailed.single(name, value, "must be within [0, 1]")
 
 
+# The thresholds at which entries' error types are stored (`match_entry.default_error_type`).
+DEFAULT_THRESHOLDS = Thresholds(iou=0.5, confidence=0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class MatchFilter:
     """Every condition given must hold; labels match the row's label columns (a pair carries both labels)."""
@@ -105,6 +109,7 @@ class MatchFilter:
     # Reviews (services/reviewed.py): UNREVIEWED stands for entries without a review.
     review_statuses: frozenset[ReviewStatus] | None = None
     item_metadata: ItemMetadata | None = None  # a slice: the entries of items with these metadata values
+    error_types: frozenset[ErrorType] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +146,9 @@ class MatchRow(NamedTuple):
     confidence: float | None
     outcome_code: int
     sort_value: float
+    error_type_code: int | None  # None: no type (true positive, covered false negative, not read, no evidence)
+    nearest_ground_truth_id: int | None  # a false positive's; None elsewhere and when no ground truth overlaps
+    nearest_iou: float | None
     item_reference_id: str | None
     ground_truth_annotation_id: str | None
     ground_truth_box_label: str | None
@@ -171,6 +179,10 @@ class MatchRow(NamedTuple):
     @property
     def outcome(self) -> Outcome:
         return OUTCOME_BY_CODE[self.outcome_code]
+
+    @property
+    def error_type(self) -> ErrorType | None:
+        return None if self.error_type_code is None else ERROR_TYPE_BY_CODE[self.error_type_code]
 
     @property
     def item(self) -> ItemRow:
@@ -225,9 +237,7 @@ def _as_filter(column: ColumnElement[float]) -> ColumnElement[float]:
     return column + 0
 
 
-def _unindexed(column: ColumnElement[bool]) -> ColumnElement[bool]:
-    """`+column`: the same value, which SQLite will not look up through an index."""
-    return UnaryExpression(column, operator=custom_op("+"), type_=Boolean())
+_unindexed = error_types.unindexed
 
 
 def _by_item_on_sqlite(shape: _Shape) -> bool:
@@ -289,6 +299,9 @@ class _Shape:
     limit: int
     lateral: bool  # the item and boxes as LATERAL lookups (PostgreSQL)
     details: RowDetails
+    error_types: frozenset[ErrorType] | None
+    typed: bool  # the evaluation's entries carry error evidence
+    default_types: bool  # typed, at the thresholds whose types are stored
     review: ReviewFilter | None = None
     review_statuses: tuple[ReviewStatus, ...] = ()
     slice_kinds: tuple[str, ...] = ()  # the JSON types of a slice's values (services.slices), in key order
@@ -303,8 +316,14 @@ def _shape_and_parameters(
     limit: int,
     lateral: bool,
     details: RowDetails,
+    typed: bool,
 ) -> tuple[_Shape, dict[str, Any]]:
-    parameters: dict[str, Any] = {"evaluation_id": evaluation_id, "t": thresholds.iou, "c": thresholds.confidence}
+    parameters: dict[str, Any] = {
+        "evaluation_id": evaluation_id,
+        "t": thresholds.iou,
+        "c": thresholds.confidence,
+        "b": BACKGROUND_THRESHOLD,
+    }
     for name in ("min_iou", "max_iou", "min_confidence", "max_confidence", "item_id"):
         value = getattr(query, name)
         if value is not None:
@@ -347,6 +366,9 @@ def _shape_and_parameters(
         review=review,
         review_statuses=review_statuses,
         slice_kinds=_with_slice(parameters, query.item_metadata, lateral),
+        error_types=query.error_types,
+        typed=typed,
+        default_types=typed and thresholds == DEFAULT_THRESHOLDS,
     )
     return shape, parameters
 
@@ -462,6 +484,9 @@ class RowDetails:
     item: bool = True
     ground_truth: bool = True
     prediction: bool = True
+    # Whether false negatives are typed (MISSED or not): a lookup of the item's predictions per row. A false
+    # positive's type is read from its own row whatever this says.
+    error_type: bool = True
 
     def columns(self, relations: tuple[Any, ...]) -> list[Any]:
         """The columns a page reads after the entry's, from the item, ground truth and prediction given as
@@ -508,29 +533,118 @@ def _shape_statement(shape: _Shape) -> Select[Any]:
         common.append(key < bound if order.descending else key > bound)
     ordering = _keyset_order(sort, _ENTRY.id, order.descending)
     limit = _literal_limit(shape.limit)
+    parts = _type_ranges(shape, common, sort) if _types_by_index(shape) else _branches(shape, common, sort)
+    assert parts, "matches_page reads nothing when no branch can hold entries"
+    page = _merged_page(parts, ordering, order.descending, limit, shape.lateral)
+    return _with_rows_named(page, shape.lateral, shape.details)
+
+
+def _arm(outcome: Outcome, sort: Any, type_code: Any, conditions: list[Any]) -> Select[Any]:
+    return select(
+        _ENTRY.id,
+        _ENTRY.item_id,
+        _ENTRY.ground_truth_id,
+        _ENTRY.prediction_id,
+        _ENTRY.ground_truth_label,
+        _ENTRY.prediction_label,
+        _ENTRY.iou,
+        _ENTRY.confidence,
+        literal(_OUTCOME_CODES[outcome]).label("outcome_code"),
+        sort.label("sort_value"),
+        type_code.label("error_type_code"),
+        *_nearest_columns(outcome),
+    ).where(and_(*conditions))
+
+
+def _branches(shape: _Shape, common: list[Any], sort: Any) -> list[Select[Any]]:
+    """One arm per outcome branch (and label); an error type filter is a condition on each."""
     parts: list[Select[Any]] = []
     for branch in _BRANCHES:
         conditions = _branch_conditions(branch, shape)
         if branch.outcome not in shape.outcomes or conditions is None:
             continue
+        typing = _error_typing(branch, shape)
+        if typing is None:
+            continue
+        type_code, type_conditions = typing
         for labels in _label_splits(shape):
-            parts.append(
-                select(
-                    _ENTRY.id,
-                    _ENTRY.item_id,
-                    _ENTRY.ground_truth_id,
-                    _ENTRY.prediction_id,
-                    _ENTRY.ground_truth_label,
-                    _ENTRY.prediction_label,
-                    _ENTRY.iou,
-                    _ENTRY.confidence,
-                    literal(_OUTCOME_CODES[branch.outcome]).label("outcome_code"),
-                    sort.label("sort_value"),
-                ).where(and_(*common, *conditions, *labels))
-            )
-    assert parts, "every outcome has a branch that can hold entries"
-    page = _merged_page(parts, ordering, order.descending, limit, shape.lateral)
-    return _with_rows_named(page, shape.lateral, shape.details)
+            parts.append(_arm(branch.outcome, sort, type_code, [*common, *conditions, *type_conditions, *labels]))
+    return parts
+
+
+def _types_by_index(shape: _Shape) -> bool:
+    """At the default thresholds every entry's type is stored: pages of error types by IoU are ranges of
+    ix_entry_error_type. Elsewhere (other thresholds, confidence order) the false-positive or false-negative
+    branches are read in order with the type as a condition."""
+    return (
+        shape.error_types is not None
+        and shape.default_types
+        and shape.order.field is SortField.IOU
+        and not shape.item_id  # one item's entries: its branches through the item index
+        and shape.review is not ReviewFilter.REVIEWED  # a few entries, each read by id
+    )
+
+
+def _type_ranges(shape: _Shape, common: list[Any], sort: Any) -> list[Select[Any]]:
+    """One arm per error type (and label): its range of ix_entry_error_type."""
+    assert shape.error_types is not None
+    parts: list[Select[Any]] = []
+    for kind in sorted(shape.error_types):
+        outcome = Outcome.FALSE_NEGATIVE if kind is ErrorType.MISSED else Outcome.FALSE_POSITIVE
+        if outcome not in shape.outcomes:
+            continue
+        code = literal_column(str(error_types.CODES[kind]), Integer())  # written: SQLite then sees the partial index
+        for labels in _label_splits(shape):
+            parts.append(_arm(outcome, sort, code, [*common, _ENTRY.default_error_type == code, *labels]))
+    return parts
+
+
+def _error_typing(branch: _Branch, shape: _Shape) -> tuple[Any, list[ColumnElement[bool]]] | None:
+    """A branch's error type code column and the conditions of an `errorTypes` filter on it; None when the filter
+    leaves the branch nothing (a filter also leaves nothing of an evaluation without evidence, which pages check
+    before they get here)."""
+    kinds = shape.error_types
+    if not shape.typed:  # pages of an error type filter stop before
+        return error_types.null_code(), []
+    if shape.default_types:
+        return _stored_typing(branch, kinds)
+    if branch.outcome is Outcome.TRUE_POSITIVE:
+        return (error_types.null_code(), []) if kinds is None else None
+    if branch.outcome is Outcome.FALSE_POSITIVE:
+        if kinds is None:
+            return error_types.false_positive_type(), []
+        if not kinds & error_types.FALSE_POSITIVE_TYPES:
+            return None
+        condition = error_types.type_condition(kinds)
+        return error_types.false_positive_type(), [] if condition is None else [condition]
+    if kinds is not None:
+        if ErrorType.MISSED not in kinds:
+            return None
+        missed = literal(error_types.CODES[ErrorType.MISSED])
+        return missed, [error_types.missed(shape.confidence_above_zero, not shape.lateral)]
+    if shape.details.error_type:
+        return error_types.missed_code(shape.confidence_above_zero, not shape.lateral), []
+    return error_types.null_code(), []
+
+
+def _stored_typing(branch: _Branch, kinds: frozenset[ErrorType] | None) -> tuple[Any, list[Any]] | None:
+    """`_error_typing` at the default thresholds: the stored type, and the filter as a condition on it."""
+    stored = _ENTRY.default_error_type
+    if branch.outcome is Outcome.TRUE_POSITIVE:
+        return (error_types.null_code(), []) if kinds is None else None
+    if kinds is None:
+        return stored, []
+    outcome_kinds = {ErrorType.MISSED} if branch.outcome is Outcome.FALSE_NEGATIVE else error_types.FALSE_POSITIVE_TYPES
+    wanted = sorted(error_types.CODES[kind] for kind in kinds & outcome_kinds)
+    return (stored, [stored.in_([literal_column(str(code), Integer()) for code in wanted])]) if wanted else None
+
+
+def _nearest_columns(outcome: Outcome) -> list[Any]:
+    """A false positive's nearest ground truth and its IoU; null for other outcomes."""
+    if outcome is Outcome.FALSE_POSITIVE:
+        nearest_iou = case((_ENTRY.nearest_ground_truth_id.is_(None), null()), else_=error_types.nearest_iou(_ENTRY))
+        return [_ENTRY.nearest_ground_truth_id, nearest_iou.label("nearest_iou")]
+    return [null().cast(Integer()).label("nearest_ground_truth_id"), null().cast(Float()).label("nearest_iou")]
 
 
 def _keyset_order(sort: Any, entry_id: Any, descending: bool) -> tuple[Any, Any]:
@@ -587,7 +701,7 @@ def _with_rows_named(page: Subquery, lateral: bool, details: RowDetails) -> Sele
 
 def _page_statement(
     db: AsyncSession | Reads,
-    evaluation_id: int,
+    evaluation: EvaluationRow,
     thresholds: Thresholds,
     query: MatchFilter,
     order: MatchOrder,
@@ -597,7 +711,9 @@ def _page_statement(
 ) -> tuple[Select[Any], dict[str, Any]]:
     """The statement of a page (shared by every page of its shape) and the values of its parameters."""
     lateral = dialect_name(db) == "postgresql"
-    shape, parameters = _shape_and_parameters(evaluation_id, thresholds, query, order, after, limit, lateral, details)
+    shape, parameters = _shape_and_parameters(
+        evaluation.id, thresholds, query, order, after, limit, lateral, details, evaluation.error_evidence
+    )
     return _shape_statement(shape), parameters
 
 
@@ -651,6 +767,8 @@ def _by_id_statement(lateral: bool) -> Select[Any]:
                 else_=literal(_FALSE_NEGATIVE_CODE),
             ).label("outcome_code"),
             _ENTRY.iou.label("sort_value"),
+            error_types.null_code().label("error_type_code"),  # a row standing for a TP or FN: no type read
+            *_nearest_columns(Outcome.TRUE_POSITIVE),
         )
         .where(_ENTRY.id.in_([_integer(f"entry_{slot}") for slot in range(_BY_ID_SLOTS)]))
         .subquery()
@@ -713,7 +831,11 @@ async def matches_page(
         )
     ):
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
-    statement, parameters = _page_statement(db, evaluation.id, thresholds, query, order, cursor, size + 1, details)
+    if query.error_types is not None and not _typed_outcomes(query.error_types, evaluation) & (
+        query.outcomes if query.outcomes is not None else frozenset(Outcome)
+    ):
+        return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
+    statement, parameters = _page_statement(db, evaluation, thresholds, query, order, cursor, size + 1, details)
     records = await fetch_all(db, statement, parameters)
     rows = _to_rows(evaluation, records, order, thresholds, size)
     return Page(
@@ -724,13 +846,21 @@ async def matches_page(
     )
 
 
+def _typed_outcomes(kinds: frozenset[ErrorType], evaluation: EvaluationRow) -> frozenset[Outcome]:
+    """The outcomes entries of these types can have (none without error evidence)."""
+    if not evaluation.error_evidence:
+        return frozenset()
+    fp = {Outcome.FALSE_POSITIVE} if kinds & error_types.FALSE_POSITIVE_TYPES else set()
+    return frozenset(fp | ({Outcome.FALSE_NEGATIVE} if ErrorType.MISSED in kinds else set()))
+
+
 async def item_entries(
     session: AsyncSession, *, evaluation: EvaluationRow, item_id: int, thresholds: Thresholds
 ) -> list[MatchRow]:
     """Every entry on one item at the thresholds, by IoU descending (ids break ties)."""
     order = MatchOrder()
     statement, parameters = _page_statement(
-        session, evaluation.id, thresholds, MatchFilter(item_id=item_id), order, None, 1_000_000
+        session, evaluation, thresholds, MatchFilter(item_id=item_id), order, None, 1_000_000
     )
     return _to_rows(evaluation, await fetch_all(session, statement, parameters), order, thresholds)
 
@@ -767,6 +897,7 @@ class EvaluationRow(NamedTuple):
     created_at: datetime
     completed_at: datetime | None
     job_id: int | None
+    error_evidence: bool
 
 
 _EVALUATION = Evaluation.__table__.c  # type: ignore[attr-defined]
@@ -816,7 +947,9 @@ async def evaluation_coco(session: AsyncSession, *, evaluation_id: int) -> dict[
 
 
 __all__ = [
+    "ERROR_TYPE_BY_CODE",
     "EVERY_DETAIL",
+    "ErrorType",
     "EvaluationRow",
     "MatchFilter",
     "MatchOrder",

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from matchscope.services import error_types
 from matchscope.services.browse import EvaluationRow, MatchFilter, Outcome, Thresholds
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.store.bulk import bulk_select
@@ -47,6 +48,9 @@ class EntryColumns:
     item_index: NDArray[np.int64]
     labels: tuple[str, ...]
     item_ids: NDArray[np.int64]
+    # The row's ground truth's id (-1: none) and the evidence columns of prediction rows (0 or -1 elsewhere).
+    ground_truth_id: NDArray[np.int64]
+    evidence: dict[str, NDArray[Any]]
     memo: dict[tuple[float, float], Metrics] = field(default_factory=dict)
     # Slices of these columns by their items' ids (`on_items`), most recent last.
     slices: dict[bytes, EntryColumns] = field(default_factory=dict)
@@ -73,6 +77,8 @@ class EntryColumns:
                 item_index=self.item_index[kept],
                 labels=self.labels,
                 item_ids=self.item_ids,
+                ground_truth_id=self.ground_truth_id[kept],
+                evidence={name: values[kept] for name, values in self.evidence.items()},
             )
             while len(self.slices) >= _SLICES_KEPT:
                 self.slices.pop(next(iter(self.slices)))
@@ -298,8 +304,18 @@ def error_items_page(metrics: Metrics, *, first: int | None, after: str | None) 
     )
 
 
-def count_matches(columns: EntryColumns, thresholds: Thresholds, query: MatchFilter) -> int:
-    """How many entries `matches` returns for ``query`` (what its SQL branches select, counted in numpy)."""
+def count_matches(
+    columns: EntryColumns,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    *,
+    error_evidence: bool = True,
+    evaluation_columns: EntryColumns | None = None,
+) -> int:
+    """How many entries `matches` returns for ``query`` (what its SQL branches select, counted in numpy);
+    ``error_evidence``: the evaluation's entries carry it (else an error type filter selects nothing);
+    ``evaluation_columns``: all of the evaluation's entries when ``columns`` are some of them (whose false positives
+    decide which false negatives are MISSED)."""
     masks = outcome_masks(columns, thresholds)
     outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
     selected = np.zeros(len(columns), dtype=np.bool_)
@@ -331,15 +347,55 @@ def count_matches(columns: EntryColumns, thresholds: Thresholds, query: MatchFil
         if position >= len(columns.item_ids) or columns.item_ids[position] != query.item_id:
             return 0
         selected &= columns.item_index == position
+    if query.error_types is not None:
+        selected &= error_evidence & _of_error_types(columns, masks, thresholds, query.error_types, evaluation_columns)
     return int(selected.sum())
 
 
+def _of_error_types(
+    columns: EntryColumns,
+    masks: OutcomeMasks,
+    thresholds: Thresholds,
+    kinds: frozenset[error_types.ErrorType],
+    evaluation_columns: EntryColumns | None,
+) -> NDArray[np.bool_]:
+    best_match = None
+    if evaluation_columns is not None:
+        best_match = error_types.fixed_ground_truths(
+            outcome_masks(evaluation_columns, thresholds).false_positive,
+            evaluation_columns.evidence,
+            iou_threshold=thresholds.iou,
+            confidence_threshold=thresholds.confidence,
+        )
+    codes = error_types.entry_codes(
+        false_positive=masks.false_positive,
+        false_negative=masks.false_negative,
+        evidence=columns.evidence,
+        ground_truth_id=columns.ground_truth_id,
+        iou_threshold=thresholds.iou,
+        confidence_threshold=thresholds.confidence,
+        best_match=best_match,
+    )
+    return np.isin(codes, np.array([error_types.CODES[kind] for kind in kinds], dtype=np.int8))
+
+
+_EVIDENCE_FLOATS = ("compatible_iou", "incompatible_iou", "duplicate_iou", "duplicate_confidence")
+_EVIDENCE_IDS = ("compatible_ground_truth_id", "incompatible_ground_truth_id", "nearest_ground_truth_id")
+
+
 def entry_columns_sql(table: str) -> str:
-    """The select list of `EntryColumns`' eight values from `table`, a `match_entry` row's name in the query."""
+    """The select list of `EntryColumns`' values from `table`, a `match_entry` row's name in the query."""
     return (
         f"{table}.is_prediction, {table}.compatible, "
         f"{table}.ground_truth_id IS NOT NULL AND {table}.prediction_id IS NOT NULL, {table}.iou, "
-        f"coalesce({table}.confidence, 1.0), {table}.ground_truth_label, {table}.prediction_label, {table}.item_id"
+        f"coalesce({table}.confidence, 1.0), {table}.ground_truth_label, {table}.prediction_label, {table}.item_id, "
+        f"coalesce({table}.ground_truth_id, -1), "
+        + ", ".join(
+            [
+                *(f"coalesce({table}.{name}, 0.0)" for name in _EVIDENCE_FLOATS),
+                *(f"coalesce({table}.{name}, -1)" for name in _EVIDENCE_IDS),
+            ]
+        )
     )
 
 
@@ -374,6 +430,14 @@ def columns_from_records(records: Sequence[Sequence[Any]]) -> EntryColumns:
         item_index=item_index.astype(np.int64).reshape(-1),
         labels=labels,
         item_ids=item_ids.astype(np.int64),
+        ground_truth_id=_column(records, 8, np.int64),
+        evidence={
+            **{name: _column(records, 9 + index, np.float64) for index, name in enumerate(_EVIDENCE_FLOATS)},
+            **{
+                name: _column(records, 9 + len(_EVIDENCE_FLOATS) + index, np.int64)
+                for index, name in enumerate(_EVIDENCE_IDS)
+            },
+        },
     )
 
 

@@ -179,7 +179,7 @@ class ReviewedEntries:
 async def reviewed_entries(session: AsyncSession, evaluation: browse.EvaluationRow) -> ReviewedEntries:
     """One query: one index lookup into the evaluation's entries per review of its pair."""
     records = await bulk_select(session, _REVIEWED_SQL, (evaluation.id, evaluation.dataset_id, evaluation.model_id))
-    statuses = np.array([record[8] for record in records], dtype=np.str_)
+    statuses = np.array([record[-1] for record in records], dtype=np.str_)
     return ReviewedEntries(metrics.columns_from_records(records), statuses)
 
 
@@ -195,6 +195,8 @@ def _subset(columns: metrics.EntryColumns, mask: NDArray[np.bool_]) -> metrics.E
         item_index=columns.item_index[mask],
         labels=columns.labels,
         item_ids=columns.item_ids,
+        ground_truth_id=columns.ground_truth_id[mask],
+        evidence={name: values[mask] for name, values in columns.evidence.items()},
     )
 
 
@@ -211,14 +213,15 @@ async def count_matches(
     plain = replace(query, review_statuses=None)
     if query.review_statuses == frozenset():
         return 0
+    evidence = evaluation.error_evidence
     if kind is None:
-        return metrics.count_matches(columns, thresholds, plain)
+        return metrics.count_matches(columns, thresholds, plain, error_evidence=evidence)
     within = None if query.item_metadata is None else columns
     reviewed = (await reviewed_entries(session, evaluation)).within(within).having([s.value for s in statuses])
-    counted = metrics.count_matches(reviewed, thresholds, plain)
+    counted = metrics.count_matches(reviewed, thresholds, plain, error_evidence=evidence, evaluation_columns=columns)
     if kind is ReviewFilter.REVIEWED:
         return counted
-    return metrics.count_matches(columns, thresholds, plain) - counted
+    return metrics.count_matches(columns, thresholds, plain, error_evidence=evidence) - counted
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Dialect, Index, Integer, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    SmallInteger,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -193,6 +204,8 @@ class Evaluation(SQLModel, table=True):
     prediction_version: int = Field(default=0)
     created_at: datetime = _timestamp()
     completed_at: datetime | None = _timestamp(nullable=True)
+    # Its prediction entries carry error evidence (migration 0013: false for evaluations computed before it).
+    error_evidence: bool = Field(default=True)
     # COCO results: {"stats": [12], "per_class": {label: [12]}, "pr_curves": {...}}
     coco: dict[str, Any] | None = _json("coco")
     # TIDE summary (migration 0010): {"ap50", "errors": [{"type", "count", "delta_ap"}], "per_class": [...]};
@@ -261,6 +274,15 @@ class MatchEntry(SQLModel, table=True):
             text("coalesce(ground_truth_id, 0)"),
             text("coalesce(prediction_id, 0)"),
         ),
+        Index(
+            "ix_entry_error_type",
+            "evaluation_id",
+            "default_error_type",
+            "iou",
+            "id",
+            sqlite_where=text("default_error_type IS NOT NULL"),
+            postgresql_where=text("default_error_type IS NOT NULL"),
+        ),
     )
     id: int | None = Field(
         default=None,
@@ -277,6 +299,19 @@ class MatchEntry(SQLModel, table=True):
     # The prediction's confidence (null: none given, counts as 1); on a ground-truth row, its partner's.
     confidence: float | None = Field(default=None)
     compatible: bool = Field(default=False)
+    # Error evidence of a prediction row (migration 0013; null on ground-truth rows and older evaluations), from
+    # which error types at query-time thresholds and the nearest ground truth follow
+    # (`matchscope.engine.error_types`). IoU 0 / id null: no such ground truth overlaps.
+    compatible_iou: float | None = Field(default=None)
+    compatible_ground_truth_id: int | None = Field(default=None)
+    incompatible_iou: float | None = Field(default=None)
+    incompatible_ground_truth_id: int | None = Field(default=None)
+    nearest_ground_truth_id: int | None = Field(default=None)
+    duplicate_iou: float | None = Field(default=None)
+    duplicate_confidence: float | None = Field(default=None)
+    # The entry's error type code at the default thresholds (IoU 0.5, confidence 0), null where none: pages of an
+    # error type there are one range of ix_entry_error_type each.
+    default_error_type: int | None = Field(default=None, sa_column=Column(SmallInteger(), nullable=True))
 
 
 class MatchReview(SQLModel, table=True):

@@ -65,9 +65,25 @@ async def test_async_client_flow(
         assert len(unreviewed) == 4 and [m async for m in evaluation.matches(review_statuses=["CONFIRMED"])] == []
         with pytest.raises(ValidationError, match="review_statuses = 'DONE': must be one of"):
             evaluation.matches(review_statuses=["DONE"])
+        # TIDE types: the stray p3 overlaps nothing (BACKGROUND, no nearest ground truth), the dog g2 is MISSED; at
+        # IoU 0.6, p2 (IoU 0.5 with g3) is a LOCALIZATION error whose nearest ground truth is g3.
+        typed = {(m.outcome.value, m.error_type and m.error_type.value, m.nearest_ground_truth) async for m in matches}
+        assert typed == {("TRUE_POSITIVE", None, None), ("FALSE_POSITIVE", "BACKGROUND", None),
+                         ("FALSE_NEGATIVE", "MISSED", None)}  # fmt: skip
+        missed = [
+            m.ground_truth.annotation_id async for m in evaluation.matches(error_types=["MISSED"]) if m.ground_truth
+        ]
+        assert missed == ["g2"]
+        loose = [(m.prediction and m.prediction.annotation_id, m.nearest_ground_truth)
+                 async for m in evaluation.matches(iou_threshold=0.6, error_types=["LOCALIZATION"])]  # fmt: skip
+        assert len(loose) == 1 and loose[0][0] == "p2" and loose[0][1] is not None
+        assert (loose[0][1].ground_truth.annotation_id, loose[0][1].iou) == ("g3", 0.5)
+        with pytest.raises(ValidationError, match="error_types = 'LOC': must be one of"):
+            evaluation.matches(error_types=["LOC"])
 
         frame = await evaluation.matches().to_pandas()
         assert list(frame["outcome"]) == [e[0] for e in entries] and frame["reference_id"].iloc[0] == "a.jpg"
+        assert set(frame["error_type"].dropna()) == {"BACKGROUND", "MISSED"}
         monkeypatch.setitem(sys.modules, "pandas", None)
         with pytest.raises(ImportError, match="pip install 'matchscope\\[pandas\\]'"):
             await evaluation.matches().to_pandas()

@@ -13,7 +13,7 @@ import json
 import numpy as np
 from matchscope.engine import (
     CocoDetections, CocoGroundTruth, GroundTruthBoxes, PredictionBoxes, class_counts, confusion_matrix, entries_at,
-    evaluate_coco, greedy_match, kernel_counts, tide_summary, warmup,
+    entry_error_types, error_evidence, evaluate_coco, greedy_match, kernel_counts, tide_summary, warmup,
 )
 
 warmup()
@@ -37,8 +37,10 @@ predictions = PredictionBoxes(item=det_item, boxes=det_boxes, label=det_label, c
 for options in ({}, {"class_agnostic": False},
                 {"class_agnostic": False, "allowed_label_matches": np.array([[0, 1], [2, 3]], dtype=np.int32)}):
     matching = greedy_match(ground_truth, predictions, **options)
+    evidence = error_evidence(ground_truth, predictions, matching, **options)
     for threshold in (0.5, 0.75):
         entries = entries_at(matching, ground_truth, predictions, iou_threshold=threshold)
+        entry_error_types(entries, evidence)
         class_counts(entries, ground_truth, predictions, labels)
         confusion_matrix(entries, ground_truth, predictions, labels)
 coco_gt = CocoGroundTruth(

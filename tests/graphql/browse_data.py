@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from matchscope.engine.error_types import ErrorEvidence, box_error_types, entry_error_types, error_evidence
 from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBoxes, greedy_match
+from matchscope.engine.outcomes import entries_at
 from matchscope.services.evaluation.entries import ENTRY_COLUMNS
 from matchscope.state import AppState
 from matchscope.store import tables
@@ -72,6 +74,7 @@ class StoredEvaluation:
     matching: Matching
     allowed: NDArray[np.int32] | None
     class_agnostic: bool
+    evidence: ErrorEvidence
 
 
 def entry_rows(
@@ -82,12 +85,21 @@ def entry_rows(
     ground_truth: GroundTruthBoxes,
     predictions: PredictionBoxes,
     matching: Matching,
+    evidence: ErrorEvidence,
     labels: tuple[str, ...] | list[str],
 ) -> list[tuple[Any, ...]]:
     """Rows in ENTRY_COLUMNS order: one per prediction, then one per ground truth. Items are indices into item_ids."""
     names = list(labels)
+    entries = entries_at(matching, ground_truth, predictions)
+    pred_type, gt_type = box_error_types(
+        entries, entry_error_types(entries, evidence), len(predictions), len(ground_truth)
+    )
     confidence = [None if np.isnan(value) else float(value) for value in predictions.confidence]
     rows: list[tuple[Any, ...]] = []
+
+    def gt_id(index: int) -> int | None:
+        return int(gt_ids[index]) if index >= 0 else None
+
     for index in range(len(predictions)):
         partner = int(matching.pred_partner[index])
         rows.append(
@@ -102,6 +114,14 @@ def entry_rows(
                 float(matching.pred_iou[index]),
                 confidence[index],
                 bool(matching.pred_compatible[index]),
+                float(evidence.compatible_iou[index]),
+                gt_id(int(evidence.compatible_gt[index])),
+                float(evidence.incompatible_iou[index]),
+                gt_id(int(evidence.incompatible_gt[index])),
+                gt_id(int(evidence.nearest_gt[index])),
+                float(evidence.duplicate_iou[index]),
+                float(evidence.duplicate_confidence[index]),
+                int(pred_type[index]) if pred_type[index] >= 0 else None,
             )
         )
     for index in range(len(ground_truth)):
@@ -118,6 +138,8 @@ def entry_rows(
                 float(matching.gt_iou[index]),
                 confidence[partner] if partner >= 0 else None,
                 bool(matching.gt_compatible[index]),
+                *(None,) * 7,
+                int(gt_type[index]) if gt_type[index] >= 0 else None,
             )
         )
     return rows
@@ -153,6 +175,9 @@ async def store_evaluation(
         else None
     )
     matching = greedy_match(ground_truth, predictions, class_agnostic=class_agnostic, allowed_label_matches=allowed)
+    evidence = error_evidence(
+        ground_truth, predictions, matching, class_agnostic=class_agnostic, allowed_label_matches=allowed
+    )
     async with transaction(state.sessions) as session:
         dataset = tables.Dataset(account_id=account_id, name=f"d{seed}")
         model = tables.Model(account_id=account_id, name="m", reference_id=f"m{seed}")
@@ -205,7 +230,9 @@ async def store_evaluation(
             evaluation_id = await _write_entries(
                 session, account_id, dataset.id, model.id, class_agnostic, allowed_label_matches
             )
-            rows = entry_rows(evaluation_id, item_ids, gt_ids, pred_ids, ground_truth, predictions, matching, LABELS)
+            rows = entry_rows(
+                evaluation_id, item_ids, gt_ids, pred_ids, ground_truth, predictions, matching, evidence, LABELS
+            )
             await bulk_insert(session, tables.MatchEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[attr-defined]
     if via_service:
         evaluation_id = await _finish_service(state, evaluation_id)
@@ -222,6 +249,7 @@ async def store_evaluation(
         matching=matching,
         allowed=allowed,
         class_agnostic=class_agnostic,
+        evidence=evidence,
     )
 
 

@@ -319,3 +319,22 @@ async def test_deleting_the_model_deletes_its_reviews(gql: GraphQL, ids: dict[st
     assert deleted["deleteModel"]["__typename"] == "DeleteResult"
     async with state.sessions() as session:
         assert (await session.execute(select(func.count()).select_from(tables.MatchReview))).scalar_one() == 0
+
+
+async def test_error_types_of_reviewed_entries_follow_every_false_positive(gql: GraphQL, ids: dict[str, str]) -> None:
+    entries, _ = await _entries(gql, ids)
+    await _review(gql, entries[FN3]["id"], "CONFIRMED")
+    confirmed_missed = {"reviewStatuses": ["CONFIRMED"], "errorTypes": ["MISSED"]}
+    found, total = await _entries(gql, ids, filter=confirmed_missed)
+    assert (set(found), total) == ({FN3}, 1)
+    # Matched by class, an unreviewed car box on the dog g3 is a CLASSIFICATION error whose best match is g3: g3 is
+    # no longer MISSED, though the prediction that decides it is not among the reviewed entries.
+    await gql(PREDICT, {**ids, "p": [*PREDICTIONS, _prediction("p4", 100, 100, 0.6)]})
+    job = (await gql(SUBMIT, {**ids, "o": {"classAgnostic": False}}))["calculateEvaluationMetrics"]
+    assert (await wait_finished(gql, job["id"]))["status"] == "COMPLETED"
+    assert (await _entries(gql, ids, filter={"reviewStatuses": ["CONFIRMED"]}))[0].keys() == {FN3}
+    for statuses in (["CONFIRMED"], ["UNREVIEWED"], None):
+        found, total = await _entries(gql, ids, filter={"reviewStatuses": statuses, "errorTypes": ["MISSED"]})
+        assert (found, total) == ({}, 0), statuses
+    found, total = await _entries(gql, ids, filter={"reviewStatuses": ["UNREVIEWED"], "errorTypes": ["CLASSIFICATION"]})
+    assert (set(found), total) == ({("FALSE_POSITIVE", None, "p4")}, 1)

@@ -57,6 +57,14 @@ def test_costs_multiply_through_nesting_and_pages() -> None:
     assert _cost(spread) == 1 + 5 * 2
 
 
+def test_a_matchs_nearest_ground_truth_counts_two_objects() -> None:
+    """`nearestGroundTruth` and its `groundTruth` are one object each per entry; `errorType` is a scalar."""
+    page = "{{ evaluation(datasetId: 1, modelId: 1) {{ matches(first: 3) {{ edges {{ node {{ id {} }} }} }} }} }}"
+    plain = _cost(page.format("errorType"))
+    assert plain == 1 + 1 + 3 * (1 + 1)
+    assert _cost(page.format("nearestGroundTruth { iou groundTruth { id label } }")) == plain + 3 * 2
+
+
 async def test_list_bomb_is_refused_before_execution(state: AppState, make_caller: MakeCaller) -> None:
     alice, bob = await make_caller("alice"), await make_caller("bob")
     async with served(state.settings, alice) as app:

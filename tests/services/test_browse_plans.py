@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import text
 
 from matchscope.services import browse
 from matchscope.state import AppState
 
 _FALSE_POSITIVES = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_POSITIVE}))
+_EVALUATION = browse.EvaluationRow(
+    1, 1, 1, 1, True, None, True, True, 0, 0, datetime(2026, 12, 4, tzinfo=UTC), None, job_id=None, error_evidence=True
+)
 
 
-async def _plan(state: AppState, query: browse.MatchFilter, order: browse.MatchOrder | None = None) -> str:
+async def _plan(
+    state: AppState,
+    query: browse.MatchFilter,
+    order: browse.MatchOrder | None = None,
+    thresholds: browse.Thresholds | None = None,
+    after: tuple[float, int] | None = None,
+) -> str:
     async with state.sessions() as session:
         statement, parameters = browse._page_statement(
-            session, 1, browse.Thresholds(iou=0.5, confidence=0.0), query, order or browse.MatchOrder(), None, 51
+            session,
+            _EVALUATION,
+            thresholds or browse.Thresholds(iou=0.5, confidence=0.0),
+            query,
+            order or browse.MatchOrder(),
+            after,
+            51,
         )
         sql = str(
             statement.params(parameters).compile(state.engine.sync_engine, compile_kwargs={"literal_binds": True})
@@ -45,13 +62,49 @@ async def test_a_page_merges_branches_read_in_index_order(state: AppState) -> No
 async def test_one_items_entries_are_read_through_the_item_index(state: AppState) -> None:
     plan = await _plan(state, browse.MatchFilter(item_id=7))
     if state.engine.dialect.name == "sqlite":
-        # One seek per branch (three TP/FP branches, two FN branches at confidence 0), none through a browse index.
+        # One seek per branch (three TP/FP branches, two FN branches at confidence 0), none through a browse index
+        # (the types at these thresholds are stored).
         assert plan.count("ix_entry_eval_item") == 5 and "ix_entry_browse" not in plan, plan
     else:
         # PostgreSQL's statistics pick the item index on a real evaluation; on these empty tables it has none to go
         # by, so only check that its statement leaves every index usable.
         async with state.sessions() as session:
             statement, _ = browse._page_statement(
-                session, 1, browse.Thresholds(), browse.MatchFilter(item_id=7), browse.MatchOrder(), None, 51
+                session, _EVALUATION, browse.Thresholds(), browse.MatchFilter(item_id=7), browse.MatchOrder(), None, 51
             )
         assert "(+ " not in str(statement.compile(state.engine.sync_engine)), plan
+
+
+async def test_a_page_of_error_types_at_the_default_thresholds_is_one_index_range_per_type(state: AppState) -> None:
+    """There the types are stored: each is a range of ix_entry_error_type in IoU order, merged; no branch of the
+    browsing indexes and no lookup of an item's predictions is read."""
+    kinds = frozenset({browse.ErrorType.DUPLICATE, browse.ErrorType.BACKGROUND, browse.ErrorType.MISSED})
+    for after in (None, (0.4, 1000)):
+        plan = await _plan(state, browse.MatchFilter(error_types=kinds), after=after)
+        assert plan.count("ix_entry_error_type") == 3, plan
+        assert "ix_entry_browse" not in plan and "ix_entry_eval_item" not in plan, plan
+        if state.engine.dialect.name == "sqlite":
+            assert "MERGE (UNION ALL)" in plan and "TEMP B-TREE" not in plan, plan
+
+
+async def test_a_page_of_false_positive_types_elsewhere_reads_the_branches_in_index_order(state: AppState) -> None:
+    """At other thresholds the type is a CASE over the row: the false-positive branches are read as without the
+    filter, in the browsing index's order and merged; the true-positive and false-negative ones are not read."""
+    kinds = frozenset({browse.ErrorType.DUPLICATE, browse.ErrorType.BACKGROUND})
+    for thresholds in (browse.Thresholds(iou=0.75), browse.Thresholds(iou=0.5, confidence=0.3)):
+        plan = await _plan(state, browse.MatchFilter(error_types=kinds), thresholds=thresholds)
+        assert plan.count("ix_entry_browse_iou") == 2, plan
+        assert "ix_entry_ground_truths_by_label" not in plan and "ix_entry_eval_item" not in plan, plan
+        if state.engine.dialect.name == "sqlite":
+            assert "MERGE (UNION ALL)" in plan and "TEMP B-TREE" not in plan, plan
+
+
+async def test_a_page_of_missed_ground_truths_elsewhere_reads_items_through_their_index(state: AppState) -> None:
+    """MISSED at other thresholds: the false-negative branches in the browsing index's order, each row's item's
+    predictions by the item index (one seek per row, not a scan of the evaluation)."""
+    query = browse.MatchFilter(error_types=frozenset({browse.ErrorType.MISSED}))
+    plan = await _plan(state, query, thresholds=browse.Thresholds(iou=0.75))
+    assert plan.count("ix_entry_browse_iou") == 2, plan
+    assert plan.count("ix_entry_eval_item") == 2, plan
+    if state.engine.dialect.name == "sqlite":
+        assert "TEMP B-TREE" not in plan, plan

@@ -4,7 +4,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import JobStatus, JobType, MatchOutcome
+from .enums import ErrorType, JobStatus, JobType, MatchOutcome
 
 
 class CocoStatsFields(BaseModel):
@@ -111,6 +111,10 @@ class MatchFields(BaseModel):
     item: "MatchFieldsItem"
     ground_truth: Optional["MatchFieldsGroundTruth"] = Field(alias="groundTruth")
     prediction: Optional["MatchFieldsPrediction"]
+    error_type: Optional[ErrorType] = Field(alias="errorType")
+    nearest_ground_truth: Optional["MatchFieldsNearestGroundTruth"] = Field(
+        alias="nearestGroundTruth"
+    )
 
 
 class MatchFieldsItem(BaseModel):
@@ -129,6 +133,23 @@ class MatchFieldsGroundTruth(BaseModel):
 
 
 class MatchFieldsPrediction(BaseModel):
+    id: str
+    annotation_id: str = Field(alias="annotationId")
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class MatchFieldsNearestGroundTruth(BaseModel):
+    iou: float
+    ground_truth: "MatchFieldsNearestGroundTruthGroundTruth" = Field(
+        alias="groundTruth"
+    )
+
+
+class MatchFieldsNearestGroundTruthGroundTruth(BaseModel):
     id: str
     annotation_id: str = Field(alias="annotationId")
     label: str

@@ -411,6 +411,13 @@ class GraphQLClient(AsyncBaseClient):
               prediction {
                 ...BoxFields
               }
+              errorType
+              nearestGroundTruth {
+                iou
+                groundTruth {
+                  ...BoxFields
+                }
+              }
             }
 
             fragment PageFields on PageInfo {
@@ -1338,6 +1345,13 @@ class GraphQLClient(AsyncBaseClient):
               }
               prediction {
                 ...BoxFields
+              }
+              errorType
+              nearestGroundTruth {
+                iou
+                groundTruth {
+                  ...BoxFields
+                }
               }
             }
 

@@ -14,11 +14,22 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from matchscope.engine.error_types import NO_ERROR, ErrorEvidence
 from matchscope.engine.matching import Matching
 from matchscope.services.evaluation.load import Loaded
 from matchscope.store.bulk import bulk_insert
 from matchscope.store.tables import MatchEntry
 
+EVIDENCE_COLUMNS = (
+    "compatible_iou",
+    "compatible_ground_truth_id",
+    "incompatible_iou",
+    "incompatible_ground_truth_id",
+    "nearest_ground_truth_id",
+    "duplicate_iou",
+    "duplicate_confidence",
+    "default_error_type",
+)
 ENTRY_COLUMNS = (
     "evaluation_id",
     "item_id",
@@ -30,6 +41,7 @@ ENTRY_COLUMNS = (
     "iou",
     "confidence",
     "compatible",
+    *EVIDENCE_COLUMNS,
 )
 
 
@@ -64,8 +76,42 @@ def _optional(values: NDArray[Any], present: NDArray[np.bool_]) -> list[Any] | N
     return filled.tolist()  # type: ignore[no-any-return]
 
 
-def entry_rows(chunk: Loaded, matching: Matching, label_names: list[str]) -> EntryRows:
-    """The chunk's entries (predictions first, then ground truth), without the evaluation id."""
+def _evidence(
+    chunk: Loaded, evidence: ErrorEvidence, default_types: tuple[NDArray[np.int8], NDArray[np.int8]], n_gt: int
+) -> dict[str, list[Any] | None]:
+    """The evidence columns: the predictions' values (ground-truth ids, not indices), null on ground-truth rows;
+    and every row's error type at the default thresholds (null: none)."""
+    every_pred = np.ones(len(evidence.compatible_iou), dtype=np.bool_)
+    present = np.concatenate([every_pred, np.zeros(n_gt, dtype=np.bool_)])
+
+    def values(column: NDArray[Any]) -> list[Any] | None:
+        return _optional(np.concatenate([column, np.zeros(n_gt, dtype=column.dtype)]), present)
+
+    def ids(index: NDArray[np.int64]) -> list[Any] | None:
+        named = np.concatenate([index >= 0, np.zeros(n_gt, dtype=np.bool_)])
+        return _optional(np.concatenate([_partner(chunk.gt_id, np.maximum(index, 0)), chunk.gt_id]), named)
+
+    return {
+        "compatible_iou": values(evidence.compatible_iou),
+        "compatible_ground_truth_id": ids(evidence.compatible_gt),
+        "incompatible_iou": values(evidence.incompatible_iou),
+        "incompatible_ground_truth_id": ids(evidence.incompatible_gt),
+        "nearest_ground_truth_id": ids(evidence.nearest_gt),
+        "duplicate_iou": values(evidence.duplicate_iou),
+        "duplicate_confidence": values(evidence.duplicate_confidence),
+        "default_error_type": _optional(np.concatenate(default_types), np.concatenate(default_types) != NO_ERROR),
+    }
+
+
+def entry_rows(
+    chunk: Loaded,
+    matching: Matching,
+    evidence: ErrorEvidence,
+    default_types: tuple[NDArray[np.int8], NDArray[np.int8]],
+    label_names: list[str],
+) -> EntryRows:
+    """The chunk's entries (predictions first, then ground truth), without the evaluation id; `default_types` are
+    the predictions' and the ground truths' error type codes at the default thresholds."""
     names = np.array(label_names, dtype=object)
     n_pred, n_gt = len(matching.pred_partner), len(matching.gt_partner)
     pred_matched = matching.pred_partner >= 0
@@ -103,7 +149,7 @@ def entry_rows(chunk: Loaded, matching: Matching, label_names: list[str]) -> Ent
         "confidence": _optional(confidence, ~np.isnan(confidence) & np.concatenate([every_pred, gt_matched])),
         "compatible": np.concatenate([matching.pred_compatible, matching.gt_compatible]).tolist(),
     }
-    columns = {**required, **optional, **trailing}
+    columns = {**required, **optional, **trailing, **_evidence(chunk, evidence, default_types, n_gt)}
     kept = {name: values for name, values in columns.items() if values is not None}
     nulls = tuple(name for name, values in columns.items() if values is None)
     return EntryRows(columns=tuple(kept), rows=list(zip(*kept.values(), strict=True)), nulls=nulls)

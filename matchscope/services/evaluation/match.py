@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from matchscope.engine.error_types import box_error_types, entry_error_types, error_evidence
 from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
 from matchscope.engine.outcomes import class_counts, entries_at
 from matchscope.services.evaluation.entries import EntryRows, entry_rows
@@ -46,11 +47,11 @@ def match_chunk(
     predictions = PredictionBoxes(
         item=chunk.pred_item, boxes=chunk.pred_boxes, label=chunk.pred_label, confidence=chunk.pred_confidence
     )
-    matching = greedy_match(
-        ground_truth,
-        predictions,
-        class_agnostic=options.class_agnostic,
-        allowed_label_matches=None if options.class_agnostic else allowed,
+    allowed_pairs = None if options.class_agnostic else allowed
+    agnostic = options.class_agnostic
+    matching = greedy_match(ground_truth, predictions, class_agnostic=agnostic, allowed_label_matches=allowed_pairs)
+    evidence = error_evidence(
+        ground_truth, predictions, matching, class_agnostic=agnostic, allowed_label_matches=allowed_pairs
     )
     entries = entries_at(matching, ground_truth, predictions, iou_threshold=DEFAULT_IOU_THRESHOLD)
     counts = class_counts(entries, ground_truth, predictions, totals.labels)
@@ -59,4 +60,7 @@ def match_chunk(
     totals.fn += counts.fn
     totals.gt_count += np.bincount(chunk.gt_label, minlength=totals.labels)[: totals.labels]
     totals.pred_count += np.bincount(chunk.pred_label, minlength=totals.labels)[: totals.labels]
-    return entry_rows(chunk, matching, label_names)
+    default_types = box_error_types(
+        entries, entry_error_types(entries, evidence), len(chunk.pred_item), len(chunk.gt_item)
+    )
+    return entry_rows(chunk, matching, evidence, default_types, label_names)
