@@ -3,7 +3,13 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import MatchOrderField, MatchOutcome, OrderDirection, ReviewStatus
+from .enums import (
+    ErrorType,
+    MatchOrderField,
+    MatchOutcome,
+    OrderDirection,
+    ReviewStatus,
+)
 
 
 class AllowedLabelMatchInput(BaseModel):
@@ -87,6 +93,8 @@ class MatchFilter(BaseModel):
     "UNREVIEWED: entries without a review."
     item_metadata: Optional[Any] = Field(alias="itemMetadata", default=None)
     'A slice: entries of items whose metadata has each of these keys with that value, e.g. {"weather": "rain", "camera": 2} (JSON scalars, compared with their type; null: present and null).'
+    error_types: Optional[list[ErrorType]] = Field(alias="errorTypes", default=None)
+    "Entries of these error types at the query's thresholds (none of an evaluation computed before error types existed)."
 
 
 class MatchOrder(BaseModel):

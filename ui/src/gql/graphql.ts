@@ -1,4 +1,4 @@
-/* schema-sha256: 9b32908d5633e88e769f9187c10c94bd9194c3838730615880e84f0d165b74bf */
+/* schema-sha256: 261d65bdf8f292f17110681696433e37f172c4da0261c8b95973d02a8189c9e9 */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
@@ -40,6 +40,8 @@ export type JobStatus =
 
 /** Every condition given must hold. Confidence bounds read null as 1. */
 export type MatchFilter = {
+  /** Entries of these error types at the query's thresholds (none of an evaluation computed before error types existed). */
+  errorTypes?: Array<ErrorType> | null | undefined;
   groundTruthLabels?: Array<string> | null | undefined;
   itemId?: string | number | null | undefined;
   /** A slice: entries of items whose metadata has each of these keys with that value, e.g. {"weather": "rain", "camera": 2} (JSON scalars, compared with their type; null: present and null). */
