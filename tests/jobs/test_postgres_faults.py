@@ -101,7 +101,8 @@ async def test_killed_postgresql_connections_cost_no_request_and_no_job(
         for _ in range(2):  # mid-job (a chunk's transaction, the heartbeat) and mid-query (the page reads)
             await asyncio.sleep(0.5)
             killed.append(await terminate_backends(state.settings.database_url))
-        assert (await _job_row(state, job)).status == "RUNNING"
+        # Not ERRORED: the killed run starts again under its lease (an idle machine may already have finished it).
+        assert (await _job_row(state, job)).status in ("RUNNING", "COMPLETED")
         again = await completed_rows(gql, state, job)
     finally:
         stop.set()
