@@ -142,3 +142,6 @@ def test_infinite_scroll_loads_every_entry(page: Page, site: Site) -> None:
     expect(page.get_by_test_id("total-count")).to_have_text(f"{total} entries")
     scroll_to_count(page, page.get_by_test_id("tile"), total)
     expect(page.locator(".sentinel")).to_have_text("end of the entries")
+    # Each page asked once: a page requested before the last one rendered must not be the last one again.
+    shown = page.get_by_test_id("tile").evaluate_all("tiles => tiles.map((tile) => tile.dataset.entryId)")
+    assert len(shown) == len(set(shown)) == total

@@ -42,42 +42,47 @@ function empty<Node>(): Pages<Node> {
  */
 export function usePaged<Node>(key: string, fetchPage: (after: string | null) => Promise<Page<Node>>) {
   const [pages, setPages] = useState<Pages<Node>>(empty);
-  const current = useRef({ key, busy: false, pages });
-  current.current.pages = pages;
+  // The pages as last set, not as last rendered: a page that has arrived moves the cursor at once, so that a
+  // request made before the next render (the observer, a key) asks for the page after it, not for it again.
+  const current = useRef({ busy: false, pages });
   const latestFetch = useRef(fetchPage);
   latestFetch.current = fetchPage;
+
+  const commit = useCallback((next: Pages<Node>) => {
+    current.current.pages = next;
+    setPages(next);
+  }, []);
 
   const loadMore = useCallback(() => {
     const state = current.current;
     if (state.busy || !state.pages.hasNextPage || state.pages.error) return;
     state.busy = true;
-    const requestedKey = state.key;
-    setPages((previous) => ({ ...previous, loading: true }));
+    commit({ ...state.pages, loading: true });
     latestFetch
       .current(state.pages.endCursor)
       .then((page) => {
-        if (current.current.key !== requestedKey) return;
-        // Not busy before the new tiles render: the observer re-created then may ask for the next page at once.
-        current.current.busy = false;
-        setPages((previous) => ({
+        if (current.current !== state) return; // a new key started over
+        const previous = state.pages;
+        state.busy = false;
+        commit({
           nodes: [...previous.nodes, ...page.nodes],
           totalCount: page.totalCount,
           endCursor: page.endCursor,
           hasNextPage: page.hasNextPage,
           loading: false,
           error: null,
-        }));
+        });
       })
       .catch((failure: unknown) => {
-        if (current.current.key !== requestedKey) return;
-        current.current.busy = false;
+        if (current.current !== state) return;
+        state.busy = false;
         const message = failure instanceof Error ? failure.message : String(failure);
-        setPages((previous) => ({ ...previous, loading: false, error: message }));
+        commit({ ...state.pages, loading: false, error: message });
       });
-  }, []);
+  }, [commit]);
 
   useEffect(() => {
-    current.current = { key, busy: false, pages: empty() };
+    current.current = { busy: false, pages: empty() };
     setPages(empty());
     loadMore();
   }, [key, loadMore]);
