@@ -34,7 +34,7 @@ from matchscope.client.records import (
     UploadResult,
 )
 from matchscope.client.results import EvaluationMetrics, TideSummary
-from matchscope.client.sync import AsyncJob, Client, Comparison, Dataset, Evaluation, Flips, Matches
+from matchscope.client.sync import AsyncJob, Client, Comparison, Dataset, Evaluation, Flips, Jobs, Matches
 
 __all__ = [
     "AsyncClient",
@@ -56,6 +56,7 @@ __all__ = [
     "Flips",
     "ImportResult",
     "JobFailed",
+    "Jobs",
     "Match",
     "Matches",
     "MatchscopeError",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from tqdm import tqdm
 
 from matchscope.client._connection import Connection, not_found_error, validation_error
 from matchscope.client._generated import GraphQLClientError, JobFields, JobStatus
+from matchscope.client._matches import MAX_PAGE, Paged, enum_value, page_size_error
 from matchscope.client.errors import JobFailed, NotFoundError
 
 FINISHED = frozenset({JobStatus.COMPLETED, JobStatus.ERRORED, JobStatus.CANCELLED})
@@ -82,3 +84,21 @@ async def wait(connection: Connection, job_id: str, *, verbose: bool, poll: floa
             job_id, last.status.value, last.job_errors or ([last.status_message] if last.status_message else [])
         )
     return last
+
+
+class JobStates(Paged[JobFields]):
+    """The account's jobs, newest first (of the given statuses when any), read lazily page by page."""
+
+    def __init__(self, connection: Connection, statuses: Sequence[str] | None, page_size: int) -> None:
+        if not 1 <= page_size <= MAX_PAGE:
+            raise page_size_error("jobs", page_size)
+        self._connection = connection
+        self._statuses = None if statuses is None else [enum_value(JobStatus, "jobs", "statuses", s) for s in statuses]
+        self._page_size = page_size
+
+    async def _page(self, after: str | None) -> Any:
+        graphql = self._connection.graphql
+        result = await self._connection.call(
+            lambda: graphql.list_jobs(statuses=self._statuses, first=self._page_size, after=after)
+        )
+        return result.jobs

@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
-from matchscope.client._connection import Connection
+from matchscope.client._connection import Connection, not_found_error, validation_error
 from matchscope.client._generated import (
     ErrorType,
     MatchFilter,
@@ -17,13 +17,15 @@ from matchscope.client._generated import (
     OrderDirection,
     ReviewStatus,
 )
+from matchscope.client._generated.base_model import UNSET, UnsetType
 from matchscope.client._generated.fragments import MatchFields
 from matchscope.client.errors import FieldError, NotFoundError, ValidationError
 
 Match = MatchFields
 """One entry: `outcome`, `iou`, labels, `confidence`, `item` (id, reference_id), `ground_truth` and `prediction`
 (id, annotation_id, label, box) — either may be None —, `error_type` and, on a false positive,
-`nearest_ground_truth` (`iou`, `ground_truth`) or None."""
+`nearest_ground_truth` (`iou`, `ground_truth`) or None, and `review` (`status`, `note`, `updated_at`) or None when
+unreviewed."""
 
 MAX_PAGE = 100
 
@@ -60,10 +62,14 @@ class Paged(Generic[Row]):
         while True:
             page = await self._page(after)
             self.total_count = page.total_count
-            yield [edge.node for edge in page.edges]
+            yield [self._row(edge.node) for edge in page.edges]
             if not page.page_info.has_next_page:
                 return
             after = page.page_info.end_cursor
+
+    def _row(self, node: Any) -> Row:
+        """The row a page's node stands for (the node itself unless a subclass wraps it)."""
+        return cast(Row, node)
 
     async def __aiter__(self) -> AsyncIterator[Row]:
         async for page in self.pages():
@@ -162,10 +168,35 @@ class Matches(Paged[Match]):
         return data_frame(rows)
 
 
+async def review_match(
+    connection: Connection,
+    match: Match | str,
+    status: str,
+    note: str | UnsetType | None = UNSET,
+    *,
+    iou_threshold: float = 0.5,
+    confidence_threshold: float = 0.0,
+) -> Match:
+    """Set, change or clear (UNREVIEWED) the review of an entry; the entry as it now reads at the thresholds."""
+    match_id = match if isinstance(match, str) else match.id
+    verdict = enum_value(ReviewStatus, "review", "status", status)
+    result = await connection.call(
+        lambda: connection.graphql.review_match(
+            match_id, verdict, iou_threshold=iou_threshold, confidence_threshold=confidence_threshold, note=note
+        )
+    )
+    payload = result.review_match
+    if payload.typename__ == "ValidationError":
+        raise validation_error(payload, what=f"review of entry {match_id} refused")
+    if payload.typename__ == "NotFoundError":
+        raise not_found_error(payload)
+    return payload
+
+
 _COLUMNS = (
     "id", "outcome", "iou", "ground_truth_label", "prediction_label", "confidence", "item_id", "reference_id",
     "ground_truth_id", "ground_truth_annotation_id", "prediction_id", "prediction_annotation_id", "error_type",
-    "nearest_ground_truth_id", "nearest_iou",
+    "nearest_ground_truth_id", "nearest_iou", "review_status", "review_note",
 )  # fmt: skip
 
 
@@ -188,6 +219,8 @@ def match_row(match: Match) -> dict[str, Any]:
         "error_type": None if match.error_type is None else match.error_type.value,
         "nearest_ground_truth_id": None if nearest is None else nearest.ground_truth.id,
         "nearest_iou": None if nearest is None else nearest.iou,
+        "review_status": None if match.review is None else match.review.status.value,
+        "review_note": None if match.review is None else match.review.note,
     }
 
 

@@ -26,7 +26,8 @@ from matchscope.client._generated import (
     JobFields,
     ModelFields,
 )
-from matchscope.client._matches import Matches, MatchQuery
+from matchscope.client._generated.base_model import UNSET, UnsetType
+from matchscope.client._matches import Match, Matches, MatchQuery, Paged, review_match
 from matchscope.client._options import evaluation_options
 from matchscope.client._uploads import BATCH_SIZE, upload
 from matchscope.client.coco import ground_truth, predictions, read_json
@@ -94,6 +95,21 @@ class AsyncJob:
         `verbose_std_out`. Returns the final state; raises `JobFailed` when the job ERRORED or was CANCELLED."""
         self.last_state = await _jobs.wait(self._connection, self.id, verbose=verbose_std_out, poll=poll_interval)
         return self.last_state
+
+
+class Jobs(Paged[AsyncJob]):
+    """The account's jobs, newest first, read lazily page by page: `async for job in jobs` (each an `AsyncJob`
+    whose `last_state` is the state the page read)."""
+
+    def __init__(self, connection: Connection, statuses: Sequence[str] | None, page_size: int) -> None:
+        self._connection = connection
+        self._states = _jobs.JobStates(connection, statuses, page_size)
+
+    async def _page(self, after: str | None) -> Any:
+        return await self._states._page(after)
+
+    def _row(self, node: Any) -> AsyncJob:
+        return AsyncJob(self._connection, node)
 
 
 class Comparison:
@@ -207,6 +223,33 @@ class Evaluation:
     def compare(self, other: Evaluation | str) -> Comparison:
         """This evaluation (the base) beside `other`, an evaluation of the same dataset."""
         return Comparison(self._connection, self.id, _evaluation_id(other))
+
+    def job(self) -> AsyncJob | None:
+        """The job that computed this evaluation (its state when the evaluation was read), or None when the job is
+        gone (deleted with its model or dataset, or by retention)."""
+        return None if self.info.job is None else AsyncJob(self._connection, self.info.job)
+
+    async def review(
+        self,
+        match: Match | str,
+        status: str,
+        note: str | UnsetType | None = UNSET,
+        *,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+    ) -> Match:
+        """Review an entry of this evaluation (a `Match` or its id): `status` CONFIRMED, LABEL_ERROR, IGNORED, or
+        UNREVIEWED to remove the review; `note` omitted keeps the current note, None or "" clears it. The review
+        belongs to the entry's ground truth and prediction, so later evaluations of the same dataset and model keep
+        it. Returns the entry as it reads at the thresholds, `review` set; NotFoundError for an unknown entry."""
+        return await review_match(
+            self._connection,
+            match,
+            status,
+            note,
+            iou_threshold=iou_threshold,
+            confidence_threshold=confidence_threshold,
+        )
 
 
 class Dataset:
@@ -473,6 +516,32 @@ class Client:
         """The job with this id; NotFoundError when it does not exist or is another account's."""
         return AsyncJob(self.connection, await _jobs.fetch(self.connection, job_id))
 
+    def jobs(self, statuses: Sequence[str] | None = None, *, page_size: int = 100) -> Jobs:
+        """Your jobs, newest first, read lazily page by page (`async for job in client.jobs()`); `statuses`: QUEUED,
+        RUNNING, COMPLETED, ERRORED, CANCELLED (every job when None)."""
+        return Jobs(self.connection, statuses, page_size)
+
+    async def review_match(
+        self,
+        match: Match | str,
+        status: str,
+        note: str | UnsetType | None = UNSET,
+        *,
+        iou_threshold: float = 0.5,
+        confidence_threshold: float = 0.0,
+    ) -> Match:
+        """Review an entry (a `Match` or its id): `status` CONFIRMED, LABEL_ERROR, IGNORED, or UNREVIEWED to remove
+        the review; `note` omitted keeps the current note, None or "" clears it. Returns the entry at the
+        thresholds, `review` set; NotFoundError for an unknown entry or another account's."""
+        return await review_match(
+            self.connection,
+            match,
+            status,
+            note,
+            iou_threshold=iou_threshold,
+            confidence_threshold=confidence_threshold,
+        )
+
     async def import_coco(
         self,
         dataset_name: str,
@@ -523,6 +592,7 @@ __all__ = [
     "Dataset",
     "Evaluation",
     "Flips",
+    "Jobs",
     "Matches",
     "Model",
 ]

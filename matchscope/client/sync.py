@@ -105,6 +105,28 @@ class Pages(Generic[T]):
         return self._loop.iterate(self._paged.pages())
 
 
+class Jobs:
+    """The account's jobs, newest first, read lazily page by page: iterate it (each an `AsyncJob`)."""
+
+    def __init__(self, loop: LoopThread, jobs: aio.Jobs) -> None:
+        self._loop = loop
+        self._jobs = jobs
+
+    @property
+    def total_count(self) -> int | None:
+        """How many jobs pass the filter (known once the first page is read)."""
+        return self._jobs.total_count
+
+    def __iter__(self) -> Iterator[AsyncJob]:
+        for page in self.pages():
+            yield from page
+
+    def pages(self) -> Iterator[list[AsyncJob]]:
+        """The jobs a page at a time."""
+        for page in self._loop.iterate(self._jobs.pages()):
+            yield [AsyncJob(self._loop, job) for job in page]
+
+
 class Matches(Pages[Match]):
     """The entries of one `matches(...)` call, read lazily page by page: iterate it, or `to_pandas()`."""
 
@@ -185,6 +207,20 @@ class Evaluation:
     def compare(self, other: Evaluation | str) -> Comparison:
         """This evaluation (the base) beside `other`, an evaluation of the same dataset."""
         return Comparison(self._loop, self._evaluation.compare(_evaluation_id(other)))
+
+    def job(self) -> AsyncJob | None:
+        """The job that computed this evaluation (its state when the evaluation was read), or None when the job is
+        gone (deleted with its model or dataset, or by retention)."""
+        job = self._evaluation.job()
+        return None if job is None else AsyncJob(self._loop, job)
+
+    @_arguments_of(aio.Evaluation.review)
+    def review(self, *arguments: Any, **keywords: Any) -> Match:
+        """Review an entry of this evaluation (a `Match` or its id): `status` CONFIRMED, LABEL_ERROR, IGNORED, or
+        UNREVIEWED to remove the review; `note` omitted keeps the current note, None or "" clears it. The review
+        belongs to the entry's ground truth and prediction, so later evaluations of the same dataset and model keep
+        it. Returns the entry as it reads at the thresholds, `review` set; NotFoundError for an unknown entry."""
+        return self._loop.run(self._evaluation.review(*arguments, **keywords))
 
 
 class Dataset:
@@ -337,6 +373,18 @@ class Client:
     def get_job(self, job_id: str) -> AsyncJob:
         """The job with this id; NotFoundError when it does not exist or is another account's."""
         return AsyncJob(self._loop, self._loop.run(self._client.get_job(job_id)))
+
+    def jobs(self, statuses: Sequence[str] | None = None, *, page_size: int = 100) -> Jobs:
+        """Your jobs, newest first, read lazily page by page (`for job in client.jobs()`); `statuses`: QUEUED,
+        RUNNING, COMPLETED, ERRORED, CANCELLED (every job when None)."""
+        return Jobs(self._loop, self._client.jobs(statuses, page_size=page_size))
+
+    @_arguments_of(aio.Client.review_match)
+    def review_match(self, *arguments: Any, **keywords: Any) -> Match:
+        """Review an entry (a `Match` or its id): `status` CONFIRMED, LABEL_ERROR, IGNORED, or UNREVIEWED to remove
+        the review; `note` omitted keeps the current note, None or "" clears it. Returns the entry at the
+        thresholds, `review` set; NotFoundError for an unknown entry or another account's."""
+        return self._loop.run(self._client.review_match(*arguments, **keywords))
 
     def import_coco(
         self,

@@ -150,6 +150,7 @@ from .fragments import (
     EvaluationFields,
     EvaluationFieldsAllowedLabelMatches,
     EvaluationFieldsDataset,
+    EvaluationFieldsJob,
     EvaluationFieldsModel,
     HistogramFields,
     ItemFields,
@@ -161,6 +162,7 @@ from .fragments import (
     MatchFieldsNearestGroundTruth,
     MatchFieldsNearestGroundTruthGroundTruth,
     MatchFieldsPrediction,
+    MatchFieldsReview,
     ModelFields,
     NotFoundErrorFields,
     PageFields,
@@ -197,6 +199,13 @@ from .list_evaluations import (
     ListEvaluationsEvaluationsEdgesNode,
     ListEvaluationsEvaluationsPageInfo,
 )
+from .list_jobs import (
+    ListJobs,
+    ListJobsJobs,
+    ListJobsJobsEdges,
+    ListJobsJobsEdgesNode,
+    ListJobsJobsPageInfo,
+)
 from .list_models import (
     ListModels,
     ListModelsModels,
@@ -207,6 +216,12 @@ from .list_models import (
 from .model_by_reference_id import (
     ModelByReferenceId,
     ModelByReferenceIdModelByReferenceId,
+)
+from .review_match import (
+    ReviewMatch,
+    ReviewMatchReviewMatchMatch,
+    ReviewMatchReviewMatchNotFoundError,
+    ReviewMatchReviewMatchValidationError,
 )
 from .upload_predictions import (
     UploadPredictions,
@@ -302,6 +317,7 @@ __all__ = [
     "EvaluationFields",
     "EvaluationFieldsAllowedLabelMatches",
     "EvaluationFieldsDataset",
+    "EvaluationFieldsJob",
     "EvaluationFieldsModel",
     "EvaluationMatches",
     "EvaluationMatchesNodeEvaluation",
@@ -361,6 +377,11 @@ __all__ = [
     "ListEvaluationsEvaluationsEdges",
     "ListEvaluationsEvaluationsEdgesNode",
     "ListEvaluationsEvaluationsPageInfo",
+    "ListJobs",
+    "ListJobsJobs",
+    "ListJobsJobsEdges",
+    "ListJobsJobsEdgesNode",
+    "ListJobsJobsPageInfo",
     "ListModels",
     "ListModelsModels",
     "ListModelsModelsEdges",
@@ -372,6 +393,7 @@ __all__ = [
     "MatchFieldsNearestGroundTruth",
     "MatchFieldsNearestGroundTruthGroundTruth",
     "MatchFieldsPrediction",
+    "MatchFieldsReview",
     "MatchFilter",
     "MatchOrder",
     "MatchOrderField",
@@ -382,6 +404,10 @@ __all__ = [
     "NotFoundErrorFields",
     "OrderDirection",
     "PageFields",
+    "ReviewMatch",
+    "ReviewMatchReviewMatchMatch",
+    "ReviewMatchReviewMatchNotFoundError",
+    "ReviewMatchReviewMatchValidationError",
     "ReviewStatus",
     "UploadPredictions",
     "UploadPredictionsUploadPredictionsNotFoundError",

@@ -4,7 +4,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import ErrorType, JobStatus, JobType, MatchOutcome
+from .enums import ErrorType, JobStatus, JobType, MatchOutcome, ReviewStatus
 
 
 class CocoStatsFields(BaseModel):
@@ -41,47 +41,6 @@ class DatasetFields(BaseModel):
     annotation_count: int = Field(alias="annotationCount")
 
 
-class EvaluationFields(BaseModel):
-    id: str
-    class_agnostic: bool = Field(alias="classAgnostic")
-    allowed_label_matches: list["EvaluationFieldsAllowedLabelMatches"] = Field(
-        alias="allowedLabelMatches"
-    )
-    is_current: bool = Field(alias="isCurrent")
-    is_stale: bool = Field(alias="isStale")
-    created_at: datetime = Field(alias="createdAt")
-    completed_at: Optional[datetime] = Field(alias="completedAt")
-    dataset: "EvaluationFieldsDataset"
-    model: "EvaluationFieldsModel"
-
-
-class EvaluationFieldsAllowedLabelMatches(BaseModel):
-    ground_truth_label: str = Field(alias="groundTruthLabel")
-    model_prediction_label: str = Field(alias="modelPredictionLabel")
-
-
-class EvaluationFieldsDataset(BaseModel):
-    id: str
-
-
-class EvaluationFieldsModel(BaseModel):
-    id: str
-
-
-class HistogramFields(BaseModel):
-    bin_edges: list[float] = Field(alias="binEdges")
-    counts: list[int]
-
-
-class ItemFields(BaseModel):
-    id: str
-    reference_id: str = Field(alias="referenceId")
-    image_location: Optional[str] = Field(alias="imageLocation")
-    width: Optional[int]
-    height: Optional[int]
-    metadata: Optional[Any]
-
-
 class JobFields(BaseModel):
     id: str
     type_: JobType = Field(alias="type")
@@ -101,6 +60,52 @@ class JobFieldsEvaluation(BaseModel):
     id: str
 
 
+class EvaluationFields(BaseModel):
+    id: str
+    class_agnostic: bool = Field(alias="classAgnostic")
+    allowed_label_matches: list["EvaluationFieldsAllowedLabelMatches"] = Field(
+        alias="allowedLabelMatches"
+    )
+    is_current: bool = Field(alias="isCurrent")
+    is_stale: bool = Field(alias="isStale")
+    created_at: datetime = Field(alias="createdAt")
+    completed_at: Optional[datetime] = Field(alias="completedAt")
+    dataset: "EvaluationFieldsDataset"
+    model: "EvaluationFieldsModel"
+    job: Optional["EvaluationFieldsJob"]
+
+
+class EvaluationFieldsAllowedLabelMatches(BaseModel):
+    ground_truth_label: str = Field(alias="groundTruthLabel")
+    model_prediction_label: str = Field(alias="modelPredictionLabel")
+
+
+class EvaluationFieldsDataset(BaseModel):
+    id: str
+
+
+class EvaluationFieldsModel(BaseModel):
+    id: str
+
+
+class EvaluationFieldsJob(JobFields):
+    pass
+
+
+class HistogramFields(BaseModel):
+    bin_edges: list[float] = Field(alias="binEdges")
+    counts: list[int]
+
+
+class ItemFields(BaseModel):
+    id: str
+    reference_id: str = Field(alias="referenceId")
+    image_location: Optional[str] = Field(alias="imageLocation")
+    width: Optional[int]
+    height: Optional[int]
+    metadata: Optional[Any]
+
+
 class MatchFields(BaseModel):
     id: str
     outcome: MatchOutcome
@@ -115,6 +120,7 @@ class MatchFields(BaseModel):
     nearest_ground_truth: Optional["MatchFieldsNearestGroundTruth"] = Field(
         alias="nearestGroundTruth"
     )
+    review: Optional["MatchFieldsReview"]
 
 
 class MatchFieldsItem(BaseModel):
@@ -159,6 +165,12 @@ class MatchFieldsNearestGroundTruthGroundTruth(BaseModel):
     height: float
 
 
+class MatchFieldsReview(BaseModel):
+    status: ReviewStatus
+    note: Optional[str]
+    updated_at: datetime = Field(alias="updatedAt")
+
+
 class ModelFields(BaseModel):
     id: str
     name: str
@@ -195,10 +207,10 @@ CocoStatsFields.model_rebuild()
 CountsFields.model_rebuild()
 ComparedSideFields.model_rebuild()
 DatasetFields.model_rebuild()
+JobFields.model_rebuild()
 EvaluationFields.model_rebuild()
 HistogramFields.model_rebuild()
 ItemFields.model_rebuild()
-JobFields.model_rebuild()
 MatchFields.model_rebuild()
 ModelFields.model_rebuild()
 NotFoundErrorFields.model_rebuild()

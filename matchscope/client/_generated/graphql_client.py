@@ -17,7 +17,7 @@ from .dataset_items import DatasetItems
 from .delete_dataset import DeleteDataset
 from .delete_evaluation import DeleteEvaluation
 from .delete_model import DeleteModel
-from .enums import FlipKind
+from .enums import FlipKind, JobStatus, ReviewStatus
 from .evaluation_coco import EvaluationCoco
 from .evaluation_matches import EvaluationMatches
 from .evaluation_metrics import EvaluationMetrics
@@ -38,8 +38,10 @@ from .input_types import (
 from .job_updates import JobUpdates
 from .list_datasets import ListDatasets
 from .list_evaluations import ListEvaluations
+from .list_jobs import ListJobs
 from .list_models import ListModels
 from .model_by_reference_id import ModelByReferenceId
+from .review_match import ReviewMatch
 from .upload_predictions import UploadPredictions
 
 
@@ -307,6 +309,61 @@ class GraphQLClient(AsyncBaseClient):
         data = self.get_data(response)
         return GetJob.model_validate(data)
 
+    async def list_jobs(
+        self,
+        statuses: Union[Optional[list[JobStatus]], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListJobs:
+        query = gql("""
+            query ListJobs($statuses: [JobStatus!], $first: Int, $after: String) {
+              jobs(statuses: $statuses, first: $first, after: $after) {
+                totalCount
+                pageInfo {
+                  ...PageFields
+                }
+                edges {
+                  node {
+                    ...JobFields
+                  }
+                }
+              }
+            }
+
+            fragment JobFields on AsyncJob {
+              id
+              type
+              status
+              progress
+              completedSteps
+              totalSteps
+              statusMessage: message
+              jobErrors: errors
+              createdAt
+              startedAt
+              finishedAt
+              evaluation {
+                id
+              }
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {
+            "statuses": statuses,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="ListJobs", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListJobs.model_validate(data)
+
     async def current_evaluation(
         self, dataset_id: str, model_id: str, **kwargs: Any
     ) -> CurrentEvaluation:
@@ -332,6 +389,26 @@ class GraphQLClient(AsyncBaseClient):
                 id
               }
               model {
+                id
+              }
+              job {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on AsyncJob {
+              id
+              type
+              status
+              progress
+              completedSteps
+              totalSteps
+              statusMessage: message
+              jobErrors: errors
+              createdAt
+              startedAt
+              finishedAt
+              evaluation {
                 id
               }
             }
@@ -417,6 +494,11 @@ class GraphQLClient(AsyncBaseClient):
                 groundTruth {
                   ...BoxFields
                 }
+              }
+              review {
+                status
+                note
+                updatedAt
               }
             }
 
@@ -1055,6 +1137,26 @@ class GraphQLClient(AsyncBaseClient):
               model {
                 id
               }
+              job {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on AsyncJob {
+              id
+              type
+              status
+              progress
+              completedSteps
+              totalSteps
+              statusMessage: message
+              jobErrors: errors
+              createdAt
+              startedAt
+              finishedAt
+              evaluation {
+                id
+              }
             }
 
             fragment PageFields on PageInfo {
@@ -1353,6 +1455,11 @@ class GraphQLClient(AsyncBaseClient):
                   ...BoxFields
                 }
               }
+              review {
+                status
+                note
+                updatedAt
+              }
             }
 
             fragment NotFoundErrorFields on NotFoundError {
@@ -1391,3 +1498,105 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return CompareFlips.model_validate(data)
+
+    async def review_match(
+        self,
+        id: str,
+        status: ReviewStatus,
+        iou_threshold: float,
+        confidence_threshold: float,
+        note: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ReviewMatch:
+        query = gql("""
+            mutation ReviewMatch($id: ID!, $status: ReviewStatus!, $note: String, $iouThreshold: Float!, $confidenceThreshold: Float!) {
+              reviewMatch(
+                id: $id
+                status: $status
+                note: $note
+                iouThreshold: $iouThreshold
+                confidenceThreshold: $confidenceThreshold
+              ) {
+                __typename
+                ... on Match {
+                  ...MatchFields
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment BoxFields on Box {
+              id
+              annotationId
+              label
+              x
+              y
+              width
+              height
+            }
+
+            fragment MatchFields on Match {
+              id
+              outcome
+              iou
+              groundTruthLabel
+              predictionLabel
+              confidence
+              item {
+                id
+                referenceId
+              }
+              groundTruth {
+                ...BoxFields
+              }
+              prediction {
+                ...BoxFields
+              }
+              errorType
+              nearestGroundTruth {
+                iou
+                groundTruth {
+                  ...BoxFields
+                }
+              }
+              review {
+                status
+                note
+                updatedAt
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "status": status,
+            "note": note,
+            "iouThreshold": iou_threshold,
+            "confidenceThreshold": confidence_threshold,
+        }
+        response = await self.execute(
+            query=query, operation_name="ReviewMatch", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ReviewMatch.model_validate(data)
