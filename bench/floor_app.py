@@ -12,7 +12,7 @@ from starlette.routing import Route
 from strawberry.extensions import MaskErrors
 from strawberry.scalars import JSON
 
-from matchscope.schema.execution import leaf_executor
+from matchscope.schema.execution import LeafFieldsExecutor
 from matchscope.schema.guards import query_guards
 from matchscope.schema.view import GraphQLView
 
@@ -142,6 +142,6 @@ def create_floor_app() -> Starlette:
             query_guards(max_depth=12, max_tokens=4000, max_aliases=30),
             partial(MaskErrors),
         ],
-        execution_context_class=leaf_executor(),
+        execution_context_class=LeafFieldsExecutor,
     )
     return Starlette(routes=[Route("/graphql", GraphQLView(schema), methods=["GET", "POST"])])

@@ -12,7 +12,7 @@ from strawberry.tools import merge_types
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
 from matchscope.schema.cost import DEFAULT_MAX_QUERY_COST
-from matchscope.schema.execution import leaf_executor
+from matchscope.schema.execution import LeafFieldsExecutor
 from matchscope.schema.guards import query_guards
 from matchscope.services.errors import DomainError
 
@@ -54,7 +54,7 @@ def build_schema(
         subscription=merge_types("Subscription", (JobsSubscription,)),
         types=[Dataset, DatasetItem, BoxAnnotation, BoxPrediction, Model],
         extensions=extensions,  # type: ignore[arg-type]
-        execution_context_class=leaf_executor(),
+        execution_context_class=LeafFieldsExecutor,
     )
 
 

@@ -2,11 +2,17 @@
 
 A 50-row page of matches is ~1,300 fields, ~1,100 of them scalars with no resolver of their own. For each,
 graphql-core builds a resolve-info object, goes through strawberry's resolver wrapper and completes the value
-through the generic completion chain, ~5 µs a field: about half of a page's time. `LeafFieldsExecutor` reads
-such fields (strawberry's "basic" fields: no resolver, no extension, no arguments, a scalar or enum type, possibly
-non-null) with the same default resolver and the same output coercion, and hands every other field, and any
-error, to graphql-core's own path. Both paths produce the same result: tests/graphql/test_execution.py compares
-them. Methods of graphql-core's executor are not public API, hence the exact-version check in `leaf_executor`.
+through the generic completion chain. `LeafFieldsExecutor` reads such fields (strawberry's "basic" fields: no
+resolver, no extension, no arguments, a scalar or enum type, possibly non-null) with the same default resolver and
+the same output coercion, and hands every other field, and any error, to graphql-core's own path. Both paths give
+the same result (tests/graphql/test_execution.py compares them).
+
+It overrides `execute_field`, which graphql-core marks private: hence the exact graphql-core pin in pyproject.toml
+and the lock file, and a test (`test_leaf_fields_skip_the_field_path`) that fails when leaf fields take
+graphql-core's path again. What it is worth: the browsing benchmark's page of 50 false positives (case (a),
+8 clients, SQLite, `bench/builds.py REV --case a` with REV serving graphql-core's own executor) costs 8.25 ms of
+server CPU per request without it and 5.91 ms with it, 28 % of the request (2026-12-04, load average 3.8-6.9).
+Which fields are basic is read from public API: the strawberry field each GraphQL field links back to.
 """
 
 from __future__ import annotations
@@ -15,18 +21,11 @@ from collections.abc import Callable
 from typing import Any
 from weakref import WeakKeyDictionary
 
-import graphql
-from graphql import (
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLSchema,
-    Undefined,
-    is_leaf_type,
-)
+from graphql import GraphQLNonNull, GraphQLObjectType, GraphQLSchema, Undefined, is_leaf_type
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
-# The executor's field path was read for this graphql-core version; any other gets graphql-core's executor.
-SUPPORTED_GRAPHQL_CORE = "3.3.2"
 _Plan = tuple[Callable[[Any, str], Any], str, Any, bool] | None
 # Per schema: (type name, field name) -> plan, filled as fields are first met.
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], _Plan]] = WeakKeyDictionary()
@@ -37,14 +36,9 @@ def _plan(schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str) -> _
     field_def = schema.get_field(parent_type, name)
     if field_def is None or field_def.args:
         return None
-    resolve = field_def.resolve
-    if resolve is None or getattr(resolve, "__name__", "") != "_get_basic_result" or resolve.__closure__ is None:
-        return None
-    strawberry_field = next(
-        (cell.cell_contents for cell in resolve.__closure__ if hasattr(cell.cell_contents, "is_basic_field")),
-        None,
-    )
-    if strawberry_field is None or not strawberry_field.is_basic_field:
+    # strawberry links every GraphQL field it builds back to its own field definition.
+    strawberry_field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(strawberry_field, StrawberryField) or not strawberry_field.is_basic_field:
         return None
     field_type = field_def.type
     non_null = isinstance(field_type, GraphQLNonNull)
@@ -97,9 +91,4 @@ class LeafFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
 
-def leaf_executor() -> type[StrawberryGraphQLCoreExecutionContext] | None:
-    """The executor for `strawberry.Schema(execution_context_class=...)`; None (graphql-core's) on other versions."""
-    return LeafFieldsExecutor if graphql.version == SUPPORTED_GRAPHQL_CORE else None
-
-
-__all__ = ["LeafFieldsExecutor", "leaf_executor"]
+__all__ = ["LeafFieldsExecutor"]

@@ -1,18 +1,19 @@
-"""The leaf-field executor gives exactly what graphql-core's own executor gives: data, errors and their paths."""
+"""The leaf-field executor is the schema's, skips graphql-core's field path for basic leaf fields, and gives exactly
+what graphql-core's own executor gives: data, errors and their paths."""
 
 from __future__ import annotations
 
+import enum
 import math
 from typing import Any
 
-import graphql
 import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from matchscope.schema import build_schema
 from matchscope.schema.context import Context
-from matchscope.schema.execution import SUPPORTED_GRAPHQL_CORE, LeafFieldsExecutor, leaf_executor
+from matchscope.schema.execution import LeafFieldsExecutor
 from matchscope.schema.ids import to_global_id
 from matchscope.state import AppState
 from tests.conftest import Caller
@@ -40,7 +41,6 @@ async def _run(schema: strawberry.Schema, state: AppState, account_id: int, quer
 
 
 async def test_same_results_as_graphql_core(state: AppState, caller: Caller) -> None:
-    assert leaf_executor() is (LeafFieldsExecutor if graphql.version == SUPPORTED_GRAPHQL_CORE else None)
     stored = await store_evaluation(state, caller.account_id, seed=3, items=12, via_service=True)
     fast = build_schema()
     plain = build_schema()
@@ -87,3 +87,51 @@ async def test_same_errors_as_graphql_core(query: str) -> None:
     assert expected.errors
     assert got.data == expected.data
     assert [(e.message, e.path) for e in got.errors or []] == [(e.message, e.path) for e in expected.errors]
+
+
+
+@strawberry.enum
+class Kind(enum.Enum):
+    GOOD = "good"
+
+
+@strawberry.type
+class Leafy:
+    name: str
+    score: float | None
+    kind: Kind
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+@strawberry.type
+class LeafyQuery:
+    @strawberry.field
+    def leaves(self) -> list[Leafy]:
+        return [Leafy(name="a", score=0.5, kind=Kind.GOOD), Leafy(name="b", score=None, kind=Kind.GOOD)]
+
+
+async def test_leaf_fields_skip_the_field_path() -> None:
+    """The application's executor builds a resolve info only for fields with a resolver: if a strawberry or
+    graphql-core upgrade stops it from recognising basic leaf fields, every field gets one and this fails."""
+    executor = build_schema().execution_context_class
+    assert executor is not None and issubclass(executor, LeafFieldsExecutor)
+    resolved: list[str] = []
+
+    class Recording(executor):  # type: ignore[valid-type,misc]
+        def build_resolve_info(self, field_def: Any, field_nodes: Any, *args: Any, **kwargs: Any) -> Any:
+            resolved.append(field_nodes[0].name.value)
+            return super().build_resolve_info(field_def, field_nodes, *args, **kwargs)
+
+    schema = strawberry.Schema(query=LeafyQuery, execution_context_class=Recording)
+    result = await schema.execute("{ leaves { name score kind shout } }")
+    assert result.errors is None
+    assert result.data == {
+        "leaves": [
+            {"name": "a", "score": 0.5, "kind": "GOOD", "shout": "A"},
+            {"name": "b", "score": None, "kind": "GOOD", "shout": "B"},
+        ]
+    }
+    assert resolved == ["leaves", "shout", "shout"]
