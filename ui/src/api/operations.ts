@@ -215,6 +215,8 @@ export const MatchesQuery = graphql(`
               groundTruth { ...BoxFields }
               prediction { ...BoxFields confidence }
               review { ...ReviewFields }
+              errorType
+              nearestGroundTruth { iou groundTruth { ...BoxFields } }
             }
           }
         }

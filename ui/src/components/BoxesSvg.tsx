@@ -3,14 +3,17 @@ import { useImage } from "../api/images";
 
 export interface DrawnBox {
   id: string;
-  /** `nearest`: a false positive's nearest ground truth that is not its own pair's. */
-  /** `base`: the base evaluation's prediction on the compare page. */
+  /**
+   * `nearest`: a false positive's nearest ground truth (any label; it may be its pair's own, drawn once more);
+   * `base`: the base evaluation's prediction on the compare page.
+   */
   side: "groundTruth" | "prediction" | "nearest" | "base";
   label: string;
   x: number;
   y: number;
   width: number;
   height: number;
+  /** The text beside the box (the label when absent; none when empty). */
   caption?: string;
   highlighted?: boolean;
 }
@@ -66,6 +69,12 @@ const STROKES: Record<DrawnBox["side"], { colour: string; dashes: string | undef
   base: { colour: BASE_COLOUR, dashes: "6 3" },
 };
 
+/** A prediction's label above its box, any other's below. */
+function labelY(box: DrawnBox, fontSize: number): number {
+  if (box.side === "prediction") return Math.max(fontSize, box.y - fontSize * 0.25);
+  return box.y + box.height + fontSize;
+}
+
 /** Boxes in image pixel coordinates: the viewBox is the item's own width and height. */
 export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, labelSize = 1 / 24, window: view }: Props) {
   const { width, height } = canvasSize(item, boxes);
@@ -103,12 +112,12 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
               strokeDasharray={dashes}
               vectorEffect="non-scaling-stroke"
             >
-              <title>{box.caption ?? box.label}</title>
+              <title>{box.caption === undefined || box.caption === "" ? box.label : box.caption}</title>
             </rect>
-            {showLabels && (
+            {showLabels && box.caption !== "" && (
               <text
                 x={box.x}
-                y={box.side === "prediction" ? Math.max(fontSize, box.y - fontSize * 0.25) : box.y + box.height + fontSize}
+                y={labelY(box, fontSize)}
                 fontSize={fontSize}
                 fill={colour}
                 className="box-label"

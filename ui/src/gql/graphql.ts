@@ -214,7 +214,7 @@ export type MatchesQueryVariables = Exact<{
 
 
 export type MatchesQuery = { node:
-    | { id: string, matches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, item: { id: string, referenceId: string, width: number | null, height: number | null, thumbnailUrl: string | null, imageUrl: string | null }, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, review: { status: ReviewStatus, note: string | null, updatedAt: string } | null } }> } }
+    | { id: string, matches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, errorType: ErrorType | null, item: { id: string, referenceId: string, width: number | null, height: number | null, thumbnailUrl: string | null, imageUrl: string | null }, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, prediction: { confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } | null, review: { status: ReviewStatus, note: string | null, updatedAt: string } | null, nearestGroundTruth: { iou: number, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } } | null } }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -782,6 +782,13 @@ export const MatchesDocument = new TypedDocumentString(`
             }
             review {
               ...ReviewFields
+            }
+            errorType
+            nearestGroundTruth {
+              iou
+              groundTruth {
+                ...BoxFields
+              }
             }
           }
         }

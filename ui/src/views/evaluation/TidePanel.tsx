@@ -3,14 +3,29 @@ import { ErrorNote, Loading } from "../../components/Status";
 import type { ErrorType, TideFieldsFragment, TideQuery as TideResult } from "../../gql/graphql";
 import { fixed } from "../../format";
 import { useQuery } from "../../hooks";
+import { Link } from "../../router";
 import { ERROR_TYPE_COLOURS } from "../../palette";
 import { ERROR_TYPE_NAMES, ERROR_TYPES } from "../../vocabulary";
+import { entriesLink, type EntryFilter } from "./links";
+
+// TIDE's foreground threshold and no confidence threshold: the gallery's error types there are the bars' kind.
+const TIDE_THRESHOLDS = { iou: 0.5, confidence: 0 };
+
+/** The gallery's entries of one error type (of one class: the prediction's, or a missed ground truth's). */
+function errorLink(evaluationId: string, type: ErrorType, label?: string): string {
+  const filter: EntryFilter = { errorType: type };
+  if (label !== undefined) {
+    if (type === "MISSED") filter.gt = label;
+    else filter.pred = label;
+  }
+  return entriesLink(evaluationId, TIDE_THRESHOLDS, filter);
+}
 
 function byType(errors: readonly TideFieldsFragment[]): Map<ErrorType, TideFieldsFragment> {
   return new Map(errors.map((error) => [error.type, error]));
 }
 
-function Bars({ errors }: { errors: readonly TideFieldsFragment[] }) {
+function Bars({ evaluationId, errors }: { evaluationId: string; errors: readonly TideFieldsFragment[] }) {
   const found = byType(errors);
   const largest = Math.max(1e-9, ...errors.map((error) => error.deltaAp));
   return (
@@ -19,7 +34,9 @@ function Bars({ errors }: { errors: readonly TideFieldsFragment[] }) {
         const error = found.get(type) ?? { type, count: 0, deltaAp: 0 };
         return (
           <li key={type}>
-            <div
+            <Link
+              to={errorLink(evaluationId, type)}
+              title={`the ${ERROR_TYPE_NAMES[type]} errors in the gallery (IoU 0.5)`}
               className="tide-bar"
               data-testid="tide-bar"
               data-type={type}
@@ -35,7 +52,7 @@ function Bars({ errors }: { errors: readonly TideFieldsFragment[] }) {
               </span>
               <span className="num tide-delta">ΔAP {fixed(error.deltaAp, 2)}</span>
               <span className="num tide-count">{error.count}</span>
-            </div>
+            </Link>
           </li>
         );
       })}
@@ -45,7 +62,7 @@ function Bars({ errors }: { errors: readonly TideFieldsFragment[] }) {
 
 type Summary = Extract<NonNullable<TideResult["node"]>, { tide: unknown }>["tide"];
 
-function PerClass({ perClass }: { perClass: Summary["perClass"] }) {
+function PerClass({ evaluationId, perClass }: { evaluationId: string; perClass: Summary["perClass"] }) {
   return (
     <details>
       <summary>Per class (ΔAP, count)</summary>
@@ -74,7 +91,9 @@ function PerClass({ perClass }: { perClass: Summary["perClass"] }) {
                     return (
                       <td key={type} className="num" data-type={type}>
                         {error && error.count > 0 ? (
-                          `${fixed(error.deltaAp, 2)} (${error.count})`
+                          <Link to={errorLink(evaluationId, type, row.label)} data-testid="tide-class-link">
+                            {`${fixed(error.deltaAp, 2)} (${error.count})`}
+                          </Link>
                         ) : (
                           <span className="muted">·</span>
                         )}
@@ -104,10 +123,12 @@ export function TidePanel({ evaluationId }: { evaluationId: string }) {
         <>
           <p className="muted">
             AP50 <strong data-testid="tide-ap50">{fixed(node.tide.ap50, 2)}</strong> (tidecv: class-aware, IoU 0.5,
-            background 0.1). Each bar: the AP50 points gained by fixing that error type, and its count.
+            background 0.1). Each bar: the AP50 points gained by fixing that error type, and its count; a click opens
+            those entries at IoU 0.5 (the gallery types entries after matchscope's own matching, so its counts may
+            differ a little from tidecv's).
           </p>
-          <Bars errors={node.tide.errors} />
-          <PerClass perClass={node.tide.perClass} />
+          <Bars evaluationId={evaluationId} errors={node.tide.errors} />
+          <PerClass evaluationId={evaluationId} perClass={node.tide.perClass} />
         </>
       )}
     </div>

@@ -8,7 +8,7 @@ export interface EntryFilter {
   minIou?: number;
   maxIou?: number;
   item?: string;
-  error?: string;
+  errorType?: string;
   review?: string;
 }
 

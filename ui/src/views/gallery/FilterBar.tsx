@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { navigate, withParams, type ParamValue } from "../../router";
 import type { MatchFilter, OrderDirection } from "../../gql/graphql";
-import { REVIEW_NAMES, REVIEW_STATUSES } from "../../vocabulary";
+import { ERROR_TYPE_NAMES, ERROR_TYPES, REVIEW_NAMES, REVIEW_STATUSES } from "../../vocabulary";
 import { OUTCOME_SHORT, OUTCOMES } from "./filters";
 
 interface Props {
@@ -10,7 +10,7 @@ interface Props {
   direction: OrderDirection;
 }
 
-function replace(updates: Record<string, ParamValue>) {
+export function replace(updates: Record<string, ParamValue>) {
   navigate(withParams({ ...updates, open: null }), { replace: true });
 }
 
@@ -98,6 +98,13 @@ export function FilterBar({ labels, filter, direction }: Props) {
   return (
     <form className="filters" aria-label="filters" onSubmit={(event) => { event.preventDefault(); }}>
       <CheckboxGroup legend="outcome" name="outcome" values={OUTCOMES} names={OUTCOME_SHORT} chosen={filter.outcomes} />
+      <CheckboxGroup
+        legend="error type"
+        name="errorType"
+        values={ERROR_TYPES}
+        names={ERROR_TYPE_NAMES}
+        chosen={filter.errorTypes}
+      />
       <CheckboxGroup legend="review" name="review" values={REVIEW_STATUSES} names={REVIEW_NAMES} chosen={filter.reviewStatuses} />
       {labelSelect("gt", "ground truth", filter.groundTruthLabels?.join(","))}
       {labelSelect("pred", "prediction", filter.predictionLabels?.join(","))}
@@ -118,14 +125,6 @@ export function FilterBar({ labels, filter, direction }: Props) {
           <option value="asc">lowest first</option>
         </select>
       </label>
-      {filter.itemId && (
-        <span className="chip">
-          one item{" "}
-          <button type="button" onClick={() => { replace({ item: null }); }} aria-label="show every item">
-            ×
-          </button>
-        </span>
-      )}
     </form>
   );
 }

@@ -10,6 +10,7 @@ import { useInfiniteScroll } from "../../paging";
 import { Link, navigate, path, useSearchParams, withParams } from "../../router";
 import { ItemDetail } from "../item/ItemDetail";
 import { FilterBar } from "./FilterBar";
+import { FilterChips } from "./FilterChips";
 import { filterFromParams } from "./filters";
 import { NoteEditor } from "./NoteEditor";
 import { ReviewPanel } from "./ReviewPanel";
@@ -95,7 +96,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       </h1>
       <p>
         <Link to={`${path.evaluation(evaluationId)}?iou=${thresholds.iou}&conf=${thresholds.confidence}`}>← evaluation</Link>{" "}
-        <BoxLegend />{" "}
+        <BoxLegend nearest />{" "}
         <span className="muted">Keys: j/k move, Enter opens, c/l/i review, n note, ? help</span>
       </p>
       <div className="sticky-bar">
@@ -117,6 +118,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       </div>
       {/* Remounted when the URL's filter changes from elsewhere (back button, a link), so its fields follow. */}
       <FilterBar key={JSON.stringify(filter)} labels={evaluation.dataset.labels} filter={filter} direction={direction} />
+      <FilterChips filter={filter} />
       {pages.error && <ErrorNote error={pages.error} />}
       {reviews.error && <ErrorNote error={reviews.error} />}
       <div className="gallery" ref={grid}>

@@ -1,6 +1,6 @@
 import type { MatchFilter, MatchOutcome, OrderDirection } from "../../gql/graphql";
 import { parseOptionalNumber } from "../../format";
-import { isReviewStatus } from "../../vocabulary";
+import { isErrorType, isReviewStatus } from "../../vocabulary";
 
 export const OUTCOMES: MatchOutcome[] = ["TRUE_POSITIVE", "FALSE_POSITIVE", "FALSE_NEGATIVE"];
 export const OUTCOME_SHORT: Record<MatchOutcome, string> = {
@@ -24,7 +24,8 @@ function listOf<Value extends string>(raw: string | null, accept: (value: string
 }
 
 /**
- * The gallery's filter as the URL holds it (`outcome`, `gt`, `pred`, `minIou`…, `item`, `review`, `order`).
+ * The gallery's filter as the URL holds it (`outcome`, `gt`, `pred`, `minIou`…, `item`, `review`, `errorType`,
+ * `order`).
  */
 export function filterFromParams(params: URLSearchParams): { filter: MatchFilter; direction: OrderDirection } {
   const filter: MatchFilter = {
@@ -37,6 +38,7 @@ export function filterFromParams(params: URLSearchParams): { filter: MatchFilter
     maxConfidence: parseOptionalNumber(params.get("maxConf")),
     itemId: params.get("item"),
     reviewStatuses: listOf(params.get("review"), isReviewStatus),
+    errorTypes: listOf(params.get("errorType"), isErrorType),
   };
   return { filter, direction: params.get("order") === "asc" ? "ASC" : "DESC" };
 }
