@@ -119,11 +119,11 @@ export const EvaluationQuery = graphql(`
 `);
 
 export const MetricsQuery = graphql(`
-  query Metrics($id: ID!, $iou: Float!, $confidence: Float!) {
+  query Metrics($id: ID!, $iou: Float!, $confidence: Float!, $itemMetadata: JSON) {
     node(id: $id) {
       ... on Evaluation {
         id
-        metrics(iouThreshold: $iou, confidenceThreshold: $confidence) {
+        metrics(iouThreshold: $iou, confidenceThreshold: $confidence, itemMetadata: $itemMetadata) {
           iouThreshold
           confidenceThreshold
           overall { truePositives falsePositives falseNegatives precision recall f1 }

@@ -168,6 +168,7 @@ export type MetricsQueryVariables = Exact<{
   id: string | number;
   iou: number;
   confidence: number;
+  itemMetadata?: unknown;
 }>;
 
 
@@ -638,11 +639,15 @@ export const EvaluationDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<EvaluationQuery, EvaluationQueryVariables>;
 export const MetricsDocument = new TypedDocumentString(`
-    query Metrics($id: ID!, $iou: Float!, $confidence: Float!) {
+    query Metrics($id: ID!, $iou: Float!, $confidence: Float!, $itemMetadata: JSON) {
   node(id: $id) {
     ... on Evaluation {
       id
-      metrics(iouThreshold: $iou, confidenceThreshold: $confidence) {
+      metrics(
+        iouThreshold: $iou
+        confidenceThreshold: $confidence
+        itemMetadata: $itemMetadata
+      ) {
         iouThreshold
         confidenceThreshold
         overall {

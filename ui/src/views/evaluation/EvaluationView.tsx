@@ -1,10 +1,12 @@
 import { lazy, Suspense, useDeferredValue } from "react";
 import { EvaluationQuery, MetricsQuery } from "../../api/operations";
 import { ErrorNote, Loading } from "../../components/Status";
+import { SliceFilter } from "../../components/SliceFilter";
 import { ThresholdSliders, useThresholds } from "../../components/Thresholds";
 import { when } from "../../format";
 import { useQuery } from "../../hooks";
 import { Link, path, useSearchParams } from "../../router";
+import { sliceFromParams } from "../../slice";
 import { entriesLink } from "./links";
 import { JobBanner } from "./JobBanner";
 import { ClassTable } from "./ClassTable";
@@ -21,13 +23,16 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
   const thresholds = useThresholds();
   const params = useSearchParams();
   const jobId = params.get("job");
+  const slice = sliceFromParams(params);
   const details = useQuery(EvaluationQuery, { id: evaluationId });
   const metricsState = useQuery(MetricsQuery, {
     id: evaluationId,
     iou: thresholds.iou,
     confidence: thresholds.confidence,
+    itemMetadata: slice.value,
   });
-  const metricsNode = metricsState.data?.node;
+  // A refused slice leaves the last answer in place: it is not this page's, so it is not shown.
+  const metricsNode = metricsState.error ? undefined : metricsState.data?.node;
   const metrics = metricsNode && "metrics" in metricsNode ? metricsNode.metrics : undefined;
   // The charts are the slowest part to draw: numbers and tables update first, charts when React has time.
   const chartMetrics = useDeferredValue(metrics);
@@ -58,6 +63,14 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
         </Link>
         {metricsState.loading && <span className="muted" data-testid="metrics-loading">updating…</span>}
       </div>
+      <SliceFilter slice={slice} />
+      {slice.error && <ErrorNote error={slice.error} />}
+      {slice.value !== null && !metricsState.error && (
+        <p className="muted" data-testid="slice-note">
+          Of the slice: the counts, reviews, items with most errors, per-class P/R/F1, confusion matrix and histograms.
+          Of the whole evaluation: the COCO summary, AP columns, PR curves and TIDE.
+        </p>
+      )}
       {metricsState.error && <ErrorNote error={metricsState.error} />}
       {metrics ? (
         <div

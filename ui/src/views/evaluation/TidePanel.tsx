@@ -13,7 +13,8 @@ const TIDE_THRESHOLDS = { iou: 0.5, confidence: 0 };
 
 /** The gallery's entries of one error type (of one class: the prediction's, or a missed ground truth's). */
 function errorLink(evaluationId: string, type: ErrorType, label?: string): string {
-  const filter: EntryFilter = { errorType: type };
+  // TIDE's numbers are of the whole evaluation, so are the entries behind them.
+  const filter: EntryFilter = { errorType: type, meta: null };
   if (label !== undefined) {
     if (type === "MISSED") filter.gt = label;
     else filter.pred = label;

@@ -1,5 +1,6 @@
 import type { Thresholds } from "../../components/Thresholds";
 import { path } from "../../router";
+import { SLICE_PARAM } from "../../slice";
 
 export interface EntryFilter {
   outcome?: string;
@@ -10,13 +11,18 @@ export interface EntryFilter {
   item?: string;
   errorType?: string;
   review?: string;
+  /** A slice's JSON; absent: the current page's slice, null: none. */
+  meta?: string | null;
 }
 
 /** The gallery's URL for entries at these thresholds under a filter. */
 export function entriesLink(evaluationId: string, thresholds: Thresholds, filter: EntryFilter): string {
   const params = new URLSearchParams({ iou: String(thresholds.iou), conf: String(thresholds.confidence) });
+  // A link from a page of a slice opens the slice's entries, as its numbers count them.
+  const slice = new URLSearchParams(window.location.search).get(SLICE_PARAM);
+  if (slice !== null && !("meta" in filter)) params.set(SLICE_PARAM, slice);
   for (const [name, value] of Object.entries(filter)) {
-    if (value !== undefined) params.set(name, String(value));
+    if (value !== undefined && value !== null) params.set(name, String(value));
   }
   return `${path.entries(evaluationId)}?${params.toString()}`;
 }

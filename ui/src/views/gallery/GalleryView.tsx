@@ -4,10 +4,12 @@ import { BoxLegend } from "../../components/BoxesSvg";
 import { HelpOverlay } from "../../components/HelpOverlay";
 import { Overlay } from "../../components/Overlay";
 import { ErrorNote, Loading } from "../../components/Status";
-import { ThresholdSliders, useThresholds } from "../../components/Thresholds";
+import { SliceFilter } from "../../components/SliceFilter";
+import { ThresholdSliders, useThresholds, type Thresholds } from "../../components/Thresholds";
 import { useQuery } from "../../hooks";
 import { useInfiniteScroll } from "../../paging";
 import { Link, navigate, path, useSearchParams, withParams } from "../../router";
+import { SLICE_PARAM, sliceFromParams } from "../../slice";
 import { ItemDetail } from "../item/ItemDetail";
 import { FilterBar } from "./FilterBar";
 import { FilterChips } from "./FilterChips";
@@ -19,10 +21,18 @@ import { GALLERY_KEYS, useTriageKeys } from "./triageKeys";
 import { usePagedMatches } from "./usePagedMatches";
 import { useReviews } from "./useReviews";
 
+/** The evaluation page at these thresholds, on the same slice. */
+function evaluationLink(evaluationId: string, thresholds: Thresholds, slice: string | null): string {
+  const params = new URLSearchParams({ iou: String(thresholds.iou), conf: String(thresholds.confidence) });
+  if (slice !== null) params.set(SLICE_PARAM, slice);
+  return `${path.evaluation(evaluationId)}?${params.toString()}`;
+}
+
 export function GalleryView({ evaluationId }: { evaluationId: string }) {
   const thresholds = useThresholds();
   const params = useSearchParams();
   const { filter, direction } = filterFromParams(params);
+  const slice = sliceFromParams(params);
   const openItemId = params.get("open");
   const zoom = params.get("zoom") === "1";
   const header = useQuery(EvaluationHeaderQuery, { id: evaluationId });
@@ -95,7 +105,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
         Entries · {evaluation.model.name} on {evaluation.dataset.name}
       </h1>
       <p>
-        <Link to={`${path.evaluation(evaluationId)}?iou=${thresholds.iou}&conf=${thresholds.confidence}`}>← evaluation</Link>{" "}
+        <Link to={evaluationLink(evaluationId, thresholds, params.get(SLICE_PARAM))}>← evaluation</Link>{" "}
         <BoxLegend nearest />{" "}
         <span className="muted">Keys: j/k move, Enter opens, c/l/i review, n note, ? help</span>
       </p>
@@ -118,6 +128,8 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       </div>
       {/* Remounted when the URL's filter changes from elsewhere (back button, a link), so its fields follow. */}
       <FilterBar key={JSON.stringify(filter)} labels={evaluation.dataset.labels} filter={filter} direction={direction} />
+      <SliceFilter slice={slice} />
+      {slice.error && <ErrorNote error={slice.error} />}
       <FilterChips filter={filter} />
       {pages.error && <ErrorNote error={pages.error} />}
       {reviews.error && <ErrorNote error={reviews.error} />}

@@ -1,5 +1,6 @@
 import type { MatchFilter, MatchOutcome, OrderDirection } from "../../gql/graphql";
 import { parseOptionalNumber } from "../../format";
+import { sliceFromParams } from "../../slice";
 import { isErrorType, isReviewStatus } from "../../vocabulary";
 
 export const OUTCOMES: MatchOutcome[] = ["TRUE_POSITIVE", "FALSE_POSITIVE", "FALSE_NEGATIVE"];
@@ -25,7 +26,7 @@ function listOf<Value extends string>(raw: string | null, accept: (value: string
 
 /**
  * The gallery's filter as the URL holds it (`outcome`, `gt`, `pred`, `minIou`…, `item`, `review`, `errorType`,
- * `order`).
+ * `meta`, `order`).
  */
 export function filterFromParams(params: URLSearchParams): { filter: MatchFilter; direction: OrderDirection } {
   const filter: MatchFilter = {
@@ -39,6 +40,7 @@ export function filterFromParams(params: URLSearchParams): { filter: MatchFilter
     itemId: params.get("item"),
     reviewStatuses: listOf(params.get("review"), isReviewStatus),
     errorTypes: listOf(params.get("errorType"), isErrorType),
+    itemMetadata: sliceFromParams(params).value,
   };
   return { filter, direction: params.get("order") === "asc" ? "ASC" : "DESC" };
 }
