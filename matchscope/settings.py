@@ -36,6 +36,13 @@ def _parse_int(key: str, value: str) -> int:
         raise SettingsError(f"Setting {key!r} has value {value!r}. Not a valid integer.") from None
 
 
+def _parse_count(key: str, value: str) -> int:
+    number = _parse_int(key, value)
+    if number < 0:
+        raise SettingsError(f"Setting {key!r} has value {value!r}. Not a non-negative integer.")
+    return number
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -50,6 +57,8 @@ class Settings:
     # Rows one upload call (appendItems, annotate, uploadPredictions) may hold.
     max_upload_rows: int = 10_000
     evaluation_chunk_items: int = 500
+    # Evaluations of more items than this, run by arq workers, are split into chunks that any worker runs.
+    evaluation_scaleout_items: int = 2000
     # None: the defaults of `images_dir()`, `thumbnails_dir()` and `web_ui_dir()`.
     image_root: Path | None = None
     thumbnail_cache: Path | None = None
@@ -70,6 +79,9 @@ class Settings:
             max_query_cost=_parse_int("MATCHSCOPE_MAX_QUERY_COST", env.get("MATCHSCOPE_MAX_QUERY_COST", "20000")),
             max_upload_rows=_parse_int("MATCHSCOPE_MAX_UPLOAD_ROWS", env.get("MATCHSCOPE_MAX_UPLOAD_ROWS", "10000")),
             evaluation_chunk_items=_parse_int("MATCHSCOPE_CHUNK_ITEMS", env.get("MATCHSCOPE_CHUNK_ITEMS", "500")),
+            evaluation_scaleout_items=_parse_count(
+                "MATCHSCOPE_SCALEOUT_ITEMS", env.get("MATCHSCOPE_SCALEOUT_ITEMS", "2000")
+            ),
             image_root=_optional_path(env, "MATCHSCOPE_IMAGE_ROOT"),
             thumbnail_cache=_optional_path(env, "MATCHSCOPE_THUMBNAIL_CACHE"),
             ui_dir=_optional_path(env, "MATCHSCOPE_UI_DIR"),

@@ -17,6 +17,7 @@ from matchscope.settings import SettingsError
 DEFAULT_QUEUE_NAME = "matchscope:queue"
 DEFAULT_JOB_TIMEOUT_S = 3600
 TASK_NAME = "evaluate"
+CHUNK_TASK_NAME = "evaluate_chunk"
 # How long a Redis that went away (restarted, say) is waited for before a command fails: a worker waits long enough
 # for a restart and its job goes on meanwhile (it needs only the database); an API request and a worker's progress
 # events, which are best effort, wait briefly.
@@ -66,6 +67,10 @@ class JobConfig:
     def arq_job_id(self, job_id: int) -> str:
         """arq job keys are global to a Redis database; the queue name keeps deployments apart."""
         return f"{self.queue_name}:job:{job_id}"
+
+    def chunk_job_id(self, job_id: int, evaluation_id: int, chunk: int) -> str:
+        """The arq job of one chunk of a scaled-out evaluation: enqueueing it again (a job taken over) runs it once."""
+        return f"{self.arq_job_id(job_id)}:evaluation:{evaluation_id}:chunk:{chunk}"
 
     def takeover_job_id(self, job_id: int, attempts: int) -> str:
         """The arq job that takes over a job whose lease lapsed after `attempts` starts: every reaper that finds it

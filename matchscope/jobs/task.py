@@ -9,6 +9,8 @@ import traceback
 from matchscope.jobs.events import EventBus, JobSnapshot
 from matchscope.services import deletes, evaluate
 from matchscope.services.evaluate import JobCancelled, JobStatus
+from matchscope.services.evaluation import chunks
+from matchscope.services.evaluation.chunks import ScaleOut
 from matchscope.services.evaluation.lease import Lease, LeaseLost
 from matchscope.state import AppState
 from matchscope.store.db import is_disconnect
@@ -36,10 +38,12 @@ async def execute_job(
     lease: Lease | None = None,
     *,
     keep_evaluations: int = deletes.DEFAULT_KEEP_EVALUATIONS,
+    scale_out: ScaleOut | None = None,
 ) -> str:
     """Run evaluation job `job_id` under `lease`; returns its status at the end. Never leaves it RUNNING on an error,
     except when another worker has taken it over (then that worker ends it). When it completes, superseded
-    evaluations of its dataset and model beyond `keep_evaluations` are deleted."""
+    evaluations of its dataset and model beyond `keep_evaluations` are deleted. `scale_out`: how a large
+    evaluation's chunks reach other workers (None: every chunk runs here)."""
     lease = lease or Lease.for_process()
 
     async def progress(job: Job) -> None:
@@ -47,7 +51,7 @@ async def execute_job(
 
     job: Job | None
     try:
-        job = await _run_reconnecting(state, job_id, progress, lease, keep_evaluations)
+        job = await _run_reconnecting(state, job_id, progress, lease, keep_evaluations, scale_out)
     except LeaseLost:
         logger.warning("job %s was taken over by another worker; this one stops", job_id)
         job = None
@@ -76,10 +80,16 @@ async def execute_job(
 
 
 async def _run_reconnecting(
-    state: AppState, job_id: int, progress: evaluate.Progress, lease: Lease, keep_evaluations: int
+    state: AppState,
+    job_id: int,
+    progress: evaluate.Progress,
+    lease: Lease,
+    keep_evaluations: int,
+    scale_out: ScaleOut | None,
 ) -> Job | None:
-    """`run_evaluation`, started again from its first chunk when it lost its database connection (a restarted or
-    failed-over server, a terminated session); starting again deletes what the interrupted run wrote."""
+    """`run_evaluation`, started again when it lost its database connection (a restarted or failed-over server, a
+    terminated session): from its first chunk, deleting what the interrupted run wrote, or, scaled out, from the
+    chunks not done yet."""
     pauses = iter(RECONNECT_PAUSES_S)
     while True:
         try:
@@ -90,6 +100,7 @@ async def _run_reconnecting(
                 on_progress=progress,
                 lease=lease,
                 keep_evaluations=keep_evaluations,
+                scale_out=scale_out,
             )
         except Exception as error:
             pause = next(pauses, None)
@@ -103,3 +114,19 @@ async def _run_reconnecting(
                 pause,
             )
             await asyncio.sleep(pause)
+
+
+async def execute_chunk(
+    state: AppState, bus: EventBus, job_id: int, evaluation_id: int, chunk: int, lease: Lease
+) -> bool:
+    """Run chunk `chunk` of scaled-out job `job_id` if it is still to be run; publishes the job's progress. A chunk
+    that fails is handed back (its job's own worker runs it, or reports the failure); returns whether it ran."""
+    try:
+        job = await chunks.run_one(state.sessions, job_id, evaluation_id, chunk, lease)
+    except Exception:
+        logger.exception("chunk %s of job %s failed; it is handed back", chunk, job_id)
+        return False
+    if job is None:
+        return False
+    await publish(bus, job)
+    return True

@@ -9,19 +9,29 @@ import logging
 from typing import Any
 
 from arq import func
+from arq.constants import job_key_prefix
 
-from matchscope.jobs.config import TASK_NAME, WORKER_REDIS_OUTAGE_S, JobConfig, arq_redis_settings
+from matchscope.jobs.config import (
+    CHUNK_TASK_NAME,
+    TASK_NAME,
+    WORKER_REDIS_OUTAGE_S,
+    JobConfig,
+    arq_redis_settings,
+)
 from matchscope.jobs.events import RedisEventBus
 from matchscope.jobs.queue import enqueue_arq
 from matchscope.jobs.reaper import reap_forever
-from matchscope.jobs.task import execute_job, publish
+from matchscope.jobs.task import execute_chunk, execute_job, publish
 from matchscope.services import evaluate
+from matchscope.services.evaluation.chunks import ScaleOut
 from matchscope.services.evaluation.lease import Lease
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.migrate import upgrade
 
 logger = logging.getLogger(__name__)
+
+POLL_DELAY_S = 0.05
 
 
 async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
@@ -32,7 +42,9 @@ async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
     limit = max(1.0, config.job_timeout_s - 1.0)
     try:
         async with asyncio.timeout(limit):
-            return await execute_job(state, ctx["bus"], job_id, lease, keep_evaluations=config.keep_evaluations)
+            return await execute_job(
+                state, ctx["bus"], job_id, lease, keep_evaluations=config.keep_evaluations, scale_out=ctx["scale_out"]
+            )
     except TimeoutError:
         logger.error("job %s timed out after %.0f s", job_id, limit)
         job = await evaluate.abandon(
@@ -46,6 +58,11 @@ async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
         if job is not None:
             await publish(ctx["bus"], job)
         return evaluate.JobStatus.ERRORED.value
+
+
+async def evaluate_chunk_task(ctx: dict[str, Any], job_id: int, evaluation_id: int, chunk: int) -> bool:
+    """arq's task for one chunk of a scaled-out evaluation (`matchscope.services.evaluation.chunks`)."""
+    return await execute_chunk(ctx["state"], ctx["bus"], job_id, evaluation_id, chunk, ctx["lease"])
 
 
 async def _warmup() -> None:
@@ -84,6 +101,23 @@ async def startup(ctx: dict[str, Any]) -> None:
     async def requeue(job_id: int) -> None:
         await enqueue_arq(pool, config, job_id, config.arq_job_id(job_id))
 
+    async def fan_out(job_id: int, evaluation_id: int, chunks: list[int]) -> None:
+        for chunk in chunks:
+            await pool.enqueue_job(
+                CHUNK_TASK_NAME,
+                job_id,
+                evaluation_id,
+                chunk,
+                _job_id=config.chunk_job_id(job_id, evaluation_id, chunk),
+                _queue_name=config.queue_name,
+            )
+
+    async def withdraw(job_id: int, evaluation_id: int, chunks: list[int]) -> None:
+        arq_ids = [config.chunk_job_id(job_id, evaluation_id, chunk) for chunk in chunks]
+        await pool.zrem(config.queue_name, *arq_ids)
+        await pool.delete(*(job_key_prefix + arq_id for arq_id in arq_ids))
+
+    ctx["scale_out"] = ScaleOut(threshold_items=settings.evaluation_scaleout_items, enqueue=fan_out, withdraw=withdraw)
     ctx["reaper"] = asyncio.create_task(
         reap_forever(state.sessions, lease, takeover, requeue), name="matchscope-job-reaper"
     )
@@ -105,7 +139,10 @@ def worker_options(settings: Settings, config: JobConfig) -> dict[str, Any]:
     if not settings.redis_url:
         raise ValueError("the worker needs REDIS_URL")
     return {
-        "functions": [func(evaluate_task, name=TASK_NAME, max_tries=config.max_tries)],
+        "functions": [
+            func(evaluate_task, name=TASK_NAME, max_tries=config.max_tries),
+            func(evaluate_chunk_task, name=CHUNK_TASK_NAME, max_tries=config.max_tries),
+        ],
         # A Redis restart pauses the worker's polling (its running job goes on), instead of ending the process.
         "redis_settings": arq_redis_settings(settings.redis_url, WORKER_REDIS_OUTAGE_S),
         "queue_name": config.queue_name,
@@ -115,6 +152,8 @@ def worker_options(settings: Settings, config: JobConfig) -> dict[str, Any]:
         "max_tries": config.max_tries,
         "keep_result": 0,
         "max_jobs": 1,  # jobs are CPU- and IO-heavy; run more workers to run more jobs at once
+        # arq looks for the next job this long after the last one ended: a scaled-out evaluation is many short jobs.
+        "poll_delay": POLL_DELAY_S,
         "ctx": {"settings": settings, "config": config},
     }
 

@@ -1,7 +1,7 @@
 """Deleting a dataset, a model or an evaluation with everything under it, and the retention of superseded
 evaluations. Every table is cleared with one statement per table (ids chosen by a subquery), never row by row;
-the bulk tables (match_entry, box_annotation, box_prediction) have no foreign keys (migration 0004), so they are
-cleared explicitly.
+the bulk tables (match_entry, box_annotation, box_prediction; migration 0004) and evaluation_chunk have no foreign
+keys, so they are cleared explicitly.
 
 Jobs of a deleted dataset or model are fenced first: their rows are marked CANCELLED without a lease holder, so
 a worker still running one finds its next write refused (LeaseLost), rolls that chunk back and stops; on
@@ -25,6 +25,7 @@ from matchscope.store.tables import (
     Dataset,
     DatasetItem,
     Evaluation,
+    EvaluationChunk,
     EvaluationClass,
     Job,
     MatchEntry,
@@ -54,6 +55,7 @@ async def _delete(session: AsyncSession, table: Any, where: ColumnElement[bool])
 async def _delete_evaluations(session: AsyncSession, evaluation_ids: Select[Any]) -> int:
     """The evaluations `evaluation_ids` selects, with their entries and class rows; jobs forget them."""
     ids = evaluation_ids.scalar_subquery()
+    await _delete(session, EvaluationChunk, col(EvaluationChunk.evaluation_id).in_(ids))
     rows = await _delete(session, MatchEntry, col(MatchEntry.evaluation_id).in_(ids))
     rows += await _delete(session, EvaluationClass, col(EvaluationClass.evaluation_id).in_(ids))
     await session.execute(update(Job).where(col(Job.evaluation_id).in_(ids)).values(evaluation_id=None))

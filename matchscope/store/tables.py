@@ -13,6 +13,7 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     UniqueConstraint,
     text,
@@ -211,6 +212,31 @@ class Evaluation(SQLModel, table=True):
     # TIDE summary (migration 0010): {"ap50", "errors": [{"type", "count", "delta_ap"}], "per_class": [...]};
     # null for evaluations completed before it, computed on first read (services/evaluation/tide.py).
     tide: dict[str, Any] | None = _json("tide")
+
+
+class EvaluationChunk(SQLModel, table=True):
+    """One chunk of items of a scaled-out evaluation (migration 0014): any worker may run it.
+
+    A chunk is PENDING, RUNNING under a worker's lease (`lease_owner` until `lease_expires_at`, renewed while it
+    runs) or DONE. Its entries are written in the transaction that marks it DONE, together with `payload`: the
+    boxes the final merge needs for COCO metrics and the TIDE summary, and the chunk's per-label counts
+    (`matchscope.services.evaluation.chunks`). Like the bulk tables it has no foreign keys: deletes clear it
+    explicitly.
+    """
+
+    __tablename__ = "evaluation_chunk"
+    evaluation_id: int = Field(primary_key=True)
+    chunk: int = Field(primary_key=True)
+    first_item: int
+    last_item: int
+    items: int
+    status: str = Field(max_length=20)
+    # The labels (their order gives the codes) and how ground truth is ordered, the same for every chunk.
+    plan: dict[str, Any] | None = _json("plan")
+    attempts: int = Field(default=0)
+    lease_owner: str | None = Field(default=None, max_length=200)
+    lease_expires_at: datetime | None = _timestamp(nullable=True)
+    payload: bytes | None = Field(default=None, sa_column=Column(LargeBinary(), nullable=True))
 
 
 class EvaluationClass(SQLModel, table=True):

@@ -2,8 +2,9 @@
 
 A job writes its match entries under a new Evaluation that nobody reads until, in one last transaction, it is
 marked complete and current. A retried job (worker crash) reuses that evaluation and first deletes whatever
-entries the previous attempt left, so retries never duplicate rows. The worker running a job holds its lease
-(`lease`): starting claims it, and completing checks it in the same transaction.
+entries the previous attempt left, so retries never duplicate rows; a scaled-out job keeps the chunks already
+done (each chunk's entries were written with its DONE mark) and runs the others again. The worker running a job
+holds its lease (`lease`): starting claims it, and completing checks it in the same transaction.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from matchscope.services.evaluation.status import JobCancelled, JobStatus, join_
 from matchscope.services.staleness import current_versions
 from matchscope.store.bulk import bulk_insert
 from matchscope.store.db import transaction
-from matchscope.store.tables import Evaluation, EvaluationClass, Job, MatchEntry, Model, utcnow
+from matchscope.store.tables import Evaluation, EvaluationChunk, EvaluationClass, Job, MatchEntry, Model, utcnow
 
 CLASS_COLUMNS = (
     "evaluation_id",
@@ -37,6 +38,8 @@ CLASS_COLUMNS = (
 
 
 async def _delete_evaluation_rows(session: AsyncSession, evaluation_id: int) -> None:
+    # Chunks first: deleting their rows waits for a chunk being written elsewhere, whose entries are then deleted.
+    await session.execute(delete(EvaluationChunk).where(col(EvaluationChunk.evaluation_id) == evaluation_id))
     await session.execute(delete(MatchEntry).where(col(MatchEntry.evaluation_id) == evaluation_id))
     await session.execute(delete(EvaluationClass).where(col(EvaluationClass.evaluation_id) == evaluation_id))
 
@@ -87,7 +90,14 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: 
             )
         else:
             assert evaluation.id is not None
-            await _delete_evaluation_rows(session, evaluation.id)
+            resumed = await session.execute(
+                select(col(EvaluationChunk.chunk)).where(col(EvaluationChunk.evaluation_id) == evaluation.id).limit(1)
+            )
+            if resumed.first() is not None:
+                # A scaled-out job taken over keeps its chunks done, and the versions its boxes were read at.
+                annotation_version, prediction_version = evaluation.annotation_version, evaluation.prediction_version
+            else:
+                await _delete_evaluation_rows(session, evaluation.id)
         evaluation.annotation_version = annotation_version
         evaluation.prediction_version = prediction_version
         session.add(evaluation)
@@ -133,6 +143,8 @@ async def complete(
         assert evaluation is not None
         # Serialise completions for one (dataset, model) so that exactly one evaluation ends up current.
         await session.execute(select(col(Model.id)).where(col(Model.id) == evaluation.model_id).with_for_update())
+        # A scaled-out evaluation's chunks (their payloads) have served their purpose.
+        await session.execute(delete(EvaluationChunk).where(col(EvaluationChunk.evaluation_id) == evaluation_id))
         counts = (totals.gt_count, totals.pred_count, totals.tp, totals.fp, totals.fn)
         class_rows = [(name, *(int(count[k]) for count in counts)) for k, name in enumerate(label_names)]
         await bulk_insert(

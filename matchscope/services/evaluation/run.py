@@ -1,22 +1,23 @@
 """The evaluation job: load boxes → engine → save entries, chunk by chunk, then COCO metrics, the TIDE summary
-and completion."""
+and completion. Chunks run one after the other in the job's process, or, for an evaluation above the scale-out
+threshold run by arq workers, on any worker (`chunks`), the job merging them at the end."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 
-import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
+from matchscope.services.evaluation import chunks
+from matchscope.services.evaluation.chunks import ChunkPlan, Phases, ScaleOut
 from matchscope.services.evaluation.coco_results import coco_results
-from matchscope.services.evaluation.lease import Lease, fence, heartbeat
+from matchscope.services.evaluation.lease import Lease, LeaseLost, fence, heartbeat
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
-from matchscope.services.evaluation.load import Loaded, coco_orders, image_keys, load_chunk
+from matchscope.services.evaluation.load import CocoOrders, Loaded, coco_orders, image_keys, load_chunk
 from matchscope.services.evaluation.match import Totals, match_chunk
 from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled
@@ -31,22 +32,8 @@ logger = logging.getLogger("matchscope.services.evaluate")
 Progress = Callable[[Job], Awaitable[None]]
 
 
-class _Timer:
-    """Seconds spent per phase, summed over chunks (logged when a job completes)."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def __call__(self, phase: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - started
-
-    def summary(self) -> str:
-        return ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.seconds.items())
+# How often a job whose remaining chunks run on other workers looks whether they are done.
+POLL_S = 0.1
 
 
 async def run_evaluation(
@@ -57,10 +44,12 @@ async def run_evaluation(
     on_progress: Progress,
     lease: Lease | None = None,
     keep_evaluations: int = DEFAULT_KEEP_EVALUATIONS,
+    scale_out: ScaleOut | None = None,
 ) -> Job | None:
     """Run evaluation job `job_id` to completion under `lease` (renewed meanwhile; a lease of its own by default);
     None if it has nothing to do (finished, gone, or held by another worker). Completing it deletes the superseded
-    evaluations of its dataset and model beyond `keep_evaluations`.
+    evaluations of its dataset and model beyond `keep_evaluations`. With `scale_out`, an evaluation of more items
+    than its threshold is split into chunks that other workers run too (a job taken over keeps the chunks done).
 
     Raises JobCancelled when a cancellation was requested, LeaseLost when another worker took the job over (the
     caller then leaves the job alone), and whatever else fails; the caller then calls
@@ -71,7 +60,7 @@ async def run_evaluation(
     if started is None:
         return None
     async with heartbeat(sessions, job_id, lease) as beat:
-        return await _run(sessions, started, chunk_items, on_progress, lease, beat.check, keep_evaluations)
+        return await _run(sessions, started, chunk_items, on_progress, lease, beat.check, keep_evaluations, scale_out)
 
 
 async def _run(
@@ -82,6 +71,7 @@ async def _run(
     lease: Lease,
     check_lease: Callable[[int], None],
     keep_evaluations: int,
+    scale_out: ScaleOut | None,
 ) -> Job:
     job, evaluation = started
     assert job.id is not None
@@ -91,39 +81,65 @@ async def _run(
     dataset_id, model_id, evaluation_id = job.dataset_id, job.model_id, evaluation.id
     options = EvaluationOptions.from_json(job.options)
     async with sessions() as session:
-        in_use = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id)
-        label_names = sorted(set(in_use) | options.labels())
+        stored = await chunks.stored_plan(session, evaluation_id)
+        if stored is not None:  # a scaled-out job taken over: the chunks done keep their labels
+            label_names = list(stored["labels"])
+        else:
+            in_use = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id)
+            label_names = sorted(set(in_use) | options.labels())
         item_ids, keys = await image_keys(session, dataset_id)
         orders = await coco_orders(session, dataset_id, label_names)
-    codes = {label: code for code, label in enumerate(label_names)}
-    allowed = (
-        np.array([[codes[gt], codes[pred]] for gt, pred in options.allowed_label_matches], dtype=np.int32)
-        if options.allowed_label_matches
-        else None
+    plan = ChunkPlan(dataset_id, model_id, label_names, orders.by_annotation_id, options)
+    timer = Phases()
+    if stored is not None or (scale_out is not None and len(item_ids) > scale_out.threshold_items):
+        assert scale_out is not None or stored is not None
+        totals = await _scaled_out(
+            sessions, job, evaluation_id, plan, item_ids, chunk_items, scale_out, lease, check_lease, on_progress, timer
+        )
+    else:
+        totals = await _in_one_piece(
+            sessions, job, evaluation_id, plan, item_ids, chunk_items, lease, check_lease, on_progress, timer
+        )
+    return await _merge(
+        sessions, job_id, evaluation_id, totals, plan, item_ids, keys, orders, lease, keep_evaluations, timer
     )
-    totals = Totals(labels=len(label_names))
-    size = max(1, chunk_items)
-    bounds = [
-        (item_ids[begin], item_ids[min(begin + size, len(item_ids)) - 1], min(begin + size, len(item_ids)))
-        for begin in range(0, len(item_ids), size)
-    ]
+
+
+async def _in_one_piece(
+    sessions: async_sessionmaker[AsyncSession],
+    job: Job,
+    evaluation_id: int,
+    plan: ChunkPlan,
+    item_ids: list[int],
+    chunk_items: int,
+    lease: Lease,
+    check_lease: Callable[[int], None],
+    on_progress: Progress,
+    timer: Phases,
+) -> Totals:
+    """Every chunk in this process, one after the other; a job started again starts from its first chunk."""
+    assert job.id is not None
+    job_id = job.id
+    totals = Totals(labels=len(plan.labels))
+    allowed = plan.allowed()
+    codes = plan.codes
 
     async def load(first_item: int, last_item: int) -> Loaded:
         async with sessions() as reader:
             return await load_chunk(
                 reader,
-                dataset_id=dataset_id,
-                model_id=model_id,
+                dataset_id=plan.dataset_id,
+                model_id=plan.model_id,
                 first_item=first_item,
                 last_item=last_item,
                 codes=codes,
-                by_annotation_id=orders.by_annotation_id,
+                by_annotation_id=plan.by_annotation_id,
             )
 
-    timer = _Timer()
+    done = 0
     # Chunks are read, matched and written one after the other: reading the next chunk on a second connection
     # while this one is written was measured slower on 2 cores (the two threads fight over the GIL).
-    for first_item, last_item, done in bounds:
+    for first_item, last_item, items in chunks.bounds(item_ids, chunk_items):
         with timer("load"):
             chunk = await load(first_item, last_item)
         check_lease(job_id)
@@ -131,20 +147,113 @@ async def _run(
             if await cancel_requested(session, job_id):
                 raise JobCancelled
             with timer("match"):
-                entries = await asyncio.to_thread(match_chunk, chunk, options, allowed, totals, label_names)
+                entries = await asyncio.to_thread(match_chunk, chunk, plan.options, allowed, totals, plan.labels)
             with timer("write"):
                 await entries.insert(session, evaluation_id=evaluation_id)
+                done += items
                 job.completed_steps = done
                 job.progress = job.completed_steps / max(1, job.total_steps)
                 # Fenced: a worker that lost the job meanwhile rolls this chunk back and stops.
                 await fence(session, job_id, lease, completed_steps=job.completed_steps, progress=job.progress)
         totals.chunks.append(chunk)
         await on_progress(job)
+    return totals
+
+
+async def _scaled_out(
+    sessions: async_sessionmaker[AsyncSession],
+    job: Job,
+    evaluation_id: int,
+    plan: ChunkPlan,
+    item_ids: list[int],
+    chunk_items: int,
+    scale_out: ScaleOut | None,
+    lease: Lease,
+    check_lease: Callable[[int], None],
+    on_progress: Progress,
+    timer: Phases,
+) -> Totals:
+    """The chunks planned (or found, when the job was taken over), the ones left handed to other workers, and
+    run here too until none is left to claim; then, once the others have finished theirs, every chunk's boxes
+    and counts."""
+    assert job.id is not None
+    job_id = job.id
+    async with transaction(sessions) as session:
+        rows = await chunks.chunk_rows(session, evaluation_id)
+        if not rows:
+            await chunks.create_chunks(session, evaluation_id, plan, chunks.bounds(item_ids, chunk_items))
+            rows = await chunks.chunk_rows(session, evaluation_id)
+        job.completed_steps = sum(items for _k, status, items in rows if status == chunks.DONE)
+        job.total_steps = sum(items for _k, _status, items in rows)
+        job.progress = job.completed_steps / max(1, job.total_steps)
+        await fence(
+            session,
+            job_id,
+            lease,
+            completed_steps=job.completed_steps,
+            total_steps=job.total_steps,
+            progress=job.progress,
+        )
+    await on_progress(job)
+    left = [k for k, status, _items in rows if status != chunks.DONE]
+    if scale_out is not None and left:
+        await scale_out.enqueue(job_id, evaluation_id, left)
+    logger.info("job %s: %s chunks, %s to run, on any worker", job_id, len(rows), len(left))
+    while True:
+        check_lease(job_id)
+        async with sessions() as session:
+            if await cancel_requested(session, job_id):
+                raise JobCancelled
+        # This worker takes chunks from the end, the queue hands them out from the start: they rarely meet.
+        row = await chunks.claim(sessions, evaluation_id, lease, last_first=True)
+        if row is not None:
+            if scale_out is not None:
+                try:
+                    await scale_out.withdraw(job_id, evaluation_id, [row.chunk])
+                except Exception as error:  # its queued run, if any, finds the chunk taken and does nothing
+                    logger.warning("job %s: could not withdraw chunk %s: %s", job_id, row.chunk, error)
+            try:
+                progressed = await chunks.run_chunk(sessions, job_id, row, plan, lease, timer)
+            except LeaseLost:
+                continue  # this chunk's lease lapsed while it ran and another worker has it now
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await chunks.release(sessions, row, lease)
+                raise
+            await on_progress(progressed)
+            continue
+        async with sessions() as session:
+            if await chunks.left(session, evaluation_id) == 0:
+                break
+        await asyncio.sleep(POLL_S)
+    with timer("read chunks"):
+        return await chunks.merged(sessions, evaluation_id, len(plan.labels))
+
+
+async def _merge(
+    sessions: async_sessionmaker[AsyncSession],
+    job_id: int,
+    evaluation_id: int,
+    totals: Totals,
+    plan: ChunkPlan,
+    item_ids: list[int],
+    keys: dict[int, int],
+    orders: CocoOrders,
+    lease: Lease,
+    keep_evaluations: int,
+    timer: Phases,
+) -> Job:
+    """COCO metrics and the TIDE summary over every chunk, then the evaluation made current."""
+    allowed = plan.allowed()
     with timer("coco"):
-        coco = await asyncio.to_thread(coco_results, totals, label_names, keys, options, allowed, orders.categories)
+        coco = await asyncio.to_thread(
+            coco_results, totals, plan.labels, keys, plan.options, allowed, orders.categories
+        )
     with timer("tide"):
-        tide = await asyncio.to_thread(tide_results, totals.chunks, item_ids, label_names)
+        tide = await asyncio.to_thread(tide_results, totals.chunks, item_ids, plan.labels)
+    with timer("complete"):
+        job = await complete(
+            sessions, job_id, evaluation_id, totals, plan.labels, coco, tide, len(item_ids), lease, keep_evaluations
+        )
     logger.info("job %s: %s", job_id, timer.summary())
-    return await complete(
-        sessions, job_id, evaluation_id, totals, label_names, coco, tide, len(item_ids), lease, keep_evaluations
-    )
+    return job

@@ -1,0 +1,169 @@
+"""Scale-out (DESIGN §6): an evaluation above the threshold split into chunks that real `matchscope worker`
+processes run, on PostgreSQL and Redis. One worker, two workers and the in-process run give the same entries,
+class counts, COCO results and TIDE summary; a worker killed mid-evaluation costs nothing but time."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from matchscope.engine.synthetic import generate_coco
+from matchscope.jobs.events import LocalEventBus
+from matchscope.jobs.task import execute_job
+from matchscope.schema.ids import expect_id, to_global_id
+from matchscope.settings import Settings
+from matchscope.state import AppState
+from matchscope.store.tables import Evaluation, Job
+from tests.conftest import Caller, GraphQL, backend
+from tests.jobs.conftest import JOB, SUBMIT, import_coco, wait_finished
+
+pytestmark = pytest.mark.skipif(backend() != "postgresql", reason="workers share the PostgreSQL test database")
+
+ITEMS = 240
+# Every evaluation is scaled out, in chunks of a few items: two workers share a job of a few seconds.
+SCALED = {"MATCHSCOPE_SCALEOUT_ITEMS": "0", "MATCHSCOPE_CHUNK_ITEMS": "6", "MATCHSCOPE_KEEP_EVALUATIONS": "10"}
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str, queue_name: str) -> Settings:
+    return Settings(database_url=database_url, redis_url=redis_url, debug=True)
+
+
+async def snapshot(state: AppState, evaluation_id: int) -> dict[str, Any]:
+    """Everything an evaluation stored: its entries (every column but the row's own id and the evaluation's),
+    class rows, COCO results and TIDE summary."""
+    async with state.sessions() as session:
+        entries = (
+            await session.execute(text("SELECT * FROM match_entry WHERE evaluation_id = :e"), {"e": evaluation_id})
+        ).mappings()
+        rows = [tuple(value for name, value in row.items() if name not in {"id", "evaluation_id"}) for row in entries]
+        classes = (
+            await session.execute(
+                text("SELECT * FROM evaluation_class WHERE evaluation_id = :e ORDER BY label"), {"e": evaluation_id}
+            )
+        ).all()
+        chunks = (
+            await session.execute(
+                text("SELECT count(*) FROM evaluation_chunk WHERE evaluation_id = :e"), {"e": evaluation_id}
+            )
+        ).scalar_one()
+        evaluation = await session.get(Evaluation, evaluation_id)
+    assert evaluation is not None and evaluation.is_complete and evaluation.coco and evaluation.tide
+    assert chunks == 0, "a completed evaluation keeps no chunk rows"
+    return {
+        "entries": sorted(rows, key=repr),
+        "unique": len(set(rows)) == len(rows),
+        "classes": [tuple(row)[1:] for row in classes],
+        "coco": evaluation.coco,
+        "tide": evaluation.tide,
+    }
+
+
+async def dataset(state: AppState, caller: Caller) -> dict[str, str]:
+    gt, dets = generate_coco(images=ITEMS, seed=5, dets_per_image=20, categories=8)
+    dataset_id, model_id = await import_coco(state, caller.account_id, gt, dets)
+    return {"d": to_global_id("Dataset", dataset_id), "m": to_global_id("Model", model_id)}
+
+
+async def in_process(gql: GraphQL, state: AppState, ids: dict[str, str]) -> dict[str, Any]:
+    """The job run in this process by the in-process runner's job function, in one piece (no worker yet)."""
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    job_id = expect_id(job["id"], "AsyncJob")
+    assert await execute_job(state, LocalEventBus(), job_id, keep_evaluations=10) == "COMPLETED"
+    async with state.sessions() as session:
+        row = await session.get(Job, job_id)
+    assert row is not None and row.evaluation_id is not None
+    return await snapshot(state, row.evaluation_id)
+
+
+async def run(gql: GraphQL, state: AppState, ids: dict[str, str]) -> tuple[dict[str, Any], set[int]]:
+    """A job run by the workers: its evaluation's snapshot and every completedSteps value seen while it ran."""
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    seen: set[int] = set()
+    while True:
+        current = (await gql(JOB, {"id": job["id"]}))["job"]
+        seen.add(current["completedSteps"])
+        if current["status"] not in {"QUEUED", "RUNNING"}:
+            break
+        await asyncio.sleep(0.01)
+    assert current["status"] == "COMPLETED", current
+    assert current["completedSteps"] == current["totalSteps"] == ITEMS
+    return await snapshot(state, expect_id(current["evaluation"]["id"], "Evaluation")), seen
+
+
+def chunk_runners(log: Path, job_id: int) -> set[str]:
+    """Lease owners (host:pid:random) that ran chunks of the job, from the workers' log."""
+    pattern = re.compile(rf"job {job_id} chunk \d+ \(\d+ items\) by (\S+):")
+    return set(pattern.findall(log.read_text(errors="replace")))
+
+
+async def last_job_id(state: AppState) -> int:
+    async with state.sessions() as session:
+        return int((await session.execute(text("SELECT max(id) FROM job"))).scalar_one())
+
+
+async def test_one_and_two_workers_give_the_in_process_result(
+    gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, tmp_path: Path
+) -> None:
+    ids = await dataset(state, caller)
+    expected = await in_process(gql, state, ids)
+    assert expected["unique"] and len(expected["entries"]) > ITEMS * 20
+
+    first = start_worker(**SCALED)
+    one, steps = await run(gql, state, ids)
+    assert one == expected
+    # Progress moves a chunk at a time: every value seen is a whole number of 6-item chunks.
+    assert steps <= set(range(0, ITEMS + 1, 6)) and ITEMS in steps
+
+    start_worker(**SCALED)
+    await asyncio.sleep(2)  # the second worker's start-up (imports, numba's cache)
+    two, steps = await run(gql, state, ids)
+    assert two == expected
+    assert steps <= set(range(0, ITEMS + 1, 6))
+    assert len(chunk_runners(tmp_path / "worker.log", await last_job_id(state))) == 2, "both workers ran chunks"
+    first.stop()
+
+
+@pytest.mark.parametrize("victim", ["coordinator", "helper"])
+async def test_a_worker_killed_mid_evaluation_costs_nothing_but_time(
+    gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, victim: str
+) -> None:
+    """Two workers; one is SIGKILLed while chunks are running: the worker running the job itself (its job is taken
+    over and keeps the chunks done) or the other one (its chunk's lease lapses and the chunk runs again). The job
+    completes with the in-process run's entries and stats, none duplicated."""
+    ids = await dataset(state, caller)
+    expected = await in_process(gql, state, ids)
+    fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "2", "MATCHSCOPE_JOB_LEASE": "3"}
+    workers = {worker.process.pid: worker for worker in (start_worker(**fast), start_worker(**fast))}
+    await asyncio.sleep(2)
+
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    job_id = expect_id(job["id"], "AsyncJob")
+    async with asyncio.timeout(60):
+        while True:
+            async with state.sessions() as session:
+                row = await session.get(Job, job_id)
+            assert row is not None and row.status in {"QUEUED", "RUNNING"}, row
+            if row.completed_steps >= ITEMS // 4 and row.lease_owner is not None:
+                break
+            await asyncio.sleep(0.01)
+    coordinator = int(row.lease_owner.rsplit(":", 2)[1])
+    killed = coordinator if victim == "coordinator" else next(pid for pid in workers if pid != coordinator)
+    workers[killed].kill()
+    killed_at = time.monotonic()
+
+    done = await wait_finished(gql, job["id"], limit_s=120)
+    assert done["status"] == "COMPLETED", done
+    assert time.monotonic() - killed_at < 60
+    again = await snapshot(state, expect_id(done["evaluation"]["id"], "Evaluation"))
+    assert again["unique"] and again == expected
+    async with state.sessions() as session:
+        row = await session.get(Job, job_id)
+    assert row is not None
+    assert row.attempts == (2 if victim == "coordinator" else 1)
