@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matchscope.jobs.config import JobConfig
-from matchscope.settings import SettingsError
+from matchscope.settings import Settings, SettingsError
 
 
 def test_defaults() -> None:
@@ -51,3 +51,13 @@ def test_bad_values_name_the_setting_and_the_value(name: str, raw: str, wanted: 
     with pytest.raises(SettingsError) as error:
         JobConfig.from_env({name: raw})
     assert str(error.value) == f"Setting {name!r} has value {raw!r}. Not {wanted}."
+
+
+def test_the_scale_out_threshold() -> None:
+    assert Settings.from_env({}).evaluation_scaleout_items == 2000
+    assert Settings.from_env({"MATCHSCOPE_SCALEOUT_ITEMS": "0"}).evaluation_scaleout_items == 0
+    assert JobConfig().chunk_job_id(7, 9, 3) == "matchscope:queue:job:7:evaluation:9:chunk:3"
+    for raw, wanted in (("-1", "a non-negative integer"), ("many", "a valid integer")):
+        with pytest.raises(SettingsError) as error:
+            Settings.from_env({"MATCHSCOPE_SCALEOUT_ITEMS": raw})
+        assert str(error.value) == f"Setting 'MATCHSCOPE_SCALEOUT_ITEMS' has value {raw!r}. Not {wanted}."
