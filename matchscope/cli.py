@@ -17,6 +17,7 @@ COMMAND_MODULES = {
     "evaluate": "evaluate",
     "import-coco": "import_coco",
     "keys": "keys",
+    "label-errors": "label_errors",
     "serve": "serve",
     "tide": "tide",
     "worker": "worker",
