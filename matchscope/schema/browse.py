@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 import strawberry
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
-from strawberry.types.arguments import InputContext
+from graphql.pyutils import Path
+from strawberry.types.nodes import SelectedField, Selection
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, DatasetItem, related_item
 from matchscope.schema.common import JSON, Connection, Edge, Node, PageInfo, assemble
@@ -189,41 +189,6 @@ _OUTCOMES_BY_CODE = {code: MatchOutcome(outcome.value) for code, outcome in brow
 _ERROR_TYPES_BY_CODE = {code: ErrorType(kind.value) for code, kind in browse.ERROR_TYPE_BY_CODE.items()}
 
 
-# Both inputs are built from their GraphQL values here, through strawberry's `from_input` hook: its generic
-# conversion walks every field's annotation on each request (~50 µs for a filter and an order, measured with
-# `convert_arguments`). graphql-core has already validated and coerced the values, enums included.
-
-
-def _optional_list(value: Any) -> list[Any] | None:
-    return None if value is None else list(value)
-
-
-def _match_filter_from_input(cls: type[MatchFilter], value: Mapping[str, Any], _context: InputContext) -> MatchFilter:
-    get = value.get
-    return cls(
-        outcomes=_optional_list(get("outcomes")),
-        ground_truth_labels=_optional_list(get("groundTruthLabels")),
-        prediction_labels=_optional_list(get("predictionLabels")),
-        min_iou=get("minIou"),
-        max_iou=get("maxIou"),
-        min_confidence=get("minConfidence"),
-        max_confidence=get("maxConfidence"),
-        item_id=get("itemId"),
-        review_statuses=_optional_list(get("reviewStatuses")),
-        item_metadata=get("itemMetadata"),
-        error_types=_optional_list(get("errorTypes")),
-    )
-
-
-def _match_order_from_input(cls: type[MatchOrder], value: Mapping[str, Any], _context: InputContext) -> MatchOrder:
-    # Both fields are present: the schema publishes their defaults.
-    return cls(field=MatchOrderField(value["field"]), direction=OrderDirection(value["direction"]))
-
-
-MatchFilter.__strawberry_definition__.from_input = _match_filter_from_input  # type: ignore[attr-defined]
-MatchOrder.__strawberry_definition__.from_input = _match_order_from_input  # type: ignore[attr-defined]
-
-
 @strawberry.type(name="MatchConnection")
 class MatchConnection:
     edges: list[Edge[Match]]
@@ -262,9 +227,10 @@ _GROUND_TRUTH_DETAILS = frozenset({"iscrowd", "metadata"})
 _PREDICTION_DETAILS = frozenset({"classPdf", "metadata"})
 
 
-# Selections seen -> their details. A document is parsed once per query text (schema.guards), so its field nodes
-# are the same objects on every request of that text; holding them keeps the key's ids from being reused.
-_KNOWN_DETAILS: dict[tuple[int, ...], tuple[tuple[FieldNode, ...], browse.RowDetails]] = {}
+# Details per (operation, path of `matches` without list indices, with each level's type): those pick the same
+# field nodes every time unless a @skip/@include reads a variable, so operations with a directive are not kept.
+# A document is parsed once per query text (schema.guards); holding the operation keeps its id from being reused.
+_KNOWN_DETAILS: dict[tuple[int, tuple[tuple[str, str | None], ...]], tuple[object, browse.RowDetails]] = {}
 _KNOWN_DETAILS_LIMIT = 256
 
 
@@ -272,56 +238,58 @@ def row_details(info: Info) -> browse.RowDetails:
     """Which seldom-shown columns the entries' rows need: those of fields this `matches` selects under
     `edges { node { item | groundTruth | prediction { ... } } }`, through fragments, whatever their directives say
     (reading a column that is then skipped costs little; leaving out one that is read would be wrong)."""
-    # graphql-core's field nodes: strawberry's `selected_fields` would convert the whole selection tree first.
-    raw = info._raw_info
-    nodes = tuple(raw.field_nodes)
-    key = tuple(map(id, nodes))
+    operation = info.operation
+    path = []
+    level: Path | None = info.path
+    while level is not None:
+        if not isinstance(level.key, int):
+            path.append((level.key, level.typename))
+        level = level.prev
+    key = (id(operation), tuple(path))
     known = _KNOWN_DETAILS.get(key)
-    if known is not None and all(seen is node for seen, node in zip(known[0], nodes, strict=True)):
+    if known is not None and known[0] is operation:
         return known[1]
-    fragments = raw.fragments
-    under_node = _under(_under(nodes, "edges", fragments), "node", fragments)
-
-    def wanted(relation: str, details: frozenset[str]) -> bool:
-        return not _field_names(_under(under_node, relation, fragments), fragments).isdisjoint(details)
-
-    details = browse.RowDetails(
-        item=wanted("item", _ITEM_DETAILS),
-        ground_truth=wanted("groundTruth", _GROUND_TRUTH_DETAILS),
-        prediction=wanted("prediction", _PREDICTION_DETAILS),
-        error_type="errorType" in _field_names(under_node, fragments),
-    )
-    if len(_KNOWN_DETAILS) >= _KNOWN_DETAILS_LIMIT:
-        _KNOWN_DETAILS.clear()
-    _KNOWN_DETAILS[key] = (nodes, details)
+    details = _row_details(info.selected_fields)
+    query = info.query
+    if query is not None and "@" not in query:
+        if len(_KNOWN_DETAILS) >= _KNOWN_DETAILS_LIMIT:
+            _KNOWN_DETAILS.clear()
+        _KNOWN_DETAILS[key] = (operation, details)
     return details
 
 
-def _selections(nodes: Iterable[Any], fragments: Mapping[str, Any]) -> Iterator[FieldNode]:
-    """The fields selected directly by these nodes' selection sets, fragments spread."""
-    for node in nodes:
-        selection_set = node.selection_set
-        if selection_set is None:
-            continue
-        pending = list(selection_set.selections)
+def _row_details(matches: list[Selection]) -> browse.RowDetails:
+    under_node = _under(_under(matches, "edges"), "node")
+
+    def wanted(relation: str, details: frozenset[str]) -> bool:
+        return not _field_names(_under(under_node, relation)).isdisjoint(details)
+
+    return browse.RowDetails(
+        item=wanted("item", _ITEM_DETAILS),
+        ground_truth=wanted("groundTruth", _GROUND_TRUTH_DETAILS),
+        prediction=wanted("prediction", _PREDICTION_DETAILS),
+        error_type="errorType" in _field_names(under_node),
+    )
+
+
+def _selections(fields: Iterable[Selection]) -> Iterator[SelectedField]:
+    """The fields selected directly by these fields, fragments spread."""
+    for field in fields:
+        pending = list(field.selections)
         while pending:
             selection = pending.pop()
-            if isinstance(selection, FieldNode):
+            if isinstance(selection, SelectedField):
                 yield selection
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = fragments.get(selection.name.value)
-                if fragment is not None:
-                    pending.extend(fragment.selection_set.selections)
-            elif isinstance(selection, InlineFragmentNode):
-                pending.extend(selection.selection_set.selections)
+            else:  # a fragment, spread or inline
+                pending.extend(selection.selections)
 
 
-def _under(nodes: Iterable[Any], name: str, fragments: Mapping[str, Any]) -> list[FieldNode]:
-    return [field for field in _selections(nodes, fragments) if field.name.value == name]
+def _under(fields: Iterable[Selection], name: str) -> list[SelectedField]:
+    return [field for field in _selections(fields) if field.name == name]
 
 
-def _field_names(nodes: Iterable[Any], fragments: Mapping[str, Any]) -> set[str]:
-    return {field.name.value for field in _selections(nodes, fragments)}
+def _field_names(fields: Iterable[Selection]) -> set[str]:
+    return {field.name for field in _selections(fields)}
 
 
 @strawberry.type

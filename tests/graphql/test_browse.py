@@ -556,3 +556,30 @@ async def test_the_rows_details_are_read_when_any_query_asks_for_them(
     for item in boxes_items:
         expected = _item_fields(rows[item["id"]])
         assert {k: v for k, v in item.items() if k != "id"} == {k: expected[k] for k in item if k != "id"}
+
+
+# The same `matches` selected twice, once under a directive that reads a variable: its details follow the variable.
+INCLUDED = """
+query($d: ID!, $m: ID!, $x: Boolean!) { evaluation(datasetId: $d, modelId: $m) {
+  matches(first: 100) { edges { node { item { id } } } }
+  ... @include(if: $x) { matches(first: 100) { edges { node { item { id metadata } } } } } } }
+"""
+
+
+async def test_the_rows_details_follow_a_directive_s_variable(
+    gql: GraphQL, state: AppState, stored: StoredEvaluation
+) -> None:
+    await _give_rows_details(state, stored)
+    rows = await _rows_by_global_id(state, stored)
+    for include in (False, True, False, True):
+        nodes = [
+            edge["node"]
+            for edge in (await gql(INCLUDED, {**_ids(stored), "x": include}))["evaluation"]["matches"]["edges"]
+        ]
+        assert len(nodes) > 50
+        for node in nodes:
+            expected = {"id": node["item"]["id"]}
+            if include:
+                expected["metadata"] = rows[node["item"]["id"]].meta
+                assert expected["metadata"] is not None
+            assert node["item"] == expected
