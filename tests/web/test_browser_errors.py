@@ -138,8 +138,10 @@ def test_false_positives_draw_their_nearest_ground_truth(page: Page, site: Site)
             drawn = {name: float(rect.get_attribute(name) or "nan") for name in ("x", "y", "width", "height")}
             assert drawn == {name: nearest["groundTruth"][name] for name in ("x", "y", "width", "height")}
             assert rect.get_attribute("stroke-dasharray"), "the nearest ground truth is dashed"
-            colours = {side: tile.locator(f"rect[data-side={side}]").first.get_attribute("stroke")
-                       for side in ("nearest", "prediction")}
+            colours = {
+                side: tile.locator(f"rect[data-side={side}]").first.get_attribute("stroke")
+                for side in ("nearest", "prediction")
+            }
             assert colours["nearest"] != colours["prediction"], colours
             if entry["groundTruth"]:
                 assert tile.locator("rect[data-side=groundTruth]").get_attribute("stroke") != colours["nearest"]

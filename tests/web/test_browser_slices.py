@@ -83,7 +83,11 @@ def test_a_slice_narrows_the_metrics_and_the_entries(page: Page, site: Site) -> 
     page.locator(f"[data-testid=class-table] tr[data-label='{row['label']}'] td[data-col=fn] a").click()
     page.wait_for_url(re.compile(r"/entries\?"))
     assert slice_in_url(page) == {"background": background}
-    filter_ = {"outcomes": ["FALSE_NEGATIVE"], "groundTruthLabels": [row["label"]], "itemMetadata": {"background": background}}
+    filter_ = {
+        "outcomes": ["FALSE_NEGATIVE"],
+        "groundTruthLabels": [row["label"]],
+        "itemMetadata": {"background": background},
+    }
     expected = total(site, filter_)
     assert expected == row["counts"]["falseNegatives"] > 0
     expect(page.get_by_test_id("total-count")).to_have_text(f"{expected} entries")
@@ -101,6 +105,21 @@ def test_slice_values_are_typed_as_json_in_the_gallery(page: Page, site: Site) -
     enter_key(page, site, f"/evaluations/{site.evaluation_id}/entries")
     count = page.get_by_test_id("total-count")
     expect(count).to_have_text(f"{everything} entries")
+    # The form suggests the keys and values of the dataset's items, typed as it reads them.
+    metadata = [
+        edge["node"]["metadata"] for edge in site.query(ITEMS, {"id": site.dataset_id})["dataset"]["items"]["edges"]
+    ]
+    form = page.get_by_test_id("slice")
+    form.locator("input[name=slice-key]").focus()
+    expect(form.locator("[data-testid=slice-keys] option")).to_have_count(2)
+    assert form.locator("[data-testid=slice-keys] option").evaluate_all("os => os.map(o => o.value)") == [
+        "background",
+        "objects",
+    ]
+    form.locator("input[name=slice-key]").fill("objects")
+    offered = form.locator("[data-testid=slice-values] option").evaluate_all("os => os.map(o => o.value)")
+    assert offered == sorted({str(each["objects"]) for each in metadata}), offered
+    form.locator("input[name=slice-key]").fill("")
     # A number: the items with that many objects.
     add_pair(page, "objects", str(objects))
     assert slice_in_url(page) == {"objects": objects}

@@ -45,6 +45,15 @@ export const CurrentEvaluationQuery = graphql(`
   }
 `);
 
+export const ItemMetadataSampleQuery = graphql(`
+  query ItemMetadataSample($id: ID!) {
+    dataset(id: $id) {
+      id
+      items(first: 100) { totalCount edges { node { metadata } } }
+    }
+  }
+`);
+
 export const CalculateMutation = graphql(`
   mutation Calculate($datasetId: ID!, $modelId: ID!, $options: EvaluationOptionsInput) {
     calculateEvaluationMetrics(datasetId: $datasetId, modelId: $modelId, options: $options) {

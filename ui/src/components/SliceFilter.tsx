@@ -1,6 +1,7 @@
-import { useState, type SyntheticEvent } from "react";
+import { useId, useState, type SyntheticEvent } from "react";
 import { navigate, withParams } from "../router";
 import { isPairs, parseValue, showValue, SLICE_PARAM, sliceParam, type SliceState } from "../slice";
+import { useSliceSuggestions } from "./sliceSuggestions";
 
 function setSlice(pairs: Record<string, unknown> | null) {
   navigate(withParams({ [SLICE_PARAM]: pairs === null ? null : sliceParam(pairs), open: null }), { replace: true });
@@ -19,11 +20,16 @@ function PairChip({ name, text, onRemove }: { name: string; text: string; onRemo
 
 /**
  * The slice in the URL as key = value chips and a form that adds a pair. A value is typed as JSON (`2` a number,
- * `"2"` a string, `true`, `null`); text that is not JSON is a string.
+ * `"2"` a string, `true`, `null`); text that is not JSON is a string. Once the form is used it suggests the keys
+ * and values of the dataset's first items.
  */
-export function SliceFilter({ slice }: { slice: SliceState }) {
+export function SliceFilter({ slice, datasetId }: { slice: SliceState; datasetId: string }) {
   const [key, setKey] = useState("");
   const [value, setValue] = useState("");
+  const [used, setUsed] = useState(false);
+  const suggestions = useSliceSuggestions(datasetId, used);
+  const keysId = useId();
+  const valuesId = useId();
   const pairs = isPairs(slice.value) ? slice.value : null;
   const add = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -63,6 +69,10 @@ export function SliceFilter({ slice }: { slice: SliceState }) {
         name="slice-key"
         aria-label="metadata key"
         placeholder="key"
+        list={keysId}
+        onFocus={() => {
+          setUsed(true);
+        }}
         value={key}
         onChange={(event) => {
           setKey(event.target.value);
@@ -73,6 +83,10 @@ export function SliceFilter({ slice }: { slice: SliceState }) {
         name="slice-value"
         aria-label="metadata value"
         placeholder='value (2, "2", true, null)'
+        list={valuesId}
+        onFocus={() => {
+          setUsed(true);
+        }}
         value={value}
         onChange={(event) => {
           setValue(event.target.value);
@@ -81,6 +95,16 @@ export function SliceFilter({ slice }: { slice: SliceState }) {
       <button type="submit" disabled={key === ""}>
         add
       </button>
+      <datalist id={keysId} data-testid="slice-keys">
+        {[...suggestions.keys()].map((each) => (
+          <option key={each} value={each} />
+        ))}
+      </datalist>
+      <datalist id={valuesId} data-testid="slice-values">
+        {(suggestions.get(key) ?? []).map((each) => (
+          <option key={each} value={each} />
+        ))}
+      </datalist>
     </form>
   );
 }

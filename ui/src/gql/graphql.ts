@@ -108,6 +108,13 @@ export type CurrentEvaluationQueryVariables = Exact<{
 
 export type CurrentEvaluationQuery = { evaluation: { id: string, isCurrent: boolean, isStale: boolean, classAgnostic: boolean, createdAt: string, completedAt: string | null, allowedLabelMatches: Array<{ groundTruthLabel: string, modelPredictionLabel: string }>, metrics: { overall: { precision: number, recall: number, f1: number } }, coco: { overall: { ap: number, ap50: number } } } | null };
 
+export type ItemMetadataSampleQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ItemMetadataSampleQuery = { dataset: { id: string, items: { totalCount: number, edges: Array<{ node: { metadata: unknown } }> } } | null };
+
 export type CalculateMutationVariables = Exact<{
   datasetId: string | number;
   modelId: string | number;
@@ -499,6 +506,21 @@ export const CurrentEvaluationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CurrentEvaluationQuery, CurrentEvaluationQueryVariables>;
+export const ItemMetadataSampleDocument = new TypedDocumentString(`
+    query ItemMetadataSample($id: ID!) {
+  dataset(id: $id) {
+    id
+    items(first: 100) {
+      totalCount
+      edges {
+        node {
+          metadata
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ItemMetadataSampleQuery, ItemMetadataSampleQueryVariables>;
 export const CalculateDocument = new TypedDocumentString(`
     mutation Calculate($datasetId: ID!, $modelId: ID!, $options: EvaluationOptionsInput) {
   calculateEvaluationMetrics(

@@ -63,7 +63,7 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
         </Link>
         {metricsState.loading && <span className="muted" data-testid="metrics-loading">updating…</span>}
       </div>
-      <SliceFilter slice={slice} />
+      <SliceFilter slice={slice} datasetId={evaluation.dataset.id} />
       {slice.error && <ErrorNote error={slice.error} />}
       {slice.value !== null && !metricsState.error && (
         <p className="muted" data-testid="slice-note">

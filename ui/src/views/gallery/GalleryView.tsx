@@ -128,7 +128,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
       </div>
       {/* Remounted when the URL's filter changes from elsewhere (back button, a link), so its fields follow. */}
       <FilterBar key={JSON.stringify(filter)} labels={evaluation.dataset.labels} filter={filter} direction={direction} />
-      <SliceFilter slice={slice} />
+      <SliceFilter slice={slice} datasetId={evaluation.dataset.id} />
       {slice.error && <ErrorNote error={slice.error} />}
       <FilterChips filter={filter} />
       {pages.error && <ErrorNote error={pages.error} />}
