@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +94,14 @@ async def prepare(state: AppState, name: str, gt: Path, dets: Path) -> tuple[int
                 data=orjson.loads(await asyncio.to_thread(dets.read_bytes)),
             )
         assert result.model is not None and result.dataset.id is not None and result.model.id is not None
-        found = (owner.id, result.dataset.id, result.model.id)
+        found_ids = (owner.id, result.dataset.id, result.model.id)
         print(f"  imported into PostgreSQL in {time.perf_counter() - started:.1f} s", flush=True)
+    else:
+        found_ids = (int(found[0]), int(found[1]), int(found[2]))
     async with transaction(state.sessions) as session:
         for table in ("evaluation_chunk", "match_entry", "evaluation_class", "evaluation", "job"):
             await session.execute(text(f"DELETE FROM {table}"))
-    return int(found[0]), int(found[1]), int(found[2])
+    return found_ids
 
 
 async def run_job(state: AppState, queue: ArqQueue, account: int, dataset: int, model: int) -> tuple[int, float]:
@@ -124,13 +127,22 @@ async def run_job(state: AppState, queue: ArqQueue, account: int, dataset: int, 
         await asyncio.sleep(0.05)
 
 
+def _stamp(line: str) -> float:
+    return datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+
+
 def phases(logs: list[Path], job_id: int) -> dict[str, Any]:
-    """Seconds per phase summed over the job's chunks (every worker) and the job's merge, from the workers' logs."""
+    """Seconds per phase summed over the job's chunks (every worker) and the job's merge, and the job's planning
+    (from its worker's start of the job to its chunks enqueued), from the workers' logs."""
     chunk_line = re.compile(rf"job {job_id} chunk \d+ \((\d+) items\) by (\S+): (.*)$")
-    job_line = re.compile(rf"job {job_id}: (read chunks .*)$")
+    job_line = re.compile(rf"job {job_id}: (.*read chunks.*)$")
+    started = re.compile(rf":job:{job_id}(:takeover:\d+)?:evaluate\({job_id}\)")
+    planned = re.compile(rf"job {job_id}: \d+ chunks, \d+ to run")
     sums = dict.fromkeys(PHASES + MERGE, 0.0)
     runners: dict[str, int] = {}
     chunks = 0
+    planning = 0.0
+    began: float | None = None
     for log in logs:
         for line in log.read_text(errors="replace").splitlines():
             if found := chunk_line.search(line):
@@ -142,7 +154,11 @@ def phases(logs: list[Path], job_id: int) -> dict[str, Any]:
                 for phase, seconds in _PHASE.findall(found.group(1)):
                     if phase.strip() in MERGE:
                         sums[phase.strip()] += float(seconds)
-    return {"seconds": sums, "chunks": chunks, "runners": sorted(runners.values(), reverse=True)}
+            elif started.search(line) and "→" in line:
+                began = _stamp(line)
+            elif planned.search(line) and began is not None:
+                planning += _stamp(line) - began
+    return {"seconds": sums, "chunks": chunks, "runners": sorted(runners.values(), reverse=True), "plan": planning}
 
 
 async def same_results(state: AppState, first: int, second: int) -> str:
@@ -265,11 +281,12 @@ async def main_async(args: argparse.Namespace) -> None:
             inside = sum(one[2]["seconds"][phase] for phase in PHASES)
             serial = max(0.0, (t1 - inside) / t1)
             merge = sum(one[2]["seconds"][phase] for phase in MERGE)
+            plan = one[2]["plan"]
             print(f"  speed-up with 2 workers: {t1 / t2:.2f}x (target ≥ 1.6x)")
             print(
                 f"  1 worker: {inside:.2f} s inside chunks (load {one[2]['seconds']['load']:.2f}, match "
-                f"{one[2]['seconds']['match']:.2f}, write {one[2]['seconds']['write']:.2f}), merge {merge:.2f} s, "
-                f"the rest (planning, queue hand-offs) {t1 - inside - merge:.2f} s"
+                f"{one[2]['seconds']['match']:.2f}, write {one[2]['seconds']['write']:.2f}), planning {plan:.2f} s, "
+                f"merge {merge:.2f} s, the rest (queue hand-offs, polls) {t1 - inside - merge - plan:.2f} s"
             )
             print(
                 f"  serial fraction s = {serial:.3f}: Amdahl 2 workers {1 / (serial + (1 - serial) / 2):.2f}x, "

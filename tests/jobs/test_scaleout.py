@@ -167,3 +167,45 @@ async def test_a_worker_killed_mid_evaluation_costs_nothing_but_time(
         row = await session.get(Job, job_id)
     assert row is not None
     assert row.attempts == (2 if victim == "coordinator" else 1)
+
+
+@pytest.mark.parametrize("action", ["cancelJob", "deleteDataset"])
+async def test_a_scaled_out_job_cancelled_or_deleted_mid_evaluation_leaves_nothing(
+    gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, action: str
+) -> None:
+    """Two workers run chunks; the job is cancelled, or its dataset deleted, mid-evaluation: the job ends
+    CANCELLED (or gone with its dataset) and no chunk, entry or evaluation of it is left, whatever chunk was being
+    written at that moment."""
+    ids = await dataset(state, caller)
+    fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "2"}
+    start_worker(**fast)
+    start_worker(**fast)
+    await asyncio.sleep(2)
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    job_id = expect_id(job["id"], "AsyncJob")
+    async with asyncio.timeout(60):
+        while (row := await _job(state, job_id)) is not None and row.completed_steps < ITEMS // 4:
+            assert row.status in {"QUEUED", "RUNNING"}, row
+            await asyncio.sleep(0.01)
+    mutation = f"mutation($id: ID!) {{ {action}(id: $id) {{ __typename }} }}"
+    target = job["id"] if action == "cancelJob" else ids["d"]
+    assert (await gql(mutation, {"id": target}))[action]["__typename"] in {"AsyncJob", "DeleteResult"}
+    async with asyncio.timeout(60):
+        while (row := await _job(state, job_id)) is not None and row.status != "CANCELLED":
+            assert row.status == "RUNNING", row
+            await asyncio.sleep(0.05)
+    await asyncio.sleep(2)  # chunks being run at that moment end (their writes are refused)
+    async with state.sessions() as session:
+        counts = [
+            (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            for table in ("evaluation_chunk", "match_entry", "evaluation")
+        ]
+    assert counts == [0, 0, 0]
+    row = await _job(state, job_id)
+    assert (row is None) == (action == "deleteDataset")
+    assert row is None or (row.status, row.evaluation_id, row.lease_owner) == ("CANCELLED", None, None)
+
+
+async def _job(state: AppState, job_id: int) -> Job | None:
+    async with state.sessions() as session:
+        return await session.get(Job, job_id)

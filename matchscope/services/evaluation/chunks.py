@@ -4,8 +4,9 @@ The job (the coordinator) plans the chunks as `evaluation_chunk` rows and has th
 chunk; it then runs chunks itself too. Any worker claims a chunk with one conditional UPDATE (a PENDING chunk, or
 a RUNNING one whose lease has lapsed: its worker died), runs it under a lease it renews, and writes in one
 transaction, fenced by that lease, the chunk's entries, its `payload` (the boxes the merge needs and the chunk's
-per-label counts) and DONE, and adds the chunk's items to the job's progress. A worker killed mid-chunk leaves
-nothing behind but its lapsed lease, so the chunk runs again elsewhere and no entry is written twice. When every
+per-label counts) and DONE; the job's progress then counts the items of the chunks done. A worker killed
+mid-chunk leaves nothing behind but its lapsed lease, so the chunk runs again elsewhere and no entry is written
+twice. When every
 chunk is DONE the job reads the payloads in chunk order and computes COCO metrics and the TIDE summary over them
 exactly as a job run in one piece does (the same functions over the same arrays in the same order), then swaps
 the evaluation in. A coordinator that died is taken over like any job; the new one keeps the chunks already DONE.
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Float, and_, case, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -323,30 +324,54 @@ async def run_chunk(
                 if done.rowcount != 1:
                     raise LeaseLost(f"chunk {k} of evaluation {evaluation_id} is no longer held by {lease.owner}")
                 await entries.insert(session, evaluation_id=evaluation_id)
-                steps: Any = await session.execute(
-                    update(Job)
-                    .where(col(Job.id) == job_id)
-                    .values(completed_steps=col(Job.completed_steps) + row.items)
-                    .returning(col(Job.completed_steps), col(Job.total_steps))
-                )
-                completed, total = steps.one()
-                await session.execute(
-                    update(Job).where(col(Job.id) == job_id).values(progress=min(1.0, completed / max(1, total)))
-                )
-                job = await session.get(Job, job_id)
-                assert job is not None
-                await session.refresh(job)
+        # Progress apart, after the commit: a transaction that locked the chunk's row and then the job's would
+        # deadlock with a cancellation or a deletion, which lock the job's row and then delete the chunks.
+        with own("progress"):
+            job = await record_progress(sessions, job_id, evaluation_id)
     phases.add(own.seconds)
     logger.info("job %s chunk %s (%s items) by %s: %s", job_id, k, row.items, lease.owner, own.summary())
     return job
 
 
-async def left(session: AsyncSession, evaluation_id: int) -> int:
-    """Chunks of the evaluation not DONE yet."""
-    statement = select(func.count()).where(
-        col(EvaluationChunk.evaluation_id) == evaluation_id, col(EvaluationChunk.status) != DONE
+async def record_progress(sessions: async_sessionmaker[AsyncSession], job_id: int, evaluation_id: int) -> Job:
+    """Set the job's progress to the items of its evaluation's chunks DONE, never lower than it is (two workers
+    finishing chunks at once may count in either order). Returns the job row as it is then."""
+    done = (
+        select(func.coalesce(func.sum(col(EvaluationChunk.items)), 0))
+        .where(col(EvaluationChunk.evaluation_id) == evaluation_id, col(EvaluationChunk.status) == DONE)
+        .scalar_subquery()
     )
-    return int((await session.execute(statement)).scalar_one())
+    steps = case((done > col(Job.completed_steps), done), else_=col(Job.completed_steps))
+    async with transaction(sessions) as session:
+        await session.execute(
+            update(Job)
+            .where(col(Job.id) == job_id, col(Job.evaluation_id) == evaluation_id)
+            .values(completed_steps=steps)
+        )
+        await session.execute(
+            update(Job)
+            .where(col(Job.id) == job_id)
+            .values(
+                progress=case(
+                    (col(Job.total_steps) > 0, cast(col(Job.completed_steps), Float) / col(Job.total_steps)),
+                    else_=0.0,
+                )
+            )
+        )
+        job = (await session.execute(select(Job).where(col(Job.id) == job_id))).scalar_one()
+    return job
+
+
+async def left(session: AsyncSession, evaluation_id: int) -> int:
+    """Chunks of the evaluation not DONE yet; LeaseLost when it has none at all (the evaluation was deleted with
+    its dataset or model, or by a cancellation: whoever did that ends the job)."""
+    statement = select(func.count(), func.count().filter(col(EvaluationChunk.status) != DONE)).where(
+        col(EvaluationChunk.evaluation_id) == evaluation_id
+    )
+    total, not_done = (await session.execute(statement)).one()
+    if not total:
+        raise LeaseLost(f"evaluation {evaluation_id} has no chunks any more")
+    return int(not_done)
 
 
 async def merged(sessions: async_sessionmaker[AsyncSession], evaluation_id: int, labels: int) -> Totals:
