@@ -68,7 +68,7 @@ def test_a_tide_bar_opens_its_entries_as_a_removable_chip(page: Page, site: Site
     expect(badges).to_have_count(counts[kind])
     assert set(badges.evaluate_all("badges => badges.map(badge => badge.dataset.type)")) == {kind}
     page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "15-gallery-error-type")
+    screenshot(page, "20-gallery-error-type")
     page.reload()
     expect(total).to_have_text(f"{counts[kind]} entries")
     expect(chip).to_have_attribute("data-value", kind)
@@ -150,5 +150,5 @@ def test_false_positives_draw_their_nearest_ground_truth(page: Page, site: Site)
             expect(rect.locator("title")).to_have_text(
                 f"nearest {nearest['groundTruth']['label']} IoU {nearest['iou']:.2f}"
             )
-        screenshot(page, f"16-gallery-nearest-{kind.lower()}")
+        screenshot(page, f"21-gallery-nearest-{kind.lower()}")
     assert shown >= 3, "the demo's false positives should have nearest ground truths to draw"

@@ -54,6 +54,21 @@ export const ItemMetadataSampleQuery = graphql(`
   }
 `);
 
+export const LabelErrorsQuery = graphql(`
+  query LabelErrors($id: ID!, $after: String) {
+    node(id: $id) {
+      ... on Evaluation {
+        id
+        labelErrors(first: 100, after: $after) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges { node { coco } }
+        }
+      }
+    }
+  }
+`);
+
 export const CalculateMutation = graphql(`
   mutation Calculate($datasetId: ID!, $modelId: ID!, $options: EvaluationOptionsInput) {
     calculateEvaluationMetrics(datasetId: $datasetId, modelId: $modelId, options: $options) {

@@ -115,6 +115,17 @@ export type ItemMetadataSampleQueryVariables = Exact<{
 
 export type ItemMetadataSampleQuery = { dataset: { id: string, items: { totalCount: number, edges: Array<{ node: { metadata: unknown } }> } } | null };
 
+export type LabelErrorsQueryVariables = Exact<{
+  id: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type LabelErrorsQuery = { node:
+    | { id: string, labelErrors: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { coco: unknown } }> } }
+    | Record<PropertyKey, never>
+   | null };
+
 export type CalculateMutationVariables = Exact<{
   datasetId: string | number;
   modelId: string | number;
@@ -521,6 +532,27 @@ export const ItemMetadataSampleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ItemMetadataSampleQuery, ItemMetadataSampleQueryVariables>;
+export const LabelErrorsDocument = new TypedDocumentString(`
+    query LabelErrors($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Evaluation {
+      id
+      labelErrors(first: 100, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            coco
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LabelErrorsQuery, LabelErrorsQueryVariables>;
 export const CalculateDocument = new TypedDocumentString(`
     mutation Calculate($datasetId: ID!, $modelId: ID!, $options: EvaluationOptionsInput) {
   calculateEvaluationMetrics(

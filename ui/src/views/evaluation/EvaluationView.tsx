@@ -83,7 +83,12 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
             <ItemsWithMostErrors evaluationId={evaluationId} items={metrics.itemsWithMostErrors} thresholds={thresholds} />
           </div>
           <TidePanel evaluationId={evaluationId} />
-          <ReviewCounts evaluationId={evaluationId} reviews={metrics.reviews} thresholds={thresholds} />
+          <ReviewCounts
+            evaluationId={evaluationId}
+            reviews={metrics.reviews}
+            thresholds={thresholds}
+            labelErrorsFile={`label-errors-${evaluation.model.referenceId}-${evaluation.dataset.name}.json`}
+          />
           <ClassTable evaluationId={evaluationId} metrics={metrics} coco={evaluation.coco} thresholds={thresholds} />
           <ConfusionMatrix evaluationId={evaluationId} matrix={metrics.confusionMatrix} thresholds={thresholds} />
           <Suspense fallback={<Loading what="charts" />}>

@@ -2,6 +2,7 @@ import type { Thresholds } from "../../components/Thresholds";
 import type { MatchOutcome } from "../../gql/graphql";
 import { Link } from "../../router";
 import { REVIEW_NAMES } from "../../vocabulary";
+import { LabelErrorsDownload } from "./LabelErrorsDownload";
 import { entriesLink } from "./links";
 import type { Metrics } from "./types";
 
@@ -15,10 +16,12 @@ interface Props {
   evaluationId: string;
   reviews: Metrics["reviews"];
   thresholds: Thresholds;
+  /** The download's file name. */
+  labelErrorsFile: string;
 }
 
 /** The entries at the thresholds per review status and outcome; each count opens those entries. */
-export function ReviewCounts({ evaluationId, reviews, thresholds }: Props) {
+export function ReviewCounts({ evaluationId, reviews, thresholds, labelErrorsFile }: Props) {
   return (
     <div className="panel">
       <h2>Reviews</h2>
@@ -54,6 +57,7 @@ export function ReviewCounts({ evaluationId, reviews, thresholds }: Props) {
           ))}
         </tbody>
       </table>
+      <LabelErrorsDownload evaluationId={evaluationId} fileName={labelErrorsFile} />
     </div>
   );
 }
