@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 from graphql import OperationDefinitionNode, TypeInfo, ValidationContext, parse
+from graphql import build_schema as graphql_schema_from_sdl
 
 from matchscope.schema import build_schema
 from matchscope.schema.context import Context
@@ -32,7 +33,7 @@ def _bomb(depth: int) -> str:
 
 
 def _cost(query: str) -> int:
-    schema = build_schema()._schema
+    schema = graphql_schema_from_sdl(build_schema().as_str())
     document = parse(query)
     context = ValidationContext(schema, document, TypeInfo(schema), lambda _error: None)
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))

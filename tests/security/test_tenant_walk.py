@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 from graphql import GraphQLSchema, parse, validate
+from graphql import build_schema as graphql_schema_from_sdl
 
 from matchscope.schema import build_schema
 from matchscope.state import AppState
@@ -224,8 +225,7 @@ async def test_another_accounts_objects_are_invisible_and_untouchable(
 ) -> None:
     alice = await make_caller(f"{MARK}-alice")
     bob = await make_caller("bob")
-    strawberry_schema = build_schema()
-    schema = strawberry_schema._schema
+    schema = graphql_schema_from_sdl(build_schema().as_str())
     async with httpx.AsyncClient(base_url=server.http_url, timeout=60) as http:
         api = Api(http, schema)
         alice_roots = await _populate(api, alice, f"{MARK}-alpha")

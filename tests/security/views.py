@@ -113,11 +113,12 @@ VIEWS = {
 
 if __name__ == "__main__":
     from graphql import OperationDefinitionNode, TypeInfo, ValidationContext, parse
+    from graphql import build_schema as graphql_schema_from_sdl
 
     from matchscope.schema import build_schema
     from matchscope.schema.cost import operation_cost
 
-    schema = build_schema()._schema
+    schema = graphql_schema_from_sdl(build_schema().as_str())
     for name, query in VIEWS.items():
         document = parse(query)
         context = ValidationContext(schema, document, TypeInfo(schema), lambda _error: None)
