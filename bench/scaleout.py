@@ -53,7 +53,7 @@ from matchscope.store.migrate import upgrade  # noqa: E402
 
 REDIS_URL = os.environ.get("MATCHSCOPE_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 PHASES = ("load", "match", "write")
-MERGE = ("read chunks", "coco", "tide", "complete")
+MERGE = ("read chunks", "coco and tide", "complete")
 _PHASE = re.compile(r"([a-z ]+) ([0-9.]+) s")
 
 

@@ -71,7 +71,7 @@ async def dataset(state: AppState, caller: Caller) -> dict[str, str]:
     return {"d": to_global_id("Dataset", dataset_id), "m": to_global_id("Model", model_id)}
 
 
-async def in_process(gql: GraphQL, state: AppState, ids: dict[str, str]) -> dict[str, Any]:
+async def in_process(gql: GraphQL, state: AppState, ids: dict[str, Any]) -> dict[str, Any]:
     """The job run in this process by the in-process runner's job function, in one piece (no worker yet)."""
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
     job_id = expect_id(job["id"], "AsyncJob")
@@ -82,7 +82,7 @@ async def in_process(gql: GraphQL, state: AppState, ids: dict[str, str]) -> dict
     return await snapshot(state, row.evaluation_id)
 
 
-async def run(gql: GraphQL, state: AppState, ids: dict[str, str]) -> tuple[dict[str, Any], set[int]]:
+async def run(gql: GraphQL, state: AppState, ids: dict[str, Any]) -> tuple[dict[str, Any], set[int]]:
     """A job run by the workers: its evaluation's snapshot and every completedSteps value seen while it ran."""
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
     seen: set[int] = set()
@@ -128,6 +128,29 @@ async def test_one_and_two_workers_give_the_in_process_result(
     assert steps <= set(range(0, ITEMS + 1, 6))
     assert len(chunk_runners(tmp_path / "worker.log", await last_job_id(state))) == 2, "both workers ran chunks"
     first.stop()
+
+
+async def test_class_aware_with_allowed_pairs_scaled_out(
+    gql: GraphQL, state: AppState, caller: Caller, start_worker: Any
+) -> None:
+    """Chunks learn their labels from their own boxes (some chunks lack some labels, and a label of the options
+    may appear in none): the merged evaluation still equals the in-process one, class-aware with allowed pairs."""
+    ids = await dataset(state, caller)
+    async with state.sessions() as session:
+        labels = sorted((await session.execute(text("SELECT DISTINCT label FROM box_annotation"))).scalars())
+    pairs = [
+        {"groundTruthLabel": labels[0], "modelPredictionLabel": labels[1]},
+        {"groundTruthLabel": labels[2], "modelPredictionLabel": labels[0]},
+    ]
+    options = {**ids, "o": {"allowedLabelMatches": pairs}}
+    expected = await in_process(gql, state, options)
+    start_worker(**{**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "1"})
+    scaled, _steps = await run(gql, state, options)
+    assert scaled == expected
+    # The allowed pairs matched across labels (columns: item, is_prediction, ids, labels, iou, confidence, compatible).
+    for pair in pairs:
+        gt_label, pred_label = pair["groundTruthLabel"], pair["modelPredictionLabel"]
+        assert any(row[4] == gt_label and row[5] == pred_label and row[8] for row in scaled["entries"])
 
 
 @pytest.mark.parametrize("victim", ["coordinator", "helper"])

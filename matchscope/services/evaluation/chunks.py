@@ -96,20 +96,32 @@ def bounds(item_ids: list[int], size: int) -> list[tuple[int, int, int]]:
     ]
 
 
-def pack(chunk: Loaded, totals: Totals) -> bytes:
-    """A chunk's boxes and counts as one byte string (numpy's npz, no pickles)."""
+class _LocalCodes(dict[str, int]):
+    """A chunk's label codes: the plan's labels first, then any other label as the chunk meets it. Chunks learn
+    their labels from their own boxes (no scan of every prediction before the first chunk can start); the merge
+    maps every chunk's codes onto the evaluation's labels, which are sorted as a job run in one piece sorts them."""
+
+    def __missing__(self, label: str) -> int:
+        code = self[label] = len(self)
+        return code
+
+
+def pack(chunk: Loaded, totals: Totals, labels: list[str]) -> bytes:
+    """A chunk's boxes, counts and labels (its codes' names) as one byte string (numpy's npz, no pickles)."""
     buffer = io.BytesIO()
-    arrays = {name: getattr(chunk, name) for name in _LOADED}
+    arrays: dict[str, Any] = {name: getattr(chunk, name) for name in _LOADED}
     arrays.update({f"count_{name}": getattr(totals, name) for name in _COUNTS})
+    arrays["labels"] = np.array(labels, dtype=np.str_) if labels else np.zeros(0, dtype="<U1")
     np.savez(buffer, **arrays)
     return buffer.getvalue()
 
 
-def unpack(payload: bytes) -> tuple[Loaded, dict[str, NDArray[np.int64]]]:
+def unpack(payload: bytes) -> tuple[Loaded, dict[str, NDArray[np.int64]], list[str]]:
     with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
         loaded = Loaded(**{name: arrays[name] for name in _LOADED})
         counts = {name: arrays[f"count_{name}"] for name in _COUNTS}
-    return loaded, counts
+        labels = [str(label) for label in arrays["labels"].tolist()]
+    return loaded, counts, labels
 
 
 async def chunk_rows(session: AsyncSession, evaluation_id: int) -> list[tuple[int, str, int]]:
@@ -292,6 +304,7 @@ async def run_chunk(
     evaluation_id, k = row.evaluation_id, row.chunk
     own = Phases()
     async with _renewing(sessions, evaluation_id, k, lease):
+        codes = _LocalCodes(plan.codes)
         with own("load"):
             async with sessions() as reader:
                 loaded = await load_chunk(
@@ -300,13 +313,14 @@ async def run_chunk(
                     model_id=plan.model_id,
                     first_item=row.first_item,
                     last_item=row.last_item,
-                    codes=plan.codes,
+                    codes=codes,
                     by_annotation_id=plan.by_annotation_id,
                 )
         with own("match"):
-            totals = Totals(labels=len(plan.labels))
-            entries = await asyncio.to_thread(match_chunk, loaded, plan.options, plan.allowed(), totals, plan.labels)
-            payload = await asyncio.to_thread(pack, loaded, totals)
+            labels = list(codes)
+            totals = Totals(labels=len(labels))
+            entries = await asyncio.to_thread(match_chunk, loaded, plan.options, plan.allowed(), totals, labels)
+            payload = await asyncio.to_thread(pack, loaded, totals, labels)
         with own("write"):
             async with transaction(sessions) as session:
                 # The fence comes first: it locks the chunk's row, so a deletion of the evaluation, or a worker
@@ -374,9 +388,12 @@ async def left(session: AsyncSession, evaluation_id: int) -> int:
     return int(not_done)
 
 
-async def merged(sessions: async_sessionmaker[AsyncSession], evaluation_id: int, labels: int) -> Totals:
-    """Every chunk's boxes (in chunk order, i.e. item order) and the sum of their counts, from the payloads."""
-    totals = Totals(labels=labels)
+async def merged(
+    sessions: async_sessionmaker[AsyncSession], evaluation_id: int, base_labels: set[str]
+) -> tuple[Totals, list[str]]:
+    """Every chunk's boxes (in chunk order, i.e. item order) and the sum of their counts, from the payloads, with
+    the evaluation's labels: those of every chunk and `base_labels`, sorted, the boxes' codes mapped onto them."""
+    parts: list[tuple[Loaded, dict[str, NDArray[np.int64]], list[str]]] = []
     async with sessions() as session:
         for k, _status, _items in await chunk_rows(session, evaluation_id):
             statement = select(col(EvaluationChunk.payload)).where(
@@ -385,11 +402,19 @@ async def merged(sessions: async_sessionmaker[AsyncSession], evaluation_id: int,
             payload = (await session.execute(statement)).scalar_one()
             if payload is None:
                 raise RuntimeError(f"chunk {k} of evaluation {evaluation_id} is DONE without its payload")
-            loaded, counts = unpack(payload)
-            totals.chunks.append(loaded)
+            parts.append(unpack(payload))
+    labels = sorted(base_labels.union(*(set(part[2]) for part in parts)))
+    code = {label: position for position, label in enumerate(labels)}
+    totals = Totals(labels=len(labels))
+    for loaded, counts, local in parts:
+        to_global = np.array([code[label] for label in local], dtype=np.int32)
+        if len(local):
+            loaded.gt_label = to_global[loaded.gt_label]
+            loaded.pred_label = to_global[loaded.pred_label]
             for name in _COUNTS:
-                getattr(totals, name)[:] += counts[name]
-    return totals
+                np.add.at(getattr(totals, name), to_global, counts[name])
+        totals.chunks.append(loaded)
+    return totals, labels
 
 
 async def job_for_chunk(session: AsyncSession, job_id: int, evaluation_id: int) -> Job | None:

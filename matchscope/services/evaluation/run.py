@@ -81,21 +81,25 @@ async def _run(
     dataset_id, model_id, evaluation_id = job.dataset_id, job.model_id, evaluation.id
     options = EvaluationOptions.from_json(job.options)
     async with sessions() as session:
-        stored = await chunks.stored_plan(session, evaluation_id)
-        if stored is not None:  # a scaled-out job taken over: the chunks done keep their labels
-            label_names = list(stored["labels"])
+        # A scaled-out job taken over keeps its chunks (and their plan).
+        scaled = await chunks.stored_plan(session, evaluation_id) is not None
+        item_ids, keys = await image_keys(session, dataset_id)
+        scaled = scaled or (scale_out is not None and len(item_ids) > scale_out.threshold_items)
+        if scaled:  # every chunk finds its own labels; the merge puts them together
+            label_names = sorted(options.labels())
         else:
             in_use = await labels_in_use(session, dataset_id=dataset_id, model_id=model_id)
             label_names = sorted(set(in_use) | options.labels())
-        item_ids, keys = await image_keys(session, dataset_id)
         orders = await coco_orders(session, dataset_id, label_names)
     plan = ChunkPlan(dataset_id, model_id, label_names, orders.by_annotation_id, options)
     timer = Phases()
-    if stored is not None or (scale_out is not None and len(item_ids) > scale_out.threshold_items):
-        assert scale_out is not None or stored is not None
-        totals = await _scaled_out(
+    if scaled:
+        totals, label_names = await _scaled_out(
             sessions, job, evaluation_id, plan, item_ids, chunk_items, scale_out, lease, check_lease, on_progress, timer
         )
+        async with sessions() as session:
+            orders = await coco_orders(session, dataset_id, label_names)
+        plan = ChunkPlan(dataset_id, model_id, label_names, orders.by_annotation_id, options)
     else:
         totals = await _in_one_piece(
             sessions, job, evaluation_id, plan, item_ids, chunk_items, lease, check_lease, on_progress, timer
@@ -172,10 +176,10 @@ async def _scaled_out(
     check_lease: Callable[[int], None],
     on_progress: Progress,
     timer: Phases,
-) -> Totals:
+) -> tuple[Totals, list[str]]:
     """The chunks planned (or found, when the job was taken over), the ones left handed to other workers, and
     run here too until none is left to claim; then, once the others have finished theirs, every chunk's boxes
-    and counts."""
+    and counts, and the evaluation's labels."""
     assert job.id is not None
     job_id = job.id
     async with transaction(sessions) as session:
@@ -227,7 +231,7 @@ async def _scaled_out(
                 break
         await asyncio.sleep(POLL_S)
     with timer("read chunks"):
-        return await chunks.merged(sessions, evaluation_id, len(plan.labels))
+        return await chunks.merged(sessions, evaluation_id, set(plan.labels))
 
 
 async def _merge(
@@ -245,12 +249,12 @@ async def _merge(
 ) -> Job:
     """COCO metrics and the TIDE summary over every chunk, then the evaluation made current."""
     allowed = plan.allowed()
-    with timer("coco"):
-        coco = await asyncio.to_thread(
-            coco_results, totals, plan.labels, keys, plan.options, allowed, orders.categories
+    # Two threads: the kernels release the GIL, and this is the part of a scaled-out job no other worker shares.
+    with timer("coco and tide"):
+        coco, tide = await asyncio.gather(
+            asyncio.to_thread(coco_results, totals, plan.labels, keys, plan.options, allowed, orders.categories),
+            asyncio.to_thread(tide_results, totals.chunks, item_ids, plan.labels),
         )
-    with timer("tide"):
-        tide = await asyncio.to_thread(tide_results, totals.chunks, item_ids, plan.labels)
     with timer("complete"):
         job = await complete(
             sessions, job_id, evaluation_id, totals, plan.labels, coco, tide, len(item_ids), lease, keep_evaluations
