@@ -52,7 +52,7 @@ from matchscope.store.db import transaction  # noqa: E402
 from matchscope.store.migrate import upgrade  # noqa: E402
 
 REDIS_URL = os.environ.get("MATCHSCOPE_BENCH_REDIS", "redis://127.0.0.1:6379/0")
-PHASES = ("load", "match", "write")
+PHASES = ("load", "match", "write", "progress")
 MERGE = ("read chunks", "coco and tide", "complete")
 _PHASE = re.compile(r"([a-z ]+) ([0-9.]+) s")
 
@@ -285,7 +285,8 @@ async def main_async(args: argparse.Namespace) -> None:
             print(f"  speed-up with 2 workers: {t1 / t2:.2f}x (target ≥ 1.6x)")
             print(
                 f"  1 worker: {inside:.2f} s inside chunks (load {one[2]['seconds']['load']:.2f}, match "
-                f"{one[2]['seconds']['match']:.2f}, write {one[2]['seconds']['write']:.2f}), planning {plan:.2f} s, "
+                f"{one[2]['seconds']['match']:.2f}, write {one[2]['seconds']['write']:.2f}, progress "
+                f"{one[2]['seconds']['progress']:.2f}), planning {plan:.2f} s, "
                 f"merge {merge:.2f} s, the rest (queue hand-offs, polls) {t1 - inside - merge - plan:.2f} s"
             )
             print(
