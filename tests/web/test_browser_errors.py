@@ -152,3 +152,33 @@ def test_false_positives_draw_their_nearest_ground_truth(page: Page, site: Site)
             )
         screenshot(page, f"21-gallery-nearest-{kind.lower()}")
     assert shown >= 3, "the demo's false positives should have nearest ground truths to draw"
+
+
+def test_the_detail_view_shows_the_selected_false_positive_nearest_ground_truth(page: Page, site: Site) -> None:
+    filter_ = {"outcomes": ["FALSE_POSITIVE"], "errorTypes": ["CLASSIFICATION", "LOCALIZATION"]}
+    expected = entries(site, filter_, first=1)
+    entry = expected["edges"][0]["node"]
+    nearest = entry["nearestGroundTruth"]
+    assert nearest is not None, entry
+    enter_key(
+        page,
+        site,
+        f"/evaluations/{site.evaluation_id}/entries?outcome=FALSE_POSITIVE&errorType=CLASSIFICATION,LOCALIZATION",
+    )
+    expect(page.get_by_test_id("total-count")).to_have_text(f"{expected['totalCount']} entries")
+    expect(page.get_by_test_id("tile").first).to_have_attribute("data-entry-id", entry["id"])
+    page.keyboard.press("Enter")
+    detail = page.get_by_test_id("item-detail")
+    rect = detail.locator("rect[data-side=nearest]")
+    expect(rect).to_have_count(1)
+    drawn = {name: float(rect.get_attribute(name) or "nan") for name in ("x", "y", "width", "height")}
+    assert drawn == {name: nearest["groundTruth"][name] for name in ("x", "y", "width", "height")}
+    row = detail.locator(f"tr[data-entry-id='{entry['id']}']")
+    expect(row.get_by_test_id("error-type")).to_have_attribute("data-type", entry["errorType"])
+    nearest_text = f"nearest {nearest['groundTruth']['label']} {nearest['iou']:.2f}"
+    expect(row.locator("[data-col=nearest]")).to_have_text(nearest_text)
+    expect(row.locator("td").last.get_by_test_id("review-status")).to_be_attached()
+    screenshot(page, "23-detail-nearest")
+    # Unchecking the ground-truth layer hides the nearest ground truth too.
+    detail.get_by_label("ground truth").uncheck()
+    expect(rect).to_have_count(0)

@@ -284,6 +284,8 @@ export const ItemQuery = graphql(`
           groundTruth { id }
           prediction { id }
           review { ...ReviewFields }
+          errorType
+          nearestGroundTruth { iou groundTruth { ...BoxFields } }
         }
       }
     }

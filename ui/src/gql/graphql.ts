@@ -261,7 +261,7 @@ export type ItemQuery = { node:
     | { __typename: 'BoxAnnotation' }
     | { __typename: 'BoxPrediction' }
     | { __typename: 'Dataset' }
-    | { __typename: 'DatasetItem', id: string, referenceId: string, width: number | null, height: number | null, imageUrl: string | null, annotations: Array<{ iscrowd: boolean, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, predictions: Array<{ confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, entries: Array<{ id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, groundTruth: { id: string } | null, prediction: { id: string } | null, review: { status: ReviewStatus, note: string | null, updatedAt: string } | null }> }
+    | { __typename: 'DatasetItem', id: string, referenceId: string, width: number | null, height: number | null, imageUrl: string | null, annotations: Array<{ iscrowd: boolean, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, predictions: Array<{ confidence: number | null, id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number }>, entries: Array<{ id: string, outcome: MatchOutcome, iou: number, groundTruthLabel: string | null, predictionLabel: string | null, confidence: number | null, errorType: ErrorType | null, groundTruth: { id: string } | null, prediction: { id: string } | null, review: { status: ReviewStatus, note: string | null, updatedAt: string } | null, nearestGroundTruth: { iou: number, groundTruth: { id: string, annotationId: string, label: string, x: number, y: number, width: number, height: number } } | null }> }
     | { __typename: 'Evaluation' }
     | { __typename: 'Match' }
     | { __typename: 'Model' }
@@ -925,6 +925,13 @@ export const ItemDocument = new TypedDocumentString(`
         }
         review {
           ...ReviewFields
+        }
+        errorType
+        nearestGroundTruth {
+          iou
+          groundTruth {
+            ...BoxFields
+          }
         }
       }
     }

@@ -6,6 +6,7 @@ import type { Thresholds } from "../../components/Thresholds";
 import { fixed } from "../../format";
 import { useQuery } from "../../hooks";
 import type { ReviewFieldsFragment } from "../../gql/graphql";
+import { ErrorTypeBadge } from "../gallery/ErrorTypeBadge";
 import { OUTCOME_SHORT } from "../gallery/filters";
 import { ReviewBadge } from "../gallery/ReviewBadge";
 import type { ShownReview } from "../gallery/useReviews";
@@ -62,6 +63,15 @@ export function ItemDetail({ evaluationId, itemId, modelId, thresholds, selected
         }))
       : []),
   ];
+  // The selected (or hovered) false positive's nearest ground truth, drawn once more over the item's boxes.
+  const nearest = entry?.nearestGroundTruth;
+  if (nearest && layers.groundTruth) {
+    boxes.push({
+      ...nearest.groundTruth,
+      side: "nearest",
+      caption: `nearest ${nearest.groundTruth.label} IoU ${nearest.iou.toFixed(2)}`,
+    });
+  }
   return (
     <div className="item-detail" data-testid="item-detail" data-item-id={item.id}>
       <h2>
@@ -84,7 +94,7 @@ export function ItemDetail({ evaluationId, itemId, modelId, thresholds, selected
             {label}
           </label>
         ))}
-        <BoxLegend />
+        <BoxLegend nearest />
       </div>
       <div className="detail-body">
         <BoxesSvg className="large" item={item} imageUrl={item.imageUrl} boxes={boxes} showLabels={layers.labels} labelSize={1 / 60} />
@@ -113,9 +123,19 @@ export function ItemDetail({ evaluationId, itemId, modelId, thresholds, selected
                 }}
               >
                 <td>
-                  <span className={`badge ${row.outcome}`}>{OUTCOME_SHORT[row.outcome]}</span>
+                  <div className="outcome-cell">
+                    <span className={`badge ${row.outcome}`}>{OUTCOME_SHORT[row.outcome]}</span>
+                    {row.errorType && <ErrorTypeBadge type={row.errorType} />}
+                  </div>
                 </td>
-                <td>{row.groundTruthLabel ?? "—"}</td>
+                <td>
+                  {row.groundTruthLabel ?? "—"}
+                  {row.nearestGroundTruth && (
+                    <div className="muted nearest" data-col="nearest" title="the nearest ground truth, any label">
+                      nearest {row.nearestGroundTruth.groundTruth.label} {fixed(row.nearestGroundTruth.iou, 2)}
+                    </div>
+                  )}
+                </td>
                 <td>{row.predictionLabel ?? "—"}</td>
                 <td className="num">{fixed(row.iou)}</td>
                 <td className="num">{fixed(row.confidence, 2)}</td>
