@@ -7,7 +7,7 @@ Data comes from matchscope.engine.synthetic (bench/.data/, git-ignored); 500 ima
 5000 x 100 ~500,000. Each side gets a fresh database. import-coco: the command's wall time (a subprocess, as a user
 runs it) for the ground truth, then for the results file. Client: the API served by uvicorn in a subprocess
 (`matchscope.app:create_app`, in-process jobs), the client in this process: the ground truth (read the file, items,
-annotations), then the results (read the file, upload in batches of 5,000). Reading: all entries through
+annotations), then the results (read the file, upload in batches of 10,000 as columns). Reading: all entries through
 `evaluation.matches()` (typed pages of 100, keyset cursors) against the same GraphQL pages posted with httpx and
 decoded to dicts (the floor). Target: upload through the client <= 2x import-coco.
 """

@@ -4,6 +4,7 @@ to the client's exceptions."""
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
@@ -32,6 +33,11 @@ DEFAULT_TIMEOUT_S = 300.0
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 _TRANSIENT_STATUS = frozenset({502, 503, 504})
 
+try:
+    import orjson as _orjson
+except ImportError:  # not a dependency of the client: httpx's stdlib encoder then
+    _orjson = None  # type: ignore[assignment]
+
 
 def graphql_url(endpoint: str) -> str:
     """`http://host:8000` → `http://host:8000/graphql` (an endpoint already ending in /graphql is kept)."""
@@ -44,6 +50,44 @@ def websocket_url(url: str) -> str:
     if url.startswith("https://"):
         return "wss://" + url.removeprefix("https://")
     return "ws://" + url.removeprefix("http://")
+
+
+def _all_finite(value: Any) -> bool:
+    """Whether every float in a JSON-able value is finite; lists of plain values are looked at C speed."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_all_finite(inner) for inner in value.values())
+    if isinstance(value, list):
+        kinds = set(map(type, value))
+        if not kinds & {float, dict, list}:
+            return True
+        if kinds <= {float, int}:
+            try:
+                return math.isfinite(math.fsum(value))
+            except (ValueError, OverflowError):
+                return False
+        return all(_all_finite(inner) for inner in value)
+    return True
+
+
+class _HttpClient(httpx.AsyncClient):
+    """httpx with JSON bodies written by orjson when it is installed (an upload's columns encode ~5x faster than
+    with the stdlib encoder httpx uses). Bodies orjson would write differently from httpx — a NaN or an infinity
+    (orjson writes null; httpx refuses them), integers beyond 64 bits — and what orjson refuses go through httpx."""
+
+    async def request(self, method: str, url: httpx.URL | str, *, json: Any = None, **kwargs: Any) -> httpx.Response:
+        if json is not None and _orjson is not None and kwargs.get("content") is None and _all_finite(json):
+            try:
+                kwargs["content"] = _orjson.dumps(json)
+            except TypeError:
+                pass
+            else:
+                headers = httpx.Headers(kwargs.pop("headers", None))
+                headers.setdefault("Content-Type", "application/json")
+                return await super().request(method, url, headers=headers, **kwargs)
+        return await super().request(method, url, json=json, **kwargs)
+
 
 
 class Connection:
@@ -62,7 +106,7 @@ class Connection:
         self.url = graphql_url(endpoint)
         self.retry_delays = retry_delays
         headers = {"Authorization": f"Bearer {api_key}"}
-        self._http = httpx.AsyncClient(headers=headers, timeout=timeout)
+        self._http = _HttpClient(headers=headers, timeout=timeout)
         self.graphql = GraphQLClient(
             url=self.url,
             headers=headers,

@@ -18,6 +18,8 @@ from matchscope.client._connection import (
     validation_error,
 )
 from matchscope.client._generated import (
+    BoxAnnotationColumnsInput,
+    BoxPredictionColumnsInput,
     CreateDatasetInput,
     CreateModelInput,
     DatasetFields,
@@ -29,7 +31,7 @@ from matchscope.client._generated import (
 from matchscope.client._generated.base_model import UNSET, UnsetType
 from matchscope.client._matches import Match, Matches, MatchQuery, Paged, review_match
 from matchscope.client._options import evaluation_options
-from matchscope.client._uploads import BATCH_SIZE, upload
+from matchscope.client._uploads import BATCH_SIZE, annotation_columns, input_rows, prediction_columns, upload
 from matchscope.client.coco import ground_truth, predictions, read_json
 from matchscope.client.errors import NotFoundError
 from matchscope.client.records import (
@@ -275,7 +277,13 @@ class Dataset:
             return (await graphql.append_items(self.id, batch, update)).append_items
 
         return await upload(
-            self._connection, items, send, what="items", batch_size=self._client.batch_size, progress=progress
+            self._connection,
+            items,
+            input_rows,
+            send,
+            what="items",
+            batch_size=self._client.batch_size,
+            progress=progress,
         )
 
     async def annotate(
@@ -284,12 +292,13 @@ class Dataset:
         """Add ground-truth boxes, keyed by `annotation_id` on their item (derived from the box when None)."""
         graphql = self._connection.graphql
 
-        async def send(batch: list[Any]) -> Any:
-            return (await graphql.annotate(self.id, batch, update)).annotate
+        async def send(columns: BoxAnnotationColumnsInput) -> Any:
+            return (await graphql.annotate_columns(self.id, columns, update)).annotate_columns
 
         return await upload(
             self._connection,
             annotations,
+            annotation_columns,
             send,
             what="annotations",
             batch_size=self._client.batch_size,
@@ -308,12 +317,15 @@ class Dataset:
         graphql = self._connection.graphql
         model_id = _model_id(model)
 
-        async def send(batch: list[Any]) -> Any:
-            return (await graphql.upload_predictions(self.id, model_id, batch, update)).upload_predictions
+        async def send(columns: BoxPredictionColumnsInput) -> Any:
+            return (
+                await graphql.upload_prediction_columns(self.id, model_id, columns, update)
+            ).upload_prediction_columns
 
         return await upload(
             self._connection,
             predictions,
+            prediction_columns,
             send,
             what="predictions",
             batch_size=self._client.batch_size,

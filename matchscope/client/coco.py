@@ -124,6 +124,16 @@ def ground_truth(data: Any) -> GroundTruth:
     return GroundTruth(items, annotations, categories, references, notes)
 
 
+def _plain(det: Any) -> tuple[int, int, list[Any], Any] | None:
+    """(image id, category id, bbox, score) of a detection with plain integer ids and a 4-list bbox (nearly all of
+    them: a results file holds hundreds of thousands), else None: the entry is read field by field."""
+    if type(det) is dict and "score" in det:
+        image_id, category, bbox = det.get("image_id"), det.get("category_id"), det.get("bbox")
+        if type(image_id) is int and type(category) is int and type(bbox) is list and len(bbox) == 4:
+            return image_id, category, bbox, det["score"]
+    return None
+
+
 def predictions(detections: Any, truth: GroundTruth) -> tuple[list[BoxPrediction], list[str]]:
     """A parsed COCO results list → predictions (annotationId: the 1-based position in the file, dropped ones
     counted) and notes on what was dropped: detections of categories the ground truth does not list."""
@@ -131,28 +141,27 @@ def predictions(detections: Any, truth: GroundTruth) -> tuple[list[BoxPrediction
         raise _refused("file", type(detections).__name__, "a COCO results file is a JSON list")
     boxes = []
     dropped = 0
+    references, categories = truth.references, truth.categories
     for row, det in enumerate(detections):
+        plain = _plain(det)
+        if plain is not None:
+            image_id, category, (x, y, width, height), score = plain
+            reference, label = references.get(image_id), categories.get(category)
+            if reference is not None and label is not None:
+                boxes.append(BoxPrediction(label, x, y, width, height, reference, score, str(row + 1)))
+                continue
         where = f"[{row}]"
         image_id = _id(det, "image_id", where, row)
-        if image_id not in truth.references:
+        if image_id not in references:
             raise _refused(f"{where}.image_id", image_id, "no such image in the ground truth", row)
         category = _id(det, "category_id", where, row)
-        if category not in truth.categories:
+        if category not in categories:
             dropped += 1
             continue
         x, y, width, height = _bbox(det, where, row)
         score = _get(det, "score", where, row)
         boxes.append(
-            BoxPrediction(
-                label=truth.categories[category],
-                x=x,
-                y=y,
-                width=width,
-                height=height,
-                reference_id=truth.references[image_id],
-                confidence=score,
-                annotation_id=str(row + 1),
-            )
+            BoxPrediction(categories[category], x, y, width, height, references[image_id], score, str(row + 1))
         )
     notes = [f"{dropped} detection(s) of categories the ground truth does not list, dropped"] if dropped else []
     return boxes, notes

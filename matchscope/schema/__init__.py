@@ -8,9 +8,11 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
+from matchscope.schema.columns import COLUMN_SCALARS
 from matchscope.schema.cost import DEFAULT_MAX_QUERY_COST
 from matchscope.schema.execution import LeafFieldsExecutor
 from matchscope.schema.guards import query_guards
@@ -55,6 +57,7 @@ def build_schema(
         types=[Dataset, DatasetItem, BoxAnnotation, BoxPrediction, Model],
         extensions=extensions,  # type: ignore[arg-type]
         execution_context_class=LeafFieldsExecutor,
+        config=StrawberryConfig(scalar_map=COLUMN_SCALARS),
     )
 
 

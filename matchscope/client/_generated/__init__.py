@@ -4,6 +4,12 @@ from .annotate import (
     AnnotateAnnotateUploadResult,
     AnnotateAnnotateValidationError,
 )
+from .annotate_columns import (
+    AnnotateColumns,
+    AnnotateColumnsAnnotateColumnsNotFoundError,
+    AnnotateColumnsAnnotateColumnsUploadResult,
+    AnnotateColumnsAnnotateColumnsValidationError,
+)
 from .append_items import (
     AppendItems,
     AppendItemsAppendItemsNotFoundError,
@@ -175,7 +181,9 @@ from .get_model import GetModel, GetModelNodeModel, GetModelNodeNode
 from .graphql_client import GraphQLClient
 from .input_types import (
     AllowedLabelMatchInput,
+    BoxAnnotationColumnsInput,
     BoxAnnotationInput,
+    BoxPredictionColumnsInput,
     BoxPredictionInput,
     CreateDatasetInput,
     CreateModelInput,
@@ -223,6 +231,12 @@ from .review_match import (
     ReviewMatchReviewMatchNotFoundError,
     ReviewMatchReviewMatchValidationError,
 )
+from .upload_prediction_columns import (
+    UploadPredictionColumns,
+    UploadPredictionColumnsUploadPredictionColumnsNotFoundError,
+    UploadPredictionColumnsUploadPredictionColumnsUploadResult,
+    UploadPredictionColumnsUploadPredictionColumnsValidationError,
+)
 from .upload_predictions import (
     UploadPredictions,
     UploadPredictionsUploadPredictionsNotFoundError,
@@ -236,13 +250,19 @@ __all__ = [
     "AnnotateAnnotateNotFoundError",
     "AnnotateAnnotateUploadResult",
     "AnnotateAnnotateValidationError",
+    "AnnotateColumns",
+    "AnnotateColumnsAnnotateColumnsNotFoundError",
+    "AnnotateColumnsAnnotateColumnsUploadResult",
+    "AnnotateColumnsAnnotateColumnsValidationError",
     "AppendItems",
     "AppendItemsAppendItemsNotFoundError",
     "AppendItemsAppendItemsUploadResult",
     "AppendItemsAppendItemsValidationError",
     "AsyncBaseClient",
     "BaseModel",
+    "BoxAnnotationColumnsInput",
     "BoxAnnotationInput",
+    "BoxPredictionColumnsInput",
     "BoxPredictionInput",
     "CalculateEvaluationMetrics",
     "CalculateEvaluationMetricsCalculateEvaluationMetricsAsyncJob",
@@ -409,6 +429,10 @@ __all__ = [
     "ReviewMatchReviewMatchNotFoundError",
     "ReviewMatchReviewMatchValidationError",
     "ReviewStatus",
+    "UploadPredictionColumns",
+    "UploadPredictionColumnsUploadPredictionColumnsNotFoundError",
+    "UploadPredictionColumnsUploadPredictionColumnsUploadResult",
+    "UploadPredictionColumnsUploadPredictionColumnsValidationError",
     "UploadPredictions",
     "UploadPredictionsUploadPredictionsNotFoundError",
     "UploadPredictionsUploadPredictionsUploadResult",

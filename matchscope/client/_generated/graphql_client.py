@@ -2,6 +2,7 @@ from collections.abc import AsyncIterator
 from typing import Any, Optional, Union
 
 from .annotate import Annotate
+from .annotate_columns import AnnotateColumns
 from .append_items import AppendItems
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
@@ -26,7 +27,9 @@ from .get_dataset import GetDataset
 from .get_job import GetJob
 from .get_model import GetModel
 from .input_types import (
+    BoxAnnotationColumnsInput,
     BoxAnnotationInput,
+    BoxPredictionColumnsInput,
     BoxPredictionInput,
     CreateDatasetInput,
     CreateModelInput,
@@ -42,6 +45,7 @@ from .list_jobs import ListJobs
 from .list_models import ListModels
 from .model_by_reference_id import ModelByReferenceId
 from .review_match import ReviewMatch
+from .upload_prediction_columns import UploadPredictionColumns
 from .upload_predictions import UploadPredictions
 
 
@@ -928,6 +932,122 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return UploadPredictions.model_validate(data)
+
+    async def annotate_columns(
+        self,
+        dataset_id: str,
+        columns: BoxAnnotationColumnsInput,
+        update: bool,
+        **kwargs: Any,
+    ) -> AnnotateColumns:
+        query = gql("""
+            mutation AnnotateColumns($datasetId: ID!, $columns: BoxAnnotationColumnsInput!, $update: Boolean!) {
+              annotateColumns(datasetId: $datasetId, columns: $columns, update: $update) {
+                __typename
+                ... on UploadResult {
+                  new
+                  updated
+                  ignored
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "columns": columns,
+            "update": update,
+        }
+        response = await self.execute(
+            query=query, operation_name="AnnotateColumns", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return AnnotateColumns.model_validate(data)
+
+    async def upload_prediction_columns(
+        self,
+        dataset_id: str,
+        model_id: str,
+        columns: BoxPredictionColumnsInput,
+        update: bool,
+        **kwargs: Any,
+    ) -> UploadPredictionColumns:
+        query = gql("""
+            mutation UploadPredictionColumns($datasetId: ID!, $modelId: ID!, $columns: BoxPredictionColumnsInput!, $update: Boolean!) {
+              uploadPredictionColumns(
+                datasetId: $datasetId
+                modelId: $modelId
+                columns: $columns
+                update: $update
+              ) {
+                __typename
+                ... on UploadResult {
+                  new
+                  updated
+                  ignored
+                }
+                ... on ValidationError {
+                  ...ValidationErrorFields
+                }
+                ... on NotFoundError {
+                  ...NotFoundErrorFields
+                }
+              }
+            }
+
+            fragment NotFoundErrorFields on NotFoundError {
+              message
+              kind
+              missingId: id
+            }
+
+            fragment ValidationErrorFields on ValidationError {
+              message
+              field
+              errors {
+                row
+                field
+                value
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "modelId": model_id,
+            "columns": columns,
+            "update": update,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UploadPredictionColumns",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UploadPredictionColumns.model_validate(data)
 
     async def calculate_evaluation_metrics(
         self,

@@ -2,6 +2,13 @@ from typing import Any, Optional
 
 from pydantic import Field
 
+from matchscope.client._column_types import (
+    BooleanColumn,
+    FloatColumn,
+    JSONColumn,
+    StringColumn,
+)
+
 from .base_model import BaseModel
 from .enums import (
     ErrorType,
@@ -17,6 +24,24 @@ class AllowedLabelMatchInput(BaseModel):
     model_prediction_label: str = Field(alias="modelPredictionLabel")
 
 
+class BoxAnnotationColumnsInput(BaseModel):
+    """Ground-truth boxes as columns (the fields of BoxAnnotationInput). Every column given holds one entry per row; a refused row is named by its index and its field's row name."""
+
+    item_reference_ids: StringColumn = Field(alias="itemReferenceIds")
+    labels: StringColumn
+    x: FloatColumn
+    y: FloatColumn
+    width: FloatColumn
+    height: FloatColumn
+    annotation_ids: Optional[StringColumn] = Field(alias="annotationIds", default=None)
+    "null, or a null entry: the key derived from label and box."
+    iscrowd: Optional[BooleanColumn] = None
+    "null: false for every row."
+    metadata: Optional[JSONColumn] = None
+    areas: Optional[FloatColumn] = None
+    "COCO's segment areas; null, or a null entry: width * height."
+
+
 class BoxAnnotationInput(BaseModel):
     item_reference_id: str = Field(alias="itemReferenceId")
     label: str
@@ -29,6 +54,23 @@ class BoxAnnotationInput(BaseModel):
     metadata: Optional[Any] = None
     area: Optional[float] = None
     "COCO's segment area, for the size ranges of COCO metrics; null: width * height."
+
+
+class BoxPredictionColumnsInput(BaseModel):
+    """A model's predictions as columns (the fields of BoxPredictionInput). Every column given holds one entry per row; a refused row is named by its index and its field's row name."""
+
+    item_reference_ids: StringColumn = Field(alias="itemReferenceIds")
+    labels: StringColumn
+    x: FloatColumn
+    y: FloatColumn
+    width: FloatColumn
+    height: FloatColumn
+    annotation_ids: Optional[StringColumn] = Field(alias="annotationIds", default=None)
+    "null, or a null entry: the key derived from label, box and confidence."
+    confidences: Optional[FloatColumn] = None
+    "null, or a null entry: none."
+    class_pdfs: Optional[JSONColumn] = Field(alias="classPdfs", default=None)
+    metadata: Optional[JSONColumn] = None
 
 
 class BoxPredictionInput(BaseModel):

@@ -1,4 +1,4 @@
-/* schema-sha256: 261d65bdf8f292f17110681696433e37f172c4da0261c8b95973d02a8189c9e9 */
+/* schema-sha256: 5b9d867e2dc8cf7ad5145368fe29269ab4392937854a42f32d29a68395c7ad51 */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
