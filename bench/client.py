@@ -9,7 +9,9 @@ runs it) for the ground truth, then for the results file. Client: the API served
 (`matchscope.app:create_app`, in-process jobs), the client in this process: the ground truth (read the file, items,
 annotations), then the results (read the file, upload in batches of 10,000 as columns). Reading: all entries through
 `evaluation.matches()` (typed pages of 100, keyset cursors) against the same GraphQL pages posted with httpx and
-decoded to dicts (the floor). Target: upload through the client <= 2x import-coco.
+decoded to dicts (the floor). Target: upload through the client <= 2x import-coco. `--compare-rows` also uploads the
+predictions once more, into a fresh database, through the row-shaped `uploadPredictions` (the same batches of 10,000,
+the client's own batching), to show what the column-shaped upload saves.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 from bench._common import APP, fresh_database, served  # noqa: E402
 from bench.ingest import dataset_files  # noqa: E402
 from matchscope.client import Client  # noqa: E402
+from matchscope.client._generated import BoxPredictionInput  # noqa: E402
+from matchscope.client._uploads import input_rows, upload  # noqa: E402
 from matchscope.client.coco import ground_truth, predictions, read_json  # noqa: E402
 
 FLOOR_QUERY = """query($id: ID!, $after: String) { node(id: $id) { __typename ... on Evaluation {
@@ -76,6 +80,27 @@ def client_times(client: Client, gt: Path, dets: Path) -> tuple[float, float, in
     return middle - start, end - middle, len(boxes)
 
 
+def row_shaped_upload_time(client: Client, gt: Path, dets: Path) -> float:
+    """The predictions uploaded through the row-shaped `uploadPredictions`, batched as the client batches."""
+    truth = ground_truth(read_json(gt))
+    dataset = client.create_dataset("bench")
+    dataset.append(truth.items, progress=False)
+    dataset.annotate(truth.annotations, progress=False)
+    start = time.perf_counter()
+    boxes, _ = predictions(read_json(dets), truth)
+    model = client.create_model("detector", "detector")
+    inner = client._client  # the asynchronous client the blocking one runs on its loop
+    graphql = inner.connection.graphql
+
+    async def send(batch: list[BoxPredictionInput]) -> object:
+        return (await graphql.upload_predictions(dataset.id, model.id, batch, False)).upload_predictions
+
+    uploading = upload(inner.connection, boxes, input_rows, send, what="predictions", batch_size=inner.batch_size)
+    uploaded = client._loop.run(uploading)
+    assert uploaded.new == len(boxes), uploaded
+    return time.perf_counter() - start
+
+
 def read_entries(client: Client, evaluation_id: str) -> tuple[int, float]:
     evaluation = client.get_dataset_by_name("bench").evaluation(client.get_model_by_reference_id("detector"))
     assert evaluation.id == evaluation_id
@@ -116,9 +141,10 @@ def main() -> None:
     parser.add_argument("--dets-per-image", type=int, default=100)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--upload-only", action="store_true", help="skip the evaluation and the reading")
+    parser.add_argument("--compare-rows", action="store_true", help="also upload the predictions as row objects")
     args = parser.parse_args()
     gt, dets = dataset_files(args.images, args.dets_per_image)
-    reading = None
+    reading = rows_s = None
     with tempfile.TemporaryDirectory() as folder:
         with fresh_database(args.backend, Path(folder)) as url:
             cli_truth, cli_results = import_coco_times(url, gt, dets)
@@ -131,6 +157,14 @@ def main() -> None:
                 ours_truth, ours_results, count = client_times(client, gt, dets)
                 if not args.upload_only:
                     reading = read_rates(client, graphql_url, key)
+        if args.compare_rows:
+            with fresh_database(args.backend, Path(folder)) as url:
+                key = matchscope({"DATABASE_URL": url}, "keys", "create", "--account", "bench").strip().splitlines()[-1]
+                with (
+                    served(APP, {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"}) as (_, graphql_url),
+                    Client(key, endpoint=graphql_url) as client,
+                ):
+                    rows_s = row_shaped_upload_time(client, gt, dets)
     print(f"{args.backend}: {args.images} images, {count:,} predictions")
     print(
         f"  ground truth   import-coco {cli_truth:7.2f} s   client {ours_truth:7.2f} s   ratio {ours_truth / cli_truth:.2f}"
@@ -138,6 +172,11 @@ def main() -> None:
     print(
         f"  predictions    import-coco {cli_results:7.2f} s   client {ours_results:7.2f} s   ratio {ours_results / cli_results:.2f}"
     )
+    if rows_s is not None:
+        print(
+            f"  predictions as row objects (uploadPredictions)   client {rows_s:7.2f} s   ratio {rows_s / cli_results:.2f}"
+        )
+    print(f"  load average now: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
     if reading is not None:
         entries, entries_s, floor_s = reading
         print(f"  read {entries:,} entries   client {entries / entries_s:9,.0f} /s ({entries_s:.1f} s)   "
