@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from matchscope.services import validation
 from matchscope.services.errors import NotFound
+from matchscope.store import dialect
 from matchscope.store.changes import RowCache
 from matchscope.store.reads import Reads, Row, fetch_all
 from matchscope.store.tables import Account, ApiKey, utcnow
@@ -49,10 +48,8 @@ async def get_or_create_account(session: AsyncSession, name: str) -> Account:
         return found
     # Processes starting at once (`serve` on a new database) may create the same account: the loser of the race
     # inserts nothing and reads the winner's row.
-    dialect = (await session.connection()).dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Account).values(name=name, created_at=utcnow()).on_conflict_do_nothing(index_elements=["name"])
-    await session.execute(statement)
+    statement = dialect.insert(session, Account).values(name=name, created_at=utcnow())
+    await session.execute(statement.on_conflict_do_nothing(index_elements=["name"]))
     created = await _account_named(session, name)
     assert created is not None
     return created

@@ -53,7 +53,8 @@ from matchscope.services.pagination import MAX_PAGE, Page, decode_cursor, encode
 from matchscope.services.reviewed import ReviewFilter, ReviewStatus, entry_review_condition, review_filter
 from matchscope.services.slices import ItemMetadata, items_statement
 from matchscope.store.changes import RowCache
-from matchscope.store.reads import Reads, dialect_name, fetch_all
+from matchscope.store.dialect import is_postgresql
+from matchscope.store.reads import Reads, fetch_all
 from matchscope.store.tables import BoxAnnotation, BoxPrediction, DatasetItem, Evaluation, MatchEntry
 
 # Above this many labels in a filter, the labels are one IN list instead of one index range each.
@@ -377,7 +378,7 @@ def _with_slice(parameters: dict[str, Any], metadata: ItemMetadata | None, later
     """The slice's shape; its values added to `parameters`."""
     if metadata is None:
         return ()
-    parameters.update(metadata.parameters("postgresql" if lateral else "sqlite"))
+    parameters.update(metadata.parameters(postgresql=lateral))
     return metadata.kinds
 
 
@@ -438,8 +439,9 @@ def _slice_items(shape: _Shape) -> Select[Any]:
     slice, against a few)."""
     dataset_id = select(_EVALUATION.dataset_id).where(_EVALUATION.id == _integer("evaluation_id")).scalar_subquery()
     if shape.lateral:
-        return items_statement(shape.slice_kinds, "postgresql", dataset_id)
-    items = items_statement(shape.slice_kinds, "sqlite", dataset_id).cte("slice_items").prefix_with("MATERIALIZED")
+        return items_statement(shape.slice_kinds, dataset_id, postgresql=True)
+    statement = items_statement(shape.slice_kinds, dataset_id, postgresql=False)
+    items = statement.cte("slice_items").prefix_with("MATERIALIZED")
     return select(items.c.id)
 
 
@@ -710,7 +712,7 @@ def _page_statement(
     details: RowDetails = EVERY_DETAIL,
 ) -> tuple[Select[Any], dict[str, Any]]:
     """The statement of a page (shared by every page of its shape) and the values of its parameters."""
-    lateral = dialect_name(db) == "postgresql"
+    lateral = is_postgresql(db)
     shape, parameters = _shape_and_parameters(
         evaluation.id, thresholds, query, order, after, limit, lateral, details, evaluation.error_evidence
     )
@@ -785,7 +787,7 @@ async def entries_by_id(
     ``thresholds`` drops the partner)."""
     owner = {entry_id: evaluation for evaluation, ids in sides for entry_id in ids}
     ids = sorted(owner)
-    statement = _by_id_statement(dialect_name(db) == "postgresql")
+    statement = _by_id_statement(is_postgresql(db))
     rows: dict[int, MatchRow] = {}
     for start in range(0, len(ids), _BY_ID_SLOTS):
         chunk = ids[start : start + _BY_ID_SLOTS]

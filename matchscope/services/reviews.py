@@ -12,15 +12,14 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services import browse, metrics
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.services.reviewed import STORED_STATUSES, ReviewFilter, ReviewStatus, entry_key, review_filter
+from matchscope.store import dialect
 from matchscope.store.bulk import bulk_select
-from matchscope.store.reads import dialect_name
 from matchscope.store.tables import (
     BoxAnnotation,
     BoxPrediction,
@@ -125,8 +124,7 @@ async def _upsert(
     changes: dict[str, Any] = {"status": status.value, "updated_at": utcnow()}
     if not isinstance(note, _Keep):
         changes["note"] = note
-    insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
-    statement = insert(MatchReview).values(**key, **changes, account_id=account_id, item_id=item_id)
+    statement = dialect.insert(session, MatchReview).values(**key, **changes, account_id=account_id, item_id=item_id)
     await session.execute(statement.on_conflict_do_update(index_elements=list(key), set_=changes))
 
 

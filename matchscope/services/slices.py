@@ -25,7 +25,8 @@ from sqlalchemy import BindParameter, ColumnElement, Float, Integer, Select, Str
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services.errors import ValidationFailed
-from matchscope.store.reads import Reads, dialect_name, fetch_all
+from matchscope.store.dialect import is_postgresql
+from matchscope.store.reads import Reads, fetch_all
 from matchscope.store.tables import DatasetItem
 
 Scalar = str | int | float | bool | None
@@ -66,9 +67,9 @@ class ItemMetadata:
         """The JSON type of each value, in key order: what the SQLite statement's shape depends on."""
         return tuple(_kind(value) for _key, value in self.pairs)
 
-    def parameters(self, dialect: str) -> dict[str, Any]:
-        """The bound values of `condition` on `dialect`."""
-        if dialect == "postgresql":
+    def parameters(self, *, postgresql: bool) -> dict[str, Any]:
+        """The bound values of `condition` on PostgreSQL or on SQLite."""
+        if postgresql:
             return {"slice_metadata": orjson.dumps(dict(self.pairs)).decode()}
         parameters: dict[str, Any] = {}
         for index, (key, value) in enumerate(self.pairs):
@@ -108,34 +109,35 @@ def _sqlite_key_condition(index: int, kind: str) -> TextClause:
     ).bindparams(*parameters)
 
 
-def condition(kinds: tuple[str, ...], dialect: str) -> list[ColumnElement[bool] | TextClause]:
+def condition(kinds: tuple[str, ...], *, postgresql: bool) -> list[ColumnElement[bool] | TextClause]:
     """Conditions on `dataset_item` that hold where its metadata has the slice's values (named bound parameters:
     `ItemMetadata.parameters`)."""
     if not kinds:
         return []
-    if dialect == "postgresql":
+    if postgresql:
         # The value is bound as text (asyncpg would encode a jsonb parameter as a JSON string of the text).
         containment = "CAST(dataset_item.metadata AS jsonb) @> CAST(CAST(:slice_metadata AS text) AS jsonb)"
         return [text(containment).bindparams(bindparam("slice_metadata", type_=String()))]
     return [_sqlite_key_condition(index, kind) for index, kind in enumerate(kinds)]
 
 
-def items_statement(kinds: tuple[str, ...], dialect: str, dataset_id: Any) -> Select[tuple[int]]:
+def items_statement(kinds: tuple[str, ...], dataset_id: Any, *, postgresql: bool) -> Select[tuple[int]]:
     """The ids of the dataset's items in the slice; `dataset_id` is a value or an SQL expression."""
-    return select(_ITEM.id).where(_ITEM.dataset_id == dataset_id, *condition(kinds, dialect))
+    return select(_ITEM.id).where(_ITEM.dataset_id == dataset_id, *condition(kinds, postgresql=postgresql))
 
 
 @lru_cache(maxsize=256)
-def _items_of_dataset(kinds: tuple[str, ...], dialect: str) -> Select[tuple[int]]:
+def _items_of_dataset(kinds: tuple[str, ...], postgresql: bool) -> Select[tuple[int]]:
     # Built once per shape: the connections kept open compile each statement object once.
-    return items_statement(kinds, dialect, bindparam("slice_dataset_id", type_=Integer()))
+    return items_statement(kinds, bindparam("slice_dataset_id", type_=Integer()), postgresql=postgresql)
 
 
 async def item_ids(db: AsyncSession | Reads, *, dataset_id: int, metadata: ItemMetadata) -> NDArray[np.int64]:
     """The ids of the dataset's items in the slice, ascending; one statement."""
-    dialect = dialect_name(db)
-    statement = _items_of_dataset(metadata.kinds, dialect)
-    records = await fetch_all(db, statement, {"slice_dataset_id": dataset_id, **metadata.parameters(dialect)})
+    postgresql = is_postgresql(db)
+    statement = _items_of_dataset(metadata.kinds, postgresql)
+    parameters = {"slice_dataset_id": dataset_id, **metadata.parameters(postgresql=postgresql)}
+    records = await fetch_all(db, statement, parameters)
     return np.unique(np.fromiter((record[0] for record in records), dtype=np.int64, count=len(records)))
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from matchscope.store.dialect import is_postgresql
+
 Row = tuple[Any, ...]
 
 
@@ -19,7 +21,7 @@ async def _driver_connection(connection: AsyncConnection) -> Any:
     """
     raw = await connection.get_raw_connection()
     driver: Any = raw.driver_connection
-    if connection.dialect.name == "postgresql" and not driver.is_in_transaction():
+    if is_postgresql(connection) and not driver.is_in_transaction():
         await connection.execute(text("SELECT 1"))
     return driver
 
@@ -50,7 +52,7 @@ async def bulk_insert(
     constants = constants or {}
     connection = await _connection(session)
     driver = await _driver_connection(connection)
-    if connection.dialect.name == "postgresql":
+    if is_postgresql(connection):
         if constants:
             tail = tuple(constants.values())
             rows = [(*row, *tail) for row in rows]
@@ -77,7 +79,7 @@ async def bulk_update(
         return
     connection = await _connection(session)
     driver = await _driver_connection(connection)
-    if connection.dialect.name == "postgresql":
+    if is_postgresql(connection):
         staged = await _stage(driver, table, [*columns, key_column], rows)
         assignments = ", ".join(f"{name} = {staged}.{name}" for name in columns)
         target = f'"{table.name}".{key_column}'
@@ -115,7 +117,7 @@ async def bulk_select(
     on SQLite, records on PostgreSQL, no ORM row processing (~10x faster on 500k rows)."""
     connection = await _connection(session)
     driver = await _driver_connection(connection)
-    if connection.dialect.name == "postgresql":
+    if is_postgresql(connection):
         parts = sql.split("?")
         numbered = "".join(part + (f"${index}" if index < len(parts) else "") for index, part in enumerate(parts, 1))
         records: Sequence[Sequence[Any]] = await driver.fetch(numbered, *parameters)

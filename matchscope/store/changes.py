@@ -41,6 +41,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from matchscope.store.db import driver_dsn
+from matchscope.store.dialect import is_postgresql
 
 CHANNEL = "matchscope_changes"
 # How the listening connections show in pg_stat_activity.
@@ -103,7 +104,7 @@ class ChangeFeed:
         """`data_version`: on SQLite, the version of the database as the reading connection sees it (without it,
         nothing is cached there)."""
         self._dsn: str | None = None
-        if engine.dialect.name == "postgresql":
+        if is_postgresql(engine):
             self._dsn = driver_dsn(engine)
             event.listen(engine.sync_engine, "after_cursor_execute", self._after_execute)
         self._caches: dict[str, list[RowCache[Any, Any]]] = {}

@@ -36,10 +36,6 @@ def async_url(database_url: str) -> str:
     )
 
 
-def is_sqlite(engine: AsyncEngine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 # Reads through the mapped file: no copy per page, and a new connection's first reads cost no more than later ones.
 SQLITE_MMAP_BYTES = 1 << 30
 

@@ -18,6 +18,8 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from matchscope.store.dialect import is_postgresql
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 # pg_advisory_xact_lock's key for "migrating matchscope's schema" (any constant shared by every process).
 MIGRATION_LOCK_KEY = 0x6D61_7463_6873_636F  # "matchsco"
@@ -55,7 +57,7 @@ async def upgrade(engine: AsyncEngine) -> None:
     while True:
         try:
             async with engine.begin() as connection:
-                if connection.dialect.name == "postgresql":
+                if is_postgresql(connection):
                     await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 else:
                     # SQLite's DDL is transactional too; an exclusive transaction makes the other processes wait

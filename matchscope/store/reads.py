@@ -30,6 +30,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from matchscope.store.db import SQLITE_MMAP_BYTES, driver_dsn, read_json
+from matchscope.store.dialect import is_postgresql
 
 Row = tuple[Any, ...]
 Processors = tuple[tuple[int, Callable[[Any], Any]], ...]  # (result column, its conversion)
@@ -163,7 +164,8 @@ class Reads:
 
     def __init__(self, engine: AsyncEngine, connections: int = READ_CONNECTIONS) -> None:
         self._engine = engine
-        self._in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+        self._postgresql = is_postgresql(engine)
+        self._in_memory = not self._postgresql and engine.url.database in (None, "", ":memory:")
         self._dialect = engine.dialect
         self._url = engine.url
         self._size = max(1, connections)
@@ -190,7 +192,7 @@ class Reads:
         # asyncpg dialect sets up); sqlite3 returns 0/1, ISO strings and JSON text, which the types convert.
         converters = (
             []
-            if self._dialect.name == "postgresql"
+            if self._postgresql
             else [
                 column.type.dialect_impl(self._dialect).result_processor(self._dialect, None)
                 for column in statement.selected_columns
@@ -218,7 +220,7 @@ class Reads:
         arguments = [given[name] for name in names]
         for listener in self.listeners:
             listener(sql)
-        if self._dialect.name == "postgresql":
+        if self._postgresql:
             return _convert(await self._pg_connections().fetch(sql, arguments), compiled.processors)
         return await self._sqlite_reads().fetch(sql, arguments, compiled.processors)
 
@@ -226,7 +228,7 @@ class Reads:
         """On a SQLite file: a function returning `PRAGMA data_version` of a reading connection of its own (asked on
         the event loop: it costs a few microseconds), which changes whenever another connection commits (this one
         never writes). None on other databases."""
-        if self._dialect.name != "sqlite" or self._in_memory:
+        if self._postgresql or self._in_memory:
             return None
 
         def data_version() -> int:
@@ -260,10 +262,6 @@ class Reads:
         if self._pg is not None:
             await self._pg.close()
             self._pg = None
-
-
-def dialect_name(db: AsyncSession | Reads) -> str:
-    return db.dialect.name if isinstance(db, Reads) else db.get_bind().dialect.name
 
 
 async def fetch_all(

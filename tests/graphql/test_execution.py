@@ -89,7 +89,6 @@ async def test_same_errors_as_graphql_core(query: str) -> None:
     assert [(e.message, e.path) for e in got.errors or []] == [(e.message, e.path) for e in expected.errors]
 
 
-
 @strawberry.enum
 class Kind(enum.Enum):
     GOOD = "good"
