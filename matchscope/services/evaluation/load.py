@@ -89,6 +89,19 @@ def _by_annotation_id(keys: NDArray[Any]) -> NDArray[np.int64]:
         )
 
 
+# A chunk's boxes. The item range must drive both reads: an index on (dataset, model, id) would return rows in id
+# order without a sort, and a planner without statistics (a table just imported, autovacuum off) takes it and reads
+# every box of the dataset for each chunk. `dataset_id + 0` keeps that index out; rows are put in id order here.
+_ANNOTATION_COLUMNS = "id, item_id, label, x, y, width, height, area, iscrowd"
+_ANNOTATIONS_WHERE = "WHERE item_id >= ? AND item_id <= ? AND dataset_id + 0 = ?"
+ANNOTATIONS_SQL = f"SELECT {_ANNOTATION_COLUMNS} FROM box_annotation {_ANNOTATIONS_WHERE}"
+COCO_ANNOTATIONS_SQL = f"SELECT {_ANNOTATION_COLUMNS}, annotation_id FROM box_annotation {_ANNOTATIONS_WHERE}"
+PREDICTIONS_SQL = (
+    "SELECT id, item_id, label, x, y, width, height, confidence FROM box_prediction "
+    "WHERE model_id = ? AND item_id >= ? AND item_id <= ? AND dataset_id + 0 = ?"
+)
+
+
 async def load_chunk(
     session: AsyncSession,
     *,
@@ -103,23 +116,22 @@ async def load_chunk(
 
     With `by_annotation_id` (an imported COCO file) the annotations come in COCO annotation-id order.
     """
-    columns = "id, item_id, label, x, y, width, height, area, iscrowd"
     annotations = await _fetch(
         session,
-        f"SELECT {columns}{', annotation_id' if by_annotation_id else ''} FROM box_annotation "
-        "WHERE dataset_id = ? AND item_id >= ? AND item_id <= ? ORDER BY id",
-        (dataset_id, first_item, last_item),
+        COCO_ANNOTATIONS_SQL if by_annotation_id else ANNOTATIONS_SQL,
+        (first_item, last_item, dataset_id),
         _COCO_ANNOTATION if by_annotation_id else _ANNOTATION,
     )
+    annotations = annotations[np.argsort(annotations["id"], kind="stable")]
     if by_annotation_id:
         annotations = annotations[_by_annotation_id(annotations["key"])]
     predictions = await _fetch(
         session,
-        "SELECT id, item_id, label, x, y, width, height, confidence FROM box_prediction "
-        "WHERE model_id = ? AND dataset_id = ? AND item_id >= ? AND item_id <= ? ORDER BY id",
-        (model_id, dataset_id, first_item, last_item),
+        PREDICTIONS_SQL,
+        (model_id, first_item, last_item, dataset_id),
         _PREDICTION,
     )
+    predictions = predictions[np.argsort(predictions["id"], kind="stable")]
     gt_boxes = _boxes(annotations)
     area = annotations["area"]  # null → NaN: width * height
     return Loaded(
