@@ -26,7 +26,7 @@ from matchscope.engine import kernel_counts
 from matchscope.engine import warmup as engine_warmup
 from matchscope.jobs import runtime as jobs_runtime
 from matchscope.middleware import AuthMiddleware, BodySizeLimitMiddleware, key_from_authorization
-from matchscope.schema import build_schema
+from matchscope.resolvers.root import build_schema
 from matchscope.schema.context import Context
 from matchscope.schema.view import GraphQLView
 from matchscope.settings import Settings

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from matchscope.services.compare import CompareCache
+from matchscope.services.metrics import EntryCache
 from matchscope.settings import Settings
 from matchscope.store.changes import ChangeFeed, RowCache
 from matchscope.store.db import create_engine, session_factory
 from matchscope.store.reads import Reads
+
+if TYPE_CHECKING:  # the jobs layer imports this module
+    from matchscope.jobs.events import EventBus
+    from matchscope.jobs.queue import JobQueue
+
+
+@dataclass
+class Services:
+    """The process's caches of evaluations' columns, and its job queue and event bus (matchscope.jobs.runtime
+    creates those two on first use, under `jobs_lock`)."""
+
+    entry_cache: EntryCache = field(default_factory=EntryCache)
+    compare_cache: CompareCache = field(default_factory=CompareCache)
+    jobs_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    job_queue: JobQueue | None = None
+    job_events: EventBus | None = None
 
 
 @dataclass
@@ -24,8 +43,7 @@ class AppState:
     changes: ChangeFeed
     key_rows: RowCache[Any, Any]
     current_evaluations: RowCache[Any, Any]
-    # Filled in by the jobs layer at start-up (queue, event bus, runner); kept loose to keep layers apart.
-    services: dict[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
 
     @classmethod
     def create(cls, settings: Settings) -> AppState:

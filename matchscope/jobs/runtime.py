@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from matchscope.jobs.config import JobConfig
 from matchscope.jobs.events import EventBus, LocalEventBus, RedisEventBus
 from matchscope.jobs.queue import ArqQueue, InProcessRunner, JobQueue
 from matchscope.state import AppState
 
-QUEUE = "job_queue"
-BUS = "job_events"
-_LOCK = "job_lock"
-
 
 async def ensure_started(state: AppState) -> tuple[JobQueue, EventBus]:
     """The queue and event bus of this process, created on first use (arq with REDIS_URL, else in-process)."""
-    lock = state.services.setdefault(_LOCK, asyncio.Lock())
-    async with lock:
-        if QUEUE not in state.services:
+    services = state.services
+    async with services.jobs_lock:
+        if services.job_queue is None or services.job_events is None:
             config = JobConfig.from_env()
             redis_url = state.settings.redis_url
             bus: EventBus
@@ -31,14 +25,15 @@ async def ensure_started(state: AppState) -> tuple[JobQueue, EventBus]:
                 runner = InProcessRunner(state, bus, config)
                 await runner.start()
                 queue = runner
-            state.services[BUS] = bus
-            state.services[QUEUE] = queue
-    return state.services[QUEUE], state.services[BUS]
+            services.job_events = bus
+            services.job_queue = queue
+        return services.job_queue, services.job_events
 
 
 async def shutdown(state: AppState) -> None:
-    queue = state.services.pop(QUEUE, None)
-    bus = state.services.pop(BUS, None)
+    services = state.services
+    queue, bus = services.job_queue, services.job_events
+    services.job_queue = services.job_events = None
     if queue is not None:
         await queue.close()
     if bus is not None:

@@ -1,4 +1,5 @@
-"""The GraphQL schema: root types merged from each area's resolvers, plus the guard extensions."""
+"""The GraphQL schema: the Schema object of the resolvers' root types (`matchscope.resolvers.root` merges them), its
+guard extensions and executor."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 
 from matchscope.schema.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
 from matchscope.schema.columns import COLUMN_SCALARS
@@ -27,24 +27,18 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, DomainError | GraphQLError)
 
 
-def build_schema(
+def create_schema(
     *,
+    query: type,
+    mutation: type,
+    subscription: type,
     debug: bool = False,
     max_depth: int = 12,
     max_tokens: int = 4000,
     max_aliases: int = 30,
     max_cost: int = DEFAULT_MAX_QUERY_COST,
 ) -> strawberry.Schema:
-    from matchscope.resolvers.catalog import CatalogQuery
-    from matchscope.resolvers.compare import CompareQuery
-    from matchscope.resolvers.deletes import DeleteMutation
-    from matchscope.resolvers.evaluation import EvaluationQuery
-    from matchscope.resolvers.ingest import IngestMutation
-    from matchscope.resolvers.jobs import JobsMutation, JobsQuery, JobsSubscription
-    from matchscope.resolvers.reviews import ReviewMutation
-
-    query = merge_types("Query", (CatalogQuery, EvaluationQuery, CompareQuery, JobsQuery))
-    mutation = merge_types("Mutation", (IngestMutation, JobsMutation, DeleteMutation, ReviewMutation))
+    """The Schema object of these root types, with the guard extensions and the leaf-field executor."""
     # Factories, not instances: each operation gets its own extension objects.
     guards = query_guards(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases, max_cost=max_cost)
     extensions: list[object] = [guards]
@@ -53,13 +47,9 @@ def build_schema(
     return strawberry.Schema(
         query=query,
         mutation=mutation,
-        subscription=merge_types("Subscription", (JobsSubscription,)),
+        subscription=subscription,
         types=[Dataset, DatasetItem, BoxAnnotation, BoxPrediction, Model],
         extensions=extensions,  # type: ignore[arg-type]
         execution_context_class=LeafFieldsExecutor,
         config=StrawberryConfig(scalar_map=COLUMN_SCALARS),
     )
-
-
-def export_sdl() -> str:
-    return build_schema().as_str() + "\n"

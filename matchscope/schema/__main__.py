@@ -1,10 +1,13 @@
-"""`python -m matchscope.schema`: write the SDL to matchscope/schema/schema.graphql (`--check`: only compare)."""
+"""`python -m matchscope.schema`: write the SDL to matchscope/schema/schema.graphql (`--check`: only compare).
+
+A program, not part of the package's imports: it takes the whole schema from the resolvers' root types."""
 
 from __future__ import annotations
 
 import sys
 
-from matchscope.schema import SDL_PATH, export_sdl
+from matchscope.resolvers.root import export_sdl
+from matchscope.schema import SDL_PATH
 
 
 def main(argv: list[str]) -> int:

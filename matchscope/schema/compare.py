@@ -129,7 +129,9 @@ class EvaluationComparison:
     ) -> list[ClassComparison]:
         thresholds = Thresholds(iou=iou_threshold, confidence=confidence_threshold)
         context = info.context
-        rows = await compare.compare_metrics(context.sessions, context.state.services, self.comparison, thresholds)
+        rows = await compare.compare_metrics(
+            context.sessions, context.state.services.entry_cache, self.comparison, thresholds
+        )
         context.charge(len(rows))
         return [ClassComparison.from_comparison(row) for row in rows]
 
@@ -150,7 +152,7 @@ class EvaluationComparison:
         page = await compare.flips_page(
             context.sessions,
             context.reads,
-            context.state.services,
+            context.state.services.compare_cache,
             self.comparison,
             thresholds=Thresholds(iou=iou_threshold, confidence=confidence_threshold),
             kinds=None if kinds is None else [compare.FlipKind(kind.value) for kind in kinds],

@@ -104,7 +104,7 @@ class Evaluation(Node):
 
     async def _columns(self, info: Info, item_metadata: slices.ItemMetadata | None = None) -> metrics.EntryColumns:
         """The entry columns, of the slice's items only when one is given."""
-        cache = metrics.entry_cache(info.context.state.services)
+        cache = info.context.state.services.entry_cache
         columns = cache.cached(self.row)
         if columns is None:
             async with info.context.sessions() as session:

@@ -38,8 +38,6 @@ from matchscope.services.tokens import global_id
 from matchscope.store.bulk import bulk_select
 from matchscope.store.reads import Reads
 
-_CACHE_KEY = "compare_cache"
-
 
 class FlipKind(enum.StrEnum):
     FIXED = "FIXED"  # a false negative of the base model, a true positive of the other
@@ -146,9 +144,8 @@ def class_comparisons(
 
 
 async def _entry_columns(
-    sessions: async_sessionmaker[AsyncSession], services: dict[str, Any], row: EvaluationRow
+    sessions: async_sessionmaker[AsyncSession], cache: metrics.EntryCache, row: EvaluationRow
 ) -> metrics.EntryColumns:
-    cache = metrics.entry_cache(services)
     cached = cache.cached(row)
     if cached is not None:
         return cached
@@ -158,12 +155,12 @@ async def _entry_columns(
 
 async def compare_metrics(
     sessions: async_sessionmaker[AsyncSession],
-    services: dict[str, Any],
+    entries: metrics.EntryCache,
     comparison: Comparison,
     thresholds: Thresholds,
 ) -> list[ClassComparison]:
     computed = [
-        metrics.compute_metrics(await _entry_columns(sessions, services, row), thresholds)
+        metrics.compute_metrics(await _entry_columns(sessions, entries, row), thresholds)
         for row in (comparison.base, comparison.other)
     ]
     async with sessions() as session:
@@ -304,14 +301,6 @@ class CompareCache:
         return found
 
 
-def compare_cache(services: dict[str, Any]) -> CompareCache:
-    """The application's cache, kept in `AppState.services`."""
-    cache = services.get(_CACHE_KEY)
-    if not isinstance(cache, CompareCache):
-        cache = services[_CACHE_KEY] = CompareCache()
-    return cache
-
-
 class FlipRow(NamedTuple):
     kind: FlipKind
     base: MatchRow
@@ -338,7 +327,7 @@ def _selected(flips: Flips, kinds: Collection[FlipKind] | None) -> NDArray[np.in
 async def flips_page(
     sessions: async_sessionmaker[AsyncSession],
     reads: Reads,
-    services: dict[str, Any],
+    cache: CompareCache,
     comparison: Comparison,
     *,
     thresholds: Thresholds,
@@ -350,7 +339,7 @@ async def flips_page(
     come from one SQL statement."""
     size = page_size(first)
     cursor = None if after is None else _decode_after(after)
-    flips = await compare_cache(services).flips(sessions, comparison, thresholds)
+    flips = await cache.flips(sessions, comparison, thresholds)
     positions = _selected(flips, kinds)
     start = 0
     if cursor is not None:
@@ -390,7 +379,6 @@ __all__ = [
     "GroundTruthColumns",
     "Side",
     "class_comparisons",
-    "compare_cache",
     "compare_metrics",
     "find_flips",
     "flips_page",

@@ -484,11 +484,3 @@ class EntryCache:
         while len(self._columns) > self.capacity:
             self._columns.popitem(last=False)
         return columns
-
-
-def entry_cache(services: dict[str, Any]) -> EntryCache:
-    """The application's cache, kept in `AppState.services`."""
-    cache = services.get("entry_cache")
-    if not isinstance(cache, EntryCache):
-        cache = services["entry_cache"] = EntryCache()
-    return cache

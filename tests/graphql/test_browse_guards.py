@@ -12,7 +12,7 @@ import pytest
 from matchscope.app import create_app
 from matchscope.services import browse
 from matchscope.settings import Settings
-from matchscope.state import AppState
+from matchscope.state import AppState, Services
 from tests.conftest import Caller
 
 
@@ -26,7 +26,7 @@ async def _post(
 
 
 def _app_client(state: AppState, settings: Settings) -> httpx.AsyncClient:
-    own_state = replace(state, settings=settings, services={})
+    own_state = replace(state, settings=settings, services=Services())
     app = create_app(settings, state=own_state)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 

@@ -11,7 +11,7 @@ import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from matchscope.schema import build_schema
+from matchscope.resolvers.root import build_schema
 from matchscope.schema.context import Context
 from matchscope.schema.execution import LeafFieldsExecutor
 from matchscope.schema.ids import to_global_id

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from matchscope.schema import SDL_PATH, export_sdl
+from matchscope.resolvers.root import export_sdl
+from matchscope.schema import SDL_PATH
 
 
 def test_sdl_file_matches_the_code() -> None:

@@ -165,8 +165,7 @@ async def test_a_restarted_api_takes_its_job_over_once_the_lease_lapses(
             .where(Job.id == job_id)
             .values(status="RUNNING", attempts=1, lease_owner="dead-api", lease_expires_at=expiry)
         )
-    state.services.pop(runtime.QUEUE)
-    state.services.pop(runtime.BUS)
+    state.services.job_queue = state.services.job_events = None
     monkeypatch.setenv("MATCHSCOPE_JOB_LEASE", "1.5")
     await runtime.ensure_started(state)
     await asyncio.sleep(0.5)

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text, update
 
-from matchscope.jobs import runtime
 from matchscope.jobs.events import LocalEventBus
 from matchscope.jobs.task import execute_job
 from matchscope.schema.ids import to_global_id
@@ -34,8 +33,8 @@ class HeldQueue:
 
 def hold(state: AppState) -> HeldQueue:
     queue = HeldQueue()
-    state.services[runtime.QUEUE] = queue
-    state.services[runtime.BUS] = LocalEventBus()
+    state.services.job_queue = queue
+    state.services.job_events = LocalEventBus()
     return queue
 
 

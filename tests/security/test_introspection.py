@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from graphql import get_introspection_query
 
-from matchscope.schema import build_schema
+from matchscope.resolvers.root import build_schema
 from matchscope.state import AppState
 from tests.conftest import Caller
 from tests.security.bounded import CHEAP, Served, served

@@ -10,7 +10,7 @@ import pytest
 from graphql import OperationDefinitionNode, TypeInfo, ValidationContext, parse
 from graphql import build_schema as graphql_schema_from_sdl
 
-from matchscope.schema import build_schema
+from matchscope.resolvers.root import build_schema
 from matchscope.schema.context import Context
 from matchscope.schema.cost import PLAIN_LIST_CAP, BudgetExceeded, operation_cost
 from matchscope.services.errors import ValidationFailed

@@ -19,7 +19,7 @@ import httpx
 from graphql import GraphQLSchema, parse, validate
 from graphql import build_schema as graphql_schema_from_sdl
 
-from matchscope.schema import build_schema
+from matchscope.resolvers.root import build_schema
 from matchscope.state import AppState
 from tests.conftest import Caller
 from tests.security import walk

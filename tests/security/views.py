@@ -115,7 +115,7 @@ if __name__ == "__main__":
     from graphql import OperationDefinitionNode, TypeInfo, ValidationContext, parse
     from graphql import build_schema as graphql_schema_from_sdl
 
-    from matchscope.schema import build_schema
+    from matchscope.resolvers.root import build_schema
     from matchscope.schema.cost import operation_cost
 
     schema = graphql_schema_from_sdl(build_schema().as_str())
