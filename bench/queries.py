@@ -238,6 +238,7 @@ async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: 
 
     from matchscope.schema.ids import from_global_id
     from matchscope.services import browse
+    from matchscope.services.browse import statements
     from matchscope.services.pagination import decode_cursor
     from matchscope.services.slices import ItemMetadata
     from matchscope.settings import Settings
@@ -277,7 +278,7 @@ async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: 
                 "t": (camera, None, default),
             }
             for name, (query, key, thresholds) in cases.items():
-                statement, parameters = browse._page_statement(
+                statement, parameters = statements.page_statement(
                     session,
                     evaluation,
                     thresholds,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from matchscope.services import browse
+from matchscope.services.browse import statements
 from matchscope.state import AppState
 
 _FALSE_POSITIVES = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_POSITIVE}))
@@ -23,7 +24,7 @@ async def _plan(
     after: tuple[float, int] | None = None,
 ) -> str:
     async with state.sessions() as session:
-        statement, parameters = browse._page_statement(
+        statement, parameters = statements.page_statement(
             session,
             _EVALUATION,
             thresholds or browse.Thresholds(iou=0.5, confidence=0.0),
@@ -69,7 +70,7 @@ async def test_one_items_entries_are_read_through_the_item_index(state: AppState
         # PostgreSQL's statistics pick the item index on a real evaluation; on these empty tables it has none to go
         # by, so only check that its statement leaves every index usable.
         async with state.sessions() as session:
-            statement, _ = browse._page_statement(
+            statement, _ = statements.page_statement(
                 session, _EVALUATION, browse.Thresholds(), browse.MatchFilter(item_id=7), browse.MatchOrder(), None, 51
             )
         assert "(+ " not in str(statement.compile(state.engine.sync_engine)), plan

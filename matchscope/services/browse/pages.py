@@ -1,0 +1,125 @@
+"""Pages of entries, one item's entries, and entries by id: each one SQL statement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchscope.services import error_types
+from matchscope.services.browse.evaluations import EvaluationRow, visible_evaluation
+from matchscope.services.browse.records import MatchFilter, MatchOrder, MatchRow, Outcome, Thresholds
+from matchscope.services.browse.rows import EVERY_DETAIL, RowDetails, as_rows, to_rows
+from matchscope.services.browse.sql import ENTRY
+from matchscope.services.browse.statements import BY_ID_SLOTS, by_id_statement, page_statement
+from matchscope.services.error_types import ErrorType
+from matchscope.services.errors import ValidationFailed
+from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store.dialect import is_postgresql
+from matchscope.store.reads import Reads, fetch_all
+from matchscope.store.tables import MatchEntry
+
+
+async def entries_by_id(
+    db: AsyncSession | Reads, *, sides: Sequence[tuple[EvaluationRow, Sequence[int]]], thresholds: Thresholds
+) -> dict[int, MatchRow]:
+    """Entries of several evaluations by id, with the item and boxes each names: one SQL statement for up to
+    two pages' worth. The caller names the row that stands for each outcome at ``thresholds``: a prediction's row
+    reads as its TRUE_POSITIVE, a ground truth's as its FALSE_NEGATIVE (its partner's fields None when
+    ``thresholds`` drops the partner)."""
+    owner = {entry_id: evaluation for evaluation, ids in sides for entry_id in ids}
+    ids = sorted(owner)
+    statement = by_id_statement(is_postgresql(db))
+    rows: dict[int, MatchRow] = {}
+    for start in range(0, len(ids), BY_ID_SLOTS):
+        chunk = ids[start : start + BY_ID_SLOTS]
+        chunk += [chunk[-1]] * (BY_ID_SLOTS - len(chunk))
+        records = await fetch_all(db, statement, {f"entry_{slot}": value for slot, value in enumerate(chunk)})
+        for record in records:
+            (row,) = as_rows(owner[record[0]], [record], thresholds)
+            rows[row.id] = row
+    return rows
+
+
+def _decode_after(after: str | None) -> tuple[float, int] | None:
+    if after is None:
+        return None
+    value, entry_id = decode_cursor(after, 2)
+    if not isinstance(value, int | float) or not isinstance(entry_id, int) or isinstance(entry_id, bool):
+        raise ValidationFailed.single("after", after, "not a cursor from this API")
+    return float(value), entry_id
+
+
+async def matches_page(
+    db: AsyncSession | Reads,
+    *,
+    evaluation: EvaluationRow,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    order: MatchOrder,
+    first: int | None,
+    after: str | None,
+    details: RowDetails = EVERY_DETAIL,
+) -> Page[MatchRow]:
+    """One page of entries, ordered by (sort value, id) in `order`'s direction, with the item and boxes each
+    names (their seldom-shown columns as `details` says); one SQL statement."""
+    size = page_size(first)
+    cursor = _decode_after(after)
+    if (
+        size == 0
+        or frozenset() in (query.outcomes, query.review_statuses)
+        or ()
+        in (
+            query.ground_truth_labels,
+            query.prediction_labels,
+        )
+    ):
+        return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
+    if query.error_types is not None and not _typed_outcomes(query.error_types, evaluation) & (
+        query.outcomes if query.outcomes is not None else frozenset(Outcome)
+    ):
+        return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
+    statement, parameters = page_statement(db, evaluation, thresholds, query, order, cursor, size + 1, details)
+    records = await fetch_all(db, statement, parameters)
+    rows = to_rows(evaluation, records, order, thresholds, size)
+    return Page(
+        rows=rows,
+        cursors=[encode_cursor((float(row.sort_value), row.id)) for row in rows],
+        has_next_page=len(records) > size,
+        has_previous_page=cursor is not None,
+    )
+
+
+def _typed_outcomes(kinds: frozenset[ErrorType], evaluation: EvaluationRow) -> frozenset[Outcome]:
+    """The outcomes entries of these types can have (none without error evidence)."""
+    if not evaluation.error_evidence:
+        return frozenset()
+    fp = {Outcome.FALSE_POSITIVE} if kinds & error_types.FALSE_POSITIVE_TYPES else set()
+    return frozenset(fp | ({Outcome.FALSE_NEGATIVE} if ErrorType.MISSED in kinds else set()))
+
+
+async def item_entries(
+    session: AsyncSession, *, evaluation: EvaluationRow, item_id: int, thresholds: Thresholds
+) -> list[MatchRow]:
+    """Every entry on one item at the thresholds, by IoU descending (ids break ties)."""
+    order = MatchOrder()
+    statement, parameters = page_statement(
+        session, evaluation, thresholds, MatchFilter(item_id=item_id), order, None, 1_000_000
+    )
+    return to_rows(evaluation, await fetch_all(session, statement, parameters), order, thresholds)
+
+
+async def entry_by_id(
+    session: AsyncSession, *, account_id: int, entry_id: int, thresholds: Thresholds
+) -> MatchRow | None:
+    """One entry of the account's at the thresholds; None when there is none or it is hidden there (a ground
+    truth of a true positive)."""
+    entry = (await session.execute(select(MatchEntry).where(ENTRY.id == entry_id))).scalar_one_or_none()
+    if entry is None:
+        return None
+    evaluation = await visible_evaluation(session, account_id=account_id, evaluation_id=entry.evaluation_id)
+    if evaluation is None:
+        return None
+    on_item = await item_entries(session, evaluation=evaluation, item_id=entry.item_id, thresholds=thresholds)
+    return next((row for row in on_item if row.id == entry_id), None)
