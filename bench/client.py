@@ -6,8 +6,9 @@ same file, and every entry of the evaluation read back through `matches()` again
 Data comes from matchscope.engine.synthetic (bench/.data/, git-ignored); 500 images x 100 gives ~50,000 predictions,
 5000 x 100 ~500,000. Each side gets a fresh database. import-coco: the command's wall time (a subprocess, as a user
 runs it) for the ground truth, then for the results file. Client: the API served by uvicorn in a subprocess
-(`matchscope.app:create_app`, in-process jobs), the client in this process: the ground truth (read the file, items,
-annotations), then the results (read the file, upload in batches of 10,000 as columns). Reading: all entries through
+(`matchscope.app:create_app`, in-process jobs), the client in this process: `client.import_coco` of the ground
+truth, then `client.import_coco` of the results file (which reads and sends the ground truth again, all of it
+ignored, then uploads the predictions in batches of 10,000 as columns). Reading: all entries through
 `evaluation.matches()` (typed pages of 100, keyset cursors) against the same GraphQL pages posted with httpx and
 decoded to dicts (the floor). Target: upload through the client <= 2x import-coco. `--compare-rows` also uploads the
 predictions once more, into a fresh database, through the row-shaped `uploadPredictions` (the same batches of 10,000,
@@ -66,18 +67,15 @@ def import_coco_times(url: str, gt: Path, dets: Path) -> tuple[float, float]:
 
 
 def client_times(client: Client, gt: Path, dets: Path) -> tuple[float, float, int]:
+    """`client.import_coco` as a user calls it: the ground truth, then the results file (whose call reads the ground
+    truth again and sends its items and boxes again, all counted as ignored: the client keeps no state)."""
     start = time.perf_counter()
-    truth = ground_truth(read_json(gt))
-    dataset = client.create_dataset("bench")
-    dataset.append(truth.items, progress=False)
-    dataset.annotate(truth.annotations, progress=False)
+    truth = client.import_coco("bench", gt, progress=False)
     middle = time.perf_counter()
-    boxes, _ = predictions(read_json(dets), truth)
-    model = client.create_model("detector", "detector")
-    uploaded = dataset.upload_predictions(model, boxes, progress=False)
+    result = client.import_coco("bench", gt, model="detector", results=dets, progress=False)
     end = time.perf_counter()
-    assert uploaded.new == len(boxes), uploaded
-    return middle - start, end - middle, len(boxes)
+    assert truth.annotations.new > 0 and result.annotations.new == 0, (truth, result)
+    return middle - start, end - middle, result.predictions.new
 
 
 def row_shaped_upload_time(client: Client, gt: Path, dets: Path) -> float:
@@ -87,7 +85,8 @@ def row_shaped_upload_time(client: Client, gt: Path, dets: Path) -> float:
     dataset.append(truth.items, progress=False)
     dataset.annotate(truth.annotations, progress=False)
     start = time.perf_counter()
-    boxes, _ = predictions(read_json(dets), truth)
+    table, _ = predictions(read_json(dets), truth)
+    boxes = table.rows()
     model = client.create_model("detector", "detector")
     inner = client._client  # the asynchronous client the blocking one runs on its loop
     graphql = inner.connection.graphql

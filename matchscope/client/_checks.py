@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from matchscope.client.errors import FieldError, ValidationError
-from matchscope.client.records import BoxAnnotation, BoxPrediction, DatasetItem
+from matchscope.client.records import BoxAnnotation, BoxPrediction, DatasetItem, PredictionTable
 
 MAX_TEXT = 500  # the server's limit on names, labels and keys
 
@@ -85,3 +85,43 @@ def check_upload(rows: Sequence[Any], what: str) -> None:
         raise ValidationError(
             f"{what} refused: {len(errors)} invalid value(s): {shown}{more}; nothing was sent", errors
         )
+
+
+def _texts_pass(values: list[Any], *, required: bool) -> bool:
+    present = values if required else [value for value in values if value is not None]
+    if not present:
+        return True
+    return set(map(type, present)) == {str} and all(map(str.strip, present)) and max(map(len, present)) <= MAX_TEXT
+
+
+def _numbers_pass(values: list[Any], low: float, high: float, *, required: bool = True) -> bool:
+    present = values if required else [value for value in values if value is not None]
+    if not present:
+        return True
+    if not set(map(type, present)) <= {float, int}:
+        return False
+    try:
+        if not math.isfinite(math.fsum(present)):
+            return False
+    except (ValueError, OverflowError):
+        return False
+    return bool(low <= min(present) and max(present) <= high)
+
+
+def check_table(table: PredictionTable, what: str) -> None:
+    """`check_upload` of the table's rows: the columns are looked at whole (at C speed), and only a table that may
+    hold a bad row is checked row by row, for the errors."""
+    keys = list(zip(table.reference_ids, table.annotation_ids, strict=True))
+    if (
+        _texts_pass(table.reference_ids, required=True)
+        and _texts_pass(table.labels, required=True)
+        and _texts_pass(table.annotation_ids, required=False)
+        and _numbers_pass(table.x, -math.inf, math.inf)
+        and _numbers_pass(table.y, -math.inf, math.inf)
+        and _numbers_pass(table.width, 0, math.inf)
+        and _numbers_pass(table.height, 0, math.inf)
+        and _numbers_pass(table.confidences, 0, 1, required=False)
+        and len(set(keys)) == len(keys)
+    ):
+        return
+    check_upload(table.rows(), what)

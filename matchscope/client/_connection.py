@@ -89,7 +89,6 @@ class _HttpClient(httpx.AsyncClient):
         return await super().request(method, url, json=json, **kwargs)
 
 
-
 class Connection:
     """The generated client bound to one endpoint and API key; `call` runs an operation with retries."""
 

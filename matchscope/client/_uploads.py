@@ -15,12 +15,11 @@ from tqdm import tqdm
 from matchscope.client._checks import check_upload
 from matchscope.client._connection import Connection, not_found_error, validation_error
 from matchscope.client._generated import BoxAnnotationColumnsInput, BoxPredictionColumnsInput
-from matchscope.client.records import BoxAnnotation, BoxPrediction, UploadResult
+from matchscope.client.records import BoxAnnotation, BoxPrediction, PredictionTable, UploadResult
 
 # The server's default cap on rows a call (MATCHSCOPE_MAX_UPLOAD_ROWS): as columns, 10,000 boxes are ~1 MB of JSON,
 # and every call saved is a request and a transaction saved.
 BATCH_SIZE = 10_000
-RowT = TypeVar("RowT")
 InputT = TypeVar("InputT")
 InputT_co = TypeVar("InputT_co", covariant=True)
 
@@ -71,21 +70,46 @@ def prediction_columns(batch: Sequence[BoxPrediction]) -> BoxPredictionColumnsIn
     )
 
 
+def table_columns(batch: PredictionTable) -> BoxPredictionColumnsInput:
+    """A slice of a prediction table as the columns of `uploadPredictionColumns`."""
+    return BoxPredictionColumnsInput.model_construct(
+        item_reference_ids=batch.reference_ids,
+        labels=batch.labels,
+        x=batch.x,
+        y=batch.y,
+        width=batch.width,
+        height=batch.height,
+        annotation_ids=batch.annotation_ids,
+        confidences=batch.confidences,
+    )
+
+
+class _Rows(Protocol):
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, part: slice, /) -> Any: ...
+
+
+RowsT = TypeVar("RowsT", bound=_Rows)
+
+
 async def upload(
     connection: Connection,
-    rows: Sequence[RowT],
-    encode: Callable[[Sequence[RowT]], InputT],
+    rows: RowsT,
+    encode: Callable[[RowsT], InputT],
     send: Callable[[InputT], Awaitable[Any]],
     *,
     what: str,
     batch_size: int = BATCH_SIZE,
     progress: bool | None = None,
+    check: Callable[[Any, str], None] = check_upload,
 ) -> UploadResult:
-    """Send `rows` in batches, each encoded by `encode`, through `send` (a generated mutation returning an
-    UploadPayload member); retries are safe because uploads are keyed. The bar is shown for uploads of more than
-    one batch unless `progress` says."""
+    """Send `rows` (a list, or a table: anything sliced into its batches) in batches, each encoded by `encode`,
+    through `send` (a generated mutation returning an UploadPayload member); retries are safe because uploads are
+    keyed. An upload of more than one batch is first checked whole by `check`. The bar is shown for uploads of more
+    than one batch unless `progress` says."""
     if len(rows) > batch_size:
-        check_upload(rows, what)
+        check(rows, what)
     show = len(rows) > batch_size if progress is None else progress
     total = UploadResult()
     with tqdm(total=len(rows), unit="row", desc=what, disable=not show, file=sys.stderr) as bar:

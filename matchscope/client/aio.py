@@ -3,12 +3,13 @@ with the same methods."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from matchscope.client import _jobs
+from matchscope.client._checks import check_table
 from matchscope.client._compare import Flips, MetricsComparison, compare_metrics
 from matchscope.client._connection import (
     DEFAULT_ENDPOINT,
@@ -31,7 +32,14 @@ from matchscope.client._generated import (
 from matchscope.client._generated.base_model import UNSET, UnsetType
 from matchscope.client._matches import Match, Matches, MatchQuery, Paged, review_match
 from matchscope.client._options import evaluation_options
-from matchscope.client._uploads import BATCH_SIZE, annotation_columns, input_rows, prediction_columns, upload
+from matchscope.client._uploads import (
+    BATCH_SIZE,
+    annotation_columns,
+    input_rows,
+    prediction_columns,
+    table_columns,
+    upload,
+)
 from matchscope.client.coco import ground_truth, predictions, read_json
 from matchscope.client.errors import NotFoundError
 from matchscope.client.records import (
@@ -40,6 +48,7 @@ from matchscope.client.records import (
     CocoMetrics,
     DatasetItem,
     ImportResult,
+    PredictionTable,
     UploadResult,
 )
 from matchscope.client.results import EvaluationMetrics, TideSummary, coco_metrics, evaluation_metrics, tide_summary
@@ -314,6 +323,32 @@ class Dataset:
         progress: bool | None = None,
     ) -> UploadResult:
         """Add a model's predictions, keyed by `annotation_id` on their item (derived from the box when None)."""
+        return await upload(
+            self._connection,
+            predictions,
+            prediction_columns,
+            self._prediction_sender(model, update),
+            what="predictions",
+            batch_size=self._client.batch_size,
+            progress=progress,
+        )
+
+    async def _upload_table(self, model: ModelRef, table: PredictionTable, *, progress: bool | None) -> UploadResult:
+        """`upload_predictions` of a table read from a COCO results file."""
+        return await upload(
+            self._connection,
+            table,
+            table_columns,
+            self._prediction_sender(model, False),
+            what="predictions",
+            batch_size=self._client.batch_size,
+            progress=progress,
+            check=check_table,
+        )
+
+    def _prediction_sender(
+        self, model: ModelRef, update: bool
+    ) -> Callable[[BoxPredictionColumnsInput], Awaitable[Any]]:
         graphql = self._connection.graphql
         model_id = _model_id(model)
 
@@ -322,15 +357,7 @@ class Dataset:
                 await graphql.upload_prediction_columns(self.id, model_id, columns, update)
             ).upload_prediction_columns
 
-        return await upload(
-            self._connection,
-            predictions,
-            prediction_columns,
-            send,
-            what="predictions",
-            batch_size=self._client.batch_size,
-            progress=progress,
-        )
+        return send
 
     async def items(self) -> list[ItemFields]:
         """Every item, in upload order."""
@@ -571,7 +598,7 @@ class Client:
         if (model is None) != (results is None):
             raise ValueError("import_coco: give both model= and results=, or neither")
         truth = ground_truth(read_json(instances_path))
-        boxes, dropped = predictions(read_json(results), truth) if results is not None else ([], [])
+        table, dropped = predictions(read_json(results), truth) if results is not None else (None, [])
         notes = (*truth.notes, *dropped)
         try:
             dataset = await self.get_dataset_by_name(dataset_name)
@@ -586,7 +613,8 @@ class Client:
             found = await self.get_model_by_reference_id(model)
         except NotFoundError:
             found = await self.create_model(model, model)
-        uploaded = await dataset.upload_predictions(found, boxes, progress=progress)
+        assert table is not None  # results were given with model
+        uploaded = await dataset._upload_table(found, table, progress=progress)
         return ImportResult(dataset.id, found.id, items, annotations, uploaded, notes)
 
 

@@ -5,12 +5,13 @@ results file (as pycocotools' loadRes numbers them)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from matchscope.client.errors import FieldError, ValidationError
-from matchscope.client.records import BoxAnnotation, BoxPrediction, DatasetItem
+from matchscope.client.records import BoxAnnotation, DatasetItem, PredictionTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def ground_truth(data: Any) -> GroundTruth:
     return GroundTruth(items, annotations, categories, references, notes)
 
 
-def _plain(det: Any) -> tuple[int, int, list[Any], Any] | None:
+def _plain(det: Any) -> tuple[int, int, Sequence[Any], Any] | None:
     """(image id, category id, bbox, score) of a detection with plain integer ids and a 4-list bbox (nearly all of
     them: a results file holds hundreds of thousands), else None: the entry is read field by field."""
     if type(det) is dict and "score" in det:
@@ -134,34 +135,42 @@ def _plain(det: Any) -> tuple[int, int, list[Any], Any] | None:
     return None
 
 
-def predictions(detections: Any, truth: GroundTruth) -> tuple[list[BoxPrediction], list[str]]:
-    """A parsed COCO results list → predictions (annotationId: the 1-based position in the file, dropped ones
-    counted) and notes on what was dropped: detections of categories the ground truth does not list."""
+def predictions(detections: Any, truth: GroundTruth) -> tuple[PredictionTable, list[str]]:
+    """A parsed COCO results list → predictions as columns (annotationId: the 1-based position in the file, dropped
+    ones counted) and notes on what was dropped: detections of categories the ground truth does not list."""
     if not isinstance(detections, list):
         raise _refused("file", type(detections).__name__, "a COCO results file is a JSON list")
-    boxes = []
+    table = PredictionTable([], [], [], [], [], [], [], [])
+    labels, xs, ys, widths, heights = table.labels, table.x, table.y, table.width, table.height
+    reference_ids, confidences, keys = table.reference_ids, table.confidences, table.annotation_ids
     dropped = 0
     references, categories = truth.references, truth.categories
     for row, det in enumerate(detections):
         plain = _plain(det)
         if plain is not None:
-            image_id, category, (x, y, width, height), score = plain
+            image_id, category, bbox, score = plain
             reference, label = references.get(image_id), categories.get(category)
-            if reference is not None and label is not None:
-                boxes.append(BoxPrediction(label, x, y, width, height, reference, score, str(row + 1)))
+            if reference is None or label is None:
+                plain = None
+        if plain is None:
+            where = f"[{row}]"
+            image_id = _id(det, "image_id", where, row)
+            if image_id not in references:
+                raise _refused(f"{where}.image_id", image_id, "no such image in the ground truth", row)
+            category = _id(det, "category_id", where, row)
+            if category not in categories:
+                dropped += 1
                 continue
-        where = f"[{row}]"
-        image_id = _id(det, "image_id", where, row)
-        if image_id not in references:
-            raise _refused(f"{where}.image_id", image_id, "no such image in the ground truth", row)
-        category = _id(det, "category_id", where, row)
-        if category not in categories:
-            dropped += 1
-            continue
-        x, y, width, height = _bbox(det, where, row)
-        score = _get(det, "score", where, row)
-        boxes.append(
-            BoxPrediction(categories[category], x, y, width, height, references[image_id], score, str(row + 1))
-        )
+            bbox, score = _bbox(det, where, row), _get(det, "score", where, row)
+            reference, label = references[image_id], categories[category]
+        x, y, width, height = bbox
+        labels.append(label)
+        xs.append(x)
+        ys.append(y)
+        widths.append(width)
+        heights.append(height)
+        reference_ids.append(reference)
+        confidences.append(score)
+        keys.append(str(row + 1))
     notes = [f"{dropped} detection(s) of categories the ground truth does not list, dropped"] if dropped else []
-    return boxes, notes
+    return table, notes

@@ -102,3 +102,35 @@ def test_evaluations_listed_then_everything_deleted(server: Server, key: str, ot
         assert client.delete_dataset(dataset) > 0 and client.list_datasets() == []
         with pytest.raises(NotFoundError):
             client.delete_dataset(dataset.id)
+
+
+def test_a_results_file_of_several_batches_is_checked_whole_before_it_is_sent(
+    server: Server, key: str, tmp_path: Path
+) -> None:
+    detections = [
+        {"image_id": 1 + i % 2, "category_id": 1 + i % 2, "bbox": [i, 0, 10, 10], "score": round(0.1 + i / 10, 2)}
+        for i in range(7)
+    ]
+    detections[4]["bbox"] = [4, 0, -10, 10]
+    detections[6]["score"] = 1.5
+    gt, dets = _write(tmp_path, TRUTH, detections)
+    with Client(key, endpoint=server.endpoint, batch_size=2) as client:
+        with pytest.raises(ValidationError) as raised:
+            client.import_coco("d", gt, model="m", results=dets)
+        assert [(e.row, e.field, e.value) for e in raised.value.errors] == [
+            (4, "width", "-10"),
+            (6, "confidence", "1.5"),
+        ]
+        assert "nothing was sent" in str(raised.value)
+        model = client.get_model_by_reference_id("m")
+        dataset = client.get_dataset_by_name("d")
+        job = dataset.calculate_evaluation_metrics(model)
+        job.sleep_until_complete(verbose_std_out=False)
+        assert list(dataset.evaluation(model).matches(outcomes=["FALSE_POSITIVE", "TRUE_POSITIVE"])) == []
+
+        detections[4]["bbox"], detections[6]["score"] = [4, 0, 10, 10], 0.9
+        gt, dets = _write(tmp_path, TRUTH, detections)
+        imported = client.import_coco("d", gt, model="m", results=dets)
+        assert (imported.predictions.new, imported.predictions.ignored) == (7, 0)
+        again = client.import_coco("d", gt, model="m", results=dets)
+        assert (again.predictions.new, again.predictions.ignored) == (0, 7)
