@@ -96,7 +96,9 @@ def row_shaped_upload_time(client: Client, gt: Path, dets: Path) -> float:
     async def send(batch: list[BoxPredictionInput]) -> object:
         return (await graphql.upload_predictions(dataset.id, model.id, batch, False)).upload_predictions
 
-    uploading = upload(inner.connection, boxes, input_rows, send, what="predictions", batch_size=inner.batch_size)
+    uploading = upload(
+        inner.connection, boxes, input_rows, send, what="predictions", batch_size=inner.batch_size, progress=False
+    )
     uploaded = client._loop.run(uploading)
     assert uploaded.new == len(boxes), uploaded
     return time.perf_counter() - start
