@@ -2,9 +2,9 @@
 FROM python:3.11-slim AS build
 WORKDIR /src
 RUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY matchscope ./matchscope
-RUN python -m venv /opt/matchscope && /opt/matchscope/bin/pip install --no-cache-dir .
+RUN python -m venv /opt/matchscope && /opt/matchscope/bin/pip install --no-cache-dir --constraint requirements.lock .
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 matchscope
