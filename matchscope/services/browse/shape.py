@@ -185,24 +185,31 @@ def branch_conditions(branch: Branch, shape: Shape) -> list[ColumnElement[bool]]
     is_prediction, compatible = ENTRY.is_prediction, ENTRY.compatible
     if by_item_on_sqlite(shape):
         is_prediction, compatible = unindexed(is_prediction), unindexed(compatible)
-    conditions: list[ColumnElement[bool]] = [
+    on_iou = _threshold_conditions(iou, branch.reaches_iou, shape.iou_above_zero, "t")
+    on_confidence = _threshold_conditions(confidence, branch.confidence_kept, shape.confidence_above_zero, "c")
+    if on_iou is None or on_confidence is None:
+        return None
+    return [
         # `= true`, not `IS TRUE`: only equality is an index condition on PostgreSQL.
         is_prediction == (true() if branch.is_prediction else false()),
         compatible == (true() if branch.compatible else false()),
+        *on_iou,
+        *on_confidence,
     ]
-    if branch.reaches_iou is False and not shape.iou_above_zero:
+
+
+def _threshold_conditions(
+    column: ColumnElement[float], reaches: bool | None, above_zero: bool, threshold: str
+) -> list[ColumnElement[bool]] | None:
+    """A branch's condition on one threshold: at or above it (reaches), below it (not reaches) or none (None: either);
+    None when no entry can be below a threshold of 0."""
+    if reaches is False and not above_zero:
         return None
-    if branch.reaches_iou is True and shape.iou_above_zero:
-        conditions.append(iou >= float_param("t"))
-    elif branch.reaches_iou is False:
-        conditions.append(iou < float_param("t"))
-    if branch.confidence_kept is False and not shape.confidence_above_zero:
-        return None
-    if branch.confidence_kept is True and shape.confidence_above_zero:
-        conditions.append(confidence >= float_param("c"))
-    elif branch.confidence_kept is False:
-        conditions.append(confidence < float_param("c"))
-    return conditions
+    if reaches is True and above_zero:
+        return [column >= float_param(threshold)]
+    if reaches is False:
+        return [column < float_param(threshold)]
+    return []
 
 
 def filter_conditions(shape: Shape) -> list[ColumnElement[bool]]:

@@ -10,6 +10,17 @@ from matchscope.services import error_types
 from matchscope.store.tables import MatchEntry
 
 ENTRY = MatchEntry.__table__.c  # type: ignore[attr-defined]
+# The entry's own columns that every statement reading entries selects first, in MatchRow's order.
+ENTRY_COLUMNS = (
+    ENTRY.id,
+    ENTRY.item_id,
+    ENTRY.ground_truth_id,
+    ENTRY.prediction_id,
+    ENTRY.ground_truth_label,
+    ENTRY.prediction_label,
+    ENTRY.iou,
+    ENTRY.confidence,
+)
 # Spelt exactly as in the expression index of migration 0002 so both backends can use it.
 CONFIDENCE_OR_ONE: ColumnElement[float] = literal_column("coalesce(match_entry.confidence, 1.0)")
 

@@ -46,7 +46,7 @@ from matchscope.services.browse.shape import (
     shape_and_parameters,
     sort_column,
 )
-from matchscope.services.browse.sql import ENTRY, as_filter, float_param, integer_param, literal_limit
+from matchscope.services.browse.sql import ENTRY, ENTRY_COLUMNS, as_filter, float_param, integer_param, literal_limit
 from matchscope.services.error_types import ErrorType
 from matchscope.services.pagination import MAX_PAGE
 from matchscope.services.reviewed import ReviewFilter
@@ -79,14 +79,7 @@ def _shape_statement(shape: Shape) -> Select[Any]:
 
 def _arm(outcome: Outcome, sort: Any, type_code: Any, conditions: list[Any]) -> Select[Any]:
     return select(
-        ENTRY.id,
-        ENTRY.item_id,
-        ENTRY.ground_truth_id,
-        ENTRY.prediction_id,
-        ENTRY.ground_truth_label,
-        ENTRY.prediction_label,
-        ENTRY.iou,
-        ENTRY.confidence,
+        *ENTRY_COLUMNS,
         literal(OUTCOME_CODES[outcome]).label("outcome_code"),
         sort.label("sort_value"),
         type_code.label("error_type_code"),
@@ -238,14 +231,7 @@ BY_ID_SLOTS = 2 * MAX_PAGE
 def by_id_statement(lateral: bool) -> Select[Any]:
     picked = (
         select(
-            ENTRY.id,
-            ENTRY.item_id,
-            ENTRY.ground_truth_id,
-            ENTRY.prediction_id,
-            ENTRY.ground_truth_label,
-            ENTRY.prediction_label,
-            ENTRY.iou,
-            ENTRY.confidence,
+            *ENTRY_COLUMNS,
             case(
                 (ENTRY.is_prediction == true(), literal(OUTCOME_CODES[Outcome.TRUE_POSITIVE])),
                 else_=literal(FALSE_NEGATIVE_CODE),
