@@ -39,6 +39,16 @@ def backend() -> str:
     return os.environ.get("MATCHSCOPE_TEST_DATABASE", "sqlite")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, leave out the tests that would run exactly as they did in the SQLite pass."""
+    if backend() == "sqlite":
+        return
+    independent = [item for item in items if item.get_closest_marker("database_independent")]
+    if independent:
+        config.hook.pytest_deselected(items=independent)
+        items[:] = [item for item in items if not item.get_closest_marker("database_independent")]
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database for this run: a SQLite file, or a new PostgreSQL database dropped at the end."""

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.jobs.servers import ROOT
+
+pytestmark = pytest.mark.database_independent
 
 GENERATED = ROOT / "matchscope" / "client" / "_generated"
 

@@ -10,6 +10,8 @@ import pytest
 
 from matchscope.client import aio, sync
 
+pytestmark = pytest.mark.database_independent
+
 TWINS = [
     (aio.Client, sync.Client),
     (aio.Dataset, sync.Dataset),

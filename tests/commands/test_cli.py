@@ -9,6 +9,8 @@ import pytest
 
 from matchscope.cli import COMMAND_MODULES, main
 
+pytestmark = pytest.mark.database_independent
+
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:

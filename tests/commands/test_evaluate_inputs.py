@@ -14,6 +14,8 @@ import pytest
 from matchscope.commands.evaluate import main
 from tests.commands.coco_cases import detections, ground_truth, pycocotools_stats, rle, write
 
+pytestmark = pytest.mark.database_independent
+
 Change = Callable[[dict[str, Any], list[dict[str, Any]]], None]
 
 

@@ -17,6 +17,8 @@ import pytest
 from matchscope.services import demo
 from matchscope.services.demo_scenes import LABELS
 
+pytestmark = pytest.mark.database_independent
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -62,6 +64,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
     yield from _serve(tmp_path, dict(os.environ))
 
 
+@pytest.mark.serial
 def test_the_server_process_loads_the_kernels_a_child_compiled(tmp_path: Path) -> None:
     """With an empty kernel cache, `serve` has a child process compile the kernels: a process that compiles them
     itself is slower on every request afterwards (bench/README.md)."""

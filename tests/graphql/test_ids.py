@@ -10,6 +10,8 @@ import pytest
 from matchscope.schema.ids import expect_id, from_global_id, to_global_id
 from matchscope.services.errors import NotFound
 
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.parametrize("type_name", ["Match", "DatasetItem", "BoxAnnotation", "BoxPrediction", "Dataset", "Job"])
 @pytest.mark.parametrize("pk", [0, 1, 62, 63, 999, 123_456_789, 2**63 - 1])

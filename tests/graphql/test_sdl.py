@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from matchscope.resolvers.root import export_sdl
 from matchscope.schema import SDL_PATH
+
+pytestmark = pytest.mark.database_independent
 
 
 def test_sdl_file_matches_the_code() -> None:

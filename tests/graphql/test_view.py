@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import strawberry
 
 from matchscope.schema.view import GraphQLView
+
+pytestmark = pytest.mark.database_independent
 
 
 @strawberry.type

@@ -26,6 +26,8 @@ from tests.jobs.conftest import SUBMIT, import_coco, wait_finished
 from tests.jobs.servers import RedisServer
 from tests.jobs.test_worker import _evaluation_rows, _job_row
 
+pytestmark = pytest.mark.serial
+
 # Short leases: a job the queue lost is enqueued again, and a stalled one taken over, within seconds.
 # One item per chunk: a job of a few hundred items runs for seconds, so a fault lands mid-job.
 FAST = {"MATCHSCOPE_CHUNK_ITEMS": "1", "MATCHSCOPE_JOB_LEASE": "3"}

@@ -24,6 +24,8 @@ from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, SUBMIT, import_coco, wait_finished
 from tests.jobs.test_lifecycle import hold
 
+pytestmark = pytest.mark.serial
+
 BOXES = 839 + 734  # COCO_GT's annotations and COCO_DETS' detections
 
 

@@ -20,6 +20,8 @@ from tests.jobs.load import mixed_load
 from tests.jobs.servers import REDIS_URL, serve
 from tests.jobs.test_faults import FAST, completed_rows, submit
 
+pytestmark = pytest.mark.serial
+
 CLIENTS = 8
 
 

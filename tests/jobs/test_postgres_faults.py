@@ -22,6 +22,8 @@ from tests.jobs.servers import REDIS_URL
 from tests.jobs.test_faults import FAST, completed_rows, pairs, submit, wait_steps
 from tests.jobs.test_worker import _job_row
 
+pytestmark = pytest.mark.serial
+
 PAGE = """query($d: ID!, $m: ID!, $a: String) { evaluation(datasetId: $d, modelId: $m) {
   matches(filter: {outcomes: [FALSE_POSITIVE]}, first: 50, after: $a) { pageInfo { hasNextPage endCursor }
     edges { node { iou confidence predictionLabel item { referenceId } } } } } }"""

@@ -88,6 +88,7 @@ async def _job_row(state: AppState, job_id: str) -> Job:
     return job
 
 
+@pytest.mark.serial
 async def test_a_killed_workers_job_is_taken_over_within_a_minute(
     gql: GraphQL, state: AppState, caller: Caller, start_worker: Any
 ) -> None:

@@ -9,10 +9,13 @@ from dataclasses import replace
 
 import httpx
 import orjson
+import pytest
 
 from matchscope.state import AppState
 from tests.conftest import Caller
 from tests.security.bounded import ANNOTATE, box, row_counts, served, while_in_flight
+
+pytestmark = pytest.mark.serial
 
 CAP = 200_000
 

@@ -6,12 +6,15 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from graphql import get_introspection_query
 
 from matchscope.resolvers.root import build_schema
 from matchscope.state import AppState
 from tests.conftest import Caller
 from tests.security.bounded import CHEAP, Served, served
+
+pytestmark = pytest.mark.serial
 
 FULL = get_introspection_query(descriptions=True, specified_by_url=True, input_value_deprecation=True)
 

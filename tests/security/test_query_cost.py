@@ -21,6 +21,8 @@ from tests.conftest import Caller
 from tests.security.bounded import served, while_in_flight
 from tests.security.views import GALLERY_PAGE, ITEM_DETAIL, VIEWS
 
+pytestmark = pytest.mark.serial
+
 MakeCaller = Callable[[str], Awaitable[Caller]]
 
 

@@ -21,6 +21,8 @@ from tests.conftest import Caller
 from tests.jobs.servers import serve
 from tests.security.bounded import ANNOTATE, ITEMS, PREDICT, box, row_counts, served, while_in_flight
 
+pytestmark = pytest.mark.serial
+
 
 def _production(state: AppState, **changes: Any) -> Settings:
     return replace(state.settings, debug=False, **changes)

@@ -10,6 +10,8 @@ import pytest
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import decode_cursor, encode_cursor
 
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.parametrize("values", [(0.5, 1), (0.1 + 0.2, 123_456_789), (1.0, 0), (5e-324, 2**62), ("img7.jpg", 3)])
 def test_cursors_read_back_exactly(values: tuple[object, ...]) -> None:

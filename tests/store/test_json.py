@@ -9,6 +9,8 @@ import pytest
 
 from matchscope.store.db import read_json
 
+pytestmark = pytest.mark.database_independent
+
 SAME_AS_STDLIB = [
     '{"coco_id": 139, "file_name": "000000000139.jpg", "scores": [0.5, 1e-7]}',
     str(2**70),  # orjson would read a float

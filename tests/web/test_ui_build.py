@@ -10,6 +10,10 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "ui"
 BUILD = ROOT / "matchscope" / "web" / "ui"
