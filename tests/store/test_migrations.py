@@ -16,7 +16,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 import pytest_asyncio
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -185,7 +184,6 @@ async def test_processes_starting_at_once_on_a_new_database_all_migrate(empty_da
         await engine.dispose()
 
 
-@pytest.mark.serial
 def test_ten_api_and_worker_processes_start_at_once_on_a_new_database(empty_database: str, tmp_path: Path) -> None:
     """As `docker compose up --scale` would start them: 5 `matchscope serve` and 5 `matchscope worker --burst` at the
     same moment on a database nobody has migrated. Every API answers /healthz and every worker gets up, finds its
