@@ -43,6 +43,8 @@ FLOOR_QUERY = """query($id: ID!, $after: String) { node(id: $id) { __typename ..
   matches(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node {
     id outcome iou groundTruthLabel predictionLabel confidence item { id referenceId }
     groundTruth { id annotationId label x y width height } prediction { id annotationId label x y width height }
+    errorType nearestGroundTruth { iou groundTruth { id annotationId label x y width height } }
+    review { status note updatedAt }
   } } } } } }"""
 
 
