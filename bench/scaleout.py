@@ -11,7 +11,8 @@ swap to current (the merge). Then:
 - the serial fraction s of the 1-worker run: the part of its wall time not spent inside chunks (planning, the
   queue's hand-offs, the merge), and Amdahl's projection 1 / (s + (1 - s) / N) for 2 and 8 workers;
 - faster-coco-eval's whole evaluation of the same two files (a child process, loading included) and the ratio;
-- whether the runs stored the same entries (every column) and the same COCO stats and TIDE summary.
+- whether the runs stored the same entries (every column) and the same COCO stats and TIDE summary;
+- each worker's peak resident memory (VmHWM) beside faster-coco-eval's.
 
 The load average is printed before and after each run: the machine's other users change the numbers.
 
@@ -55,6 +56,14 @@ REDIS_URL = os.environ.get("MATCHSCOPE_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 PHASES = ("load", "match", "write", "progress")
 MERGE = ("read chunks", "coco and tide", "complete")
 _PHASE = re.compile(r"([a-z ]+) ([0-9.]+) s")
+
+
+def peak_mb(pid: int) -> float:
+    """A running process's peak resident set (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def load_average() -> str:
@@ -248,6 +257,8 @@ async def main_async(args: argparse.Namespace) -> None:
                 print(f"  {workers} worker(s): before the run {load_average()}", flush=True)
                 evaluation_id, seconds = await run_job(state, queue, account, dataset, model)
                 print(f"  {workers} worker(s): after the run  {load_average()}", flush=True)
+                peaks = ", ".join(f"{peak_mb(process.pid):.0f} MB" for process in processes)
+                print(f"  {workers} worker(s): peak RSS {peaks}", flush=True)
             finally:
                 for process in processes:
                     process.terminate()
