@@ -51,6 +51,11 @@ _SCALARS: dict[str, Any] = {
     "JSON": {"b": TEXT},
     "DateTime": "2020-01-01T00:00:00+00:00",
     "Date": "2020-01-01",
+    # The columns of a column-shaped upload: one row.
+    "StringColumn": [TEXT],
+    "FloatColumn": [1.0],
+    "BooleanColumn": [False],
+    "JSONColumn": [{"b": TEXT}],
 }
 
 
