@@ -102,13 +102,16 @@ class Evaluation(Node):
                 prediction_version=self.prediction_version,
             )
 
-    async def _columns(self, info: Info, item_metadata: slices.ItemMetadata | None = None) -> metrics.EntryColumns:
-        """The entry columns, of the slice's items only when one is given."""
+    async def _columns(
+        self, info: Info, item_metadata: slices.ItemMetadata | None = None, *, evidence: bool = False
+    ) -> metrics.EntryColumns:
+        """The entry columns (with the error evidence when `evidence`), of the slice's items only when one is
+        given."""
         cache = info.context.state.services.entry_cache
-        columns = cache.cached(self.row)
+        columns = cache.cached(self.row, evidence=evidence)
         if columns is None:
             async with info.context.sessions() as session:
-                columns = await cache.columns(session, self.row)
+                columns = await cache.columns(session, self.row, evidence=evidence)
         if item_metadata is None or not item_metadata.pairs:  # {}: every item
             return columns
         item_ids = await slices.item_ids(info.context.reads, dataset_id=self.dataset_pk, metadata=item_metadata)
@@ -140,7 +143,8 @@ class Evaluation(Node):
         )
 
         async def count() -> int:
-            columns = await self._columns(info, query.item_metadata)
+            typed = query.error_types is not None and self.row.error_evidence
+            columns = await self._columns(info, query.item_metadata, evidence=typed)
             if query.review_statuses is None:
                 return metrics.count_matches(columns, thresholds, query, error_evidence=self.row.error_evidence)
             async with info.context.sessions() as session:

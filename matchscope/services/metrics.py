@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -48,8 +48,10 @@ class EntryColumns:
     item_index: NDArray[np.int64]
     labels: tuple[str, ...]
     item_ids: NDArray[np.int64]
-    # The row's ground truth's id (-1: none) and the evidence columns of prediction rows (0 or -1 elsewhere).
+    # The row's ground truth's id (-1: none), the entry's id, and the evidence columns of prediction rows (0 or -1
+    # elsewhere): empty until an error type filter asks for them (`EntryCache.columns(..., evidence=True)`).
     ground_truth_id: NDArray[np.int64]
+    entry_id: NDArray[np.int64]
     evidence: dict[str, NDArray[Any]]
     memo: dict[tuple[float, float], Metrics] = field(default_factory=dict)
     # Slices of these columns by their items' ids (`on_items`), most recent last.
@@ -78,6 +80,7 @@ class EntryColumns:
                 labels=self.labels,
                 item_ids=self.item_ids,
                 ground_truth_id=self.ground_truth_id[kept],
+                entry_id=self.entry_id[kept],
                 evidence={name: values[kept] for name, values in self.evidence.items()},
             )
             while len(self.slices) >= _SLICES_KEPT:
@@ -334,22 +337,31 @@ def count_matches(
         if labels is not None:
             wanted = np.array([codes[label] for label in set(labels) if label in codes], dtype=np.int32)
             selected &= np.isin(column, wanted)
-    if query.min_iou is not None:
-        selected &= columns.iou >= query.min_iou
-    if query.max_iou is not None:
-        selected &= columns.iou <= query.max_iou
-    if query.min_confidence is not None:
-        selected &= columns.confidence >= query.min_confidence
-    if query.max_confidence is not None:
-        selected &= columns.confidence <= query.max_confidence
+    selected &= _in_ranges(columns, query)
     if query.item_id is not None:
         position = np.searchsorted(columns.item_ids, query.item_id)
         if position >= len(columns.item_ids) or columns.item_ids[position] != query.item_id:
             return 0
         selected &= columns.item_index == position
     if query.error_types is not None:
-        selected &= error_evidence & _of_error_types(columns, masks, thresholds, query.error_types, evaluation_columns)
+        if not error_evidence:
+            return 0
+        selected &= _of_error_types(columns, masks, thresholds, query.error_types, evaluation_columns)
     return int(selected.sum())
+
+
+def _in_ranges(columns: EntryColumns, query: MatchFilter) -> NDArray[np.bool_]:
+    """The entries within the filter's IoU and confidence bounds."""
+    kept = np.ones(len(columns), dtype=np.bool_)
+    for values, low, high in (
+        (columns.iou, query.min_iou, query.max_iou),
+        (columns.confidence, query.min_confidence, query.max_confidence),
+    ):
+        if low is not None:
+            kept &= values >= low
+        if high is not None:
+            kept &= values <= high
+    return kept
 
 
 def _of_error_types(
@@ -383,23 +395,32 @@ _EVIDENCE_FLOATS = ("compatible_iou", "incompatible_iou", "duplicate_iou", "dupl
 _EVIDENCE_IDS = ("compatible_ground_truth_id", "incompatible_ground_truth_id", "nearest_ground_truth_id")
 
 
-def entry_columns_sql(table: str) -> str:
-    """The select list of `EntryColumns`' values from `table`, a `match_entry` row's name in the query."""
-    return (
+def entry_columns_sql(table: str, *, evidence: bool = True) -> str:
+    """The select list of `EntryColumns`' values from `table`, a `match_entry` row's name in the query; the
+    evidence columns last, when asked for."""
+    base = (
         f"{table}.is_prediction, {table}.compatible, "
         f"{table}.ground_truth_id IS NOT NULL AND {table}.prediction_id IS NOT NULL, {table}.iou, "
         f"coalesce({table}.confidence, 1.0), {table}.ground_truth_label, {table}.prediction_label, {table}.item_id, "
-        f"coalesce({table}.ground_truth_id, -1), "
-        + ", ".join(
-            [
-                *(f"coalesce({table}.{name}, 0.0)" for name in _EVIDENCE_FLOATS),
-                *(f"coalesce({table}.{name}, -1)" for name in _EVIDENCE_IDS),
-            ]
-        )
+        f"coalesce({table}.ground_truth_id, -1), {table}.id"
+    )
+    return f"{base}, {_evidence_sql(table)}" if evidence else base
+
+
+def _evidence_sql(table: str) -> str:
+    return ", ".join(
+        [
+            *(f"coalesce({table}.{name}, 0.0)" for name in _EVIDENCE_FLOATS),
+            *(f"coalesce({table}.{name}, -1)" for name in _EVIDENCE_IDS),
+        ]
     )
 
 
-_COLUMNS_SQL = f"SELECT {entry_columns_sql('match_entry')} FROM match_entry WHERE evaluation_id = ?"
+# The evidence doubles what the first read of an evaluation costs, and only error type filters use it.
+_COLUMNS_SQL = f"SELECT {entry_columns_sql('match_entry', evidence=False)} FROM match_entry WHERE evaluation_id = ?"
+_WITH_EVIDENCE_SQL = f"SELECT {entry_columns_sql('match_entry')} FROM match_entry WHERE evaluation_id = ?"
+_EVIDENCE_SQL = f"SELECT id, {_evidence_sql('match_entry')} FROM match_entry WHERE evaluation_id = ?"
+_EVIDENCE_AT = 10  # where the evidence starts in a record of entry_columns_sql
 
 
 def _column(records: Sequence[Sequence[Any]], index: int, dtype: type[np.generic]) -> NDArray[Any]:
@@ -407,12 +428,38 @@ def _column(records: Sequence[Sequence[Any]], index: int, dtype: type[np.generic
     return np.fromiter(map(itemgetter(index), records), dtype=dtype, count=len(records))
 
 
-async def load_columns(session: AsyncSession, evaluation_id: int) -> EntryColumns:
-    return columns_from_records(await bulk_select(session, _COLUMNS_SQL, (evaluation_id,)))
+def _evidence_from(records: Sequence[Sequence[Any]], start: int) -> dict[str, NDArray[Any]]:
+    return {
+        **{name: _column(records, start + index, np.float64) for index, name in enumerate(_EVIDENCE_FLOATS)},
+        **{
+            name: _column(records, start + len(_EVIDENCE_FLOATS) + index, np.int64)
+            for index, name in enumerate(_EVIDENCE_IDS)
+        },
+    }
 
 
-def columns_from_records(records: Sequence[Sequence[Any]]) -> EntryColumns:
-    """Columns from records whose first eight values are `_COLUMNS_SQL`'s (later ones are the caller's)."""
+async def load_columns(session: AsyncSession, evaluation_id: int, *, evidence: bool) -> EntryColumns:
+    records = await bulk_select(session, _WITH_EVIDENCE_SQL if evidence else _COLUMNS_SQL, (evaluation_id,))
+    return columns_from_records(records, evidence=evidence)
+
+
+async def load_evidence(session: AsyncSession, columns: EntryColumns, evaluation_id: int) -> dict[str, NDArray[Any]]:
+    """The evidence of `columns`' entries, in their order (a second read need not return rows in the first's)."""
+    records = await bulk_select(session, _EVIDENCE_SQL, (evaluation_id,))
+    ids = _column(records, 0, np.int64)
+    evidence = _evidence_from(records, 1)
+    if np.array_equal(ids, columns.entry_id):
+        return evidence
+    order = np.argsort(ids, kind="stable")
+    position = order[np.searchsorted(ids, columns.entry_id, sorter=order)]
+    if not np.array_equal(ids[position], columns.entry_id):
+        raise RuntimeError(f"evaluation {evaluation_id}: its entries changed between two reads")
+    return {name: values[position] for name, values in evidence.items()}
+
+
+def columns_from_records(records: Sequence[Sequence[Any]], *, evidence: bool = True) -> EntryColumns:
+    """Columns from records whose first values are `entry_columns_sql`'s, evidence as it says (later ones are the
+    caller's)."""
     gt_label, pred_label = list(map(itemgetter(5), records)), list(map(itemgetter(6), records))
     labels = tuple(sorted(label for label in {*gt_label, *pred_label} if label is not None))
     codes: dict[Any, int] = {label: code for code, label in enumerate(labels)}
@@ -431,13 +478,8 @@ def columns_from_records(records: Sequence[Sequence[Any]]) -> EntryColumns:
         labels=labels,
         item_ids=item_ids.astype(np.int64),
         ground_truth_id=_column(records, 8, np.int64),
-        evidence={
-            **{name: _column(records, 9 + index, np.float64) for index, name in enumerate(_EVIDENCE_FLOATS)},
-            **{
-                name: _column(records, 9 + len(_EVIDENCE_FLOATS) + index, np.int64)
-                for index, name in enumerate(_EVIDENCE_IDS)
-            },
-        },
+        entry_id=_column(records, 9, np.int64),
+        evidence=_evidence_from(records, _EVIDENCE_AT) if evidence else {},
     )
 
 
@@ -447,40 +489,58 @@ class EntryCache:
     def __init__(self, capacity: int = 4) -> None:
         self.capacity = capacity
         self._columns: OrderedDict[tuple[int, datetime], EntryColumns] = OrderedDict()
-        self._loading: dict[tuple[int, datetime], asyncio.Future[EntryColumns]] = {}
+        self._loading: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
 
-    def cached(self, evaluation: Evaluation | EvaluationRow) -> EntryColumns | None:
-        """The columns when they are already held (a complete evaluation never changes), without a query."""
+    def cached(self, evaluation: Evaluation | EvaluationRow, *, evidence: bool = False) -> EntryColumns | None:
+        """The columns when they are already held (a complete evaluation never changes), without a query;
+        `evidence`: with the evidence columns too."""
         if not evaluation.is_complete or evaluation.id is None:
             return None
         key = (evaluation.id, evaluation.created_at)
         columns = self._columns.get(key)
-        if columns is not None:
-            self._columns.move_to_end(key)
+        if columns is None:
+            return None
+        self._columns.move_to_end(key)
+        return None if evidence and not columns.evidence else columns
+
+    async def columns(
+        self, session: AsyncSession, evaluation: Evaluation | EvaluationRow, *, evidence: bool = False
+    ) -> EntryColumns:
+        evaluation_id = evaluation.id
+        assert evaluation_id is not None
+        if not evaluation.is_complete:  # still being written: never cached
+            return await load_columns(session, evaluation_id, evidence=evidence)
+        key = (evaluation_id, evaluation.created_at)
+        columns = self._columns.get(key)
+        if columns is None:
+            columns = await self._once(key, lambda: load_columns(session, evaluation_id, evidence=False))
+            self._columns[key] = columns
+            while len(self._columns) > self.capacity:
+                self._columns.popitem(last=False)
+        self._columns.move_to_end(key)
+        if evidence and not columns.evidence:
+            held = columns
+            loaded = await self._once((*key, "evidence"), lambda: load_evidence(session, held, evaluation_id))
+            if not columns.evidence:
+                columns.evidence.update(loaded)
+                columns.slices.clear()  # taken without the evidence
         return columns
 
-    async def columns(self, session: AsyncSession, evaluation: Evaluation | EvaluationRow) -> EntryColumns:
-        assert evaluation.id is not None
-        if not evaluation.is_complete:  # still being written: never cached
-            return await load_columns(session, evaluation.id)
-        key = (evaluation.id, evaluation.created_at)
-        if key in self._columns:
-            self._columns.move_to_end(key)
-            return self._columns[key]
+    async def _once(self, key: tuple[Any, ...], load: Callable[[], Awaitable[Any]]) -> Any:
+        """`load()`, shared by the callers that ask for `key` while it runs."""
         if key in self._loading:
             return await asyncio.shield(self._loading[key])
-        future: asyncio.Future[EntryColumns] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._loading[key] = future
         try:
-            columns = await load_columns(session, evaluation.id)
+            result = await load()
         except BaseException as error:
             future.set_exception(error)
             future.exception()  # retrieved: no "never retrieved" warning when nobody waits
             raise
         finally:
             del self._loading[key]
-        future.set_result(columns)
-        self._columns[key] = columns
-        while len(self._columns) > self.capacity:
-            self._columns.popitem(last=False)
-        return columns
+        future.set_result(result)
+        return result
+
+

@@ -194,6 +194,7 @@ def _subset(columns: metrics.EntryColumns, mask: NDArray[np.bool_]) -> metrics.E
         labels=columns.labels,
         item_ids=columns.item_ids,
         ground_truth_id=columns.ground_truth_id[mask],
+        entry_id=columns.entry_id[mask],
         evidence={name: values[mask] for name, values in columns.evidence.items()},
     )
 

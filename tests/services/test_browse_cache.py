@@ -4,7 +4,10 @@ never holding an incomplete evaluation; and its counts agree with the SQL pages.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from typing import Any
 
+import numpy as np
 import pytest
 from sqlalchemy import update
 
@@ -29,10 +32,10 @@ async def test_cache_is_bounded_and_shares_loads(
     loads: list[int] = []
     real_load = metrics.load_columns
 
-    async def counting_load(session: object, evaluation_id: int) -> metrics.EntryColumns:
+    async def counting_load(session: object, evaluation_id: int, *, evidence: bool) -> metrics.EntryColumns:
         loads.append(evaluation_id)
         await asyncio.sleep(0.01)
-        return await real_load(session, evaluation_id)  # type: ignore[arg-type]
+        return await real_load(session, evaluation_id, evidence=evidence)  # type: ignore[arg-type]
 
     monkeypatch.setattr(metrics, "load_columns", counting_load)
     cache = metrics.EntryCache(capacity=2)
@@ -50,6 +53,52 @@ async def test_cache_is_bounded_and_shares_loads(
     assert loads == [first.id, stored[1].evaluation_id, stored[2].evaluation_id, first.id]
 
 
+async def test_the_evidence_is_read_when_asked_once_and_in_the_entries_order(
+    state: AppState, caller: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = await store_evaluation(state, caller.account_id, seed=5, items=6)
+    row = await _evaluation(state, stored.evaluation_id)
+    async with state.sessions() as session:
+        whole = await metrics.load_columns(session, stored.evaluation_id, evidence=True)
+    assert whole.evidence and len(whole.evidence["nearest_ground_truth_id"]) == len(whole) > 0
+    assert len(np.unique(whole.evidence["compatible_iou"])) > 2  # varied: a misplaced row would show
+    reads: list[int] = []
+    real_read = metrics.load_evidence
+
+    async def counting_read(session: object, columns: metrics.EntryColumns, evaluation_id: int) -> Any:
+        reads.append(evaluation_id)
+        await asyncio.sleep(0.01)
+        return await real_read(session, columns, evaluation_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(metrics, "load_evidence", counting_read)
+    cache = metrics.EntryCache()
+    async with state.sessions() as session:
+        plain = await cache.columns(session, row)
+    assert plain.evidence == {} and cache.cached(row) is plain and cache.cached(row, evidence=True) is None
+    sliced = plain.on_items(plain.item_ids[:2])
+    assert sliced.evidence == {}
+
+    async def read() -> metrics.EntryColumns:
+        async with state.sessions() as session:
+            return await cache.columns(session, row, evidence=True)
+
+    together = await asyncio.gather(*(read() for _ in range(4)))
+    assert reads == [stored.evaluation_id] and all(columns is plain for columns in together)
+    assert cache.cached(row, evidence=True) is plain
+    by_id = {entry: index for index, entry in enumerate(whole.entry_id.tolist())}
+    order = np.array([by_id[entry] for entry in plain.entry_id.tolist()])
+    for name, values in whole.evidence.items():
+        np.testing.assert_array_equal(plain.evidence[name], values[order], err_msg=name)
+    # A slice taken before the evidence is taken again with it.
+    assert plain.on_items(plain.item_ids[:2]).evidence.keys() == whole.evidence.keys()
+    # Rows of the second read in another order than the first's are put in the first's.
+    reversed_ = replace(plain, entry_id=plain.entry_id[::-1].copy(), evidence={}, memo={}, slices={})
+    async with state.sessions() as session:
+        evidence = await real_read(session, reversed_, stored.evaluation_id)
+    for name, values in plain.evidence.items():
+        np.testing.assert_array_equal(evidence[name], values[::-1], err_msg=name)
+
+
 async def test_incomplete_evaluations_are_not_cached(state: AppState, caller: Caller) -> None:
     stored = await store_evaluation(state, caller.account_id, seed=4, items=4)
     async with state.sessions() as session, session.begin():
@@ -65,7 +114,7 @@ async def test_counts_agree_with_pages(state: AppState, caller: Caller, t: float
     stored = await store_evaluation(state, caller.account_id, seed=6, items=10)
     thresholds = browse.Thresholds(iou=t, confidence=c)
     async with state.sessions() as session:
-        columns = await metrics.load_columns(session, stored.evaluation_id)
+        columns = await metrics.load_columns(session, stored.evaluation_id, evidence=True)
         evaluation = await browse.visible_evaluation(
             session, account_id=caller.account_id, evaluation_id=stored.evaluation_id
         )
