@@ -40,13 +40,13 @@ def backend() -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, leave out the tests that would run exactly as they did in the SQLite pass."""
-    if backend() == "sqlite":
-        return
-    independent = [item for item in items if item.get_closest_marker("database_independent")]
-    if independent:
-        config.hook.pytest_deselected(items=independent)
-        items[:] = [item for item in items if not item.get_closest_marker("database_independent")]
+    """Each pass runs its own: the PostgreSQL pass leaves out the tests that would run exactly as they did in the
+    SQLite pass, and the SQLite pass those that need PostgreSQL (workers in other processes sharing the database)."""
+    left_out = "postgresql_only" if backend() == "sqlite" else "database_independent"
+    deselected = [item for item in items if item.get_closest_marker(left_out)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(left_out)]
 
 
 @pytest.fixture(scope="session")

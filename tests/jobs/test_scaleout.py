@@ -20,10 +20,10 @@ from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.tables import Evaluation, Job
-from tests.conftest import Caller, GraphQL, backend
+from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import JOB, SUBMIT, import_coco, wait_finished
 
-pytestmark = pytest.mark.skipif(backend() != "postgresql", reason="workers share the PostgreSQL test database")
+pytestmark = pytest.mark.postgresql_only  # arq workers in other processes share the test database
 
 ITEMS = 240
 # Every evaluation is scaled out, in chunks of a few items: two workers share a job of a few seconds.
@@ -153,6 +153,7 @@ async def test_class_aware_with_allowed_pairs_scaled_out(
         assert any(row[4] == gt_label and row[5] == pred_label and row[8] for row in scaled["entries"])
 
 
+@pytest.mark.serial  # taken over within a minute of the kill
 @pytest.mark.parametrize("victim", ["coordinator", "helper"])
 async def test_a_worker_killed_mid_evaluation_costs_nothing_but_time(
     gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, victim: str
