@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services import error_types
 from matchscope.services.browse import EvaluationRow, MatchFilter, Outcome, Thresholds
+from matchscope.services.errors import NotFound
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.services.tokens import global_id
 from matchscope.store.bulk import bulk_select
 from matchscope.store.tables import Evaluation
 
@@ -450,10 +452,12 @@ async def load_evidence(session: AsyncSession, columns: EntryColumns, evaluation
     evidence = _evidence_from(records, 1)
     if np.array_equal(ids, columns.entry_id):
         return evidence
+    if len(ids) != len(columns.entry_id):  # deleted (retention, a delete) since the first read
+        raise NotFound("Evaluation", global_id("Evaluation", evaluation_id))
     order = np.argsort(ids, kind="stable")
-    position = order[np.searchsorted(ids, columns.entry_id, sorter=order)]
-    if not np.array_equal(ids[position], columns.entry_id):
-        raise RuntimeError(f"evaluation {evaluation_id}: its entries changed between two reads")
+    position = order[np.minimum(np.searchsorted(ids, columns.entry_id, sorter=order), len(ids) - 1)]
+    if len(ids) and not np.array_equal(ids[position], columns.entry_id):
+        raise NotFound("Evaluation", global_id("Evaluation", evaluation_id))
     return {name: values[position] for name, values in evidence.items()}
 
 

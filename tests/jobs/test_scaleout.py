@@ -108,6 +108,7 @@ async def last_job_id(state: AppState) -> int:
         return int((await session.execute(text("SELECT max(id) FROM job"))).scalar_one())
 
 
+@pytest.mark.serial  # the second worker must start within a job of a few seconds
 async def test_one_and_two_workers_give_the_in_process_result(
     gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, tmp_path: Path
 ) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from matchscope.services import browse, metrics
+from matchscope.services.errors import NotFound
 from matchscope.state import AppState
 from matchscope.store import tables
 from tests.conftest import Caller
@@ -133,3 +134,18 @@ async def test_counts_agree_with_pages(state: AppState, caller: Caller, t: float
             assert not page.has_next_page
             assert metrics.count_matches(columns, thresholds, query) == len(page.rows)
             assert {row.outcome for row in page.rows} <= {outcome}
+
+
+async def test_evidence_of_entries_deleted_since_the_first_read_is_not_found(state: AppState, caller: Caller) -> None:
+    stored = await store_evaluation(state, caller.account_id, seed=7, items=4)
+    row = await _evaluation(state, stored.evaluation_id)
+    cache = metrics.EntryCache()
+    async with state.sessions() as session:
+        plain = await cache.columns(session, row)
+    assert len(plain) > 0
+    async with state.sessions() as session, session.begin():
+        await session.execute(delete(tables.MatchEntry).where(tables.MatchEntry.evaluation_id == stored.evaluation_id))
+    async with state.sessions() as session:
+        with pytest.raises(NotFound, match="Evaluation"):
+            await cache.columns(session, row, evidence=True)
+    assert cache.cached(row, evidence=True) is None and plain.evidence == {}

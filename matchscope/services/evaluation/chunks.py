@@ -299,7 +299,7 @@ async def run_chunk(
 ) -> Job:
     """Run a claimed chunk: load its boxes, match them, and write its entries, payload and DONE in one transaction
     fenced by the chunk's lease (LeaseLost, and nothing written, when another worker has it now); the job's
-    progress grows by the chunk's items in the same transaction. Returns the job row as written."""
+    progress grows by the chunk's items right after that commit. Returns the job row as written."""
     phases = phases or Phases()
     evaluation_id, k = row.evaluation_id, row.chunk
     own = Phases()
