@@ -4,6 +4,7 @@ reload, the review filter counts as the API does, and a refused review is taken 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from playwright.sync_api import Page, Route, expect
@@ -90,6 +91,16 @@ def test_keyboard_reviews_persist_after_a_reload(page: Page, site: Site) -> None
     expect(tiles).to_have_count(total)
 
 
+def wait_held(page: Page, held: list[Route]) -> None:
+    """Until the review's request has reached the route (the tile shows it as pending before the browser sends it);
+    then exactly that one is held."""
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "the review's request never reached the server"
+        page.wait_for_timeout(20)  # lets Playwright deliver the route event
+    assert len(held) == 1
+
+
 def test_a_review_shows_at_once_and_a_refused_one_is_taken_back(page: Page, site: Site) -> None:
     held: list[Route] = []
 
@@ -109,7 +120,7 @@ def test_a_review_shows_at_once_and_a_refused_one_is_taken_back(page: Page, site
     page.keyboard.press("c")
     expect(status_of(page, 0)).to_have_attribute("data-status", "CONFIRMED")
     expect(status_of(page, 0)).to_have_class(re.compile(r"\bpending\b"))
-    assert len(held) == 1
+    wait_held(page, held)
     held.pop().fulfill(status=200, json={"data": None, "errors": [{"message": "refused by the test"}]})
     expect(status_of(page, 0)).to_have_attribute("data-status", "UNREVIEWED")
     expect(page.get_by_role("alert")).to_contain_text("The review was not saved: refused by the test")
@@ -117,7 +128,7 @@ def test_a_review_shows_at_once_and_a_refused_one_is_taken_back(page: Page, site
     page.keyboard.press("j")
     page.keyboard.press("i")
     expect(status_of(page, 1)).to_have_class(re.compile(r"\bpending\b"))
-    assert len(held) == 1
+    wait_held(page, held)
     held.pop().continue_()
     expect(status_of(page, 1)).to_have_attribute("data-status", "IGNORED")
     expect(status_of(page, 1)).not_to_have_class(re.compile(r"\bpending\b"))
