@@ -95,11 +95,7 @@ class MatchFilter:
             item_metadata=None
             if self.item_metadata is None
             else slices.ItemMetadata.parse(self.item_metadata, "filter.itemMetadata"),
-            error_types=(
-                None
-                if self.error_types is None
-                else frozenset(browse.ErrorType(kind.value) for kind in self.error_types)
-            ),
+            error_types=None if self.error_types is None else frozenset(self.error_types),
         )
 
 
@@ -173,7 +169,7 @@ class Match(Node):
                 "ground_truth_label": ground_truth_label,
                 "prediction_label": prediction_label,
                 "confidence": confidence,
-                "error_type": None if error_type_code is None else _ERROR_TYPES_BY_CODE[error_type_code],
+                "error_type": None if error_type_code is None else browse.ERROR_TYPE_BY_CODE[error_type_code],
                 "nearest_pk": nearest_pk,
                 "nearest_iou": nearest_iou,
                 "item": DatasetItem.of(
@@ -186,7 +182,6 @@ class Match(Node):
 
 
 _OUTCOMES_BY_CODE = {code: MatchOutcome(outcome.value) for code, outcome in browse.OUTCOME_BY_CODE.items()}
-_ERROR_TYPES_BY_CODE = {code: ErrorType(kind.value) for code, kind in browse.ERROR_TYPE_BY_CODE.items()}
 
 
 @strawberry.type(name="MatchConnection")

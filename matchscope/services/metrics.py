@@ -62,6 +62,24 @@ class EntryColumns:
     def __len__(self) -> int:
         return len(self.iou)
 
+    def masked(self, kept: NDArray[np.bool_]) -> EntryColumns:
+        """The entries where `kept` holds (same labels and item ids), the evidence too when it is read."""
+        return EntryColumns(
+            is_prediction=self.is_prediction[kept],
+            compatible=self.compatible[kept],
+            has_partner=self.has_partner[kept],
+            iou=self.iou[kept],
+            confidence=self.confidence[kept],
+            ground_truth_label=self.ground_truth_label[kept],
+            prediction_label=self.prediction_label[kept],
+            item_index=self.item_index[kept],
+            labels=self.labels,
+            item_ids=self.item_ids,
+            ground_truth_id=self.ground_truth_id[kept],
+            entry_id=self.entry_id[kept],
+            evidence={name: values[kept] for name, values in self.evidence.items()},
+        )
+
     def on_items(self, item_ids: NDArray[np.int64]) -> EntryColumns:
         """The entries on these items only (a slice), with the same labels and item ids; memoised on the ids, so
         a slice's metrics at other thresholds cost no new pass over every entry."""
@@ -70,21 +88,7 @@ class EntryColumns:
         if cached is None:
             in_slice = np.isin(self.item_ids, item_ids)
             kept = in_slice[self.item_index]
-            cached = EntryColumns(
-                is_prediction=self.is_prediction[kept],
-                compatible=self.compatible[kept],
-                has_partner=self.has_partner[kept],
-                iou=self.iou[kept],
-                confidence=self.confidence[kept],
-                ground_truth_label=self.ground_truth_label[kept],
-                prediction_label=self.prediction_label[kept],
-                item_index=self.item_index[kept],
-                labels=self.labels,
-                item_ids=self.item_ids,
-                ground_truth_id=self.ground_truth_id[kept],
-                entry_id=self.entry_id[kept],
-                evidence={name: values[kept] for name, values in self.evidence.items()},
-            )
+            cached = self.masked(kept)
             while len(self.slices) >= _SLICES_KEPT:
                 self.slices.pop(next(iter(self.slices)))
         self.slices[key] = cached

@@ -164,14 +164,14 @@ class ReviewedEntries:
     statuses: NDArray[np.str_]
 
     def having(self, statuses: Sequence[str]) -> metrics.EntryColumns:
-        return _subset(self.columns, np.isin(self.statuses, list(statuses)))
+        return self.columns.masked(np.isin(self.statuses, list(statuses)))
 
     def within(self, columns: metrics.EntryColumns | None) -> ReviewedEntries:
         """Those on the items of `columns`' entries only (a slice's, `EntryColumns.on_items`); all when None."""
         if columns is None:
             return self
         kept = np.isin(self.columns.item_ids[self.columns.item_index], columns.item_ids[columns.item_index])
-        return ReviewedEntries(_subset(self.columns, kept), self.statuses[kept])
+        return ReviewedEntries(self.columns.masked(kept), self.statuses[kept])
 
 
 async def reviewed_entries(session: AsyncSession, evaluation: browse.EvaluationRow) -> ReviewedEntries:
@@ -179,24 +179,6 @@ async def reviewed_entries(session: AsyncSession, evaluation: browse.EvaluationR
     records = await bulk_select(session, _REVIEWED_SQL, (evaluation.id, evaluation.dataset_id, evaluation.model_id))
     statuses = np.array([record[-1] for record in records], dtype=np.str_)
     return ReviewedEntries(metrics.columns_from_records(records), statuses)
-
-
-def _subset(columns: metrics.EntryColumns, mask: NDArray[np.bool_]) -> metrics.EntryColumns:
-    return metrics.EntryColumns(
-        is_prediction=columns.is_prediction[mask],
-        compatible=columns.compatible[mask],
-        has_partner=columns.has_partner[mask],
-        iou=columns.iou[mask],
-        confidence=columns.confidence[mask],
-        ground_truth_label=columns.ground_truth_label[mask],
-        prediction_label=columns.prediction_label[mask],
-        item_index=columns.item_index[mask],
-        labels=columns.labels,
-        item_ids=columns.item_ids,
-        ground_truth_id=columns.ground_truth_id[mask],
-        entry_id=columns.entry_id[mask],
-        evidence={name: values[mask] for name, values in columns.evidence.items()},
-    )
 
 
 async def count_matches(
