@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -17,13 +15,11 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-import uvicorn
 
-from matchscope.app import create_app
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from tests.conftest import SHARED_DATA, Caller, backend
-from tests.jobs.servers import REDIS_URL, ROOT, WorkerProcess, free_port
+from tests.jobs.servers import REDIS_URL, ROOT, WorkerProcess, listening_socket, serve_socket
 
 COCO_GT = SHARED_DATA / "instances_val2014_100.json"
 COCO_DETS = SHARED_DATA / "instances_val2014_fakebbox100_results.json"
@@ -52,7 +48,7 @@ def server(state: AppState, database_url: str, queue_name: str, tmp_path: Path) 
             tmp_path / "worker.log",
         )
     try:
-        with serve_on(state.settings, free_port()) as endpoint:
+        with serve_on(state.settings) as endpoint:
             yield Server(endpoint, state.settings)
     finally:
         if worker is not None:
@@ -81,19 +77,8 @@ def cli_evaluation(tmp_path: Path, *flags: str) -> tuple[dict[str, Any], list[di
 
 
 @contextmanager
-def serve_on(settings: Settings, port: int) -> Iterator[str]:
-    """The app under uvicorn on a given port (so a client keeps its endpoint across a restart); a generous start-up
-    deadline, as the machine running the suite may be busy."""
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+def serve_on(settings: Settings, port: int = 0) -> Iterator[str]:
+    """The app under uvicorn in a thread, on `port` (so that a client keeps its endpoint across a restart) or on one
+    the kernel picks; a generous start-up deadline, as the machine running the suite may be busy."""
+    with serve_socket(settings, listening_socket(port), limit_s=120) as base:
+        yield f"http://{base}"

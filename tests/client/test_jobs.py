@@ -12,7 +12,7 @@ from matchscope.client import Client, JobFailed, ValidationError
 from matchscope.client._generated import GraphQLClient
 from matchscope.settings import Settings
 from tests.client.conftest import COCO_DETS, COCO_GT, serve_on
-from tests.jobs.servers import REDIS_URL, free_port
+from tests.jobs.servers import REDIS_URL
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_waits_through_queued_and_raises_when_cancelled(
         return await original(self, id, **kwargs)
 
     monkeypatch.setattr(GraphQLClient, "get_job", counted)
-    with serve_on(settings, free_port()) as endpoint, Client(key, endpoint=endpoint) as client:
+    with serve_on(settings) as endpoint, Client(key, endpoint=endpoint) as client:
         if transport == "polling":  # as if websockets could not connect
             client._client.connection.graphql.ws_url = "ws://127.0.0.1:9/graphql"
         client.import_coco("coco", COCO_GT, model="fake", results=COCO_DETS, progress=False)

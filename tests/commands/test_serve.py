@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,18 +15,13 @@ import pytest
 
 from matchscope.services import demo
 from matchscope.services.demo_scenes import LABELS
+from tests.jobs.servers import free_port
 
 pytestmark = pytest.mark.database_independent
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _serve(tmp_path: Path, env: dict[str, str]) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
-    port = _free_port()
+    port = free_port()
     env = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -23,21 +25,52 @@ REDIS_URL = os.environ.get("MATCHSCOPE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _ephemeral_ports() -> range:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)  # Linux's default
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free port for a server in another process (which binds it itself): random, below the kernel's ephemeral
+    range, so that neither another test's `listening_socket()` nor an outgoing connection takes it between this
+    check and that server's bind, and parallel test processes seldom pick the same one (the bind here checks it
+    is free now). A server in this process binds `listening_socket()` instead, which leaves no gap at all."""
+    low = 10000
+    high = max(low + 1000, _ephemeral_ports().start)
+    while True:
+        port = random.randrange(low, high)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError as error:
+                if error.errno != errno.EADDRINUSE:
+                    raise
+                continue
+        return port
+
+
+def listening_socket(port: int = 0) -> socket.socket:
+    """A socket bound on 127.0.0.1 (a port the kernel picks unless given), held until the server that is handed it
+    closes it."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a server restarted on its port binds it again
+    sock.bind(("127.0.0.1", port))
+    return sock
 
 
 @contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """The app (own AppState, lifespan included) under uvicorn in a thread; yields its base URL."""
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+def serve_socket(settings: Settings, sock: socket.socket, limit_s: float = 30.0) -> Iterator[str]:
+    """The app (own AppState, lifespan included) under uvicorn in a thread, serving on `sock` (which it closes);
+    yields its host:port."""
+    port = int(sock.getsockname()[1])
+    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + limit_s
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
@@ -46,6 +79,14 @@ def serve(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+        sock.close()
+
+
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """The app under uvicorn in a thread, on a port the kernel picks; yields its host:port."""
+    with serve_socket(settings, listening_socket()) as base:
+        yield base
 
 
 MATCHSCOPE_WORKER = (sys.executable, "-m", "matchscope", "worker")
@@ -98,25 +139,41 @@ class RedisServer:
 
     def __init__(self, log: Path) -> None:
         self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
         self._log = log
+        self._started = False
         self.process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
     def start(self, limit_s: float = 10.0) -> None:
+        """Start it; on its port again after a kill (its clients keep their URL). Its first start moves to another
+        free port when another process took this one meanwhile."""
+        for _attempt in range(1 if self._started else 5):
+            if self._start(limit_s):
+                self._started = True
+                return
+            if not self._started:
+                self.port = free_port()
+        raise AssertionError(f"redis-server did not start on port {self.port}: {self._log.read_text()[-2000:]}")
+
+    def _start(self, limit_s: float) -> bool:
         command = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
         with self._log.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            process = self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + limit_s
-        while True:
+        while process.poll() is None:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
                     sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return
+                    if sock.recv(16).startswith(b"+PONG") and process.poll() is None:
+                        return True
             except OSError:
                 pass
-            assert self.process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.02)
+        return False  # it exited: its port was taken
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
