@@ -58,6 +58,9 @@ class EntryColumns:
     memo: dict[tuple[float, float], Metrics] = field(default_factory=dict)
     # Slices of these columns by their items' ids (`on_items`), most recent last.
     slices: dict[bytes, EntryColumns] = field(default_factory=dict)
+    # Kept by services.error_pages: type codes per (t, c), typed entries' orders per (t, c, sort field).
+    error_codes: dict[tuple[float, float], NDArray[np.int8]] = field(default_factory=dict)
+    typed_orders: dict[tuple[float, float, Any], NDArray[np.intp]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.iou)

@@ -42,7 +42,7 @@ async def entries_by_id(
     return rows
 
 
-def _decode_after(after: str | None) -> tuple[float, int] | None:
+def decode_after(after: str | None) -> tuple[float, int] | None:
     if after is None:
         return None
     value, entry_id = decode_cursor(after, 2)
@@ -65,21 +65,10 @@ async def matches_page(
     """One page of entries, ordered by (sort value, id) in `order`'s direction, with the item and boxes each
     names (their seldom-shown columns as `details` says); one SQL statement."""
     size = page_size(first)
-    cursor = _decode_after(after)
-    if (
-        size == 0
-        or frozenset() in (query.outcomes, query.review_statuses)
-        or ()
-        in (
-            query.ground_truth_labels,
-            query.prediction_labels,
-        )
-    ):
-        return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
-    if query.error_types is not None and not _typed_outcomes(query.error_types, evaluation) & (
-        query.outcomes if query.outcomes is not None else frozenset(Outcome)
-    ):
-        return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
+    cursor = decode_after(after)
+    empty = empty_page(evaluation, query, size, cursor)
+    if empty is not None:
+        return empty
     statement, parameters = page_statement(db, evaluation, thresholds, query, order, cursor, size + 1, details)
     records = await fetch_all(db, statement, parameters)
     rows = to_rows(evaluation, records, order, thresholds, size)
@@ -89,6 +78,18 @@ async def matches_page(
         has_next_page=len(records) > size,
         has_previous_page=cursor is not None,
     )
+
+
+def empty_page(
+    evaluation: EvaluationRow, query: MatchFilter, size: int, cursor: tuple[float, int] | None
+) -> Page[MatchRow] | None:
+    """The empty page of a query that can select nothing (None: it may select entries)."""
+    nothing = size == 0 or frozenset() in (query.outcomes, query.review_statuses)
+    nothing = nothing or () in (query.ground_truth_labels, query.prediction_labels)
+    if not nothing and query.error_types is not None:
+        outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
+        nothing = not _typed_outcomes(query.error_types, evaluation) & outcomes
+    return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None) if nothing else None
 
 
 def _typed_outcomes(kinds: frozenset[ErrorType], evaluation: EvaluationRow) -> frozenset[Outcome]:

@@ -1,0 +1,214 @@
+"""Pages of entries filtered by error type at thresholds whose types are not stored, served from the evaluation's
+cached entry columns.
+
+At the default thresholds (IoU order) a type filter is a range of the stored-type index. Anywhere else the SQL
+path computes every candidate's type per row (a false negative's through a lookup of its item's predictions) until a
+page is full: 3-10x a plain page. Here the types at the query's thresholds are computed once in numpy over the
+evaluation's entries and kept; so is the order of the typed entries by (sort value, id). A page is then a mask of
+that order, a binary search for the cursor, and one statement that reads the page's rows by id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchscope.engine.error_types import NO_ERROR
+from matchscope.services import error_types, slices
+from matchscope.services.browse import (
+    DEFAULT_THRESHOLDS,
+    EvaluationRow,
+    MatchFilter,
+    MatchOrder,
+    MatchRow,
+    Outcome,
+    SortField,
+    Thresholds,
+    entries_by_id,
+)
+from matchscope.services.browse.pages import decode_after, empty_page
+from matchscope.services.browse.records import OUTCOME_CODES
+from matchscope.services.metrics import EntryColumns, outcome_masks
+from matchscope.services.pagination import Page, encode_cursor, page_size
+from matchscope.store.reads import Reads
+
+_KEPT = 8  # thresholds whose types (and typed orders) an evaluation's columns keep
+_FALSE_POSITIVE = OUTCOME_CODES[Outcome.FALSE_POSITIVE]
+_FALSE_NEGATIVE = OUTCOME_CODES[Outcome.FALSE_NEGATIVE]
+
+
+def serves(evaluation: EvaluationRow, thresholds: Thresholds, query: MatchFilter, order: MatchOrder) -> bool:
+    """Whether a page is served from the columns: a type filter where the stored types do not serve it, on a
+    complete evaluation with evidence. One item's entries and review filters stay with SQL (a few rows, through
+    their indexes; reviews change and are not held in the columns)."""
+    return (
+        query.error_types is not None
+        and evaluation.is_complete
+        and evaluation.error_evidence
+        and query.item_id is None
+        and query.review_statuses is None
+        and not (thresholds == DEFAULT_THRESHOLDS and order.field is SortField.IOU)
+    )
+
+
+def entry_codes(columns: EntryColumns, thresholds: Thresholds) -> NDArray[np.int8]:
+    """``(E,)`` every entry's type code at ``thresholds`` (``NO_ERROR`` where none); kept on the columns."""
+    key = (thresholds.iou, thresholds.confidence)
+    codes = columns.error_codes.get(key)
+    if codes is None:
+        masks = outcome_masks(columns, thresholds)
+        codes = error_types.entry_codes(
+            false_positive=masks.false_positive,
+            false_negative=masks.false_negative,
+            evidence=columns.evidence,
+            ground_truth_id=columns.ground_truth_id,
+            iou_threshold=thresholds.iou,
+            confidence_threshold=thresholds.confidence,
+        )
+        _keep(columns.error_codes, key, codes)
+    return codes
+
+
+def _sort_values(columns: EntryColumns, field: SortField) -> NDArray[np.float64]:
+    return columns.iou if field is SortField.IOU else columns.confidence
+
+
+def typed_order(columns: EntryColumns, thresholds: Thresholds, field: SortField) -> NDArray[np.intp]:
+    """Positions of the entries that have a type at ``thresholds``, by (sort value, id) ascending; kept."""
+    key = (thresholds.iou, thresholds.confidence, field)
+    order = columns.typed_orders.get(key)
+    if order is None:
+        codes = entry_codes(columns, thresholds)
+        typed = np.flatnonzero(codes != NO_ERROR)
+        order = typed[np.lexsort((columns.entry_id[typed], _sort_values(columns, field)[typed]))]
+        _keep(columns.typed_orders, key, order)
+    return order
+
+
+def _keep(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    while len(memo) >= _KEPT:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+
+
+def _label_codes(columns: EntryColumns, labels: tuple[str, ...]) -> NDArray[np.int32]:
+    codes = {label: code for code, label in enumerate(columns.labels)}
+    return np.array([codes[label] for label in set(labels) if label in codes], dtype=np.int32)
+
+
+def selected(
+    columns: EntryColumns,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    field: SortField,
+    in_slice: NDArray[np.bool_] | None,
+) -> NDArray[np.intp]:
+    """Positions of the entries the page's filter selects, by (sort value, id) ascending."""
+    assert query.error_types is not None
+    order = typed_order(columns, thresholds, field)
+    outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
+    kinds = {
+        kind
+        for kind in query.error_types
+        if (Outcome.FALSE_NEGATIVE if kind is error_types.ErrorType.MISSED else Outcome.FALSE_POSITIVE) in outcomes
+    }
+    wanted = np.array(sorted(error_types.CODES[kind] for kind in kinds), dtype=np.int8)
+    keep = np.isin(entry_codes(columns, thresholds)[order], wanted)
+    for labels, column in (
+        (query.ground_truth_labels, columns.ground_truth_label),
+        (query.prediction_labels, columns.prediction_label),
+    ):
+        if labels is not None:
+            keep &= np.isin(column[order], _label_codes(columns, labels))
+    for values, low, high in (
+        (columns.iou, query.min_iou, query.max_iou),
+        (columns.confidence, query.min_confidence, query.max_confidence),
+    ):
+        if low is not None:
+            keep &= values[order] >= low
+        if high is not None:
+            keep &= values[order] <= high
+    if in_slice is not None:
+        keep &= in_slice[columns.item_index[order]]
+    return order[keep]
+
+
+def _window(
+    keys: NDArray[np.float64], ids: NDArray[np.int64], after: tuple[float, int] | None, size: int, descending: bool
+) -> tuple[slice, bool]:
+    """The slice of (keys, ids) — ascending by (key, id) — that holds the page after the cursor, in ascending order,
+    and whether more follow it in the page's direction."""
+    if after is None:
+        start, stop = 0, len(keys)
+    else:
+        value, entry_id = after
+        low, high = np.searchsorted(keys, value, "left"), np.searchsorted(keys, value, "right")
+        side: Any = "left" if descending else "right"
+        bound = int(low + np.searchsorted(ids[low:high], entry_id, side))
+        start, stop = (0, bound) if descending else (bound, len(keys))
+    if descending:
+        return slice(max(start, stop - size), stop), stop - start > size
+    return slice(start, min(stop, start + size)), stop - start > size
+
+
+async def matches_page(
+    reads: AsyncSession | Reads,
+    *,
+    columns: EntryColumns,
+    evaluation: EvaluationRow,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    order: MatchOrder,
+    first: int | None,
+    after: str | None,
+) -> Page[MatchRow]:
+    """`browse.matches_page` for the pages `serves` names, from ``columns`` (the evaluation's, with evidence): the
+    same rows, order and cursors."""
+    size = page_size(first)
+    cursor = decode_after(after)
+    empty = empty_page(evaluation, query, size, cursor)
+    if empty is not None:
+        return empty
+    in_slice = None
+    if query.item_metadata is not None and query.item_metadata.pairs:
+        items = await slices.item_ids(reads, dataset_id=evaluation.dataset_id, metadata=query.item_metadata)
+        in_slice = np.isin(columns.item_ids, items)
+    positions = selected(columns, thresholds, query, order.field, in_slice)
+    keys = _sort_values(columns, order.field)[positions]
+    window, has_next = _window(keys, columns.entry_id[positions], cursor, size, order.descending)
+    step = -1 if order.descending else 1
+    picked, picked_keys = positions[window][::step], keys[window][::step]
+    ids = [int(entry_id) for entry_id in columns.entry_id[picked]]
+    read = await entries_by_id(reads, sides=[(evaluation, ids)], thresholds=thresholds)
+    codes = entry_codes(columns, thresholds)
+    rows: list[MatchRow] = []
+    for position, entry_id, sort_value in zip(picked.tolist(), ids, picked_keys.tolist(), strict=True):
+        row = read.get(entry_id)
+        if row is not None:  # deleted since the columns were read
+            rows.append(_typed_row(row, columns, position, int(codes[position]), sort_value))
+    return Page(
+        rows=rows,
+        cursors=[encode_cursor((float(row.sort_value), row.id)) for row in rows],
+        has_next_page=has_next,
+        has_previous_page=cursor is not None,
+    )
+
+
+def _typed_row(row: MatchRow, columns: EntryColumns, position: int, code: int, sort_value: float) -> MatchRow:
+    """A row read by id (standing as TP or FN) as the page shows it: its outcome, type and sort value, and a false
+    positive's nearest ground truth."""
+    if code == error_types.CODES[error_types.ErrorType.MISSED]:
+        return row._replace(outcome_code=_FALSE_NEGATIVE, sort_value=sort_value, error_type_code=code)
+    evidence = columns.evidence
+    nearest = int(evidence["nearest_ground_truth_id"][position])
+    compatible, incompatible = evidence["compatible_iou"][position], evidence["incompatible_iou"][position]
+    return row._replace(
+        outcome_code=_FALSE_POSITIVE,
+        sort_value=sort_value,
+        error_type_code=code,
+        nearest_ground_truth_id=None if nearest < 0 else nearest,
+        nearest_iou=None if nearest < 0 else float(compatible if compatible >= incompatible else incompatible),
+    )
