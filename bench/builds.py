@@ -1,6 +1,6 @@
 """Two builds of the application side by side: server CPU per browsing request, and throughput against the floor.
 
-    .venv/bin/python bench/builds.py REV_A [REV_B] [--backend sqlite|postgresql] [--case a] [--rounds 6]
+    .venv/bin/python bench/builds.py REV_A [REV_B] [--backend sqlite|postgresql] [--case a] [--rounds 6] [--images 5000]
 
 Checks out git revisions REV_A and REV_B (default: the working tree) into temporary worktrees, serves both and the
 floor (bench/floor_app.py) on the browsing benchmark's database (built by bench/queries.py), and runs 8-client
@@ -60,12 +60,13 @@ def main() -> None:
     parser.add_argument("rev_a")
     parser.add_argument("rev_b", nargs="?", help="default: the working tree")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--case", choices=["a", "b", "c"], default="a")
+    parser.add_argument("--case", choices=list("abcefghijkst"), default="a", help="a case of bench/queries.py")
+    parser.add_argument("--images", type=int, default=5000, help="the size of bench/queries.py's data set")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=2.0)
     args = parser.parse_args()
 
-    url, key, dataset_id, model_id, _ = asyncio.run(prepare(args.backend, 5000))
+    url, key, dataset_id, model_id, _ = asyncio.run(prepare(args.backend, args.images))
     env = {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"}
     headers = {"Authorization": f"Bearer {key}"}
     with tempfile.TemporaryDirectory(prefix="matchscope-builds-") as scratch:

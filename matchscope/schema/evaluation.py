@@ -131,29 +131,17 @@ class Evaluation(Node):
         thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
         query = filter.to_query() if filter is not None else browse.MatchFilter()
         details = row_details(info)
-        order = order_by.to_order()
-        if error_pages.serves(self.row, thresholds, query, order):
-            page = await error_pages.matches_page(
-                info.context.reads,
-                columns=await self._columns(info, evidence=True),
-                evaluation=self.row,
-                thresholds=thresholds,
-                query=query,
-                order=order,
-                first=first,
-                after=after,
-            )
-        else:
-            page = await browse.matches_page(
-                info.context.reads,
-                evaluation=self.row,
-                thresholds=thresholds,
-                query=query,
-                order=order,
-                first=first,
-                after=after,
-                details=details,
-            )
+        page = await error_pages.matches_page(
+            info.context.reads,
+            columns=lambda: self._columns(info, evidence=True),
+            evaluation=self.row,
+            thresholds=thresholds,
+            query=query,
+            order=order_by.to_order(),
+            first=first,
+            after=after,
+            details=details,
+        )
 
         async def count() -> int:
             typed = query.error_types is not None and self.row.error_evidence

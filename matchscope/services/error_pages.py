@@ -10,6 +10,7 @@ that order, a binary search for the cursor, and one statement that reads the pag
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.engine.error_types import NO_ERROR
-from matchscope.services import error_types, slices
+from matchscope.services import browse, error_types, slices
 from matchscope.services.browse import (
     DEFAULT_THRESHOLDS,
     EvaluationRow,
@@ -29,13 +30,13 @@ from matchscope.services.browse import (
     Thresholds,
     entries_by_id,
 )
-from matchscope.services.browse.pages import decode_after, empty_page
+from matchscope.services.browse.pages import decode_after, empty_page, rows_page
 from matchscope.services.browse.records import OUTCOME_CODES
-from matchscope.services.metrics import EntryColumns, outcome_masks
-from matchscope.services.pagination import Page, encode_cursor, page_size
+from matchscope.services.browse.rows import EVERY_DETAIL, RowDetails
+from matchscope.services.metrics import EntryColumns, keep, type_codes
+from matchscope.services.pagination import Page, page_size
 from matchscope.store.reads import Reads
 
-_KEPT = 8  # thresholds whose types (and typed orders) an evaluation's columns keep
 _FALSE_POSITIVE = OUTCOME_CODES[Outcome.FALSE_POSITIVE]
 _FALSE_NEGATIVE = OUTCOME_CODES[Outcome.FALSE_NEGATIVE]
 
@@ -54,24 +55,6 @@ def serves(evaluation: EvaluationRow, thresholds: Thresholds, query: MatchFilter
     )
 
 
-def entry_codes(columns: EntryColumns, thresholds: Thresholds) -> NDArray[np.int8]:
-    """``(E,)`` every entry's type code at ``thresholds`` (``NO_ERROR`` where none); kept on the columns."""
-    key = (thresholds.iou, thresholds.confidence)
-    codes = columns.error_codes.get(key)
-    if codes is None:
-        masks = outcome_masks(columns, thresholds)
-        codes = error_types.entry_codes(
-            false_positive=masks.false_positive,
-            false_negative=masks.false_negative,
-            evidence=columns.evidence,
-            ground_truth_id=columns.ground_truth_id,
-            iou_threshold=thresholds.iou,
-            confidence_threshold=thresholds.confidence,
-        )
-        _keep(columns.error_codes, key, codes)
-    return codes
-
-
 def _sort_values(columns: EntryColumns, field: SortField) -> NDArray[np.float64]:
     return columns.iou if field is SortField.IOU else columns.confidence
 
@@ -81,17 +64,11 @@ def typed_order(columns: EntryColumns, thresholds: Thresholds, field: SortField)
     key = (thresholds.iou, thresholds.confidence, field)
     order = columns.typed_orders.get(key)
     if order is None:
-        codes = entry_codes(columns, thresholds)
+        codes = type_codes(columns, thresholds)
         typed = np.flatnonzero(codes != NO_ERROR)
         order = typed[np.lexsort((columns.entry_id[typed], _sort_values(columns, field)[typed]))]
-        _keep(columns.typed_orders, key, order)
+        keep(columns.typed_orders, key, order)
     return order
-
-
-def _keep(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    while len(memo) >= _KEPT:
-        memo.pop(next(iter(memo)))
-    memo[key] = value
 
 
 def _label_codes(columns: EntryColumns, labels: tuple[str, ...]) -> NDArray[np.int32]:
@@ -116,7 +93,7 @@ def selected(
         if (Outcome.FALSE_NEGATIVE if kind is error_types.ErrorType.MISSED else Outcome.FALSE_POSITIVE) in outcomes
     }
     wanted = np.array(sorted(error_types.CODES[kind] for kind in kinds), dtype=np.int8)
-    keep = np.isin(entry_codes(columns, thresholds)[order], wanted)
+    keep = np.isin(type_codes(columns, thresholds)[order], wanted)
     for labels, column in (
         (query.ground_truth_labels, columns.ground_truth_label),
         (query.prediction_labels, columns.prediction_label),
@@ -157,6 +134,43 @@ def _window(
 async def matches_page(
     reads: AsyncSession | Reads,
     *,
+    columns: Callable[[], Awaitable[EntryColumns]],
+    evaluation: EvaluationRow,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    order: MatchOrder,
+    first: int | None,
+    after: str | None,
+    details: RowDetails = EVERY_DETAIL,
+) -> Page[MatchRow]:
+    """A page of entries as `browse.matches_page` gives it: from the evaluation's ``columns`` (with evidence;
+    loaded only then) where `serves` says, else from SQL."""
+    if serves(evaluation, thresholds, query, order):
+        return await columns_page(
+            reads,
+            columns=await columns(),
+            evaluation=evaluation,
+            thresholds=thresholds,
+            query=query,
+            order=order,
+            first=first,
+            after=after,
+        )
+    return await browse.matches_page(
+        reads,
+        evaluation=evaluation,
+        thresholds=thresholds,
+        query=query,
+        order=order,
+        first=first,
+        after=after,
+        details=details,
+    )
+
+
+async def columns_page(
+    reads: AsyncSession | Reads,
+    *,
     columns: EntryColumns,
     evaluation: EvaluationRow,
     thresholds: Thresholds,
@@ -165,8 +179,8 @@ async def matches_page(
     first: int | None,
     after: str | None,
 ) -> Page[MatchRow]:
-    """`browse.matches_page` for the pages `serves` names, from ``columns`` (the evaluation's, with evidence): the
-    same rows, order and cursors."""
+    """A page of error types from ``columns`` (the evaluation's, with evidence): the rows, order and cursors of
+    `browse.matches_page`."""
     size = page_size(first)
     cursor = decode_after(after)
     empty = empty_page(evaluation, query, size, cursor)
@@ -183,18 +197,13 @@ async def matches_page(
     picked, picked_keys = positions[window][::step], keys[window][::step]
     ids = [int(entry_id) for entry_id in columns.entry_id[picked]]
     read = await entries_by_id(reads, sides=[(evaluation, ids)], thresholds=thresholds)
-    codes = entry_codes(columns, thresholds)
-    rows: list[MatchRow] = []
-    for position, entry_id, sort_value in zip(picked.tolist(), ids, picked_keys.tolist(), strict=True):
-        row = read.get(entry_id)
-        if row is not None:  # deleted since the columns were read
-            rows.append(_typed_row(row, columns, position, int(codes[position]), sort_value))
-    return Page(
-        rows=rows,
-        cursors=[encode_cursor((float(row.sort_value), row.id)) for row in rows],
-        has_next_page=has_next,
-        has_previous_page=cursor is not None,
-    )
+    codes = type_codes(columns, thresholds)
+    rows = [
+        _typed_row(read[entry_id], columns, position, int(codes[position]), sort_value)
+        for position, entry_id, sort_value in zip(picked.tolist(), ids, picked_keys.tolist(), strict=True)
+        if entry_id in read  # deleted since the columns were read
+    ]
+    return rows_page(rows, has_next, cursor)
 
 
 def _typed_row(row: MatchRow, columns: EntryColumns, position: int, code: int, sort_value: float) -> MatchRow:

@@ -29,6 +29,7 @@ from matchscope.store.tables import Evaluation
 
 HISTOGRAM_BINS = 20
 _SLICES_KEPT = 8
+_TYPED_KEPT = 8  # thresholds whose type codes (and typed orders, services.error_pages) columns keep
 _NO_LABEL = -1
 
 
@@ -58,7 +59,7 @@ class EntryColumns:
     memo: dict[tuple[float, float], Metrics] = field(default_factory=dict)
     # Slices of these columns by their items' ids (`on_items`), most recent last.
     slices: dict[bytes, EntryColumns] = field(default_factory=dict)
-    # Kept by services.error_pages: type codes per (t, c), typed entries' orders per (t, c, sort field).
+    # Type codes per (t, c) (`type_codes`); typed entries' page orders per (t, c, sort field) (services.error_pages).
     error_codes: dict[tuple[float, float], NDArray[np.int8]] = field(default_factory=dict)
     typed_orders: dict[tuple[float, float, Any], NDArray[np.intp]] = field(default_factory=dict)
 
@@ -380,15 +381,41 @@ def _of_error_types(
     kinds: frozenset[error_types.ErrorType],
     evaluation_columns: EntryColumns | None,
 ) -> NDArray[np.bool_]:
-    best_match = None
-    if evaluation_columns is not None:
+    if evaluation_columns is None:
+        codes = type_codes(columns, thresholds)
+    else:
         best_match = error_types.fixed_ground_truths(
             outcome_masks(evaluation_columns, thresholds).false_positive,
             evaluation_columns.evidence,
             iou_threshold=thresholds.iou,
             confidence_threshold=thresholds.confidence,
         )
-    codes = error_types.entry_codes(
+        codes = _type_codes(columns, masks, thresholds, best_match)
+    return np.isin(codes, np.array([error_types.CODES[kind] for kind in kinds], dtype=np.int8))
+
+
+def type_codes(columns: EntryColumns, thresholds: Thresholds) -> NDArray[np.int8]:
+    """``(E,)`` the error type code of every entry of an evaluation's columns at ``thresholds`` (``NO_ERROR`` where
+    none); kept on the columns for a few thresholds."""
+    key = (thresholds.iou, thresholds.confidence)
+    codes = columns.error_codes.get(key)
+    if codes is None:
+        codes = _type_codes(columns, outcome_masks(columns, thresholds), thresholds, None)
+        keep(columns.error_codes, key, codes)
+    return codes
+
+
+def keep(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """``memo[key] = value``, the oldest of a full memo of per-threshold values dropped first."""
+    while len(memo) >= _TYPED_KEPT:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+
+
+def _type_codes(
+    columns: EntryColumns, masks: OutcomeMasks, thresholds: Thresholds, best_match: NDArray[np.int64] | None
+) -> NDArray[np.int8]:
+    return error_types.entry_codes(
         false_positive=masks.false_positive,
         false_negative=masks.false_negative,
         evidence=columns.evidence,
@@ -397,7 +424,6 @@ def _of_error_types(
         confidence_threshold=thresholds.confidence,
         best_match=best_match,
     )
-    return np.isin(codes, np.array([error_types.CODES[kind] for kind in kinds], dtype=np.int8))
 
 
 _EVIDENCE_FLOATS = ("compatible_iou", "incompatible_iou", "duplicate_iou", "duplicate_confidence")
@@ -553,5 +579,3 @@ class EntryCache:
             del self._loading[key]
         future.set_result(result)
         return result
-
-

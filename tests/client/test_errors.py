@@ -108,7 +108,9 @@ async def test_a_refused_batch_names_rows_of_the_callers_list(server: Server, ke
         ]  # fmt: skip
         assert "nothing was sent" in str(raised.value)
         assert await _count(state, tables.BoxAnnotation) == 3
-        predictions = [BoxPrediction("cat", 1, 1, 2, 2, reference_id="0.jpg", confidence=c) for c in (0.1, 0.2, 0.3, 1.5)]
+        predictions = [
+            BoxPrediction("cat", 1, 1, 2, 2, reference_id="0.jpg", confidence=c) for c in (0.1, 0.2, 0.3, 1.5)
+        ]
         with pytest.raises(ValidationError, match=r"row 3: confidence = 1.5: must be within \[0, 1\]"):
             dataset.upload_predictions(client.create_model("m", "m"), predictions)
         with pytest.raises(ValidationError, match="allowed_label_matches"):

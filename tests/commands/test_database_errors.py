@@ -77,7 +77,9 @@ def test_unusable_postgresql_is_one_line(tmp_path: Path, command: str, case: str
 
 
 def test_refused_credentials_are_one_line(tmp_path: Path) -> None:
-    result = _run(tmp_path, ["keys", "list"], f"postgresql://nobody_{uuid.uuid4().hex[:6]}:{PASSWORD}@127.0.0.1:5432/test")
+    result = _run(
+        tmp_path, ["keys", "list"], f"postgresql://nobody_{uuid.uuid4().hex[:6]}:{PASSWORD}@127.0.0.1:5432/test"
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and PASSWORD not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -38,7 +38,11 @@ def _nan_box(gt: dict[str, Any]) -> dict[str, Any]:
 GT_REFUSED: list[tuple[str, Any, str]] = [
     ("a number", 42, r"expected a COCO instances object with images, annotations and categories, got a number"),
     ("a list", [ground_truth()], r"got a list"),
-    ("a results list without --model", detections(), r"got a list, not a COCO instances object: a results list needs --model NAME"),
+    (
+        "a results list without --model",
+        detections(),
+        r"got a list, not a COCO instances object: a results list needs --model NAME",
+    ),
     ("a NaN box", _nan_box(ground_truth()), r"annotations\[1\] \(id 11\)\.bbox = \[100, 100, nan, 90\]: expected"),
     (
         "image ids mixing numbers and strings",

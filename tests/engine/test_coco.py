@@ -286,4 +286,3 @@ def test_detections_on_unknown_images_are_rejected() -> None:
     )
     with pytest.raises(ValueError, match=r"detections\[0\]\.image_id"):
         evaluate_coco(gt, bad)
-

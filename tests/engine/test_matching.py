@@ -287,7 +287,6 @@ def test_large_item_sort_and_scan_agree() -> None:
     assert partners(by_sort) == reference_greedy(ground_truth, predictions)
 
 
-
 @pytest.mark.parametrize("seed", range(20))
 @pytest.mark.parametrize("scale", [10**15, -1, 1])
 def test_item_keys_only_group(seed: int, scale: int) -> None:

@@ -29,7 +29,11 @@ def test_json_equals_tidecv(capsys: pytest.CaptureFixture[str]) -> None:
     report = json.loads(out)
     assert report["ap50"] == pytest.approx(expected["ap50"], abs=1e-9)
     short = dict(
-        zip(("CLASSIFICATION", "LOCALIZATION", "BOTH", "DUPLICATE", "BACKGROUND", "MISSED"), expected["counts"], strict=True)
+        zip(
+            ("CLASSIFICATION", "LOCALIZATION", "BOTH", "DUPLICATE", "BACKGROUND", "MISSED"),
+            expected["counts"],
+            strict=True,
+        )
     )
     assert [(e["type"], e["count"]) for e in report["errors"]] == [(t, expected["counts"][s]) for t, s in short.items()]
     for error in report["errors"]:

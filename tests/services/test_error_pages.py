@@ -86,7 +86,7 @@ async def test_pages_from_the_columns_are_the_sql_pages(
             return await browse.matches_page(session, evaluation=evaluation, **arguments)
 
         async def from_columns(**arguments: Any) -> Any:
-            return await error_pages.matches_page(session, columns=columns, evaluation=evaluation, **arguments)
+            return await error_pages.columns_page(session, columns=columns, evaluation=evaluation, **arguments)
 
         compared = 0
         for order in ORDERS:

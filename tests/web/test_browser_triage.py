@@ -149,7 +149,7 @@ def test_the_reviews_table_counts_as_the_api_and_opens_its_entries(page: Page, s
     _total, unmatched = reviews(site, {"outcomes": ["FALSE_NEGATIVE"], "maxIou": 0}, 10)
     target = unmatched[-1]
     answer = site.query(
-        "mutation($id: ID!) { reviewMatch(id: $id, status: IGNORED, note: \"table\") { __typename } }",
+        'mutation($id: ID!) { reviewMatch(id: $id, status: IGNORED, note: "table") { __typename } }',
         {"id": target["id"]},
     )
     assert answer["reviewMatch"]["__typename"] == "Match", answer
@@ -167,6 +167,8 @@ def test_the_reviews_table_counts_as_the_api_and_opens_its_entries(page: Page, s
     ignored = next(row for row in rows if row["status"] == "IGNORED")
     assert ignored["falseNegatives"] >= 1
     table.locator("tr[data-status=IGNORED] td[data-col=falseNegatives] a").click()
-    expect(page).to_have_url(re.compile(r"outcome=FALSE_NEGATIVE.*review=IGNORED|review=IGNORED.*outcome=FALSE_NEGATIVE"))
+    expect(page).to_have_url(
+        re.compile(r"outcome=FALSE_NEGATIVE.*review=IGNORED|review=IGNORED.*outcome=FALSE_NEGATIVE")
+    )
     expect(page.get_by_test_id("total-count")).to_have_text(f"{ignored['falseNegatives']} entries")
     expect(page.locator(f"[data-testid=tile][data-entry-id='{target['id']}']")).to_be_visible()

@@ -71,11 +71,15 @@ async def matches_page(
         return empty
     statement, parameters = page_statement(db, evaluation, thresholds, query, order, cursor, size + 1, details)
     records = await fetch_all(db, statement, parameters)
-    rows = to_rows(evaluation, records, order, thresholds, size)
+    return rows_page(to_rows(evaluation, records, order, thresholds, size), len(records) > size, cursor)
+
+
+def rows_page(rows: list[MatchRow], has_next: bool, cursor: tuple[float, int] | None) -> Page[MatchRow]:
+    """A page of rows in page order, each with its keyset cursor (sort value, id)."""
     return Page(
         rows=rows,
         cursors=[encode_cursor((float(row.sort_value), row.id)) for row in rows],
-        has_next_page=len(records) > size,
+        has_next_page=has_next,
         has_previous_page=cursor is not None,
     )
 
