@@ -279,6 +279,13 @@ def _selections(fields: Iterable[Selection]) -> Iterator[SelectedField]:
                 pending.extend(selection.selections)
 
 
+def asks_error_type(info: Info) -> bool:
+    """Whether a connection of flips selects `errorType` of either side: `edges { node { base | other { ... } } }`,
+    through fragments."""
+    under_node = _under(_under(info.selected_fields, "edges"), "node")
+    return "errorType" in _field_names([*_under(under_node, "base"), *_under(under_node, "other")])
+
+
 def _under(fields: Iterable[Selection], name: str) -> list[SelectedField]:
     return [field for field in _selections(fields) if field.name == name]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from matchscope.schema.browse import Counts, Match, remember_items
+from matchscope.schema.browse import Counts, Match, asks_error_type, remember_items
 from matchscope.schema.catalog import BoxAnnotation, DatasetItem
 from matchscope.schema.common import Connection, NotFoundError, ValidationError
 from matchscope.schema.context import Info
@@ -95,8 +95,11 @@ class Flip:
     kind: FlipKind
     ground_truth: BoxAnnotation
     item: DatasetItem
-    base: Match = strawberry.field(description="The base's entry for it: the true positive, or the false negative.")
-    other: Match = strawberry.field(description="The other's entry for it.")
+    base: Match = strawberry.field(
+        description="The base's entry for it: the true positive, or the false negative (its `errorType` at the "
+        "flips' thresholds, as the base's `matches` give it)."
+    )
+    other: Match = strawberry.field(description="The other's entry for it, likewise.")
 
     @classmethod
     def from_row(cls, row: compare.FlipRow) -> Flip:
@@ -158,6 +161,7 @@ class EvaluationComparison:
             kinds=None if kinds is None else [compare.FlipKind(kind.value) for kind in kinds],
             first=first,
             after=after,
+            typed_by=context.state.services.entry_cache if asks_error_type(info) else None,
         )
         remember_items(info, [side for row in page.rows for side in (row.base, row.other)])
         total = page.total_count or 0

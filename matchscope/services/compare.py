@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from matchscope.engine.error_types import NO_ERROR
 from matchscope.services import metrics
 from matchscope.services.browse import (
     EvaluationRow,
@@ -32,6 +33,7 @@ from matchscope.services.browse import (
     evaluation_coco,
     visible_evaluation,
 )
+from matchscope.services.browse.records import FALSE_NEGATIVE_CODE
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.services.tokens import global_id
@@ -144,13 +146,13 @@ def class_comparisons(
 
 
 async def _entry_columns(
-    sessions: async_sessionmaker[AsyncSession], cache: metrics.EntryCache, row: EvaluationRow
+    sessions: async_sessionmaker[AsyncSession], cache: metrics.EntryCache, row: EvaluationRow, *, evidence: bool = False
 ) -> metrics.EntryColumns:
-    cached = cache.cached(row)
+    cached = cache.cached(row, evidence=evidence)
     if cached is not None:
         return cached
     async with sessions() as session:
-        return await cache.columns(session, row)
+        return await cache.columns(session, row, evidence=evidence)
 
 
 async def compare_metrics(
@@ -334,9 +336,11 @@ async def flips_page(
     kinds: Collection[FlipKind] | None,
     first: int | None,
     after: str | None,
+    typed_by: metrics.EntryCache | None = None,
 ) -> Page[FlipRow]:
     """A page of flips in (other's IoU, ground-truth id) descending order, keyset cursors on both; its entries
-    come from one SQL statement."""
+    come from one SQL statement. ``typed_by``: the entry columns that give each side's false negative its error
+    type at ``thresholds`` (MISSED, or none when a false positive nearly found it); None: no types."""
     size = page_size(first)
     cursor = None if after is None else _decode_after(after)
     flips = await cache.flips(sessions, comparison, thresholds)
@@ -349,9 +353,11 @@ async def flips_page(
     picked = positions[start : start + size]
     base_ids = flips.base_entry_id[picked].tolist()
     other_ids = flips.other_entry_id[picked].tolist()
-    entries = await entries_by_id(
-        reads, sides=((comparison.base, base_ids), (comparison.other, other_ids)), thresholds=thresholds
-    )
+    sides = ((comparison.base, base_ids), (comparison.other, other_ids))
+    entries = await entries_by_id(reads, sides=sides, thresholds=thresholds)
+    if typed_by is not None:
+        for evaluation, ids in sides:
+            await _type_false_negatives(sessions, typed_by, evaluation, ids, entries, thresholds)
     rows: list[FlipRow] = []
     cursors: list[str] = []
     for position, base_id, other_id in zip(picked.tolist(), base_ids, other_ids, strict=True):
@@ -367,6 +373,27 @@ async def flips_page(
         has_previous_page=cursor is not None,
         total_count=len(positions),
     )
+
+
+async def _type_false_negatives(
+    sessions: async_sessionmaker[AsyncSession],
+    cache: metrics.EntryCache,
+    evaluation: EvaluationRow,
+    ids: list[int],
+    entries: dict[int, MatchRow],
+    thresholds: Thresholds,
+) -> None:
+    """The error type at ``thresholds`` of the false negatives among ``entries``' rows of ``ids`` (their
+    evaluation's), in place; read by id, a flip's rows stand as TRUE_POSITIVE or FALSE_NEGATIVE, untyped."""
+    negatives = [
+        entry_id for entry_id in ids if entry_id in entries and entries[entry_id].outcome_code == FALSE_NEGATIVE_CODE
+    ]
+    if not negatives or not evaluation.error_evidence:
+        return
+    columns = await _entry_columns(sessions, cache, evaluation, evidence=True)
+    codes = metrics.type_codes(columns, thresholds)[columns.positions(np.asarray(negatives, dtype=np.int64))]
+    for entry_id, code in zip(negatives, codes.tolist(), strict=True):
+        entries[entry_id] = entries[entry_id]._replace(error_type_code=None if code == NO_ERROR else code)
 
 
 __all__ = [

@@ -62,9 +62,17 @@ class EntryColumns:
     # Type codes per (t, c) (`type_codes`); typed entries' page orders per (t, c, sort field) (services.error_pages).
     error_codes: dict[tuple[float, float], NDArray[np.int8]] = field(default_factory=dict)
     typed_orders: dict[tuple[float, float, Any], NDArray[np.intp]] = field(default_factory=dict)
+    sorters: dict[str, NDArray[np.intp]] = field(default_factory=dict)  # "id": the entries by id (`positions`)
 
     def __len__(self) -> int:
         return len(self.iou)
+
+    def positions(self, entry_ids: NDArray[np.int64]) -> NDArray[np.intp]:
+        """Where entries of these columns sit, by their ids (the id order is sorted once and kept)."""
+        if "id" not in self.sorters:
+            self.sorters["id"] = np.argsort(self.entry_id, kind="stable")
+        by_id = self.sorters["id"]
+        return by_id[np.searchsorted(self.entry_id, entry_ids, sorter=by_id)]  # type: ignore[no-any-return]
 
     def masked(self, kept: NDArray[np.bool_]) -> EntryColumns:
         """The entries where `kept` holds (same labels and item ids), the evidence too when it is read."""

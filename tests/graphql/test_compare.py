@@ -319,3 +319,56 @@ async def test_a_running_evaluation_is_refused_naming_its_field(
         result = (await gql(FLIPS, {"b": b, "o": o, "t": 0.5, "c": 0.0}))["compareEvaluations"]
         assert result["__typename"] == "ValidationError" and result["field"] == field, result
         assert running_id in result["message"] and "running" in result["message"]
+
+
+FLIP_TYPES = """
+query($b: ID!, $o: ID!, $t: Float!, $c: Float!, $n: Int, $a: String) {
+  compareEvaluations(baseId: $b, otherId: $o) { ... on EvaluationComparison {
+    flips(iouThreshold: $t, confidenceThreshold: $c, first: $n, after: $a) { pageInfo { hasNextPage endCursor }
+      edges { node { kind ...Sides } } } } } }
+fragment Sides on Flip { base { id outcome errorType } other { id outcome errorType } }
+"""
+FALSE_NEGATIVES = """
+query($e: ID!, $t: Float!, $c: Float!, $a: String) { node(id: $e) { ... on Evaluation {
+  matches(iouThreshold: $t, confidenceThreshold: $c, filter: {outcomes: [FALSE_NEGATIVE]}, first: 100, after: $a) {
+    pageInfo { hasNextPage endCursor } edges { node { id errorType } } } } } }
+"""
+
+
+async def _pages(gql: GraphQL, query: str, variables: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = await gql(query, {**variables, "a": after})
+        for key in path:
+            page = page[key]
+        nodes += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize(("t", "c"), THRESHOLDS)
+async def test_a_flips_false_negative_has_its_evaluations_error_type(
+    gql: GraphQL, stored: Stored, t: float, c: float
+) -> None:
+    """The false negative of each flip reads the error type its evaluation's matches give it at the thresholds
+    (MISSED, or none where a false positive nearly found it, selected through a fragment); the true positive none."""
+    base, other = _evaluation(stored, "base"), _evaluation(stored, "other")
+    types: dict[str, str | None] = {}
+    for evaluation in (base, other):
+        for node in await _pages(gql, FALSE_NEGATIVES, {"e": evaluation, "t": t, "c": c}, ("node", "matches")):
+            types[node["id"]] = node["errorType"]
+    flips = await _pages(
+        gql, FLIP_TYPES, {"b": base, "o": other, "t": t, "c": c, "n": 3}, ("compareEvaluations", "flips")
+    )
+    assert flips
+    seen = set()
+    for flip in flips:
+        for side in (flip["base"], flip["other"]):
+            if side["outcome"] == "FALSE_NEGATIVE":
+                assert side["errorType"] == types[side["id"]], (flip, t, c)
+                seen.add(side["errorType"])
+            else:
+                assert side["errorType"] is None
+    assert "MISSED" in seen, seen
