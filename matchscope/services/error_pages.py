@@ -11,6 +11,7 @@ that order, a binary search for the cursor, and one statement that reads the pag
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -62,18 +63,13 @@ def _sort_values(columns: EntryColumns, field: SortField) -> NDArray[np.float64]
 def typed_order(columns: EntryColumns, thresholds: Thresholds, field: SortField) -> NDArray[np.intp]:
     """Positions of the entries that have a type at ``thresholds``, by (sort value, id) ascending; kept."""
     key = (thresholds.iou, thresholds.confidence, field)
-    order = columns.typed_orders.get(key)
+    order = columns.page_memo.get(key)
     if order is None:
         codes = type_codes(columns, thresholds)
         typed = np.flatnonzero(codes != NO_ERROR)
         order = typed[np.lexsort((columns.entry_id[typed], _sort_values(columns, field)[typed]))]
-        keep(columns.typed_orders, key, order)
-    return order
-
-
-def _label_codes(columns: EntryColumns, labels: tuple[str, ...]) -> NDArray[np.int32]:
-    codes = {label: code for code, label in enumerate(columns.labels)}
-    return np.array([codes[label] for label in set(labels) if label in codes], dtype=np.int32)
+        keep(columns.page_memo, key, order)
+    return order  # type: ignore[no-any-return]
 
 
 def selected(
@@ -81,36 +77,61 @@ def selected(
     thresholds: Thresholds,
     query: MatchFilter,
     field: SortField,
-    in_slice: NDArray[np.bool_] | None,
+    slice_items: NDArray[np.int64] | None,
 ) -> NDArray[np.intp]:
-    """Positions of the entries the page's filter selects, by (sort value, id) ascending."""
+    """Positions of the entries the page's filter selects (``slice_items``: the slice's items, when it names one),
+    by (sort value, id) ascending; the last few filters' kept, so that the next page of one costs a binary search."""
+    key = (
+        thresholds.iou,
+        thresholds.confidence,
+        field,
+        replace(query, item_metadata=None),
+        None if slice_items is None else slice_items.tobytes(),
+    )
+    positions = columns.page_memo.get(key)
+    if positions is None:
+        positions = _selected(columns, thresholds, query, field, slice_items)
+        keep(columns.page_memo, key, positions)
+    return positions  # type: ignore[no-any-return]
+
+
+def _selected(
+    columns: EntryColumns,
+    thresholds: Thresholds,
+    query: MatchFilter,
+    field: SortField,
+    slice_items: NDArray[np.int64] | None,
+) -> NDArray[np.intp]:
     assert query.error_types is not None
     order = typed_order(columns, thresholds, field)
     outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
-    kinds = {
-        kind
-        for kind in query.error_types
-        if (Outcome.FALSE_NEGATIVE if kind is error_types.ErrorType.MISSED else Outcome.FALSE_POSITIVE) in outcomes
-    }
-    wanted = np.array(sorted(error_types.CODES[kind] for kind in kinds), dtype=np.int8)
-    keep = np.isin(type_codes(columns, thresholds)[order], wanted)
+    wanted = np.zeros(len(error_types.CODES) + 1, dtype=np.bool_)  # by code + 1 (NO_ERROR = -1 at 0)
+    for kind in query.error_types:
+        outcome = Outcome.FALSE_NEGATIVE if kind is error_types.ErrorType.MISSED else Outcome.FALSE_POSITIVE
+        wanted[error_types.CODES[kind] + 1] = outcome in outcomes
+    kept = wanted[type_codes(columns, thresholds)[order] + 1]
     for labels, column in (
         (query.ground_truth_labels, columns.ground_truth_label),
         (query.prediction_labels, columns.prediction_label),
     ):
         if labels is not None:
-            keep &= np.isin(column[order], _label_codes(columns, labels))
+            kept &= np.isin(column[order], _label_codes(columns, labels))
     for values, low, high in (
         (columns.iou, query.min_iou, query.max_iou),
         (columns.confidence, query.min_confidence, query.max_confidence),
     ):
         if low is not None:
-            keep &= values[order] >= low
+            kept &= values[order] >= low
         if high is not None:
-            keep &= values[order] <= high
-    if in_slice is not None:
-        keep &= in_slice[columns.item_index[order]]
-    return order[keep]
+            kept &= values[order] <= high
+    if slice_items is not None:
+        kept &= np.isin(columns.item_ids, slice_items)[columns.item_index[order]]
+    return order[kept]
+
+
+def _label_codes(columns: EntryColumns, labels: tuple[str, ...]) -> NDArray[np.int32]:
+    codes = {label: code for code, label in enumerate(columns.labels)}
+    return np.array([codes[label] for label in set(labels) if label in codes], dtype=np.int32)
 
 
 def _window(
@@ -186,11 +207,10 @@ async def columns_page(
     empty = empty_page(evaluation, query, size, cursor)
     if empty is not None:
         return empty
-    in_slice = None
+    items = None
     if query.item_metadata is not None and query.item_metadata.pairs:
         items = await slices.item_ids(reads, dataset_id=evaluation.dataset_id, metadata=query.item_metadata)
-        in_slice = np.isin(columns.item_ids, items)
-    positions = selected(columns, thresholds, query, order.field, in_slice)
+    positions = selected(columns, thresholds, query, order.field, items)
     keys = _sort_values(columns, order.field)[positions]
     window, has_next = _window(keys, columns.entry_id[positions], cursor, size, order.descending)
     step = -1 if order.descending else 1

@@ -59,9 +59,10 @@ class EntryColumns:
     memo: dict[tuple[float, float], Metrics] = field(default_factory=dict)
     # Slices of these columns by their items' ids (`on_items`), most recent last.
     slices: dict[bytes, EntryColumns] = field(default_factory=dict)
-    # Type codes per (t, c) (`type_codes`); typed entries' page orders per (t, c, sort field) (services.error_pages).
+    # Type codes per (t, c) (`type_codes`); what services.error_pages keeps: typed entries' orders, recent filters'
+    # selections (each a few MB at a million entries: bounded by `keep`).
     error_codes: dict[tuple[float, float], NDArray[np.int8]] = field(default_factory=dict)
-    typed_orders: dict[tuple[float, float, Any], NDArray[np.intp]] = field(default_factory=dict)
+    page_memo: dict[tuple[Any, ...], NDArray[np.intp]] = field(default_factory=dict)
     sorters: dict[str, NDArray[np.intp]] = field(default_factory=dict)  # "id": the entries by id (`positions`)
 
     def __len__(self) -> int:
