@@ -1,4 +1,4 @@
-/* schema-sha256: 5b9d867e2dc8cf7ad5145368fe29269ab4392937854a42f32d29a68395c7ad51 */
+/* schema-sha256: 3cfc0570ff00ba7ecad210416a6bb67a3cff42ce54b18b9bb2eb96ed32f49c52 */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
