@@ -293,6 +293,17 @@ class MatchEntry(SQLModel, table=True):
             sqlite_where=text("is_prediction = 0"),
             postgresql_where=text("NOT is_prediction"),
         ),
+        # Predictions of one label as an index range (migration 0015): a rare label's page does not scan its branch.
+        Index(
+            "ix_entry_predictions_by_label",
+            "evaluation_id",
+            "compatible",
+            "prediction_label",
+            "iou",
+            "id",
+            sqlite_where=text("is_prediction = 1 AND prediction_label IS NOT NULL"),
+            postgresql_where=text("is_prediction AND prediction_label IS NOT NULL"),
+        ),
         # An entry by its review key (migration 0012): a review finds its entries in any evaluation of its pair.
         Index(
             "ix_entry_review_key",

@@ -109,3 +109,16 @@ async def test_a_page_of_missed_ground_truths_elsewhere_reads_items_through_thei
     assert plan.count("ix_entry_eval_item") == 2, plan
     if state.engine.dialect.name == "sqlite":
         assert "TEMP B-TREE" not in plan, plan
+
+
+async def test_false_positives_of_one_predicted_label_read_the_prediction_label_index(state: AppState) -> None:
+    """A rare or absent label's page is a range of the label's predictions per branch (compatible below the IoU
+    threshold; incompatible), in IoU order and merged: never a scan of the branch checking each entry's label."""
+    for labels in (("cat",), ("cat", "dog")):
+        query = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_POSITIVE}), prediction_labels=labels)
+        for after in (None, (0.4, 1000)):
+            plan = await _plan(state, query, after=after)
+            assert plan.count("ix_entry_predictions_by_label") == 2 * len(labels), plan
+            assert "ix_entry_browse" not in plan, plan
+            if state.engine.dialect.name == "sqlite":
+                assert "TEMP B-TREE" not in plan, plan

@@ -135,11 +135,12 @@ async def test_dropping_bulk_foreign_keys_keeps_rows_and_indexes(empty_database:
     assert all(before["foreign_keys"][table] for table in _BULK_TABLES)
     assert after["foreign_keys"] == {table: [] for table in _BULK_TABLES}
     assert after["counts"] == before["counts"] == {table: 2 if table == "match_entry" else 1 for table in _ROWS}
-    # Added by 0006, 0012 and 0013.
+    # Added by 0006, 0012, 0013 and 0015.
     assert after["indexes"] == before["indexes"] | {
         "ix_entry_ground_truths_by_label",
         "ix_entry_review_key",
         "ix_entry_error_type",
+        "ix_entry_predictions_by_label",
     }
     assert {"ix_entry_eval_item", "ix_entry_browse_iou", "ix_entry_browse_confidence"} <= after["indexes"]
 
