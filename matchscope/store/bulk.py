@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table, TableClause, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from matchscope.store.dialect import is_postgresql
@@ -36,7 +36,7 @@ def _literal(name: str, value: int | None) -> str:
 
 async def bulk_insert(
     session: AsyncSession | AsyncConnection,
-    table: Table,
+    table: TableClause,
     columns: Sequence[str],
     rows: Sequence[Row],
     *,

@@ -22,8 +22,10 @@ from matchscope.services.evaluation.match import Totals
 from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled, JobStatus, join_message, submission_note
 from matchscope.services.staleness import current_versions
+from matchscope.store import entry_partitions
 from matchscope.store.bulk import bulk_insert
 from matchscope.store.db import transaction
+from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import Evaluation, EvaluationChunk, EvaluationClass, Job, MatchEntry, Model, utcnow
 
 CLASS_COLUMNS = (
@@ -40,7 +42,10 @@ CLASS_COLUMNS = (
 async def _delete_evaluation_rows(session: AsyncSession, evaluation_id: int) -> None:
     # Chunks first: deleting their rows waits for a chunk being written elsewhere, whose entries are then deleted.
     await session.execute(delete(EvaluationChunk).where(col(EvaluationChunk.evaluation_id) == evaluation_id))
-    await session.execute(delete(MatchEntry).where(col(MatchEntry.evaluation_id) == evaluation_id))
+    if is_postgresql(session):
+        await entry_partitions.drop(session, [evaluation_id])
+    else:
+        await session.execute(delete(MatchEntry).where(col(MatchEntry.evaluation_id) == evaluation_id))
     await session.execute(delete(EvaluationClass).where(col(EvaluationClass.evaluation_id) == evaluation_id))
 
 
@@ -79,6 +84,7 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: 
         evaluation = None if job.evaluation_id is None else await session.get(Evaluation, job.evaluation_id)
         if evaluation is not None and evaluation.is_complete:
             return None
+        resumed_chunks = False
         if evaluation is None:
             evaluation = Evaluation(
                 account_id=job.account_id,
@@ -93,7 +99,8 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: 
             resumed = await session.execute(
                 select(col(EvaluationChunk.chunk)).where(col(EvaluationChunk.evaluation_id) == evaluation.id).limit(1)
             )
-            if resumed.first() is not None:
+            resumed_chunks = resumed.first() is not None
+            if resumed_chunks:
                 # A scaled-out job taken over keeps its chunks done, and the versions its boxes were read at.
                 annotation_version, prediction_version = evaluation.annotation_version, evaluation.prediction_version
             else:
@@ -102,6 +109,11 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: 
         evaluation.prediction_version = prediction_version
         session.add(evaluation)
         await session.flush()
+        assert evaluation.id is not None
+        if resumed_chunks:
+            await entry_partitions.ensure(session, evaluation.id)
+        else:
+            await entry_partitions.create(session, evaluation.id)
         item_count = len((await image_keys(session, job.dataset_id))[0])
         job.started_at = job.started_at or utcnow()
         job.evaluation_id = evaluation.id
@@ -145,6 +157,7 @@ async def complete(
         await session.execute(select(col(Model.id)).where(col(Model.id) == evaluation.model_id).with_for_update())
         # A scaled-out evaluation's chunks (their payloads) have served their purpose.
         await session.execute(delete(EvaluationChunk).where(col(EvaluationChunk.evaluation_id) == evaluation_id))
+        await entry_partitions.attach(session, evaluation_id)
         counts = (totals.gt_count, totals.pred_count, totals.tp, totals.fp, totals.fn)
         class_rows = [(name, *(int(count[k]) for count in counts)) for k, name in enumerate(label_names)]
         await bulk_insert(

@@ -23,6 +23,7 @@ from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled
 from matchscope.services.evaluation.submit import labels_in_use
 from matchscope.services.evaluation.tide import tide_results
+from matchscope.store import entry_partitions
 from matchscope.store.db import transaction
 from matchscope.store.tables import Evaluation, Job
 
@@ -153,12 +154,13 @@ async def _in_one_piece(
             with timer("match"):
                 entries = await asyncio.to_thread(match_chunk, chunk, plan.options, allowed, totals, plan.labels)
             with timer("write"):
-                await entries.insert(session, evaluation_id=evaluation_id)
                 done += items
                 job.completed_steps = done
                 job.progress = job.completed_steps / max(1, job.total_steps)
-                # Fenced: a worker that lost the job meanwhile rolls this chunk back and stops.
+                # Fenced: a worker that lost the job meanwhile rolls this chunk back and stops. The fence comes
+                # first: a deletion locks the job's row before it drops the entry table, so does this.
                 await fence(session, job_id, lease, completed_steps=job.completed_steps, progress=job.progress)
+                await entries.insert(session, evaluation_id=evaluation_id)
         totals.chunks.append(chunk)
         await on_progress(job)
     return totals
@@ -255,6 +257,9 @@ async def _merge(
             asyncio.to_thread(coco_results, totals, plan.labels, keys, plan.options, allowed, orders.categories),
             asyncio.to_thread(tide_results, totals.chunks, item_ids, plan.labels),
         )
+    with timer("index"):
+        async with transaction(sessions) as session:
+            await entry_partitions.build_indexes(session, evaluation_id)
     with timer("complete"):
         job = await complete(
             sessions, job_id, evaluation_id, totals, plan.labels, coco, tide, len(item_ids), lease, keep_evaluations
