@@ -98,10 +98,16 @@ async def main_async(args: argparse.Namespace) -> None:
         indexes = [index for index in MatchEntry.__table__.indexes]  # type: ignore[attr-defined]
         async with state.sessions() as session:
             definitions = (
-                await session.execute(
-                    text("SELECT indexdef FROM pg_indexes WHERE tablename = 'match_entry' AND indexname != 'match_entry_pkey'")
+                (
+                    await session.execute(
+                        text(
+                            "SELECT indexdef FROM pg_indexes WHERE tablename = 'match_entry' AND indexname != 'match_entry_pkey'"
+                        )
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
         assert len(definitions) == len(indexes), definitions
         for definition in definitions:
             bare = definition.replace("ON public.match_entry", "ON public.bench_entry_bare").replace(
@@ -120,7 +126,11 @@ async def main_async(args: argparse.Namespace) -> None:
                 await session.execute(text("DROP TABLE IF EXISTS bench_entry_one"))
                 await session.execute(text("CREATE TABLE bench_entry_one (LIKE match_entry INCLUDING DEFAULTS)"))
                 await session.execute(
-                    text(definition.replace("ON public.match_entry", "ON public.bench_entry_one").replace("INDEX ix_", "INDEX one_ix_"))
+                    text(
+                        definition.replace("ON public.match_entry", "ON public.bench_entry_one").replace(
+                            "INDEX ix_", "INDEX one_ix_"
+                        )
+                    )
                 )
             for columns, records in kept:
                 async with transaction(state.sessions) as session:

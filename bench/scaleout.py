@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import re
 import subprocess
@@ -43,8 +44,9 @@ sys.path.insert(0, str(ROOT))
 from bench._common import DATA, kept_pg_database  # noqa: E402
 from bench.engine import _REFERENCE_SCRIPT, run_child  # noqa: E402
 from bench.number_formats import write_formats  # noqa: E402
+from matchscope.jobs import runtime  # noqa: E402
 from matchscope.jobs.config import JobConfig  # noqa: E402
-from matchscope.jobs.queue import ArqQueue  # noqa: E402
+from matchscope.jobs.queue import ArqQueue, JobQueue  # noqa: E402
 from matchscope.services import accounts, coco_import, evaluate  # noqa: E402
 from matchscope.services.evaluation.options import EvaluationOptions  # noqa: E402
 from matchscope.settings import Settings  # noqa: E402
@@ -54,7 +56,7 @@ from matchscope.store.migrate import upgrade  # noqa: E402
 
 REDIS_URL = os.environ.get("MATCHSCOPE_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 PHASES = ("load", "match", "write", "progress")
-MERGE = ("read chunks", "coco and tide", "complete")
+MERGE = ("read chunks", "coco and tide", "index", "complete")
 _PHASE = re.compile(r"([a-z ]+) ([0-9.]+) s")
 
 
@@ -110,10 +112,52 @@ async def prepare(state: AppState, name: str, gt: Path, dets: Path) -> tuple[int
     async with transaction(state.sessions) as session:
         for table in ("evaluation_chunk", "match_entry", "evaluation_class", "evaluation", "job"):
             await session.execute(text(f"DELETE FROM {table}"))
+        if session.get_bind().dialect.name == "postgresql":  # evaluations' own entry tables (migration 0015)
+            found = await session.execute(
+                text("SELECT tablename FROM pg_tables WHERE tablename ~ '^match_entry_[0-9]+$'")
+            )
+            for name in found.scalars().all():
+                await session.execute(text(f"DROP TABLE {name}"))
     return found_ids
 
 
-async def run_job(state: AppState, queue: ArqQueue, account: int, dataset: int, model: int) -> tuple[int, float]:
+class _JobLines(logging.Handler):
+    """The job's own log lines (its per-phase summary), kept."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+async def sqlite_run(args: argparse.Namespace, gt: Path, dets: Path) -> float:
+    """One evaluation on SQLite by the embedded runner (no Redis), from the enqueue to COMPLETED, in this process;
+    prints its phases."""
+    path = DATA / f"scaleout-{args.images}.db"
+    state = AppState.create(Settings(database_url=f"sqlite:///{path}"))
+    lines = _JobLines()
+    job_logger = logging.getLogger("matchscope.services.evaluate")
+    job_logger.addHandler(lines)
+    job_logger.setLevel(logging.INFO)
+    try:
+        account, dataset, model = await prepare(state, f"scaleout-{args.images}", gt, dets)
+        queue, _bus = await runtime.ensure_started(state)
+        print(f"  SQLite, embedded runner: before the run {load_average()}", flush=True)
+        _evaluation, seconds = await run_job(state, queue, account, dataset, model)
+        print(f"  SQLite, embedded runner: after the run  {load_average()}", flush=True)
+        summary = [line for line in lines.lines if re.match(r"job \d+: .*complete", line)]
+        print(f"  SQLite, embedded runner: enqueue → COMPLETED {seconds:.2f} s; {summary[-1] if summary else ''}")
+        print(f"  SQLite, embedded runner: peak RSS of this process {peak_mb(os.getpid()):.0f} MB", flush=True)
+        return seconds
+    finally:
+        job_logger.removeHandler(lines)
+        await runtime.shutdown(state)
+        await state.close()
+
+
+async def run_job(state: AppState, queue: JobQueue, account: int, dataset: int, model: int) -> tuple[int, float]:
     """Submit one evaluation, enqueue it; (job id, seconds from the enqueue to COMPLETED)."""
     async with transaction(state.sessions) as session:
         job, _ = await evaluate.submit(
@@ -249,6 +293,7 @@ async def main_async(args: argparse.Namespace) -> None:
         f"{args.images:,} images, {dets.name} ({dets.stat().st_size / 1e6:.0f} MB), chunks of {args.chunk_items} items"
     )
     try:
+        sqlite_seconds = await sqlite_run(args, gt, dets) if args.sqlite else None
         account, dataset, model = await prepare(state, f"scaleout-{args.images}", gt, dets)
         results: dict[int, tuple[int, float, dict[str, Any]]] = {}
         for workers in args.workers:
@@ -283,6 +328,9 @@ async def main_async(args: argparse.Namespace) -> None:
             )
             print(f"  faster-coco-eval: after  {load_average()}", flush=True)
         print("\nsummary")
+        if sqlite_seconds is not None:
+            ratio = f", {sqlite_seconds / faster.seconds:.2f} x faster-coco-eval's" if faster else ""
+            print(f"  SQLite, embedded runner: {sqlite_seconds:.2f} s{ratio}")
         one = results.get(1)
         for workers, (_evaluation, seconds, _found) in results.items():
             ratio = f", {seconds / faster.seconds:.2f} x faster-coco-eval's {faster.seconds:.2f} s" if faster else ""
@@ -322,8 +370,8 @@ def main() -> None:
     parser.add_argument("--chunk-items", type=int, default=500)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-faster", action="store_true", help="skip faster-coco-eval")
+    parser.add_argument("--sqlite", action="store_true", help="first the same evaluation on SQLite, embedded runner")
     args = parser.parse_args()
-    import logging
 
     logging.basicConfig(level=logging.WARNING)
     DATA.mkdir(parents=True, exist_ok=True)

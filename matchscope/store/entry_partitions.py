@@ -18,6 +18,7 @@ from sqlalchemy import MetaData, Table, TableClause, table, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.schema import CreateIndex
+from sqlalchemy.sql.elements import quoted_name
 
 from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import MatchEntry
@@ -35,9 +36,9 @@ def partition_name(evaluation_id: int) -> str:
     return f"{PARENT}_{int(evaluation_id)}"
 
 
-def partition(evaluation_id: int) -> TableClause:
-    """The evaluation's entry table, for writes (bulk_insert takes its name)."""
-    return table(partition_name(evaluation_id))
+def entry_table(session: AsyncSession | AsyncConnection, evaluation_id: int) -> TableClause:
+    """Where the evaluation's entries are written: its own table on PostgreSQL, `match_entry` on SQLite."""
+    return table(partition_name(evaluation_id)) if is_postgresql(session) else _parent()
 
 
 def _index_statements(evaluation_id: int) -> list[str]:
@@ -46,8 +47,9 @@ def _index_statements(evaluation_id: int) -> list[str]:
     copy = _parent().to_metadata(MetaData(), name=name)
     statements = []
     for index in sorted(copy.indexes, key=lambda index: str(index.name)):
-        index.name = f"{index.name}_{int(evaluation_id)}"
-        statements.append(str(CreateIndex(index, if_not_exists=True).compile(dialect=postgresql.dialect())))
+        index.name = quoted_name(f"{index.name}_{int(evaluation_id)}", None)
+        create = CreateIndex(index, if_not_exists=True)  # type: ignore[no-untyped-call]
+        statements.append(str(create.compile(dialect=postgresql.dialect())))  # type: ignore[no-untyped-call]
     return statements
 
 

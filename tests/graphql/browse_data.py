@@ -17,7 +17,7 @@ from matchscope.engine.matching import GroundTruthBoxes, Matching, PredictionBox
 from matchscope.engine.outcomes import entries_at
 from matchscope.services.evaluation.entries import ENTRY_COLUMNS
 from matchscope.state import AppState
-from matchscope.store import tables
+from matchscope.store import entry_partitions, tables
 from matchscope.store.bulk import bulk_insert
 from matchscope.store.db import transaction
 
@@ -233,7 +233,11 @@ async def store_evaluation(
             rows = entry_rows(
                 evaluation_id, item_ids, gt_ids, pred_ids, ground_truth, predictions, matching, evidence, LABELS
             )
-            await bulk_insert(session, tables.MatchEntry.__table__, ENTRY_COLUMNS, rows)  # type: ignore[attr-defined]
+            # As a job writes them: into the evaluation's own table, indexed and attached on PostgreSQL.
+            await entry_partitions.create(session, evaluation_id)
+            await bulk_insert(session, entry_partitions.entry_table(session, evaluation_id), ENTRY_COLUMNS, rows)
+            await entry_partitions.build_indexes(session, evaluation_id)
+            await entry_partitions.attach(session, evaluation_id)
     if via_service:
         evaluation_id = await _finish_service(state, evaluation_id)
     return StoredEvaluation(

@@ -19,8 +19,6 @@ from matchscope.engine.matching import Matching
 from matchscope.services.evaluation.load import Loaded
 from matchscope.store import entry_partitions
 from matchscope.store.bulk import bulk_insert
-from matchscope.store.dialect import is_postgresql
-from matchscope.store.tables import MatchEntry
 
 EVIDENCE_COLUMNS = (
     "compatible_iou",
@@ -58,7 +56,7 @@ class EntryRows:
     async def insert(self, session: AsyncSession, *, evaluation_id: int) -> None:
         """Into the evaluation's own entry table on PostgreSQL (`entry_partitions`), `match_entry` on SQLite."""
         constants: dict[str, int | None] = {"evaluation_id": evaluation_id, **dict.fromkeys(self.nulls)}
-        table = entry_partitions.partition(evaluation_id) if is_postgresql(session) else MatchEntry.__table__  # type: ignore[attr-defined]
+        table = entry_partitions.entry_table(session, evaluation_id)
         await bulk_insert(session, table, self.columns, self.rows, constants=constants)
 
 
