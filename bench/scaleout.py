@@ -112,7 +112,7 @@ async def prepare(state: AppState, name: str, gt: Path, dets: Path) -> tuple[int
     async with transaction(state.sessions) as session:
         for table in ("evaluation_chunk", "match_entry", "evaluation_class", "evaluation", "job"):
             await session.execute(text(f"DELETE FROM {table}"))
-        if session.get_bind().dialect.name == "postgresql":  # evaluations' own entry tables (migration 0015)
+        if session.get_bind().dialect.name == "postgresql":  # evaluations' own entry tables (migration 0016)
             found = await session.execute(
                 text("SELECT tablename FROM pg_tables WHERE tablename ~ '^match_entry_[0-9]+$'")
             )

@@ -1,13 +1,13 @@
 """PostgreSQL: each evaluation's match entries in a partition of its own (`match_entry_<evaluation id>`, migration
-0015), written without indexes and indexed once, whole, before it is attached.
+0016), written without indexes and indexed once, whole, before it is attached.
 
-Keeping six indexes up to date row by row was most of a job's time (COPY into `match_entry`: 8.4 s for 530,932
-entries, 1.3 s into a table without indexes; building the indexes afterwards 3.6 s; bench/entry_writes.py), and
-grew faster than the entries once the indexes outgrew the server's cache. So a job creates its evaluation's table
-detached — nobody reads an evaluation before it is complete — its chunks copy their entries into it, the job builds
-the indexes and the primary key of `match_entry` on it, and the completing transaction attaches it (the indexes
-then become the partitions of the parent's, and the CHECK constraint spares the validation scan). Deleting an
-evaluation drops its table. SQLite keeps one `match_entry` table.
+Keeping the browsing indexes up to date row by row was most of a job's time (COPY into `match_entry` with its six
+indexes: 8.4 s for 530,932 entries, 1.3 s into a table without indexes; building the indexes afterwards 3.6 s;
+bench/entry_writes.py), and grew faster than the entries once the indexes outgrew the server's cache. So a job
+creates its evaluation's table detached — nobody reads an evaluation before it is complete — its chunks copy their
+entries into it, the job builds the indexes and the primary key of `match_entry` on it, and the completing
+transaction attaches it (the indexes then become partitions of the parent's, and the CHECK constraint spares the
+validation scan). Deleting an evaluation drops its table. SQLite keeps one `match_entry` table.
 """
 
 from __future__ import annotations

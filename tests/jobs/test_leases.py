@@ -22,6 +22,7 @@ from matchscope.store.db import transaction
 from matchscope.store.tables import Job, utcnow
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, SUBMIT, import_coco, wait_finished
+from tests.jobs.entry_tables import entry_stats
 from tests.jobs.test_lifecycle import hold
 
 pytestmark = pytest.mark.serial
@@ -47,14 +48,7 @@ async def _job(state: AppState, job_id: int) -> Job:
 
 
 async def _entries(state: AppState) -> tuple[int, int, int]:
-    """(entries, distinct boxes among them, evaluations holding entries) over the whole database."""
-    sql = text(
-        "SELECT count(*), count(DISTINCT CASE WHEN is_prediction THEN -prediction_id ELSE ground_truth_id END), "
-        "count(DISTINCT evaluation_id) FROM match_entry"
-    )
-    async with state.sessions() as session:
-        row = (await session.execute(sql)).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    return await entry_stats(state.sessions)
 
 
 async def _count(state: AppState, table: Any) -> int:

@@ -16,6 +16,7 @@ from matchscope.state import AppState
 from matchscope.store import tables
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import CANCEL, COCO_DETS, COCO_GT, JOB, SUBMIT, import_coco, wait_finished, wait_running
+from tests.jobs.entry_tables import detached
 
 
 class HeldQueue:
@@ -131,6 +132,8 @@ async def test_cancel_running_job_keeps_previous_evaluation(gql: GraphQL, state:
     done = await wait_finished(gql, job["id"])
     assert done["status"] == "CANCELLED" and done["evaluation"] is None
     assert await _count(state, tables.MatchEntry) == entries_before
+    async with state.sessions() as session:
+        assert await detached(session) == []  # the cancelled job's own entry table went with it
     again = (await gql(JOB, {"id": first["id"]}))["job"]
     assert again["evaluation"]["isCurrent"] is True
     assert await _count(state, tables.Evaluation) == 1
@@ -149,6 +152,8 @@ async def test_failing_job_is_errored_with_a_message(gql: GraphQL, state: AppSta
     assert failed["message"].startswith("evaluation failed: ValueError")
     assert failed["errors"] and failed["evaluation"] is None
     assert await _count(state, tables.MatchEntry) == 0
+    async with state.sessions() as session:
+        assert await detached(session) == []
     assert await _count(state, tables.Evaluation) == 0
 
 

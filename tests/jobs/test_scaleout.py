@@ -22,6 +22,7 @@ from matchscope.state import AppState
 from matchscope.store.tables import Evaluation, Job
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import JOB, SUBMIT, import_coco, wait_finished
+from tests.jobs.entry_tables import detached, every_entry
 
 pytestmark = pytest.mark.postgresql_only  # arq workers in other processes share the test database
 
@@ -223,8 +224,9 @@ async def test_a_scaled_out_job_cancelled_or_deleted_mid_evaluation_leaves_nothi
     async with state.sessions() as session:
         counts = [
             (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
-            for table in ("evaluation_chunk", "match_entry", "evaluation")
+            for table in ("evaluation_chunk", await every_entry(session), "evaluation")
         ]
+        assert await detached(session) == []
     assert counts == [0, 0, 0]
     row = await _job(state, job_id)
     assert (row is None) == (action == "deleteDataset")

@@ -20,6 +20,7 @@ from matchscope.state import AppState
 from matchscope.store.tables import Evaluation, Job
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, SUBMIT, import_coco, wait_finished
+from tests.jobs.entry_tables import entry_stats
 from tests.jobs.servers import ARQ_WORKER, MATCHSCOPE_WORKER, REDIS_URL, post, serve
 from tests.jobs.test_subscription import check_updates, collect_updates
 
@@ -30,17 +31,7 @@ def settings(database_url: str, redis_url: str, queue_name: str) -> Settings:
 
 
 async def _entry_stats(state: AppState) -> tuple[int, int, int]:
-    """(entries, distinct boxes among them, evaluations) over the whole database."""
-    async with state.sessions() as session:
-        row = (
-            await session.execute(
-                text(
-                    "SELECT count(*), count(DISTINCT CASE WHEN is_prediction THEN -prediction_id "
-                    "ELSE ground_truth_id END), count(DISTINCT evaluation_id) FROM match_entry"
-                )
-            )
-        ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    return await entry_stats(state.sessions)
 
 
 @pytest.mark.parametrize("command", [MATCHSCOPE_WORKER, ARQ_WORKER], ids=["matchscope-worker", "arq-cli"])

@@ -6,8 +6,8 @@ as the evaluation's partition, instead of keeping six indexes up to date row by 
 key must hold the partition key: it is (id, evaluation_id); ids still come from the one sequence. Existing entries
 move into one partition per evaluation.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-05 03:00:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from alembic import op
 from sqlalchemy import text
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -29,6 +29,9 @@ _INDEXES = {
     "ix_entry_ground_truths_by_label": "(evaluation_id, compatible, ground_truth_label, iou, id) WHERE NOT is_prediction",
     "ix_entry_review_key": "(evaluation_id, coalesce(ground_truth_id, 0), coalesce(prediction_id, 0))",
     "ix_entry_error_type": "(evaluation_id, default_error_type, iou, id) WHERE default_error_type IS NOT NULL",
+    "ix_entry_predictions_by_label": (
+        "(evaluation_id, compatible, prediction_label, iou, id) WHERE is_prediction AND prediction_label IS NOT NULL"
+    ),
 }
 
 
@@ -55,7 +58,9 @@ def upgrade() -> None:
     _indexes()
     evaluations = op.get_bind().execute(text(f"SELECT DISTINCT evaluation_id FROM {_OLD}")).scalars().all()
     for evaluation_id in evaluations:
-        op.execute(f"CREATE TABLE match_entry_{int(evaluation_id)} PARTITION OF match_entry FOR VALUES IN ({int(evaluation_id)})")
+        op.execute(
+            f"CREATE TABLE match_entry_{int(evaluation_id)} PARTITION OF match_entry FOR VALUES IN ({int(evaluation_id)})"
+        )
     op.execute(f"INSERT INTO match_entry SELECT * FROM {_OLD}")
     op.execute(f"DROP TABLE {_OLD}")
 

@@ -1,0 +1,39 @@
+"""Every entry row of the database in one FROM clause, those of evaluations still being computed included: on
+PostgreSQL these live in their evaluation's own table until the job attaches it to `match_entry`
+(`matchscope.store.entry_partitions`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from matchscope.store.dialect import is_postgresql
+
+
+async def detached(session: AsyncSession) -> list[str]:
+    """The entry tables not (yet) attached to `match_entry`: those of evaluations being computed."""
+    if not is_postgresql(session):
+        return []
+    found = await session.execute(
+        text(
+            "SELECT relname FROM pg_class WHERE relname ~ '^match_entry_[0-9]+$' AND relkind = 'r' AND NOT relispartition"
+        )
+    )
+    return [str(name) for name in found.scalars().all()]
+
+
+async def every_entry(session: AsyncSession) -> str:
+    tables = ["match_entry", *await detached(session)]
+    return "(" + " UNION ALL ".join(f"SELECT * FROM {name}" for name in tables) + ") AS entries"
+
+
+async def entry_stats(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int, int]:
+    """(entries, distinct boxes among them, evaluations holding entries) over the whole database."""
+    async with sessions() as session:
+        source = await every_entry(session)
+        sql = text(
+            "SELECT count(*), count(DISTINCT CASE WHEN is_prediction THEN -prediction_id ELSE ground_truth_id END), "
+            f"count(DISTINCT evaluation_id) FROM {source}"
+        )
+        row = (await session.execute(sql)).one()
+    return int(row[0]), int(row[1]), int(row[2])
