@@ -84,6 +84,48 @@ def test_a_tide_bar_opens_its_entries_as_a_removable_chip(page: Page, site: Site
     expect(total).to_have_text(f"{entries(site, {'errorTypes': both}, first=1)['totalCount']} entries")
 
 
+ORDERED = """
+query($id: ID!, $filter: MatchFilter, $order: MatchOrder, $after: String) { node(id: $id) { ... on Evaluation {
+  matches(iouThreshold: 0.5, filter: $filter, orderBy: $order, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor } edges { node { id } } } } } }
+"""
+
+
+def ordered_ids(site: Site, filter_: dict[str, Any], order: dict[str, str]) -> list[str]:
+    ids: list[str] = []
+    after = None
+    while True:
+        variables = {"id": site.evaluation_id, "filter": filter_, "order": order, "after": after}
+        page = site.query(ORDERED, variables)["node"]["matches"]
+        ids += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return ids
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_a_tide_bar_lists_its_entries_in_tides_order(page: Page, site: Site) -> None:
+    """A false-positive type's entries by confidence, highest first (TIDE's AP walks detections by score); missed
+    ground truths by IoU, highest first; ids break ties: the API's pages in that order, tile by tile, twice alike."""
+    counts = {kind: entries(site, {"errorTypes": [kind]}, first=1)["totalCount"] for kind in ERROR_TYPES}
+    false_positive = max((kind for kind in ERROR_TYPES if kind != "MISSED"), key=lambda kind: counts[kind])
+    assert counts[false_positive] > 1 and counts["MISSED"] > 1, counts
+    enter_key(page, site, f"/evaluations/{site.evaluation_id}")
+    for kind, field in ((false_positive, "CONFIDENCE"), ("MISSED", "IOU")):
+        expected = ordered_ids(site, {"errorTypes": [kind]}, {"field": field, "direction": "DESC"})
+        by_iou = ordered_ids(site, {"errorTypes": [kind]}, {"field": "IOU", "direction": "DESC"})
+        assert field == "IOU" or expected != by_iou, "the orders must differ for the test to tell them apart"
+        for _ in range(2):
+            page.locator(f"[data-testid=tide-bar][data-type={kind}]").click()
+            page.wait_for_url(re.compile(rf"/entries\?.*errorType={kind}"))
+            expect(page.get_by_test_id("total-count")).to_have_text(f"{counts[kind]} entries")
+            tiles = page.get_by_test_id("tile")
+            scroll_to_count(page, tiles, counts[kind])
+            shown = tiles.evaluate_all("tiles => tiles.map(tile => tile.dataset.entryId)")
+            assert shown == expected, kind
+            expect(page.locator("select[name=sort]")).to_have_value("conf" if field == "CONFIDENCE" else "iou")
+            page.go_back()
+
+
 def test_a_tide_class_cell_opens_that_class_entries(page: Page, site: Site) -> None:
     tide = site.query(TIDE, {"id": site.evaluation_id})["node"]["tide"]
     cells = [

@@ -11,10 +11,15 @@ import { entriesLink, type EntryFilter } from "./links";
 // TIDE's foreground threshold and no confidence threshold: the gallery's error types there are the bars' kind.
 const TIDE_THRESHOLDS = { iou: 0.5, confidence: 0 };
 
-/** The gallery's entries of one error type (of one class: the prediction's, or a missed ground truth's). */
+/**
+ * The gallery's entries of one error type (of one class: the prediction's, or a missed ground truth's), in a stable
+ * order that follows TIDE's: false positives by confidence, highest first (TIDE's AP walks detections by score, so
+ * those cost the most AP), missed ground truths by IoU, highest first (the nearest misses); ids break ties.
+ */
 function errorLink(evaluationId: string, type: ErrorType, label?: string): string {
   // TIDE's numbers are of the whole evaluation, so are the entries behind them.
   const filter: EntryFilter = { errorType: type, meta: null };
+  if (type !== "MISSED") filter.sort = "conf";
   if (label !== undefined) {
     if (type === "MISSED") filter.gt = label;
     else filter.pred = label;

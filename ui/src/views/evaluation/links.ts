@@ -13,6 +13,8 @@ export interface EntryFilter {
   review?: string;
   /** A slice's JSON; absent: the current page's slice, null: none. */
   meta?: string | null;
+  /** "conf": by confidence instead of IoU (the gallery's `sort`). */
+  sort?: string;
 }
 
 /** The gallery's URL for entries at these thresholds under a filter. */

@@ -1,13 +1,13 @@
 import { useState } from "react";
 import { navigate, withParams, type ParamValue } from "../../router";
-import type { MatchFilter, OrderDirection } from "../../gql/graphql";
+import type { MatchFilter, MatchOrder } from "../../gql/graphql";
 import { ERROR_TYPE_NAMES, ERROR_TYPES, REVIEW_NAMES, REVIEW_STATUSES } from "../../vocabulary";
 import { OUTCOME_SHORT, OUTCOMES } from "./filters";
 
 interface Props {
   labels: string[];
   filter: MatchFilter;
-  direction: OrderDirection;
+  order: MatchOrder;
 }
 
 export function replace(updates: Record<string, ParamValue>) {
@@ -75,7 +75,7 @@ function RangeField({ name, label, value }: { name: string; label: string; value
   );
 }
 
-export function FilterBar({ labels, filter, direction }: Props) {
+export function FilterBar({ labels, filter, order }: Props) {
   const labelSelect = (name: "gt" | "pred", title: string, chosen: string | undefined) => (
     <label>
       {title}{" "}
@@ -113,10 +113,20 @@ export function FilterBar({ labels, filter, direction }: Props) {
       <RangeField key={`minConf-${String(filter.minConfidence)}`} name="minConf" label="conf ≥" value={filter.minConfidence} />
       <RangeField key={`maxConf-${String(filter.maxConfidence)}`} name="maxConf" label="conf ≤" value={filter.maxConfidence} />
       <label>
-        IoU order{" "}
+        order by{" "}
+        <select
+          name="sort"
+          value={order.field === "CONFIDENCE" ? "conf" : "iou"}
+          onChange={(event) => {
+            replace({ sort: event.target.value === "conf" ? "conf" : null });
+          }}
+        >
+          <option value="iou">IoU</option>
+          <option value="conf">confidence</option>
+        </select>{" "}
         <select
           name="order"
-          value={direction === "ASC" ? "asc" : "desc"}
+          value={order.direction === "ASC" ? "asc" : "desc"}
           onChange={(event) => {
             replace({ order: event.target.value === "asc" ? "asc" : null });
           }}

@@ -31,7 +31,7 @@ function evaluationLink(evaluationId: string, thresholds: Thresholds, slice: str
 export function GalleryView({ evaluationId }: { evaluationId: string }) {
   const thresholds = useThresholds();
   const params = useSearchParams();
-  const { filter, direction } = filterFromParams(params);
+  const { filter, order } = filterFromParams(params);
   const slice = sliceFromParams(params);
   const openItemId = params.get("open");
   const zoom = params.get("zoom") === "1";
@@ -41,7 +41,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
     iou: thresholds.iou,
     confidence: thresholds.confidence,
     filter,
-    orderBy: { field: "IOU", direction },
+    orderBy: order,
   });
   const reviews = useReviews(thresholds);
   const [selected, setSelected] = useState(0);
@@ -127,7 +127,7 @@ export function GalleryView({ evaluationId }: { evaluationId: string }) {
         </span>
       </div>
       {/* Remounted when the URL's filter changes from elsewhere (back button, a link), so its fields follow. */}
-      <FilterBar key={JSON.stringify(filter)} labels={evaluation.dataset.labels} filter={filter} direction={direction} />
+      <FilterBar key={JSON.stringify(filter)} labels={evaluation.dataset.labels} filter={filter} order={order} />
       <SliceFilter slice={slice} datasetId={evaluation.dataset.id} />
       {slice.error && <ErrorNote error={slice.error} />}
       <FilterChips filter={filter} />

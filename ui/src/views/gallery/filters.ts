@@ -1,4 +1,4 @@
-import type { MatchFilter, MatchOutcome, OrderDirection } from "../../gql/graphql";
+import type { MatchFilter, MatchOrder, MatchOutcome } from "../../gql/graphql";
 import { parseOptionalNumber } from "../../format";
 import { sliceFromParams } from "../../slice";
 import { isErrorType, isReviewStatus } from "../../vocabulary";
@@ -25,10 +25,10 @@ function listOf<Value extends string>(raw: string | null, accept: (value: string
 }
 
 /**
- * The gallery's filter as the URL holds it (`outcome`, `gt`, `pred`, `minIou`…, `item`, `review`, `errorType`,
- * `meta`, `order`).
+ * The gallery's filter and order as the URL holds them (`outcome`, `gt`, `pred`, `minIou`…, `item`, `review`,
+ * `errorType`, `meta`; `sort=conf` orders by confidence instead of IoU, `order=asc` lowest first; ids break ties).
  */
-export function filterFromParams(params: URLSearchParams): { filter: MatchFilter; direction: OrderDirection } {
+export function filterFromParams(params: URLSearchParams): { filter: MatchFilter; order: MatchOrder } {
   const filter: MatchFilter = {
     outcomes: listOf(params.get("outcome"), isOutcome),
     groundTruthLabels: list(params.get("gt")),
@@ -42,5 +42,9 @@ export function filterFromParams(params: URLSearchParams): { filter: MatchFilter
     errorTypes: listOf(params.get("errorType"), isErrorType),
     itemMetadata: sliceFromParams(params).value,
   };
-  return { filter, direction: params.get("order") === "asc" ? "ASC" : "DESC" };
+  const order: MatchOrder = {
+    field: params.get("sort") === "conf" ? "CONFIDENCE" : "IOU",
+    direction: params.get("order") === "asc" ? "ASC" : "DESC",
+  };
+  return { filter, order };
 }
