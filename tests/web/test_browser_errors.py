@@ -224,3 +224,45 @@ def test_the_detail_view_shows_the_selected_false_positive_nearest_ground_truth(
     # Unchecking the ground-truth layer hides the nearest ground truth too.
     detail.get_by_label("ground truth").uncheck()
     expect(rect).to_have_count(0)
+
+
+LABELS_OUTSIDE = """
+() => {
+  const outside = [];
+  let flipped = 0;
+  let labels = 0;
+  for (const svg of document.querySelectorAll("[data-testid=tile] svg.boxes")) {
+    const view = svg.viewBox.baseVal;
+    for (const text of svg.querySelectorAll("text.box-label")) {
+      labels += 1;
+      if (text.getAttribute("text-anchor") === "end") flipped += 1;
+      const box = text.getBBox();
+      const slack = 0.5;
+      if (box.x < view.x - slack || box.x + box.width > view.x + view.width + slack
+          || box.y < view.y - slack || box.y + box.height > view.y + view.height + slack) {
+        outside.push([text.textContent, box.x, box.y, box.width, box.height, view.x, view.y, view.width, view.height].join(" "));
+      }
+    }
+  }
+  return { outside, flipped, labels };
+}
+"""
+
+
+def test_box_labels_stay_inside_their_tile(page: Page, site: Site) -> None:
+    """Every box label of the gallery's tiles lies within the tile's image, those of boxes near its right edge
+    ending there instead of running past it; zoomed tiles (a window on the boxes) too."""
+    total = entries(site, {"outcomes": ["FALSE_POSITIVE", "FALSE_NEGATIVE"]}, first=1)["totalCount"]
+    enter_key(page, site, f"/evaluations/{site.evaluation_id}/entries?outcome=FALSE_POSITIVE,FALSE_NEGATIVE")
+    tiles = page.get_by_test_id("tile")
+    scroll_to_count(page, tiles, total)
+    for zoom in (False, True):
+        if zoom:
+            page.locator("input[name=zoom]").check()
+            scroll_to_count(page, tiles, total)
+        found = page.evaluate(LABELS_OUTSIDE)
+        assert found["labels"] > total, found
+        assert found["outside"] == [], found
+        assert found["flipped"] > 0, "boxes near a tile's right edge must be in the data for the test to mean much"
+        page.evaluate("window.scrollTo(0, 0)")
+        screenshot(page, "25-gallery-labels-inside-zoomed" if zoom else "24-gallery-labels-inside")

@@ -69,10 +69,57 @@ const STROKES: Record<DrawnBox["side"], { colour: string; dashes: string | undef
   base: { colour: BASE_COLOUR, dashes: "6 3" },
 };
 
-/** A prediction's label above its box, any other's below. */
-function labelY(box: DrawnBox, fontSize: number): number {
-  if (box.side === "prediction") return Math.max(fontSize, box.y - fontSize * 0.25);
-  return box.y + box.height + fontSize;
+// A generous width of one character of the labels' bold system-ui face, in font sizes: labels are placed from it
+// before they are drawn (measuring each would take a second render).
+const CHARACTER_WIDTH = 0.62;
+
+interface LabelPlace {
+  x: number;
+  y: number;
+  anchor: "start" | "end";
+  fontSize: number;
+}
+
+/**
+ * Where a box's label goes: a prediction's above its box, any other's below, starting at its left edge; inside the
+ * shown window whatever the box's place. A label that would run past the right side ends at the box's right edge
+ * (or the window's) instead; one that would run past the top or bottom goes to the box's other side, or inside; one
+ * wider than the window (a zoomed tile) is set smaller.
+ */
+export function labelPlace(box: DrawnBox, text: string, largest: number, shown: Window): LabelPlace {
+  const fontSize = Math.min(largest, shown.width / Math.max(1, text.length * CHARACTER_WIDTH));
+  const textWidth = text.length * fontSize * CHARACTER_WIDTH;
+  const left = shown.x;
+  const right = shown.x + shown.width;
+  let x = Math.max(left, box.x);
+  let anchor: LabelPlace["anchor"] = "start";
+  if (x + textWidth > right) {
+    x = Math.min(right, box.x + box.width);
+    anchor = "end";
+    if (x - textWidth < left) {
+      x = left;
+      anchor = "start";
+    }
+  }
+  // Baselines: the text spans [y - fontSize, y + fontSize / 4] or so.
+  const top = shown.y + fontSize;
+  const bottom = shown.y + shown.height - fontSize * 0.25;
+  const above = box.y - fontSize * 0.25;
+  const below = box.y + box.height + fontSize;
+  let y = box.side === "prediction" ? above : below;
+  if (y < top) y = below <= bottom ? below : top;
+  if (y > bottom) y = above >= top ? above : bottom;
+  return { x, y: Math.min(Math.max(y, top), bottom), anchor, fontSize };
+}
+
+function Label({ box, fontSize, colour, shown }: { box: DrawnBox; fontSize: number; colour: string; shown: Window }) {
+  const text = box.caption ?? box.label;
+  const place = labelPlace(box, text, fontSize, shown);
+  return (
+    <text x={place.x} y={place.y} textAnchor={place.anchor} fontSize={place.fontSize} fill={colour} className="box-label">
+      {text}
+    </text>
+  );
 }
 
 /** Boxes in image pixel coordinates: the viewBox is the item's own width and height. */
@@ -114,17 +161,7 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
             >
               <title>{box.caption === undefined || box.caption === "" ? box.label : box.caption}</title>
             </rect>
-            {showLabels && box.caption !== "" && (
-              <text
-                x={box.x}
-                y={labelY(box, fontSize)}
-                fontSize={fontSize}
-                fill={colour}
-                className="box-label"
-              >
-                {box.caption ?? box.label}
-              </text>
-            )}
+            {showLabels && box.caption !== "" && <Label box={box} fontSize={fontSize} colour={colour} shown={shown} />}
           </g>
         );
       })}
