@@ -223,13 +223,15 @@ class Evaluation:
         `item_metadata`, of a slice: the items whose metadata has those values."""
         return await evaluation_metrics(self._connection, self.id, iou_threshold, confidence_threshold, item_metadata)
 
-    async def coco(self) -> CocoMetrics:
-        """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves."""
-        return await coco_metrics(self._connection, self.id)
+    async def coco(self, item_metadata: dict[str, Any] | None = None) -> CocoMetrics:
+        """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves; with
+        `item_metadata`, of a slice: what an evaluation of those items alone gives."""
+        return await coco_metrics(self._connection, self.id, item_metadata)
 
-    async def tide(self) -> TideSummary:
-        """The TIDE summary as tidecv 1.0.1 computes it: AP50, count and ΔAP per error type, overall and per class."""
-        return await tide_summary(self._connection, self.id)
+    async def tide(self, item_metadata: dict[str, Any] | None = None) -> TideSummary:
+        """The TIDE summary as tidecv 1.0.1 computes it: AP50, count and ΔAP per error type, overall and per class;
+        with `item_metadata`, of a slice: what an evaluation of those items alone gives."""
+        return await tide_summary(self._connection, self.id, item_metadata)
 
     def compare(self, other: Evaluation | str) -> Comparison:
         """This evaluation (the base) beside `other`, an evaluation of the same dataset."""

@@ -45,16 +45,24 @@ async def evaluation_metrics(
     return metrics
 
 
-async def tide_summary(connection: Connection, evaluation_id: str) -> TideSummary:
-    """The evaluation's TIDE summary."""
-    result = await connection.call(lambda: connection.graphql.evaluation_tide(evaluation_id))
+async def tide_summary(
+    connection: Connection, evaluation_id: str, item_metadata: dict[str, Any] | None = None
+) -> TideSummary:
+    """The evaluation's TIDE summary, of a slice's items when `item_metadata` is given."""
+    result = await connection.call(
+        lambda: connection.graphql.evaluation_tide(evaluation_id, item_metadata=item_metadata)
+    )
     tide: TideSummary = _evaluation(result.node, evaluation_id).tide
     return tide
 
 
-async def coco_metrics(connection: Connection, evaluation_id: str) -> CocoMetrics:
-    """The evaluation's COCO results."""
-    result = await connection.call(lambda: connection.graphql.evaluation_coco(evaluation_id))
+async def coco_metrics(
+    connection: Connection, evaluation_id: str, item_metadata: dict[str, Any] | None = None
+) -> CocoMetrics:
+    """The evaluation's COCO results, of a slice's items when `item_metadata` is given."""
+    result = await connection.call(
+        lambda: connection.graphql.evaluation_coco(evaluation_id, item_metadata=item_metadata)
+    )
     coco = _evaluation(result.node, evaluation_id).coco
     return CocoMetrics(
         stats=list(coco.overall.stats),

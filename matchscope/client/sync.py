@@ -196,13 +196,15 @@ class Evaluation:
         `item_metadata`, of a slice: the items whose metadata has those values."""
         return self._loop.run(self._evaluation.metrics(iou_threshold, confidence_threshold, item_metadata))
 
-    def coco(self) -> CocoMetrics:
-        """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves."""
-        return self._loop.run(self._evaluation.coco())
+    def coco(self, item_metadata: dict[str, Any] | None = None) -> CocoMetrics:
+        """COCO metrics as pycocotools computes them: `stats` (12 numbers), per class, PR curves; with
+        `item_metadata`, of a slice: what an evaluation of those items alone gives."""
+        return self._loop.run(self._evaluation.coco(item_metadata))
 
-    def tide(self) -> TideSummary:
-        """The TIDE summary as tidecv 1.0.1 computes it: AP50, count and ΔAP per error type, overall and per class."""
-        return self._loop.run(self._evaluation.tide())
+    def tide(self, item_metadata: dict[str, Any] | None = None) -> TideSummary:
+        """The TIDE summary as tidecv 1.0.1 computes it: AP50, count and ΔAP per error type, overall and per class;
+        with `item_metadata`, of a slice: what an evaluation of those items alone gives."""
+        return self._loop.run(self._evaluation.tide(item_metadata))
 
     def compare(self, other: Evaluation | str) -> Comparison:
         """This evaluation (the base) beside `other`, an evaluation of the same dataset."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import strawberry
+from numpy.typing import NDArray
 
 from matchscope.schema.browse import (
     CocoMetrics,
@@ -23,6 +25,7 @@ from matchscope.schema.ids import to_global_id
 from matchscope.schema.reviews import LabelError
 from matchscope.schema.tide import TideSummary
 from matchscope.services import browse, error_pages, metrics, reviews, slices
+from matchscope.services.evaluation import slice_results
 
 if TYPE_CHECKING:
     from matchscope.schema.jobs import AsyncJob
@@ -198,17 +201,37 @@ class Evaluation(Node):
 
         return Connection.from_page(page, LabelError.from_label_error, count)
 
-    @strawberry.field(description="COCO detection metrics, as pycocotools computes them.")
-    async def coco(self, info: Info) -> CocoMetrics:
+    async def _slice_items(self, info: Info, item_metadata: JSON | None) -> NDArray[np.int64] | None:
+        """The ids of the slice's items; None without a slice (null or {}: every item)."""
+        metadata = None if item_metadata is None else slices.ItemMetadata.parse(item_metadata, "itemMetadata")
+        if metadata is None or not metadata.pairs:
+            return None
+        return await slices.item_ids(info.context.reads, dataset_id=self.dataset_pk, metadata=metadata)
+
+    @strawberry.field(
+        description="COCO detection metrics, as pycocotools computes them. With `itemMetadata`, of a slice (as "
+        "`metrics`'): what an evaluation of those items alone gives, computed from their boxes (an error once the "
+        "boxes changed since this evaluation)."
+    )
+    async def coco(self, info: Info, item_metadata: JSON | None = None) -> CocoMetrics:
+        items = await self._slice_items(info, item_metadata)
+        if items is not None:
+            sessions = info.context.sessions
+            return CocoMetrics.from_json(await slice_results.slice_coco(sessions, evaluation=self.row, item_ids=items))
         async with info.context.sessions() as session:
             return CocoMetrics.from_json(await browse.evaluation_coco(session, evaluation_id=self.pk))
 
     @strawberry.field(
         description="TIDE summary: count and ΔAP per error type, overall and per class, as tidecv 1.0.1 computes "
         "them. An evaluation from before TIDE summaries were stored gets one on first read, unless its boxes changed "
-        "since (then an error says to re-run it)."
+        "since (then an error says to re-run it). With `itemMetadata`, of a slice (as `metrics`'): what an "
+        "evaluation of those items alone gives, computed from their boxes (an error once they changed)."
     )
-    async def tide(self, info: Info) -> TideSummary:
+    async def tide(self, info: Info, item_metadata: JSON | None = None) -> TideSummary:
         from matchscope.services.evaluation.tide import evaluation_tide
 
+        items = await self._slice_items(info, item_metadata)
+        if items is not None:
+            sessions = info.context.sessions
+            return TideSummary.from_json(await slice_results.slice_tide(sessions, evaluation=self.row, item_ids=items))
         return TideSummary.from_json(await evaluation_tide(info.context.sessions, evaluation_id=self.pk))

@@ -121,6 +121,12 @@ def test_import_evaluate_and_read_back_equal_the_cli(
         assert {c.label: (c.ap_50, [e.delta_ap for e in c.errors]) for c in tide.per_class} == {
             c["label"]: (c["ap50"], [e["delta_ap"] for e in c["errors"]]) for c in cli_tide["per_class"]
         }
+        # The slice's TIDE and COCO (tests/jobs/test_slice_results.py holds them to the engine): one image's.
+        assert evaluation.tide(item_metadata={}) == tide
+        sliced_tide, sliced_coco = evaluation.tide(item_metadata=wanted), evaluation.coco(item_metadata=wanted)
+        assert sum(e.count for e in sliced_tide.errors) < sum(e.count for e in tide.errors)
+        assert {c.label for c in sliced_tide.per_class} < {c.label for c in tide.per_class}
+        assert sliced_coco.stats != coco.stats and sliced_coco.per_class.keys() == coco.per_class.keys()
 
 
 def cli_tide_summary() -> dict[str, Any]:

@@ -608,13 +608,18 @@ class GraphQLClient(AsyncBaseClient):
         data = self.get_data(response)
         return EvaluationMetrics.model_validate(data)
 
-    async def evaluation_tide(self, id: str, **kwargs: Any) -> EvaluationTide:
+    async def evaluation_tide(
+        self,
+        id: str,
+        item_metadata: Union[Optional[Any], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> EvaluationTide:
         query = gql("""
-            query EvaluationTide($id: ID!) {
+            query EvaluationTide($id: ID!, $itemMetadata: JSON) {
               node(id: $id) {
                 __typename
                 ... on Evaluation {
-                  tide {
+                  tide(itemMetadata: $itemMetadata) {
                     ap50
                     errors {
                       type
@@ -635,20 +640,25 @@ class GraphQLClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"id": id}
+        variables: dict[str, object] = {"id": id, "itemMetadata": item_metadata}
         response = await self.execute(
             query=query, operation_name="EvaluationTide", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return EvaluationTide.model_validate(data)
 
-    async def evaluation_coco(self, id: str, **kwargs: Any) -> EvaluationCoco:
+    async def evaluation_coco(
+        self,
+        id: str,
+        item_metadata: Union[Optional[Any], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> EvaluationCoco:
         query = gql("""
-            query EvaluationCoco($id: ID!) {
+            query EvaluationCoco($id: ID!, $itemMetadata: JSON) {
               node(id: $id) {
                 __typename
                 ... on Evaluation {
-                  coco {
+                  coco(itemMetadata: $itemMetadata) {
                     overall {
                       ...CocoStatsFields
                     }
@@ -674,7 +684,7 @@ class GraphQLClient(AsyncBaseClient):
               stats
             }
             """)
-        variables: dict[str, object] = {"id": id}
+        variables: dict[str, object] = {"id": id, "itemMetadata": item_metadata}
         response = await self.execute(
             query=query, operation_name="EvaluationCoco", variables=variables, **kwargs
         )

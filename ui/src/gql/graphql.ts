@@ -1,4 +1,4 @@
-/* schema-sha256: 3cfc0570ff00ba7ecad210416a6bb67a3cff42ce54b18b9bb2eb96ed32f49c52 */
+/* schema-sha256: 16578dc46f4680581ab0c25184a0720d8052f0ac7be0bc76310dab44b759b983 */
 /* eslint-disable */
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
