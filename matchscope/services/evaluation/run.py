@@ -251,15 +251,20 @@ async def _merge(
 ) -> Job:
     """COCO metrics and the TIDE summary over every chunk, then the evaluation made current."""
     allowed = plan.allowed()
-    # Two threads: the kernels release the GIL, and this is the part of a scaled-out job no other worker shares.
-    with timer("coco and tide"):
-        coco, tide = await asyncio.gather(
+
+    async def index() -> None:
+        with timer("index build"):
+            async with transaction(sessions) as session:
+                await entry_partitions.build_indexes(session, evaluation_id)
+
+    # At once: COCO and TIDE in two threads (the kernels release the GIL) while the database builds the entries'
+    # indexes. This is the part of a scaled-out job no other worker shares.
+    with timer("metrics and index"):
+        coco, tide, _ = await asyncio.gather(
             asyncio.to_thread(coco_results, totals, plan.labels, keys, plan.options, allowed, orders.categories),
             asyncio.to_thread(tide_results, totals.chunks, item_ids, plan.labels),
+            index(),
         )
-    with timer("index"):
-        async with transaction(sessions) as session:
-            await entry_partitions.build_indexes(session, evaluation_id)
     with timer("complete"):
         job = await complete(
             sessions, job_id, evaluation_id, totals, plan.labels, coco, tide, len(item_ids), lease, keep_evaluations
