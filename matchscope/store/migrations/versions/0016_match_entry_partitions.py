@@ -39,7 +39,7 @@ def _set_aside() -> None:
     """The table as it is, renamed with its indexes, so that the new one can take the names."""
     op.execute(f"ALTER TABLE match_entry RENAME TO {_OLD}")
     for name in (*_INDEXES, "match_entry_pkey"):
-        op.execute(f"ALTER INDEX {name} RENAME TO {name}_old")
+        op.execute(f"ALTER INDEX IF EXISTS {name} RENAME TO {name}_old")
 
 
 def _indexes() -> None:
