@@ -12,20 +12,24 @@ validation scan). Deleting an evaluation drops its table. SQLite keeps one `matc
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 from sqlalchemy import MetaData, Table, TableClause, table, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.elements import quoted_name
 
+from matchscope.store.db import transaction
 from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import MatchEntry
 
 PARENT = "match_entry"
 # Sorting the entries of a large evaluation for its indexes in memory rather than in temporary files.
 _INDEX_BUILD_MEMORY = "256MB"
+# Connections the indexes of one evaluation are built on at once.
+_BUILDERS = 2
 
 
 def _parent() -> Table:
@@ -84,22 +88,56 @@ async def _exists(connection: AsyncConnection, evaluation_id: int) -> bool:
     return found.scalar() is not None
 
 
-async def build_indexes(session: AsyncSession | AsyncConnection, evaluation_id: int) -> None:
-    """The indexes and primary key of `match_entry` on the evaluation's detached table, and its statistics (the
-    server may not run autovacuum); idempotent. Nothing on SQLite."""
-    connection = await _connection(session)
-    if not is_postgresql(connection):
-        return
+def _key_index(evaluation_id: int) -> str:
+    """The unique index that becomes the table's primary key, (id, evaluation_id) as the parent's."""
     name = partition_name(evaluation_id)
+    return f"CREATE UNIQUE INDEX IF NOT EXISTS {name}_pkey ON {name} (id, evaluation_id)"
+
+
+async def _build(connection: AsyncConnection, statements: list[str]) -> None:
     await connection.execute(text(f"SET LOCAL maintenance_work_mem = '{_INDEX_BUILD_MEMORY}'"))
-    for statement in _index_statements(evaluation_id):
+    for statement in statements:
         await connection.execute(text(statement))
+
+
+async def _finish(connection: AsyncConnection, evaluation_id: int) -> None:
+    """The key index made the primary key, and the table's statistics (the server may not run autovacuum)."""
+    name = partition_name(evaluation_id)
     has_key = await connection.execute(
         text("SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(:name) AND contype = 'p'"), {"name": name}
     )
     if has_key.first() is None:
-        await connection.execute(text(f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY (id, evaluation_id)"))
+        await connection.execute(
+            text(f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY USING INDEX {name}_pkey")
+        )
     await connection.execute(text(f"ANALYZE {name}"))
+
+
+async def build_indexes(session: AsyncSession | AsyncConnection, evaluation_id: int) -> None:
+    """The indexes and primary key of `match_entry` on the evaluation's detached table, in the caller's transaction
+    (which may have written the entries); idempotent. Nothing on SQLite."""
+    connection = await _connection(session)
+    if is_postgresql(connection):
+        await _build(connection, [*_index_statements(evaluation_id), _key_index(evaluation_id)])
+        await _finish(connection, evaluation_id)
+
+
+async def build_indexes_at_once(sessions: async_sessionmaker[AsyncSession], evaluation_id: int) -> None:
+    """`build_indexes` of committed entries, the indexes split over `_BUILDERS` connections: each build has
+    phases the server runs in one process, which the others' fill (8.1-8.7 s on one connection, 6.7-6.8 s on two
+    for 530,932 entries, load average 10 on 2 cores)."""
+    async with sessions() as session:
+        if not is_postgresql(session):
+            return
+    statements = [*_index_statements(evaluation_id), _key_index(evaluation_id)]
+
+    async def build(part: list[str]) -> None:
+        async with transaction(sessions) as session:
+            await _build(await session.connection(), part)
+
+    await asyncio.gather(*(build(statements[k::_BUILDERS]) for k in range(_BUILDERS)))
+    async with transaction(sessions) as session:
+        await _finish(await session.connection(), evaluation_id)
 
 
 async def attach(session: AsyncSession | AsyncConnection, evaluation_id: int) -> None:
@@ -108,9 +146,7 @@ async def attach(session: AsyncSession | AsyncConnection, evaluation_id: int) ->
     if not is_postgresql(connection):
         return
     name = partition_name(evaluation_id)
-    await connection.execute(
-        text(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES IN ({int(evaluation_id)})")
-    )
+    await connection.execute(text(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES IN ({int(evaluation_id)})"))
 
 
 async def drop(session: AsyncSession | AsyncConnection, evaluation_ids: Iterable[int]) -> int:

@@ -254,8 +254,7 @@ async def _merge(
 
     async def index() -> None:
         with timer("index build"):
-            async with transaction(sessions) as session:
-                await entry_partitions.build_indexes(session, evaluation_id)
+            await entry_partitions.build_indexes_at_once(sessions, evaluation_id)
 
     # At once: COCO and TIDE in two threads (the kernels release the GIL) while the database builds the entries'
     # indexes. This is the part of a scaled-out job no other worker shares.
