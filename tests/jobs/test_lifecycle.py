@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text, update
 
 from matchscope.jobs.events import LocalEventBus
 from matchscope.jobs.task import execute_job
-from matchscope.schema.ids import to_global_id
+from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.state import AppState
 from matchscope.store import tables
 from tests.conftest import Caller, GraphQL
@@ -187,3 +187,26 @@ async def test_empty_model_and_empty_dataset_complete(gql: GraphQL, state: AppSt
     done = await wait_finished(gql, job["id"])
     assert done["status"] == "COMPLETED", done
     assert await _count(state, tables.MatchEntry) == 839
+
+
+@pytest.mark.postgresql_only
+async def test_a_completed_evaluation_is_a_partition_holding_the_indexes_its_job_built(
+    gql: GraphQL, state: AppState, caller: Caller
+) -> None:
+    """On PostgreSQL the job's own entry table is attached as the evaluation's partition, and the indexes the job
+    built on it are the parent's: attaching it built none more."""
+    job = (await gql(SUBMIT, await _ids(state, caller)))["calculateEvaluationMetrics"]
+    done = await wait_finished(gql, job["id"])
+    assert done["status"] == "COMPLETED", done
+    name = f"match_entry_{expect_id(done['evaluation']['id'], 'Evaluation')}"
+    async with state.sessions() as session:
+        partitions = await session.execute(
+            text("SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'match_entry'::regclass")
+        )
+        assert name in set(partitions.scalars().all())
+        counted = "SELECT count(*) FROM pg_index WHERE indrelid = to_regclass(:table)"
+        own = (await session.execute(text(counted), {"table": name})).scalar_one()
+        parent = (await session.execute(text(counted), {"table": "match_entry"})).scalar_one()
+        assert own == parent == len(tables.MatchEntry.__table__.indexes) + 1  # type: ignore[attr-defined]
+        assert (await session.execute(text(f"SELECT count(*) FROM {name}"))).scalar_one() == 839 + 734
+        assert await detached(session) == []
