@@ -29,6 +29,7 @@ from matchscope.middleware import AuthMiddleware, BodySizeLimitMiddleware, key_f
 from matchscope.resolvers.root import build_schema
 from matchscope.schema.context import Context
 from matchscope.schema.view import GraphQLView
+from matchscope.services.actor import Actor
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.migrate import upgrade
@@ -122,7 +123,7 @@ class GraphQLApp(GraphQLView[Context, None]):
         # AuthMiddleware sets it for HTTP; websockets authenticate in on_ws_connect.
         # 0 is no account: it owns nothing, so it sees nothing.
         account_id = request.scope.get("state", {}).get("account_id", 0)
-        return Context(state=self.state, account_id=account_id, request=request, response=response)
+        return Context(Actor(account_id, self.state), request=request, response=response)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         account_id = await self.account_for_connection(context)

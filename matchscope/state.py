@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from matchscope.jobs import runtime
+from matchscope.jobs.events import EventBus
+from matchscope.jobs.queue import JobQueue
 from matchscope.services.compare import CompareCache
 from matchscope.services.metrics import EntryCache
 from matchscope.settings import Settings
 from matchscope.store.changes import ChangeFeed, RowCache
 from matchscope.store.db import create_engine, session_factory
 from matchscope.store.reads import Reads
-
-if TYPE_CHECKING:  # the jobs layer imports this module
-    from matchscope.jobs.events import EventBus
-    from matchscope.jobs.queue import JobQueue
 
 
 @dataclass
@@ -59,6 +58,10 @@ class AppState:
             key_rows=changes.cache("api_key"),
             current_evaluations=changes.cache("evaluation"),
         )
+
+    async def jobs(self) -> runtime.Jobs:
+        """The job queue and progress events, started on first use."""
+        return await runtime.ensure_started(self)
 
     async def close(self) -> None:
         await self.changes.close()

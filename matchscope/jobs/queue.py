@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -16,8 +16,10 @@ from matchscope.jobs.reaper import reap_forever
 from matchscope.jobs.task import execute_job
 from matchscope.services.evaluate import ACTIVE
 from matchscope.services.evaluation.lease import Lease
-from matchscope.state import AppState
 from matchscope.store.tables import Job
+
+if TYPE_CHECKING:  # the state starts the jobs layer
+    from matchscope.state import AppState
 
 logger = logging.getLogger(__name__)
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from typing import TYPE_CHECKING
 
-from matchscope.jobs.events import EventBus, JobSnapshot
-from matchscope.services import deletes, evaluate
-from matchscope.services.evaluate import JobCancelled, JobStatus
+from matchscope.jobs.events import EventBus
+from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
 from matchscope.services.evaluation import chunks
 from matchscope.services.evaluation.chunks import ScaleOut
 from matchscope.services.evaluation.lease import Lease, LeaseLost
-from matchscope.state import AppState
+from matchscope.services.evaluation.lifecycle import abandon
+from matchscope.services.evaluation.run import Progress, run_evaluation
+from matchscope.services.evaluation.status import JobCancelled, JobStatus
+from matchscope.services.job_snapshot import JobSnapshot
 from matchscope.store.db import is_disconnect
 from matchscope.store.tables import Job
+
+if TYPE_CHECKING:  # the state starts the jobs layer
+    from matchscope.state import AppState
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +43,7 @@ async def execute_job(
     job_id: int,
     lease: Lease | None = None,
     *,
-    keep_evaluations: int = deletes.DEFAULT_KEEP_EVALUATIONS,
+    keep_evaluations: int = DEFAULT_KEEP_EVALUATIONS,
     scale_out: ScaleOut | None = None,
 ) -> str:
     """Run evaluation job `job_id` under `lease`; returns its status at the end. Never leaves it RUNNING on an error,
@@ -56,13 +62,13 @@ async def execute_job(
         logger.warning("job %s was taken over by another worker; this one stops", job_id)
         job = None
     except JobCancelled:
-        job = await evaluate.abandon(
+        job = await abandon(
             state.sessions, job_id, status=JobStatus.CANCELLED, message="cancelled", errors=[], lease=lease
         )
     except Exception as error:
         logger.exception("evaluation job %s failed", job_id)
         lines = traceback.format_exception_only(error)
-        job = await evaluate.abandon(
+        job = await abandon(
             state.sessions,
             job_id,
             status=JobStatus.ERRORED,
@@ -82,7 +88,7 @@ async def execute_job(
 async def _run_reconnecting(
     state: AppState,
     job_id: int,
-    progress: evaluate.Progress,
+    progress: Progress,
     lease: Lease,
     keep_evaluations: int,
     scale_out: ScaleOut | None,
@@ -93,7 +99,7 @@ async def _run_reconnecting(
     pauses = iter(RECONNECT_PAUSES_S)
     while True:
         try:
-            return await evaluate.run_evaluation(
+            return await run_evaluation(
                 state.sessions,
                 job_id,
                 chunk_items=state.settings.evaluation_chunk_items,

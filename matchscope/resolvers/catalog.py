@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from functools import partial
 
 import strawberry
 
@@ -14,61 +13,38 @@ from matchscope.schema.ids import from_global_id
 from matchscope.schema.nodes import NODE_LOADERS, register_node
 from matchscope.services import catalog
 from matchscope.services.errors import NotFound
-from matchscope.store import tables
 
-
-async def visible_dataset(info: Info, pk: int) -> tables.Dataset | None:
-    row = await info.context.loaders.dataset.load(pk)
-    return row if row is not None and row.account_id == info.context.account_id else None
-
-
-async def visible_model(info: Info, pk: int) -> tables.Model | None:
-    row = await info.context.loaders.model.load(pk)
-    return row if row is not None and row.account_id == info.context.account_id else None
+# The loaders read the actor's rows only (services/catalog.py:rows_by_id): another account's id is not found.
 
 
 @register_node("Dataset")
 async def _dataset_node(info: Info, pk: int) -> Node | None:
-    row = await visible_dataset(info, pk)
+    row = await info.context.loaders.dataset.load(pk)
     return None if row is None else Dataset.from_row(row)
 
 
 @register_node("Model")
 async def _model_node(info: Info, pk: int) -> Node | None:
-    row = await visible_model(info, pk)
+    row = await info.context.loaders.model.load(pk)
     return None if row is None else Model.from_row(row)
 
 
 @register_node("DatasetItem")
 async def _item_node(info: Info, pk: int) -> Node | None:
     row = await info.context.loaders.item.load(pk)
-    if row is None or await visible_dataset(info, row.dataset_id) is None:
-        return None
-    return DatasetItem.from_row(row)
+    return None if row is None else DatasetItem.from_row(row)
 
 
 @register_node("BoxAnnotation")
 async def _annotation_node(info: Info, pk: int) -> Node | None:
     row = await info.context.loaders.annotation.load(pk)
-    if row is None or await visible_dataset(info, row.dataset_id) is None:
-        return None
-    return BoxAnnotation.from_row(row)
+    return None if row is None else BoxAnnotation.from_row(row)
 
 
 @register_node("BoxPrediction")
 async def _prediction_node(info: Info, pk: int) -> Node | None:
     row = await info.context.loaders.prediction.load(pk)
-    if row is None or await visible_dataset(info, row.dataset_id) is None:
-        return None
-    return BoxPrediction.from_row(row)
-
-
-def _account_rows(info: Info, table: Any) -> Callable[[], Awaitable[int]]:
-    async def count() -> int:
-        async with info.context.sessions() as session:
-            return await catalog.count_rows(session, table, account_id=info.context.account_id)
-
-    return count
+    return None if row is None else BoxPrediction.from_row(row)
 
 
 @strawberry.type
@@ -83,37 +59,33 @@ class CatalogQuery:
 
     @strawberry.field(description="Your datasets, oldest first; `first` ≤ 100.")
     async def datasets(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Dataset]:
-        async with info.context.sessions() as session:
-            page = await catalog.datasets_page(session, account_id=info.context.account_id, first=first, after=after)
-        return Connection.from_page(page, Dataset.from_row, _account_rows(info, tables.Dataset.__table__))  # type: ignore[attr-defined]
+        actor = info.context.actor
+        page = await catalog.datasets_page(actor, first=first, after=after)
+        return Connection.from_page(page, Dataset.from_row, partial(catalog.count_datasets, actor))
 
     @strawberry.field
     async def dataset(self, info: Info, id: strawberry.ID) -> Dataset | None:
         decoded = from_global_id(id)
         if decoded is None or decoded[0] != "Dataset":
             return None
-        row = await visible_dataset(info, decoded[1])
+        row = await info.context.loaders.dataset.load(decoded[1])
         return None if row is None else Dataset.from_row(row)
 
     @strawberry.field(description="Your dataset of that name; null when you have none.")
     async def dataset_by_name(self, info: Info, name: str) -> Dataset | None:
-        async with info.context.sessions() as session:
-            row = await catalog.dataset_by_name(session, account_id=info.context.account_id, name=name)
+        row = await catalog.find_dataset(info.context.actor, name=name)
         return None if row is None else Dataset.from_row(row)
 
     @strawberry.field(description="Your model with that referenceId; null when you have none.")
     async def model_by_reference_id(self, info: Info, reference_id: str) -> Model | None:
-        async with info.context.sessions() as session:
-            row = await catalog.model_by_reference_id(
-                session, account_id=info.context.account_id, reference_id=reference_id
-            )
+        row = await catalog.find_model(info.context.actor, reference_id=reference_id)
         return None if row is None else Model.from_row(row)
 
     @strawberry.field(description="Your models, oldest first; `first` ≤ 100.")
     async def models(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Model]:
-        async with info.context.sessions() as session:
-            page = await catalog.models_page(session, account_id=info.context.account_id, first=first, after=after)
-        return Connection.from_page(page, Model.from_row, _account_rows(info, tables.Model.__table__))  # type: ignore[attr-defined]
+        actor = info.context.actor
+        page = await catalog.models_page(actor, first=first, after=after)
+        return Connection.from_page(page, Model.from_row, partial(catalog.count_models, actor))
 
 
 __all__ = ["CatalogQuery", "NotFound"]

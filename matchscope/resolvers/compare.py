@@ -21,9 +21,7 @@ class CompareQuery:
     async def compare_evaluations(self, info: Info, base_id: strawberry.ID, other_id: strawberry.ID) -> ComparePayload:
         try:
             base_pk, other_pk = expect_id(base_id, "Evaluation"), expect_id(other_id, "Evaluation")
-            comparison = await compare.open_comparison(
-                info.context.reads, account_id=info.context.account_id, base_id=base_pk, other_id=other_pk
-            )
+            comparison = await compare.open_comparison(info.context.actor, base_id=base_pk, other_id=other_pk)
         except NotFound as error:
             # Named by the id as given, like every other not-found.
             given = error.id if isinstance(error.id, str) else (base_id if error.id == base_pk else other_id)

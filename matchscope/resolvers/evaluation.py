@@ -15,17 +15,14 @@ from matchscope.services import browse, history
 
 @register_node("Evaluation")
 async def _evaluation_node(info: Info, pk: int) -> Node | None:
-    row = await browse.visible_evaluation(info.context.reads, account_id=info.context.account_id, evaluation_id=pk)
+    row = await browse.find_evaluation(info.context.actor, evaluation_id=pk)
     return None if row is None else Evaluation.from_row(row)
 
 
 @register_node("Match")
 async def _match_node(info: Info, pk: int) -> Node | None:
     """An entry at the default thresholds (IoU 0.5, confidence 0); null where it is hidden there."""
-    async with info.context.sessions() as session:
-        row = await browse.entry_by_id(
-            session, account_id=info.context.account_id, entry_id=pk, thresholds=browse.Thresholds()
-        )
+    row = await browse.entry(info.context.actor, entry_id=pk, thresholds=browse.Thresholds())
     return None if row is None else Match.from_row(row)
 
 
@@ -36,14 +33,7 @@ class EvaluationQuery:
         dataset, model = from_global_id(dataset_id), from_global_id(model_id)
         if dataset is None or model is None or dataset[0] != "Dataset" or model[0] != "Model":
             return None
-        context = info.context
-        row = await browse.current_evaluation(
-            context.reads,
-            account_id=context.account_id,
-            dataset_id=dataset[1],
-            model_id=model[1],
-            known=context.state.current_evaluations,
-        )
+        row = await browse.find_current_evaluation(info.context.actor, dataset_id=dataset[1], model_id=model[1])
         return None if row is None else Evaluation.from_row(row)
 
     @strawberry.field(
@@ -58,20 +48,14 @@ class EvaluationQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Evaluation]:
-        account_id = info.context.account_id
+        actor = info.context.actor
         # An id of another type or of nothing matches no evaluation (as a foreign one does).
         dataset_pk = None if dataset_id is None else _pk_of(dataset_id, "Dataset")
         model_pk = None if model_id is None else _pk_of(model_id, "Model")
-        async with info.context.sessions() as session:
-            page = await history.evaluations_page(
-                session, account_id=account_id, dataset_id=dataset_pk, model_id=model_pk, first=first, after=after
-            )
+        page = await history.evaluations_page(actor, dataset_id=dataset_pk, model_id=model_pk, first=first, after=after)
 
         async def count() -> int:
-            async with info.context.sessions() as session:
-                return await history.count_evaluations(
-                    session, account_id=account_id, dataset_id=dataset_pk, model_id=model_pk
-                )
+            return await history.count_evaluations(actor, dataset_id=dataset_pk, model_id=model_pk)
 
         return Connection.from_page(page, Evaluation.from_row, count)
 

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 from graphql import FieldNode, VariableNode
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.resolvers.errors import as_payload
 from matchscope.schema.catalog import Dataset, Model
@@ -26,9 +25,9 @@ from matchscope.schema.ingest import (
     UploadResult,
 )
 from matchscope.services import columns as column_records
-from matchscope.services import ingest, validation
+from matchscope.services import uploads, validation
+from matchscope.services.actor import Actor
 from matchscope.services.records import UploadCounts
-from matchscope.store.db import transaction
 
 
 @strawberry.type
@@ -36,10 +35,7 @@ class IngestMutation:
     @strawberry.mutation
     async def create_dataset(self, info: Info, input: CreateDatasetInput) -> CreateDatasetPayload:
         async def act() -> Dataset:
-            async with transaction(info.context.sessions) as session:
-                row = await ingest.create_dataset(
-                    session, account_id=info.context.account_id, name=input.name, metadata=input.metadata
-                )
+            row = await uploads.create_dataset(info.context.actor, name=input.name, metadata=input.metadata)
             return Dataset.from_row(row)
 
         return await as_payload(act)  # type: ignore[return-value]
@@ -47,14 +43,9 @@ class IngestMutation:
     @strawberry.mutation
     async def create_model(self, info: Info, input: CreateModelInput) -> CreateModelPayload:
         async def act() -> Model:
-            async with transaction(info.context.sessions) as session:
-                row = await ingest.create_model(
-                    session,
-                    account_id=info.context.account_id,
-                    name=input.name,
-                    reference_id=input.reference_id,
-                    metadata=input.metadata,
-                )
+            row = await uploads.create_model(
+                info.context.actor, name=input.name, reference_id=input.reference_id, metadata=input.metadata
+            )
             return Model.from_row(row)
 
         return await as_payload(act)  # type: ignore[return-value]
@@ -66,12 +57,10 @@ class IngestMutation:
         return await _upload(
             info,
             "items",
-            lambda session: ingest.append_items(
-                session,
-                account_id=info.context.account_id,
+            lambda actor: uploads.append_items(
+                actor,
                 dataset_id=expect_id(dataset_id, "Dataset"),
                 items=[item.to_record() for item in items],
-                max_rows=info.context.state.settings.max_upload_rows,
                 update=update,
             ),
         )
@@ -87,12 +76,10 @@ class IngestMutation:
         return await _upload(
             info,
             "annotations",
-            lambda session: ingest.annotate(
-                session,
-                account_id=info.context.account_id,
+            lambda actor: uploads.annotate(
+                actor,
                 dataset_id=expect_id(dataset_id, "Dataset"),
                 annotations=[box.to_record() for box in annotations],
-                max_rows=info.context.state.settings.max_upload_rows,
                 update=update,
             ),
         )
@@ -109,13 +96,11 @@ class IngestMutation:
         return await _upload(
             info,
             "predictions",
-            lambda session: ingest.upload_predictions(
-                session,
-                account_id=info.context.account_id,
+            lambda actor: uploads.upload_predictions(
+                actor,
                 dataset_id=expect_id(dataset_id, "Dataset"),
                 model_id=expect_id(model_id, "Model"),
                 predictions=[box.to_record() for box in predictions],
-                max_rows=info.context.state.settings.max_upload_rows,
                 update=update,
             ),
         )
@@ -131,16 +116,14 @@ class IngestMutation:
         columns: BoxAnnotationColumnsInput,
         update: bool = False,
     ) -> UploadPayload:
-        max_rows = info.context.state.settings.max_upload_rows
+        max_rows = info.context.settings.max_upload_rows
         return await _upload(
             info,
             "columns",
-            lambda session: ingest.annotate(
-                session,
-                account_id=info.context.account_id,
+            lambda actor: uploads.annotate(
+                actor,
                 dataset_id=expect_id(dataset_id, "Dataset"),
                 annotations=column_records.annotation_records(columns.to_columns(), max_rows=max_rows),
-                max_rows=max_rows,
                 update=update,
             ),
         )
@@ -158,32 +141,28 @@ class IngestMutation:
         columns: BoxPredictionColumnsInput,
         update: bool = False,
     ) -> UploadPayload:
-        max_rows = info.context.state.settings.max_upload_rows
+        max_rows = info.context.settings.max_upload_rows
         return await _upload(
             info,
             "columns",
-            lambda session: ingest.upload_predictions(
-                session,
-                account_id=info.context.account_id,
+            lambda actor: uploads.upload_predictions(
+                actor,
                 dataset_id=expect_id(dataset_id, "Dataset"),
                 model_id=expect_id(model_id, "Model"),
                 predictions=column_records.prediction_records(columns.to_columns(), max_rows=max_rows),
-                max_rows=max_rows,
                 update=update,
             ),
         )
 
 
-async def _upload(info: Info, argument: str, write: Callable[[AsyncSession], Awaitable[UploadCounts]]) -> UploadPayload:
-    """One upload in one transaction; domain errors become payload members and nothing is written."""
+async def _upload(info: Info, argument: str, write: Callable[[Actor], Awaitable[UploadCounts]]) -> UploadPayload:
+    """One upload; domain errors become payload members and nothing is written."""
 
     async def act() -> UploadResult:
         held_back = _held_back_rows(info, argument)
         if held_back is not None:
-            validation.check_batch_size(argument, held_back, info.context.state.settings.max_upload_rows)
-        async with transaction(info.context.sessions) as session:
-            counts = await write(session)
-        return UploadResult.from_counts(counts)
+            validation.check_batch_size(argument, held_back, info.context.settings.max_upload_rows)
+        return UploadResult.from_counts(await write(info.context.actor))
 
     return await as_payload(act)  # type: ignore[return-value]
 

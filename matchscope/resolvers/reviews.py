@@ -14,7 +14,6 @@ from matchscope.schema.reviews import ReviewStatus
 from matchscope.services import browse, reviews
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.reviewed import ReviewStatus as Status
-from matchscope.store.db import transaction
 
 ReviewMatchPayload = Annotated[Match | ValidationError | NotFoundError, strawberry.union("ReviewMatchPayload")]
 
@@ -39,15 +38,13 @@ class ReviewMutation:
         try:
             thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
             entry_id = expect_id(id, "Match")
-            async with transaction(info.context.sessions) as session:
-                row = await reviews.review_match(
-                    session,
-                    account_id=info.context.account_id,
-                    entry_id=entry_id,
-                    status=Status(status.value),
-                    note=reviews.KEEP_NOTE if note is strawberry.UNSET else note,
-                    thresholds=thresholds,
-                )
+            row = await reviews.review_match(
+                info.context.actor,
+                entry_id=entry_id,
+                status=Status(status.value),
+                note=reviews.KEEP_NOTE if note is strawberry.UNSET else note,
+                thresholds=thresholds,
+            )
         except ValidationFailed as error:
             return ValidationError.from_error(error)
         except NotFound:

@@ -510,12 +510,8 @@ async def item_entries(
     """`DatasetItem.entries`: one item's entries in a visible evaluation; empty when it is not visible."""
     evaluation_pk = expect_id(evaluation_id, "Evaluation")
     thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
-    async with info.context.sessions() as session:
-        evaluation = await browse.visible_evaluation(
-            session, account_id=info.context.account_id, evaluation_id=evaluation_pk
-        )
-        if evaluation is None:
-            return []
-        rows = await browse.item_entries(session, evaluation=evaluation, item_id=item_pk, thresholds=thresholds)
+    rows = await browse.entries_on_item(
+        info.context.actor, evaluation_id=evaluation_pk, item_id=item_pk, thresholds=thresholds
+    )
     remember_items(info, rows)
     return [Match.from_row(row) for row in rows]

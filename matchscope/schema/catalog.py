@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -13,7 +13,11 @@ from matchscope.schema.context import Info
 from matchscope.schema.cost import ITEM_ENTRIES_CAP, PLAIN_LIST_CAP, ListOverCap
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.services import browse, catalog, images
-from matchscope.store import tables
+from matchscope.services.catalog import BoxAnnotation as AnnotationRow
+from matchscope.services.catalog import BoxPrediction as PredictionRow
+from matchscope.services.catalog import Dataset as DatasetRow
+from matchscope.services.catalog import DatasetItem as ItemRow
+from matchscope.services.catalog import Model as ModelRow
 
 if TYPE_CHECKING:
     from matchscope.schema.browse import Match
@@ -27,7 +31,7 @@ class Dataset(Node):
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: tables.Dataset) -> Dataset:
+    def from_row(cls, row: DatasetRow) -> Dataset:
         assert row.id is not None
         return cls(
             id=to_global_id("Dataset", row.id),
@@ -39,30 +43,21 @@ class Dataset(Node):
 
     @strawberry.field(description="Items in upload order; `first` ≤ 100.")
     async def items(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[DatasetItem]:
-        async with info.context.sessions() as session:
-            page = await catalog.items_page(session, dataset_id=self.pk, first=first, after=after)
-        return Connection.from_page(page, DatasetItem.from_row, self._item_count(info))
-
-    def _item_count(self, info: Info):  # type: ignore[no-untyped-def]
-        async def count() -> int:
-            async with info.context.sessions() as session:
-                return await catalog.count_rows(session, tables.DatasetItem.__table__, dataset_id=self.pk)  # type: ignore[attr-defined]
-
-        return count
+        actor = info.context.actor
+        page = await catalog.items_page(actor, dataset_id=self.pk, first=first, after=after)
+        return Connection.from_page(page, DatasetItem.from_row, partial(catalog.count_items, actor, dataset_id=self.pk))
 
     @strawberry.field(description="Distinct ground-truth labels, sorted.")
     async def labels(self, info: Info) -> list[str]:
-        async with info.context.sessions() as session:
-            return await catalog.dataset_labels(session, dataset_id=self.pk)
+        return await catalog.dataset_labels(info.context.actor, dataset_id=self.pk)
 
     @strawberry.field
     async def item_count(self, info: Info) -> int:
-        return await self._item_count(info)()  # type: ignore[no-any-return]
+        return await catalog.count_items(info.context.actor, dataset_id=self.pk)
 
     @strawberry.field
     async def annotation_count(self, info: Info) -> int:
-        async with info.context.sessions() as session:
-            return await catalog.count_rows(session, tables.BoxAnnotation.__table__, dataset_id=self.pk)  # type: ignore[attr-defined]
+        return await catalog.count_annotations(info.context.actor, dataset_id=self.pk)
 
 
 @strawberry.type
@@ -76,7 +71,7 @@ class DatasetItem(Node):
     metadata: JSON | None
 
     @classmethod
-    def from_row(cls, row: tables.DatasetItem | browse.ItemRow) -> DatasetItem:
+    def from_row(cls, row: ItemRow | browse.ItemRow) -> DatasetItem:
         assert row.id is not None
         return cls.of(row.id, row.dataset_id, row.reference_id, row.image_location, row.width, row.height, row.meta)
 
@@ -110,14 +105,14 @@ class DatasetItem(Node):
         "under the image root (fetched with the API key); null without an image or outside the root."
     )
     def image_url(self, info: Info) -> str | None:
-        return images.image_url(self.id, self.image_location, info.context.state.settings.images_dir())
+        return images.image_url(self.id, self.image_location, info.context.settings.images_dir())
 
     @strawberry.field(
         description="A thumbnail that fits in `size` pixels (128, 256 or 512): the same-origin route for a file "
         "under the image root, the URL itself for an http(s) image; null as for imageUrl."
     )
     def thumbnail_url(self, info: Info, size: int = images.DEFAULT_THUMBNAIL_SIZE) -> str | None:
-        return images.thumbnail_url(self.id, self.image_location, info.context.state.settings.images_dir(), size)
+        return images.thumbnail_url(self.id, self.image_location, info.context.settings.images_dir(), size)
 
     @strawberry.field(
         description=f"Ground-truth boxes on this item, by id; at most {PLAIN_LIST_CAP:,} "
@@ -137,11 +132,11 @@ class DatasetItem(Node):
     async def annotations_connection(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[BoxAnnotation]:
-        async with info.context.sessions() as session:
-            page = await catalog.item_annotations_page(session, item_id=self.pk, first=first, after=after)
+        actor = info.context.actor
+        page = await catalog.item_annotations_page(actor, item_id=self.pk, first=first, after=after)
         info.context.charge(len(page.rows))
-        table = tables.BoxAnnotation.__table__  # type: ignore[attr-defined]
-        return Connection.from_page(page, BoxAnnotation.from_row, self._counter(info, table, item_id=self.pk))
+        count = partial(catalog.count_item_annotations, actor, item_id=self.pk)
+        return Connection.from_page(page, BoxAnnotation.from_row, count)
 
     @strawberry.field(
         description=f"One model's predictions on this item, by id; at most {PLAIN_LIST_CAP:,} "
@@ -164,14 +159,11 @@ class DatasetItem(Node):
     async def predictions_connection(
         self, info: Info, model_id: strawberry.ID, first: int | None = None, after: str | None = None
     ) -> Connection[BoxPrediction]:
-        model_pk = await self._visible_model(info, model_id)
-        async with info.context.sessions() as session:
-            page = await catalog.item_predictions_page(
-                session, item_id=self.pk, model_id=model_pk or 0, first=first, after=after
-            )
+        model_pk = await self._visible_model(info, model_id) or 0
+        actor = info.context.actor
+        page = await catalog.item_predictions_page(actor, item_id=self.pk, model_id=model_pk, first=first, after=after)
         info.context.charge(len(page.rows))
-        table = tables.BoxPrediction.__table__  # type: ignore[attr-defined]
-        count = self._counter(info, table, item_id=self.pk, model_id=model_pk or 0)
+        count = partial(catalog.count_item_predictions, actor, item_id=self.pk, model_id=model_pk)
         return Connection.from_page(page, BoxPrediction.from_row, count)
 
     @strawberry.field(
@@ -198,16 +190,7 @@ class DatasetItem(Node):
     @staticmethod
     async def _visible_model(info: Info, model_id: strawberry.ID) -> int | None:
         model_pk = expect_id(model_id, "Model")
-        model = await info.context.loaders.model.load(model_pk)
-        return None if model is None or model.account_id != info.context.account_id else model_pk
-
-    @staticmethod
-    def _counter(info: Info, table: Any, **where: int) -> Callable[[], Awaitable[int]]:
-        async def count() -> int:
-            async with info.context.sessions() as session:
-                return await catalog.count_rows(session, table, **where)
-
-        return count
+        return None if await info.context.loaders.model.load(model_pk) is None else model_pk
 
 
 def _box_fields(
@@ -259,7 +242,7 @@ class BoxAnnotation(Box):
     iscrowd: bool
 
     @classmethod
-    def from_row(cls, row: tables.BoxAnnotation) -> BoxAnnotation:
+    def from_row(cls, row: AnnotationRow) -> BoxAnnotation:
         assert row.id is not None
         return cls.of(
             row.id, row.item_id, row.annotation_id, row.label, row.x, row.y, row.width, row.height, row.iscrowd,
@@ -293,7 +276,7 @@ class BoxPrediction(Box):
     class_pdf: JSON | None
 
     @classmethod
-    def from_row(cls, row: tables.BoxPrediction) -> BoxPrediction:
+    def from_row(cls, row: PredictionRow) -> BoxPrediction:
         assert row.id is not None
         return cls.of(
             row.id,
@@ -345,7 +328,7 @@ class Model(Node):
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: tables.Model) -> Model:
+    def from_row(cls, row: ModelRow) -> Model:
         assert row.id is not None
         return cls(
             id=to_global_id("Model", row.id),

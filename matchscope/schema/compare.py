@@ -131,11 +131,8 @@ class EvaluationComparison:
         self, info: Info, iou_threshold: float = 0.5, confidence_threshold: float = 0.0
     ) -> list[ClassComparison]:
         thresholds = Thresholds(iou=iou_threshold, confidence=confidence_threshold)
-        context = info.context
-        rows = await compare.compare_metrics(
-            context.sessions, context.state.services.entry_cache, self.comparison, thresholds
-        )
-        context.charge(len(rows))
+        rows = await compare.compare_metrics(info.context.actor, self.comparison, thresholds)
+        info.context.charge(len(rows))
         return [ClassComparison.from_comparison(row) for row in rows]
 
     @strawberry.field(
@@ -151,17 +148,14 @@ class EvaluationComparison:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Flip]:
-        context = info.context
         page = await compare.flips_page(
-            context.sessions,
-            context.reads,
-            context.state.services.compare_cache,
+            info.context.actor,
             self.comparison,
             thresholds=Thresholds(iou=iou_threshold, confidence=confidence_threshold),
             kinds=None if kinds is None else [compare.FlipKind(kind.value) for kind in kinds],
             first=first,
             after=after,
-            typed_by=context.state.services.entry_cache if asks_error_type(info) else None,
+            typed=asks_error_type(info),
         )
         remember_items(info, [side for row in page.rows for side in (row.base, row.other)])
         total = page.total_count or 0

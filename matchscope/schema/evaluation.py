@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import strawberry
-from numpy.typing import NDArray
 
 from matchscope.schema.browse import (
     CocoMetrics,
@@ -24,8 +22,7 @@ from matchscope.schema.context import Info
 from matchscope.schema.ids import to_global_id
 from matchscope.schema.reviews import LabelError
 from matchscope.schema.tide import TideSummary
-from matchscope.services import browse, error_pages, metrics, reviews, slices
-from matchscope.services.evaluation import slice_results
+from matchscope.services import browse, error_pages, evaluate, metrics, results, reviews, slices
 
 if TYPE_CHECKING:
     from matchscope.schema.jobs import AsyncJob
@@ -84,41 +81,15 @@ class Evaluation(Node):
     @strawberry.field(description="The job that computed this evaluation; null once that job is deleted.")
     async def job(self, info: Info) -> Annotated[AsyncJob, strawberry.lazy("matchscope.schema.jobs")] | None:
         from matchscope.schema.jobs import AsyncJob
-        from matchscope.services import evaluate
 
         if self.row.job_id is None:
             return None
-        async with info.context.sessions() as session:
-            row = await evaluate.get_job(session, account_id=info.context.account_id, job_id=self.row.job_id)
+        row = await evaluate.visible_job(info.context.actor, self.row.job_id)
         return None if row is None else AsyncJob.from_row(row)
 
     @strawberry.field(description="Annotations or predictions changed after this evaluation was computed.")
     async def is_stale(self, info: Info) -> bool:
-        from matchscope.services import staleness
-
-        async with info.context.sessions() as session:
-            return await staleness.is_stale(
-                session,
-                dataset_id=self.dataset_pk,
-                model_id=self.model_pk,
-                annotation_version=self.annotation_version,
-                prediction_version=self.prediction_version,
-            )
-
-    async def _columns(
-        self, info: Info, item_metadata: slices.ItemMetadata | None = None, *, evidence: bool = False
-    ) -> metrics.EntryColumns:
-        """The entry columns (with the error evidence when `evidence`), of the slice's items only when one is
-        given."""
-        cache = info.context.state.services.entry_cache
-        columns = cache.cached(self.row, evidence=evidence)
-        if columns is None:
-            async with info.context.sessions() as session:
-                columns = await cache.columns(session, self.row, evidence=evidence)
-        if item_metadata is None or not item_metadata.pairs:  # {}: every item
-            return columns
-        item_ids = await slices.item_ids(info.context.reads, dataset_id=self.dataset_pk, metadata=item_metadata)
-        return columns.on_items(item_ids)
+        return await results.is_stale(info.context.actor, self.row)
 
     @strawberry.field(description="Entries at the given thresholds, sorted and filtered; keyset cursors, `first` ≤ 100")
     async def matches(
@@ -134,9 +105,9 @@ class Evaluation(Node):
         thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
         query = filter.to_query() if filter is not None else browse.MatchFilter()
         details = row_details(info)
+        actor = info.context.actor
         page = await error_pages.matches_page(
-            info.context.reads,
-            columns=lambda: self._columns(info, evidence=True),
+            actor,
             evaluation=self.row,
             thresholds=thresholds,
             query=query,
@@ -148,13 +119,12 @@ class Evaluation(Node):
 
         async def count() -> int:
             typed = query.error_types is not None and self.row.error_evidence
-            columns = await self._columns(info, query.item_metadata, evidence=typed)
+            columns = await results.entry_columns(actor, self.row, query.item_metadata, evidence=typed)
             if query.review_statuses is None:
                 return metrics.count_matches(columns, thresholds, query, error_evidence=self.row.error_evidence)
-            async with info.context.sessions() as session:
-                return await reviews.count_matches(
-                    session, evaluation=self.row, columns=columns, thresholds=thresholds, query=query
-                )
+            return await reviews.count_matches(
+                actor, evaluation=self.row, columns=columns, thresholds=thresholds, query=query
+            )
 
         return match_connection(info, page, count, details)
 
@@ -170,17 +140,17 @@ class Evaluation(Node):
         item_metadata: JSON | None = None,
     ) -> EvaluationMetrics:
         thresholds = browse.Thresholds(iou=iou_threshold, confidence=confidence_threshold)
-        metadata = None if item_metadata is None else slices.ItemMetadata.parse(item_metadata, "itemMetadata")
-        columns = await self._columns(info, metadata)
+        metadata = _slice(item_metadata)
+        actor = info.context.actor
+        columns = await results.entry_columns(actor, self.row, metadata)
         computed = metrics.compute_metrics(columns, thresholds)
         result = EvaluationMetrics.from_metrics(computed)
         within = None if metadata is None else columns
 
         async def review_counts() -> list[reviews.ReviewCounts]:
-            async with info.context.sessions() as session:
-                return await reviews.review_counts(
-                    session, evaluation=self.row, overall=computed.overall, thresholds=thresholds, within=within
-                )
+            return await reviews.review_counts(
+                actor, evaluation=self.row, overall=computed.overall, thresholds=thresholds, within=within
+            )
 
         result.review_counts = review_counts
         return result
@@ -192,21 +162,13 @@ class Evaluation(Node):
     async def label_errors(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[LabelError]:
-        async with info.context.sessions() as session:
-            page = await reviews.label_errors_page(session, evaluation=self.row, first=first, after=after)
+        actor = info.context.actor
+        page = await reviews.label_errors(actor, evaluation=self.row, first=first, after=after)
 
         async def count() -> int:
-            async with info.context.sessions() as session:
-                return await reviews.count_label_errors(session, evaluation=self.row)
+            return await reviews.count_label_errors(actor, evaluation=self.row)
 
         return Connection.from_page(page, LabelError.from_label_error, count)
-
-    async def _slice_items(self, info: Info, item_metadata: JSON | None) -> NDArray[np.int64] | None:
-        """The ids of the slice's items; None without a slice (null or {}: every item)."""
-        metadata = None if item_metadata is None else slices.ItemMetadata.parse(item_metadata, "itemMetadata")
-        if metadata is None or not metadata.pairs:
-            return None
-        return await slices.item_ids(info.context.reads, dataset_id=self.dataset_pk, metadata=metadata)
 
     @strawberry.field(
         description="COCO detection metrics, as pycocotools computes them. With `itemMetadata`, of a slice (as "
@@ -214,12 +176,8 @@ class Evaluation(Node):
         "boxes changed since this evaluation)."
     )
     async def coco(self, info: Info, item_metadata: JSON | None = None) -> CocoMetrics:
-        items = await self._slice_items(info, item_metadata)
-        if items is not None:
-            sessions = info.context.sessions
-            return CocoMetrics.from_json(await slice_results.slice_coco(sessions, evaluation=self.row, item_ids=items))
-        async with info.context.sessions() as session:
-            return CocoMetrics.from_json(await browse.evaluation_coco(session, evaluation_id=self.pk))
+        metadata = _slice(item_metadata)
+        return CocoMetrics.from_json(await results.coco(info.context.actor, self.row, metadata))
 
     @strawberry.field(
         description="TIDE summary: count and ΔAP per error type, overall and per class, as tidecv 1.0.1 computes "
@@ -228,10 +186,9 @@ class Evaluation(Node):
         "evaluation of those items alone gives, computed from their boxes (an error once they changed)."
     )
     async def tide(self, info: Info, item_metadata: JSON | None = None) -> TideSummary:
-        from matchscope.services.evaluation.tide import evaluation_tide
+        metadata = _slice(item_metadata)
+        return TideSummary.from_json(await results.tide(info.context.actor, self.row, metadata))
 
-        items = await self._slice_items(info, item_metadata)
-        if items is not None:
-            sessions = info.context.sessions
-            return TideSummary.from_json(await slice_results.slice_tide(sessions, evaluation=self.row, item_ids=items))
-        return TideSummary.from_json(await evaluation_tide(info.context.sessions, evaluation_id=self.pk))
+
+def _slice(item_metadata: JSON | None) -> slices.ItemMetadata | None:
+    return None if item_metadata is None else slices.ItemMetadata.parse(item_metadata, "itemMetadata")

@@ -226,7 +226,7 @@ def _hold_back_oversized_uploads(execution: Any) -> None:
     without being coerced: coercing and converting 10,000 input objects takes seconds of the event loop. Its
     value is replaced by an empty list and its length noted for the resolver (`Context.oversized_uploads`)."""
     context = execution.context
-    limit = getattr(getattr(getattr(context, "state", None), "settings", None), "max_upload_rows", None)
+    limit = getattr(getattr(context, "settings", None), "max_upload_rows", None)
     document = execution.graphql_document
     if limit is None or document is None:
         return

@@ -7,13 +7,12 @@ from typing import Annotated
 
 import strawberry
 
-from matchscope.jobs.events import JobSnapshot
 from matchscope.schema.common import Node, NotFoundError, ValidationError
 from matchscope.schema.context import Info
 from matchscope.schema.evaluation import Evaluation
 from matchscope.schema.ids import to_global_id
 from matchscope.services import browse, evaluate
-from matchscope.store import tables
+from matchscope.services.job_snapshot import JobSnapshot
 
 JobType = strawberry.enum(evaluate.JobType, name="JobType", description="What a job computes.")
 JobStatus = strawberry.enum(
@@ -59,16 +58,14 @@ class AsyncJob(Node):
         )
 
     @classmethod
-    def from_row(cls, row: tables.Job) -> AsyncJob:
+    def from_row(cls, row: evaluate.Job) -> AsyncJob:
         return cls.from_snapshot(JobSnapshot.from_row(row))
 
     @strawberry.field(description="The evaluation this job produced or is producing; complete once COMPLETED.")
     async def evaluation(self, info: Info) -> Evaluation | None:
         if self.evaluation_pk is None:
             return None
-        row = await browse.visible_evaluation(
-            info.context.reads, account_id=info.context.account_id, evaluation_id=self.evaluation_pk
-        )
+        row = await browse.find_evaluation(info.context.actor, evaluation_id=self.evaluation_pk)
         return None if row is None else Evaluation.from_row(row)
 
 

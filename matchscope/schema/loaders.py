@@ -5,47 +5,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from matchscope.services import catalog, reviews
-from matchscope.store import tables
+from matchscope.services.actor import Actor
+from matchscope.services.catalog import BoxAnnotation, BoxPrediction, Dataset, DatasetItem, Model
 
 
 class Loaders:
     """Each loader is made on first use: most requests (a page of matches, metrics) use none."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, box_limit: int) -> None:
-        self._sessions = sessions
+    def __init__(self, actor: Actor, *, box_limit: int) -> None:
+        self._actor = actor
         # Boxes read per item at most: one more than a plain list's cap tells a list over it.
         self.box_limit = box_limit
 
     @cached_property
-    def item(self) -> DataLoader[int, tables.DatasetItem | None]:
+    def item(self) -> DataLoader[int, DatasetItem | None]:
         return DataLoader(self._items)
 
     @cached_property
-    def dataset(self) -> DataLoader[int, tables.Dataset | None]:
+    def dataset(self) -> DataLoader[int, Dataset | None]:
         return DataLoader(self._datasets)
 
     @cached_property
-    def model(self) -> DataLoader[int, tables.Model | None]:
+    def model(self) -> DataLoader[int, Model | None]:
         return DataLoader(self._models)
 
     @cached_property
-    def annotation(self) -> DataLoader[int, tables.BoxAnnotation | None]:
+    def annotation(self) -> DataLoader[int, BoxAnnotation | None]:
         return DataLoader(self._annotations)
 
     @cached_property
-    def prediction(self) -> DataLoader[int, tables.BoxPrediction | None]:
+    def prediction(self) -> DataLoader[int, BoxPrediction | None]:
         return DataLoader(self._predictions)
 
     @cached_property
-    def item_annotations(self) -> DataLoader[int, list[tables.BoxAnnotation]]:
+    def item_annotations(self) -> DataLoader[int, list[BoxAnnotation]]:
         return DataLoader(self._item_annotations)
 
     @cached_property
-    def item_predictions(self) -> DataLoader[tuple[int, int], list[tables.BoxPrediction]]:
+    def item_predictions(self) -> DataLoader[tuple[int, int], list[BoxPrediction]]:
         return DataLoader(self._item_predictions)
 
     @cached_property
@@ -54,36 +54,32 @@ class Loaders:
         return DataLoader(self._reviews)
 
     async def _reviews(self, entry_ids: list[int]) -> list[reviews.Review | None]:
-        async with self._sessions() as session:
-            found = await reviews.reviews_of_entries(session, entry_ids)
+        found = await reviews.reviews_of_entries(self._actor, entry_ids)
         return [found.get(entry_id) for entry_id in entry_ids]
 
     async def _by_id(self, model: type[catalog.Row], ids: Sequence[int]) -> list[catalog.Row | None]:
-        async with self._sessions() as session:
-            found = await catalog.rows_by_id(session, model, ids)
+        found = await catalog.rows_by_id(self._actor, model, ids)
         return [found.get(pk) for pk in ids]
 
-    async def _items(self, ids: list[int]) -> list[tables.DatasetItem | None]:
-        return await self._by_id(tables.DatasetItem, ids)
+    async def _items(self, ids: list[int]) -> list[DatasetItem | None]:
+        return await self._by_id(DatasetItem, ids)
 
-    async def _datasets(self, ids: list[int]) -> list[tables.Dataset | None]:
-        return await self._by_id(tables.Dataset, ids)
+    async def _datasets(self, ids: list[int]) -> list[Dataset | None]:
+        return await self._by_id(Dataset, ids)
 
-    async def _models(self, ids: list[int]) -> list[tables.Model | None]:
-        return await self._by_id(tables.Model, ids)
+    async def _models(self, ids: list[int]) -> list[Model | None]:
+        return await self._by_id(Model, ids)
 
-    async def _annotations(self, ids: list[int]) -> list[tables.BoxAnnotation | None]:
-        return await self._by_id(tables.BoxAnnotation, ids)
+    async def _annotations(self, ids: list[int]) -> list[BoxAnnotation | None]:
+        return await self._by_id(BoxAnnotation, ids)
 
-    async def _predictions(self, ids: list[int]) -> list[tables.BoxPrediction | None]:
-        return await self._by_id(tables.BoxPrediction, ids)
+    async def _predictions(self, ids: list[int]) -> list[BoxPrediction | None]:
+        return await self._by_id(BoxPrediction, ids)
 
-    async def _item_annotations(self, item_ids: list[int]) -> list[list[tables.BoxAnnotation]]:
-        async with self._sessions() as session:
-            grouped = await catalog.annotations_by_item(session, item_ids, limit=self.box_limit)
+    async def _item_annotations(self, item_ids: list[int]) -> list[list[BoxAnnotation]]:
+        grouped = await catalog.annotations_by_item(self._actor, item_ids, limit=self.box_limit)
         return [grouped.get(item_id, []) for item_id in item_ids]
 
-    async def _item_predictions(self, keys: list[tuple[int, int]]) -> list[list[tables.BoxPrediction]]:
-        async with self._sessions() as session:
-            grouped = await catalog.predictions_by_item(session, keys, limit=self.box_limit)
+    async def _item_predictions(self, keys: list[tuple[int, int]]) -> list[list[BoxPrediction]]:
+        grouped = await catalog.predictions_by_item(self._actor, keys, limit=self.box_limit)
         return [grouped.get(key, []) for key in keys]

@@ -24,21 +24,21 @@ from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchscope.engine.error_types import NO_ERROR
-from matchscope.services import metrics
+from matchscope.services import metrics, results
+from matchscope.services.actor import Actor
 from matchscope.services.browse import (
     EvaluationRow,
     MatchRow,
     Thresholds,
     entries_by_id,
     evaluation_coco,
-    visible_evaluation,
+    find_evaluation,
 )
 from matchscope.services.browse.records import FALSE_NEGATIVE_CODE
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.services.tokens import global_id
 from matchscope.store.bulk import bulk_select
-from matchscope.store.reads import Reads
 
 
 class FlipKind(enum.StrEnum):
@@ -52,12 +52,12 @@ class Comparison:
     other: EvaluationRow
 
 
-async def open_comparison(db: AsyncSession | Reads, *, account_id: int, base_id: int, other_id: int) -> Comparison:
-    """The two evaluations, when both are the account's, complete, and of one dataset."""
-    base = await visible_evaluation(db, account_id=account_id, evaluation_id=base_id)
+async def open_comparison(actor: Actor, *, base_id: int, other_id: int) -> Comparison:
+    """The two evaluations, when both are the actor's, complete, and of one dataset."""
+    base = await find_evaluation(actor, evaluation_id=base_id)
     if base is None:
         raise NotFound("Evaluation", base_id)
-    other = await visible_evaluation(db, account_id=account_id, evaluation_id=other_id)
+    other = await find_evaluation(actor, evaluation_id=other_id)
     if other is None:
         raise NotFound("Evaluation", other_id)
     for name, row in (("baseId", base), ("otherId", other)):
@@ -145,27 +145,12 @@ def class_comparisons(
     ]
 
 
-async def _entry_columns(
-    sessions: async_sessionmaker[AsyncSession], cache: metrics.EntryCache, row: EvaluationRow, *, evidence: bool = False
-) -> metrics.EntryColumns:
-    cached = cache.cached(row, evidence=evidence)
-    if cached is not None:
-        return cached
-    async with sessions() as session:
-        return await cache.columns(session, row, evidence=evidence)
-
-
-async def compare_metrics(
-    sessions: async_sessionmaker[AsyncSession],
-    entries: metrics.EntryCache,
-    comparison: Comparison,
-    thresholds: Thresholds,
-) -> list[ClassComparison]:
+async def compare_metrics(actor: Actor, comparison: Comparison, thresholds: Thresholds) -> list[ClassComparison]:
     computed = [
-        metrics.compute_metrics(await _entry_columns(sessions, entries, row), thresholds)
+        metrics.compute_metrics(await results.entry_columns(actor, row), thresholds)
         for row in (comparison.base, comparison.other)
     ]
-    async with sessions() as session:
+    async with actor.app.sessions() as session:
         cocos = [await evaluation_coco(session, evaluation_id=row.id) for row in (comparison.base, comparison.other)]
     return class_comparisons(computed[0], computed[1], cocos[0], cocos[1])
 
@@ -327,23 +312,21 @@ def _selected(flips: Flips, kinds: Collection[FlipKind] | None) -> NDArray[np.in
 
 
 async def flips_page(
-    sessions: async_sessionmaker[AsyncSession],
-    reads: Reads,
-    cache: CompareCache,
+    actor: Actor,
     comparison: Comparison,
     *,
     thresholds: Thresholds,
     kinds: Collection[FlipKind] | None,
     first: int | None,
     after: str | None,
-    typed_by: metrics.EntryCache | None = None,
+    typed: bool = False,
 ) -> Page[FlipRow]:
     """A page of flips in (other's IoU, ground-truth id) descending order, keyset cursors on both; its entries
-    come from one SQL statement. ``typed_by``: the entry columns that give each side's false negative its error
-    type at ``thresholds`` (MISSED, or none when a false positive nearly found it); None: no types."""
+    come from one SQL statement. ``typed``: each side's false negative gets its error type at ``thresholds``
+    (MISSED, or none when a false positive nearly found it) from its evaluation's entry columns."""
     size = page_size(first)
     cursor = None if after is None else _decode_after(after)
-    flips = await cache.flips(sessions, comparison, thresholds)
+    flips = await actor.app.services.compare_cache.flips(actor.app.sessions, comparison, thresholds)
     positions = _selected(flips, kinds)
     start = 0
     if cursor is not None:
@@ -354,10 +337,10 @@ async def flips_page(
     base_ids = flips.base_entry_id[picked].tolist()
     other_ids = flips.other_entry_id[picked].tolist()
     sides = ((comparison.base, base_ids), (comparison.other, other_ids))
-    entries = await entries_by_id(reads, sides=sides, thresholds=thresholds)
-    if typed_by is not None:
+    entries = await entries_by_id(actor.app.reads, sides=sides, thresholds=thresholds)
+    if typed:
         for evaluation, ids in sides:
-            await _type_false_negatives(sessions, typed_by, evaluation, ids, entries, thresholds)
+            await _type_false_negatives(actor, evaluation, ids, entries, thresholds)
     rows: list[FlipRow] = []
     cursors: list[str] = []
     for position, base_id, other_id in zip(picked.tolist(), base_ids, other_ids, strict=True):
@@ -376,8 +359,7 @@ async def flips_page(
 
 
 async def _type_false_negatives(
-    sessions: async_sessionmaker[AsyncSession],
-    cache: metrics.EntryCache,
+    actor: Actor,
     evaluation: EvaluationRow,
     ids: list[int],
     entries: dict[int, MatchRow],
@@ -390,7 +372,7 @@ async def _type_false_negatives(
     ]
     if not negatives or not evaluation.error_evidence:
         return
-    columns = await _entry_columns(sessions, cache, evaluation, evidence=True)
+    columns = await results.entry_columns(actor, evaluation, evidence=True)
     codes = metrics.type_codes(columns, thresholds)[columns.positions(np.asarray(negatives, dtype=np.int64))]
     for entry_id, code in zip(negatives, codes.tolist(), strict=True):
         entries[entry_id] = entries[entry_id]._replace(error_type_code=None if code == NO_ERROR else code)

@@ -10,16 +10,19 @@ PostgreSQL that update also waits for a chunk being written to commit, so its en
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from matchscope.services.actor import Actor
 from matchscope.services.errors import NotFound
 from matchscope.services.evaluation.status import ACTIVE, JobStatus
 from matchscope.store import entry_partitions
+from matchscope.store.db import transaction
 from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import (
     BoxAnnotation,
@@ -129,6 +132,26 @@ async def delete_model(session: AsyncSession, *, account_id: int, model_id: int)
     rows += await _delete(session, PredictionSet, col(PredictionSet.model_id) == model_id)
     rows += await _delete(session, Model, col(Model.id) == model_id)
     return Deleted(rows=rows, cancelled=cancelled)
+
+
+_DELETES: dict[str, Callable[[AsyncSession, int, int], Awaitable[Deleted]]] = {
+    "Dataset": lambda session, account_id, pk: delete_dataset(session, account_id=account_id, dataset_id=pk),
+    "Model": lambda session, account_id, pk: delete_model(session, account_id=account_id, model_id=pk),
+    "Evaluation": lambda session, account_id, pk: delete_evaluation(session, account_id=account_id, evaluation_id=pk),
+}
+
+
+async def delete_owned(actor: Actor, kind: Literal["Dataset", "Model", "Evaluation"], object_id: int) -> Deleted:
+    """Delete the actor's dataset, model or evaluation with everything under it, in one transaction; the jobs it
+    cancelled are announced with their last state, CANCELLED (their rows are gone). NotFound unless it is the
+    actor's."""
+    async with transaction(actor.app.sessions) as session:
+        deleted = await _DELETES[kind](session, actor.account_id, object_id)
+    if deleted.cancelled:
+        jobs = await actor.app.jobs()
+        for job in deleted.cancelled:
+            await jobs.publish(job)
+    return deleted
 
 
 async def apply_retention(session: AsyncSession, *, dataset_id: int, model_id: int, keep: int) -> int:

@@ -10,7 +10,6 @@ that order, a binary search for the cursor, and one statement that reads the pag
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +18,8 @@ from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.engine.error_types import NO_ERROR
-from matchscope.services import browse, error_types, slices
+from matchscope.services import browse, error_types, results, slices
+from matchscope.services.actor import Actor
 from matchscope.services.browse import (
     DEFAULT_THRESHOLDS,
     EvaluationRow,
@@ -153,9 +153,8 @@ def _window(
 
 
 async def matches_page(
-    reads: AsyncSession | Reads,
+    actor: Actor,
     *,
-    columns: Callable[[], Awaitable[EntryColumns]],
     evaluation: EvaluationRow,
     thresholds: Thresholds,
     query: MatchFilter,
@@ -164,12 +163,13 @@ async def matches_page(
     after: str | None,
     details: RowDetails = EVERY_DETAIL,
 ) -> Page[MatchRow]:
-    """A page of entries as `browse.matches_page` gives it: from the evaluation's ``columns`` (with evidence;
-    loaded only then) where `serves` says, else from SQL."""
+    """A page of entries of an evaluation the actor was shown, as `browse.matches_page` gives it: from the
+    evaluation's entry columns (with evidence; loaded only then) where `serves` says, else from SQL."""
+    reads = actor.app.reads
     if serves(evaluation, thresholds, query, order):
         return await columns_page(
             reads,
-            columns=await columns(),
+            columns=await results.entry_columns(actor, evaluation, evidence=True),
             evaluation=evaluation,
             thresholds=thresholds,
             query=query,

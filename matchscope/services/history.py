@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from matchscope.services.actor import Actor
 from matchscope.services.browse import EvaluationRow
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
@@ -28,9 +28,8 @@ def _visible(account_id: int, dataset_id: int | None, model_id: int | None) -> l
 
 
 async def evaluations_page(
-    session: AsyncSession,
+    actor: Actor,
     *,
-    account_id: int,
     dataset_id: int | None = None,
     model_id: int | None = None,
     first: int | None = None,
@@ -39,11 +38,12 @@ async def evaluations_page(
     """Newest first (ids grow with time); the cursor is the last id seen."""
     size = page_size(first)
     statement = select(*(_COLUMNS[name] for name in EvaluationRow._fields)).where(
-        *_visible(account_id, dataset_id, model_id)
+        *_visible(actor.account_id, dataset_id, model_id)
     )
     if after is not None:
         statement = statement.where(_COLUMNS.id < _last_id(after))
-    records = (await session.execute(statement.order_by(_COLUMNS.id.desc()).limit(size + 1))).all()
+    async with actor.app.sessions() as session:
+        records = (await session.execute(statement.order_by(_COLUMNS.id.desc()).limit(size + 1))).all()
     rows = [EvaluationRow._make(record) for record in records[:size]]
     return Page(
         rows=rows,
@@ -53,11 +53,14 @@ async def evaluations_page(
     )
 
 
-async def count_evaluations(
-    session: AsyncSession, *, account_id: int, dataset_id: int | None = None, model_id: int | None = None
-) -> int:
-    statement = select(func.count()).select_from(Evaluation).where(*_visible(account_id, dataset_id, model_id))
-    return int((await session.execute(statement)).scalar_one())
+async def count_evaluations(actor: Actor, *, dataset_id: int | None = None, model_id: int | None = None) -> int:
+    statement = select(func.count()).select_from(Evaluation).where(*_visible(actor.account_id, dataset_id, model_id))
+    return await _count(actor, statement)
+
+
+async def _count(actor: Actor, statement: Any) -> int:
+    async with actor.app.sessions() as session:
+        return int((await session.execute(statement)).scalar_one())
 
 
 def _last_id(after: str) -> int:
@@ -76,9 +79,8 @@ def _jobs_of(account_id: int, statuses: frozenset[str] | None) -> list[Any]:
 
 
 async def jobs_page(
-    session: AsyncSession,
+    actor: Actor,
     *,
-    account_id: int,
     statuses: frozenset[str] | None = None,
     first: int | None = None,
     after: str | None = None,
@@ -88,10 +90,11 @@ async def jobs_page(
     size = page_size(first)
     if statuses == frozenset():
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=after is not None)
-    statement = select(Job).where(*_jobs_of(account_id, statuses))
+    statement = select(Job).where(*_jobs_of(actor.account_id, statuses))
     if after is not None:
         statement = statement.where(_JOB.id < _last_id(after))
-    jobs = list((await session.execute(statement.order_by(_JOB.id.desc()).limit(size + 1))).scalars())
+    async with actor.app.sessions() as session:
+        jobs = list((await session.execute(statement.order_by(_JOB.id.desc()).limit(size + 1))).scalars())
     rows = jobs[:size]
     return Page(
         rows=rows,
@@ -101,8 +104,7 @@ async def jobs_page(
     )
 
 
-async def count_jobs(session: AsyncSession, *, account_id: int, statuses: frozenset[str] | None = None) -> int:
+async def count_jobs(actor: Actor, *, statuses: frozenset[str] | None = None) -> int:
     if statuses == frozenset():
         return 0
-    statement = select(func.count()).select_from(Job).where(*_jobs_of(account_id, statuses))
-    return int((await session.execute(statement)).scalar_one())
+    return await _count(actor, select(func.count()).select_from(Job).where(*_jobs_of(actor.account_id, statuses)))

@@ -15,11 +15,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services import browse, metrics
+from matchscope.services.actor import Actor
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.services.reviewed import STORED_STATUSES, ReviewFilter, ReviewStatus, entry_key, review_filter
 from matchscope.store import dialect
 from matchscope.store.bulk import bulk_select
+from matchscope.store.db import transaction
 from matchscope.store.tables import (
     BoxAnnotation,
     BoxPrediction,
@@ -67,18 +69,32 @@ def _check_note(status: ReviewStatus, note: str | _Keep | None) -> str | _Keep |
 
 
 async def review_match(
-    session: AsyncSession,
+    actor: Actor,
     *,
-    account_id: int,
     entry_id: int,
     status: ReviewStatus,
     note: str | _Keep | None = KEEP_NOTE,
     thresholds: browse.Thresholds,
 ) -> browse.MatchRow:
-    """Set (or, with UNREVIEWED, remove) the review of an entry's pair of boxes, inside the caller's transaction.
-    Returns the entry at `thresholds`, or where it is hidden there (a true positive's ground truth), the true
-    positive that stands for it: the same pair, the same review."""
+    """Set (or, with UNREVIEWED, remove) the review of an entry's pair of boxes, in one transaction. Returns the
+    entry at `thresholds`, or where it is hidden there (a true positive's ground truth), the true positive that
+    stands for it: the same pair, the same review. NotFound unless the entry is of the actor's complete
+    evaluation."""
     checked = _check_note(status, note)
+    async with transaction(actor.app.sessions) as session:
+        return await _review(session, account_id=actor.account_id, entry_id=entry_id, status=status, note=checked,
+                             thresholds=thresholds)  # fmt: skip
+
+
+async def _review(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    entry_id: int,
+    status: ReviewStatus,
+    note: str | _Keep | None,
+    thresholds: browse.Thresholds,
+) -> browse.MatchRow:
     statement = select(_ENTRY.evaluation_id, _ENTRY.item_id, _ENTRY.ground_truth_id, _ENTRY.prediction_id).where(
         _ENTRY.id == entry_id
     )
@@ -97,7 +113,7 @@ async def review_match(
     if status is ReviewStatus.UNREVIEWED:
         await session.execute(delete(MatchReview).where(*(_REVIEW[name] == value for name, value in key.items())))
     else:
-        await _upsert(session, key, account_id=account_id, item_id=entry.item_id, status=status, note=checked)
+        await _upsert(session, key, account_id=account_id, item_id=entry.item_id, status=status, note=note)
     # At confidence 0 every prediction's entry shows, and so does every ground truth's but a true positive's.
     for shown_at in (thresholds, replace(thresholds, confidence=0.0)):
         on_item = await browse.item_entries(session, evaluation=evaluation, item_id=entry.item_id, thresholds=shown_at)
@@ -132,8 +148,8 @@ _KEY = entry_key(_ENTRY)
 _PAIR = (_REVIEW.ground_truth_id == _KEY[0]) & (_REVIEW.prediction_id == _KEY[1])
 
 
-async def reviews_of_entries(session: AsyncSession, entry_ids: Sequence[int]) -> dict[int, Review]:
-    """The reviews of these entries (of visible evaluations: the caller read them), by entry id; one query."""
+async def reviews_of_entries(actor: Actor, entry_ids: Sequence[int]) -> dict[int, Review]:
+    """The reviews of these entries (of the actor's evaluations: the caller read them), by entry id; one query."""
     statement = (
         select(_ENTRY.id, _REVIEW.status, _REVIEW.note, _REVIEW.updated_at)
         .select_from(MatchEntry)
@@ -144,7 +160,8 @@ async def reviews_of_entries(session: AsyncSession, entry_ids: Sequence[int]) ->
         )
         .where(_ENTRY.id.in_(sorted(set(entry_ids))))
     )
-    rows = (await session.execute(statement)).all()
+    async with actor.app.sessions() as session:
+        rows = (await session.execute(statement)).all()
     return {row.id: Review(ReviewStatus(row.status), row.note, row.updated_at) for row in rows}
 
 
@@ -181,8 +198,13 @@ async def reviewed_entries(session: AsyncSession, evaluation: browse.EvaluationR
     return ReviewedEntries(metrics.columns_from_records(records), statuses)
 
 
+async def _reviewed(actor: Actor, evaluation: browse.EvaluationRow) -> ReviewedEntries:
+    async with actor.app.sessions() as session:
+        return await reviewed_entries(session, evaluation)
+
+
 async def count_matches(
-    session: AsyncSession,
+    actor: Actor,
     *,
     evaluation: browse.EvaluationRow,
     columns: metrics.EntryColumns,
@@ -198,7 +220,7 @@ async def count_matches(
     if kind is None:
         return metrics.count_matches(columns, thresholds, plain, error_evidence=evidence)
     within = None if query.item_metadata is None else columns
-    reviewed = (await reviewed_entries(session, evaluation)).within(within).having([s.value for s in statuses])
+    reviewed = (await _reviewed(actor, evaluation)).within(within).having([s.value for s in statuses])
     counted = metrics.count_matches(reviewed, thresholds, plain, error_evidence=evidence, evaluation_columns=columns)
     if kind is ReviewFilter.REVIEWED:
         return counted
@@ -220,7 +242,7 @@ class ReviewCounts:
 
 
 async def review_counts(
-    session: AsyncSession,
+    actor: Actor,
     *,
     evaluation: browse.EvaluationRow,
     overall: metrics.Counts,
@@ -229,7 +251,7 @@ async def review_counts(
 ) -> list[ReviewCounts]:
     """Per status (UNREVIEWED first: `overall` less the reviewed), the entries shown at `thresholds` by outcome;
     of a slice's items when `within` holds its columns (`overall` is then the slice's)."""
-    reviewed = (await reviewed_entries(session, evaluation)).within(within)
+    reviewed = (await _reviewed(actor, evaluation)).within(within)
     masks = metrics.outcome_masks(reviewed.columns, thresholds)
     counts = [
         ReviewCounts(
@@ -343,10 +365,19 @@ async def label_errors_page(
     )
 
 
-async def count_label_errors(session: AsyncSession, *, evaluation: browse.EvaluationRow) -> int:
+async def label_errors(
+    actor: Actor, *, evaluation: browse.EvaluationRow, first: int | None, after: str | None
+) -> Page[LabelError]:
+    """`label_errors_page` of the actor's evaluation."""
+    async with actor.app.sessions() as session:
+        return await label_errors_page(session, evaluation=evaluation, first=first, after=after)
+
+
+async def count_label_errors(actor: Actor, *, evaluation: browse.EvaluationRow) -> int:
     statement = select(func.count()).where(
         _REVIEW.dataset_id == evaluation.dataset_id,
         _REVIEW.model_id == evaluation.model_id,
         _REVIEW.status == ReviewStatus.LABEL_ERROR.value,
     )
-    return int((await session.execute(statement)).scalar_one())
+    async with actor.app.sessions() as session:
+        return int((await session.execute(statement)).scalar_one())

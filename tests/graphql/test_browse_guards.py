@@ -96,7 +96,7 @@ async def test_unexpected_errors_are_masked_outside_debug(
     async def explode(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("password=hunter2 in /srv/secret.py")
 
-    monkeypatch.setattr(browse, "current_evaluation", explode)
+    monkeypatch.setattr(browse, "find_current_evaluation", explode)
     query = '{ evaluation(datasetId: "RGF0YXNldDox", modelId: "TW9kZWw6MQ") { id } }'
     body = await _post(production, caller, query)
     message = body["errors"][0]["message"]
@@ -117,7 +117,7 @@ async def test_unexpected_errors_show_in_debug(
     async def explode(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("boom at line 3")
 
-    monkeypatch.setattr(browse, "current_evaluation", explode)
+    monkeypatch.setattr(browse, "find_current_evaluation", explode)
     body = await _post(client, caller, '{ evaluation(datasetId: "RGF0YXNldDox", modelId: "TW9kZWw6MQ") { id } }')
     assert "boom at line 3" in body["errors"][0]["message"]
 

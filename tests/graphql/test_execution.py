@@ -15,6 +15,7 @@ from matchscope.resolvers.root import build_schema
 from matchscope.schema.context import Context
 from matchscope.schema.execution import LeafFieldsExecutor
 from matchscope.schema.ids import to_global_id
+from matchscope.services.actor import Actor
 from matchscope.state import AppState
 from tests.conftest import Caller
 from tests.graphql.browse_data import store_evaluation
@@ -35,7 +36,7 @@ CATALOG = """{ datasets(first: 2) { edges { node { id name metadata items(first:
 
 
 async def _run(schema: strawberry.Schema, state: AppState, account_id: int, query: str, variables: Any) -> Any:
-    result = await schema.execute(query, variable_values=variables, context_value=Context(state, account_id))
+    result = await schema.execute(query, variable_values=variables, context_value=Context(Actor(account_id, state)))
     errors = [(error.message, error.path) for error in result.errors or []]
     return result.data, errors
 

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from matchscope.jobs import runtime
-from matchscope.jobs.events import JobSnapshot
 from matchscope.schema.ids import expect_id, to_global_id
+from matchscope.services.job_snapshot import JobSnapshot
 from matchscope.state import AppState
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, JOB, SUBMIT, import_coco, wait_finished, wait_running
@@ -167,8 +166,8 @@ async def test_deleting_the_dataset_of_a_running_job_cancels_it_cleanly(
     dataset, model = await _import(state, caller.account_id, "doomed", "detector")
     kept_dataset, kept_model = await _import(state, caller.account_id, "kept", "other")
     job = (await gql(SUBMIT, {"d": dataset, "m": model}))["calculateEvaluationMetrics"]
-    _queue, bus = await runtime.ensure_started(state)
-    async with bus.subscribe(expect_id(job["id"], "AsyncJob")) as updates:
+    jobs = await state.jobs()
+    async with jobs.events.subscribe(expect_id(job["id"], "AsyncJob")) as updates:
         assert (await wait_running(gql, job["id"]))["status"] == "RUNNING"
         deleted = (await gql(DELETE % "deleteDataset", {"id": dataset}))["deleteDataset"]
         assert deleted["__typename"] == "DeleteResult"

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from matchscope.jobs import runtime
-from matchscope.jobs.events import JobSnapshot, LocalEventBus
+from matchscope.jobs.events import LocalEventBus
 from matchscope.jobs.task import execute_job
 from matchscope.schema.ids import to_global_id
 from matchscope.services import evaluate
 from matchscope.services.evaluation.lease import Lease, LeaseLost
+from matchscope.services.job_snapshot import JobSnapshot
 from matchscope.state import AppState
 from matchscope.store import tables
 from matchscope.store.db import transaction

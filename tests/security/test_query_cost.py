@@ -13,6 +13,7 @@ from graphql import build_schema as graphql_schema_from_sdl
 from matchscope.resolvers.root import build_schema
 from matchscope.schema.context import Context
 from matchscope.schema.cost import PLAIN_LIST_CAP, BudgetExceeded, operation_cost
+from matchscope.services.actor import Actor
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.evaluation.options import MAX_LABEL_MATCHES, validate_options
 from matchscope.settings import Settings, SettingsError
@@ -154,7 +155,7 @@ async def test_predictions_connection_pages_one_models_boxes(state: AppState, ca
 
 
 async def test_execution_budget_stops_a_request_past_the_bound(state: AppState) -> None:
-    context = Context(state=replace(state, settings=replace(state.settings, max_query_cost=10)), account_id=0)
+    context = Context(Actor(0, replace(state, settings=replace(state.settings, max_query_cost=10))))
     context.charge(10)
     with pytest.raises(BudgetExceeded, match="read 11 objects, over the bound of 10"):
         context.charge(1)

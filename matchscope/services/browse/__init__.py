@@ -14,7 +14,8 @@ page 1,000 costs what page 1 costs.
 
 The modules: `records` (the values: outcomes, thresholds, filters, rows), `evaluations` (an evaluation's row),
 `shape` (a page's branches and conditions), `statements` (the SQL built once per shape), `rows` (the columns read
-with the entries and how records become rows), `pages` (the use cases), `sql` (pieces they share).
+with the entries and how records become rows), `pages` (the use cases), `sql` (pieces they share). The functions
+that take an `Actor` are what the API calls; the others take the database and are shared with other services.
 """
 
 from __future__ import annotations
@@ -23,9 +24,18 @@ from matchscope.services.browse.evaluations import (
     EvaluationRow,
     current_evaluation,
     evaluation_coco,
+    find_current_evaluation,
+    find_evaluation,
     visible_evaluation,
 )
-from matchscope.services.browse.pages import entries_by_id, entry_by_id, item_entries, matches_page
+from matchscope.services.browse.pages import (
+    entries_by_id,
+    entries_on_item,
+    entry,
+    entry_by_id,
+    item_entries,
+    matches_page,
+)
 from matchscope.services.browse.records import (
     DEFAULT_THRESHOLDS,
     OUTCOME_BY_CODE,
@@ -57,8 +67,12 @@ __all__ = [
     "Thresholds",
     "current_evaluation",
     "entries_by_id",
+    "entries_on_item",
+    "entry",
     "entry_by_id",
     "evaluation_coco",
+    "find_current_evaluation",
+    "find_evaluation",
     "item_entries",
     "matches_page",
     "visible_evaluation",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from matchscope.services.actor import Actor
 from matchscope.services.browse.sql import integer_param
 from matchscope.store.changes import RowCache
 from matchscope.store.reads import Reads, fetch_all
@@ -80,3 +81,20 @@ async def evaluation_coco(session: AsyncSession, *, evaluation_id: int) -> dict[
     statement = select(col(Evaluation.coco)).where(col(Evaluation.id) == evaluation_id)
     coco: dict[str, Any] | None = (await session.execute(statement)).scalar()
     return coco
+
+
+async def find_evaluation(actor: Actor, *, evaluation_id: int) -> EvaluationRow | None:
+    """The evaluation, when it is the actor's."""
+    return await visible_evaluation(actor.app.reads, account_id=actor.account_id, evaluation_id=evaluation_id)
+
+
+async def find_current_evaluation(actor: Actor, *, dataset_id: int, model_id: int) -> EvaluationRow | None:
+    """The actor's current evaluation of the model on the dataset, through the process's cache of them."""
+    app = actor.app
+    return await current_evaluation(
+        app.reads,
+        account_id=actor.account_id,
+        dataset_id=dataset_id,
+        model_id=model_id,
+        known=app.current_evaluations,
+    )

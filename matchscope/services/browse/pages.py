@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services import error_types
+from matchscope.services.actor import Actor
 from matchscope.services.browse.evaluations import EvaluationRow, visible_evaluation
 from matchscope.services.browse.records import MatchFilter, MatchOrder, MatchRow, Outcome, Thresholds
 from matchscope.services.browse.rows import EVERY_DETAIL, RowDetails, as_rows, to_rows
@@ -128,3 +129,18 @@ async def entry_by_id(
         return None
     on_item = await item_entries(session, evaluation=evaluation, item_id=entry.item_id, thresholds=thresholds)
     return next((row for row in on_item if row.id == entry_id), None)
+
+
+async def entry(actor: Actor, *, entry_id: int, thresholds: Thresholds) -> MatchRow | None:
+    """`entry_by_id` of the actor's."""
+    async with actor.app.sessions() as session:
+        return await entry_by_id(session, account_id=actor.account_id, entry_id=entry_id, thresholds=thresholds)
+
+
+async def entries_on_item(actor: Actor, *, evaluation_id: int, item_id: int, thresholds: Thresholds) -> list[MatchRow]:
+    """`item_entries` of the actor's evaluation; empty when the evaluation is not the actor's."""
+    async with actor.app.sessions() as session:
+        evaluation = await visible_evaluation(session, account_id=actor.account_id, evaluation_id=evaluation_id)
+        if evaluation is None:
+            return []
+        return await item_entries(session, evaluation=evaluation, item_id=item_id, thresholds=thresholds)
