@@ -13,7 +13,8 @@ from matchscope.services.catalog import BoxAnnotation, BoxPrediction, Dataset, D
 
 
 class Loaders:
-    """Each loader is made on first use: most requests (a page of matches, metrics) use none."""
+    """Each loader is made on first use: most requests (a page of matches, metrics) use none. They read the actor's
+    rows only (`catalog.rows_by_id`): another account's id is not found."""
 
     def __init__(self, actor: Actor, *, box_limit: int) -> None:
         self._actor = actor
