@@ -17,10 +17,12 @@ from matchscope.engine.matching import GroundTruthBoxes, ItemOrder, Matching, Pr
 __all__ = [
     "FALSE_NEGATIVE",
     "FALSE_POSITIVE",
+    "OUTCOME_RULES",
     "TRUE_POSITIVE",
     "ClassCounts",
     "Entries",
     "Outcome",
+    "OutcomeRule",
     "class_counts",
     "confusion_matrix",
     "entries_at",
@@ -38,6 +40,53 @@ class Outcome(IntEnum):
 TRUE_POSITIVE = int(Outcome.TRUE_POSITIVE)
 FALSE_POSITIVE = int(Outcome.FALSE_POSITIVE)
 FALSE_NEGATIVE = int(Outcome.FALSE_NEGATIVE)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRule:
+    """What one stored entry row shows at thresholds (t, c) (DESIGN §3). A kept pair has a prediction row and a
+    ground-truth row; a box without a partner has its own row (not compatible, IoU 0).
+
+    Attributes:
+        is_prediction: the row of a prediction (else of a ground truth).
+        compatible: the pair's labels are compatible (False without a partner).
+        reaches_iou: the pair's IoU >= t.
+        confidence_kept: the pair's prediction has confidence (NaN or null: 1) >= c (a lone ground truth: True).
+        outcome: what the row shows; None: nothing (a prediction dropped by c, or a ground truth whose pair's
+            TRUE_POSITIVE row stands for it).
+    """
+
+    is_prediction: bool
+    compatible: bool
+    reaches_iou: bool
+    confidence_kept: bool
+    outcome: Outcome | None
+
+
+_TP, _FP, _FN = Outcome.TRUE_POSITIVE, Outcome.FALSE_POSITIVE, Outcome.FALSE_NEGATIVE
+
+# The outcome rules, every combination once. Their three implementations are tested against this table on every
+# row (tests/services/test_outcome_rules.py): the SQL branches of a page (services/browse/shape.py:BRANCHES),
+# the masks behind counts and metrics (services/metrics.py:outcome_masks) and the entries kernel (entries_at).
+OUTCOME_RULES = (
+    #           prediction compatible reaches kept   shows
+    OutcomeRule(True, True, True, True, _TP),
+    OutcomeRule(True, True, False, True, _FP),
+    OutcomeRule(True, False, True, True, _FP),
+    OutcomeRule(True, False, False, True, _FP),
+    OutcomeRule(True, True, True, False, None),
+    OutcomeRule(True, True, False, False, None),
+    OutcomeRule(True, False, True, False, None),
+    OutcomeRule(True, False, False, False, None),
+    OutcomeRule(False, True, True, True, None),
+    OutcomeRule(False, True, False, True, _FN),
+    OutcomeRule(False, False, True, True, _FN),
+    OutcomeRule(False, False, False, True, _FN),
+    OutcomeRule(False, True, True, False, _FN),
+    OutcomeRule(False, True, False, False, _FN),
+    OutcomeRule(False, False, True, False, _FN),
+    OutcomeRule(False, False, False, False, _FN),
+)
 
 
 @dataclass(frozen=True, slots=True)

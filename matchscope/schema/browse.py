@@ -139,26 +139,33 @@ class Match(Node):
 
     @classmethod
     def from_row(cls, row: browse.MatchRow) -> Match:
+        # Unpacked at once (a page builds 50 of these; one attribute read per field costs five times as much):
+        # the names are MatchRow's fields in its order but `id` and `sort_value` (tests/graphql/test_match_row.py).
         (entry_id, item_id, ground_truth_id, prediction_id, ground_truth_label, prediction_label, iou, confidence,
-         outcome_code, _sort_value, error_type_code, nearest_pk, nearest_iou, reference_id, gt_annotation_id,
-         gt_label, gt_x, gt_y, gt_width, gt_height, pred_annotation_id, pred_label, pred_x, pred_y, pred_width,
-         pred_height, pred_confidence, image_location, item_width, item_height, item_metadata, iscrowd, gt_metadata,
-         class_pdf, pred_metadata, dataset_id, model_id) = row  # fmt: skip
-        assert reference_id is not None, "entries are read with their item"
+         outcome_code, _sort_value, error_type_code, nearest_ground_truth_id, nearest_iou, item_reference_id,
+         ground_truth_annotation_id, ground_truth_box_label, ground_truth_x, ground_truth_y, ground_truth_width,
+         ground_truth_height, prediction_annotation_id, prediction_box_label, prediction_x, prediction_y,
+         prediction_width, prediction_height, prediction_confidence, item_image_location, item_width, item_height,
+         item_metadata, ground_truth_iscrowd, ground_truth_metadata, prediction_class_pdf, prediction_metadata,
+         dataset_id, model_id) = row  # fmt: skip
+        assert item_reference_id is not None, "entries are read with their item"
         ground_truth = prediction = None
-        if gt_annotation_id is not None:
-            assert ground_truth_id is not None and gt_label is not None  # NOT NULL columns of a joined row
-            assert gt_x is not None and gt_y is not None and gt_width is not None and gt_height is not None
+        if ground_truth_annotation_id is not None:
+            assert ground_truth_id is not None and ground_truth_box_label is not None  # NOT NULL columns
+            assert ground_truth_x is not None and ground_truth_y is not None
+            assert ground_truth_width is not None and ground_truth_height is not None
             ground_truth = BoxAnnotation.of(
-                ground_truth_id, item_id, gt_annotation_id, gt_label, gt_x, gt_y, gt_width, gt_height, iscrowd,
-                gt_metadata,
+                ground_truth_id, item_id, ground_truth_annotation_id, ground_truth_box_label, ground_truth_x,
+                ground_truth_y, ground_truth_width, ground_truth_height, ground_truth_iscrowd, ground_truth_metadata,
             )  # fmt: skip
-        if pred_annotation_id is not None:
-            assert prediction_id is not None and pred_label is not None
-            assert pred_x is not None and pred_y is not None and pred_width is not None and pred_height is not None
+        if prediction_annotation_id is not None:
+            assert prediction_id is not None and prediction_box_label is not None
+            assert prediction_x is not None and prediction_y is not None
+            assert prediction_width is not None and prediction_height is not None
             prediction = BoxPrediction.of(
-                prediction_id, item_id, model_id, pred_annotation_id, pred_label, pred_x, pred_y, pred_width,
-                pred_height, pred_confidence, class_pdf, pred_metadata,
+                prediction_id, item_id, model_id, prediction_annotation_id, prediction_box_label, prediction_x,
+                prediction_y, prediction_width, prediction_height, prediction_confidence, prediction_class_pdf,
+                prediction_metadata,
             )  # fmt: skip
         return assemble(
             cls,
@@ -170,10 +177,11 @@ class Match(Node):
                 "prediction_label": prediction_label,
                 "confidence": confidence,
                 "error_type": None if error_type_code is None else browse.ERROR_TYPE_BY_CODE[error_type_code],
-                "nearest_pk": nearest_pk,
+                "nearest_pk": nearest_ground_truth_id,
                 "nearest_iou": nearest_iou,
                 "item": DatasetItem.of(
-                    item_id, dataset_id, reference_id, image_location, item_width, item_height, item_metadata
+                    item_id, dataset_id, item_reference_id, item_image_location, item_width, item_height,
+                    item_metadata,
                 ),
                 "ground_truth": ground_truth,
                 "prediction": prediction,

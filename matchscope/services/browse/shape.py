@@ -49,6 +49,7 @@ class Branch:
     confidence_kept: bool | None  # coalesce(confidence, 1) >= c (True), < c (False), either (None)
 
 
+# The rows of engine/outcomes.py:OUTCOME_RULES that show an outcome, each once (tests/services/test_outcome_rules.py).
 BRANCHES = (
     Branch(Outcome.TRUE_POSITIVE, True, True, True, True),
     Branch(Outcome.FALSE_POSITIVE, True, False, None, True),
