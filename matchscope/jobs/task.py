@@ -127,12 +127,13 @@ async def execute_chunk(
 ) -> bool:
     """Run chunk `chunk` of scaled-out job `job_id` if it is still to be run; publishes the job's progress. A chunk
     that fails is handed back (its job's own worker runs it, or reports the failure); returns whether it ran."""
+
+    async def progress(job: Job) -> None:
+        await publish(bus, job)
+
     try:
-        job = await chunks.run_one(state.sessions, job_id, evaluation_id, chunk, lease)
+        job = await chunks.run_one(state.sessions, job_id, evaluation_id, chunk, lease, progress)
     except Exception:
         logger.exception("chunk %s of job %s failed; it is handed back", chunk, job_id)
         return False
-    if job is None:
-        return False
-    await publish(bus, job)
-    return True
+    return job is not None

@@ -9,20 +9,25 @@ import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import text
 
 from matchscope.engine.synthetic import generate_coco
-from matchscope.jobs.events import LocalEventBus
+from matchscope.jobs.events import JobSnapshot, LocalEventBus, RedisEventBus
 from matchscope.jobs.task import execute_job
 from matchscope.schema.ids import expect_id, to_global_id
+from matchscope.services import ingest
+from matchscope.services.records import PredictionRecord
 from matchscope.settings import Settings
 from matchscope.state import AppState
+from matchscope.store.db import transaction
 from matchscope.store.tables import Evaluation, Job
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import JOB, SUBMIT, import_coco, wait_finished
 from tests.jobs.entry_tables import detached, every_entry
+from tests.jobs.servers import SlowLink
 
 pytestmark = pytest.mark.postgresql_only  # arq workers in other processes share the test database
 
@@ -155,6 +160,25 @@ async def test_class_aware_with_allowed_pairs_scaled_out(
         assert any(row[4] == gt_label and row[5] == pred_label and row[8] for row in scaled["entries"])
 
 
+async def two_workers_a_quarter_in(
+    gql: GraphQL, state: AppState, ids: dict[str, Any], start_worker: Any
+) -> tuple[dict[int, Any], dict[str, Any], int]:
+    """Two workers (chunks of 2 items, leases of 3 s) running a job of `ids`, once a quarter of it is done: the
+    workers by pid, the job as submitted, and the pid of the worker running the job itself."""
+    fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "2", "MATCHSCOPE_JOB_LEASE": "3"}
+    workers = {worker.process.pid: worker for worker in (start_worker(**fast), start_worker(**fast))}
+    await asyncio.sleep(2)
+    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    job_id = expect_id(job["id"], "AsyncJob")
+    async with asyncio.timeout(60):
+        while True:
+            row = await _job(state, job_id)
+            assert row is not None and row.status in {"QUEUED", "RUNNING"}, row
+            if row.completed_steps >= ITEMS // 4 and row.lease_owner is not None:
+                return workers, job, int(row.lease_owner.rsplit(":", 2)[1])
+            await asyncio.sleep(0.01)
+
+
 @pytest.mark.serial  # taken over within a minute of the kill
 @pytest.mark.parametrize("victim", ["coordinator", "helper"])
 async def test_a_worker_killed_mid_evaluation_costs_nothing_but_time(
@@ -165,21 +189,8 @@ async def test_a_worker_killed_mid_evaluation_costs_nothing_but_time(
     completes with the in-process run's entries and stats, none duplicated."""
     ids = await dataset(state, caller)
     expected = await in_process(gql, state, ids)
-    fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "2", "MATCHSCOPE_JOB_LEASE": "3"}
-    workers = {worker.process.pid: worker for worker in (start_worker(**fast), start_worker(**fast))}
-    await asyncio.sleep(2)
-
-    job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+    workers, job, coordinator = await two_workers_a_quarter_in(gql, state, ids, start_worker)
     job_id = expect_id(job["id"], "AsyncJob")
-    async with asyncio.timeout(60):
-        while True:
-            async with state.sessions() as session:
-                row = await session.get(Job, job_id)
-            assert row is not None and row.status in {"QUEUED", "RUNNING"}, row
-            if row.completed_steps >= ITEMS // 4 and row.lease_owner is not None:
-                break
-            await asyncio.sleep(0.01)
-    coordinator = int(row.lease_owner.rsplit(":", 2)[1])
     killed = coordinator if victim == "coordinator" else next(pid for pid in workers if pid != coordinator)
     workers[killed].kill()
     killed_at = time.monotonic()
@@ -236,3 +247,85 @@ async def test_a_scaled_out_job_cancelled_or_deleted_mid_evaluation_leaves_nothi
 async def _job(state: AppState, job_id: int) -> Job | None:
     async with state.sessions() as session:
         return await session.get(Job, job_id)
+
+
+@pytest.mark.serial  # both workers must be up within a job of a few seconds
+async def test_progress_events_of_two_workers_never_go_back(
+    gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, redis_url: str, queue_name: str, tmp_path: Path
+) -> None:
+    """Two workers finish chunks and each publishes the job's progress, one of them over a slow link to Redis (what
+    it sends arrives 50 ms late): what a subscriber of the job's channel receives never goes back, and nothing
+    comes after the final state."""
+    ids = await dataset(state, caller)
+    fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "4"}
+    redis = urlsplit(redis_url)
+    assert redis.port is not None
+    async with SlowLink(redis.port, delay_s=0.05) as link:
+        start_worker(**fast)
+        start_worker(**fast, REDIS_URL=f"redis://127.0.0.1:{link.port}{redis.path}")
+        await asyncio.sleep(3)
+        bus = RedisEventBus(redis_url, queue_name)
+        received: list[JobSnapshot] = []
+        try:
+            job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
+            job_id = expect_id(job["id"], "AsyncJob")
+            async with bus.subscribe(job_id) as subscription:
+                while not received or received[-1].status in {"QUEUED", "RUNNING"}:
+                    snapshot = await subscription.next(60)
+                    assert snapshot is not None, received[-3:]
+                    received.append(snapshot)
+                # Whatever a worker still had to say about this job would arrive now.
+                while (late := await subscription.next(3)) is not None:
+                    received.append(late)
+        finally:
+            await bus.close()
+    assert len(chunk_runners(tmp_path / "worker.log", job_id)) == 2, "both workers ran chunks"
+    finals = [n for n, snapshot in enumerate(received) if snapshot.status not in {"QUEUED", "RUNNING"}]
+    assert finals == [len(received) - 1] and received[-1].status == "COMPLETED", [s.status for s in received]
+    steps = [snapshot.completed_steps for snapshot in received]
+    assert steps == sorted(steps), steps
+    assert steps[-1] == ITEMS
+
+
+@pytest.mark.serial  # taken over within a minute of the kill
+async def test_a_job_taken_over_after_its_predictions_changed_is_evaluated_on_the_new_ones(
+    gql: GraphQL, state: AppState, caller: Caller, start_worker: Any
+) -> None:
+    """The job's own worker is killed mid-evaluation and predictions are added to items whose chunks were done
+    before the job is taken over. The new worker plans the chunks again: the evaluation equals an uninterrupted
+    one of the predictions as they are now, and is not stale. (Keeping the chunks done would mix the first
+    attempt's predictions with the new ones under the first attempt's versions.)"""
+    ids = await dataset(state, caller)
+    workers, job, coordinator = await two_workers_a_quarter_in(gql, state, ids, start_worker)
+    job_id = expect_id(job["id"], "AsyncJob")
+    workers[coordinator].kill()
+    # A shifted copy of every prediction of the first five items, whose chunks are done.
+    async with transaction(state.sessions) as session:
+        rows = (
+            await session.execute(
+                text(
+                    "SELECT i.reference_id, p.label, p.x, p.y, p.width, p.height, p.confidence FROM box_prediction p "
+                    "JOIN dataset_item i ON i.id = p.item_id WHERE p.item_id IN "
+                    "(SELECT id FROM dataset_item ORDER BY id LIMIT 5)"
+                )
+            )
+        ).all()
+        shifted = [
+            PredictionRecord(reference, label, x + 3, y, width, height, confidence=confidence)
+            for reference, label, x, y, width, height, confidence in rows
+        ]
+        counts = await ingest.upload_predictions(
+            session,
+            account_id=caller.account_id,
+            dataset_id=expect_id(ids["d"], "Dataset"),
+            model_id=expect_id(ids["m"], "Model"),
+            predictions=shifted,
+        )
+    assert counts.new == len(shifted) > 0, counts
+
+    done = await wait_finished(gql, job["id"], limit_s=120)
+    assert done["status"] == "COMPLETED" and done["evaluation"]["isStale"] is False, done
+    taken_over = await snapshot(state, expect_id(done["evaluation"]["id"], "Evaluation"))
+    row = await _job(state, job_id)
+    assert row is not None and row.attempts == 2
+    assert taken_over == await in_process(gql, state, ids)

@@ -9,7 +9,8 @@ mid-chunk leaves nothing behind but its lapsed lease, so the chunk runs again el
 twice. When every
 chunk is DONE the job reads the payloads in chunk order and computes COCO metrics and the TIDE summary over them
 exactly as a job run in one piece does (the same functions over the same arrays in the same order), then swaps
-the evaluation in. A coordinator that died is taken over like any job; the new one keeps the chunks already DONE.
+the evaluation in. A coordinator that died is taken over like any job; the new one keeps the chunks already DONE,
+unless the inputs changed since they were planned (then it plans them again: `lifecycle.start`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ _LOADED = tuple(field.name for field in dataclasses.fields(Loaded))
 
 
 Chunks = Callable[[int, int, list[int]], Awaitable[None]]
+# Told each new state of a running job while the write that set it still holds the job's row (see record_progress).
+Progress = Callable[[Job], Awaitable[None]]
+# A progress callback that takes longer (a Redis that does not answer) is given up on rather than holding the row.
+TELL_LIMIT_S = 1.0
 
 
 async def _nothing(_job_id: int, _evaluation_id: int, _chunks: list[int]) -> None:
@@ -296,10 +301,12 @@ async def run_chunk(
     plan: ChunkPlan,
     lease: Lease,
     phases: Phases | None = None,
+    on_progress: Progress | None = None,
 ) -> Job:
     """Run a claimed chunk: load its boxes, match them, and write its entries, payload and DONE in one transaction
     fenced by the chunk's lease (LeaseLost, and nothing written, when another worker has it now); the job's
-    progress grows by the chunk's items right after that commit. Returns the job row as written."""
+    progress grows by the chunk's items right after that commit (`on_progress` is told, see record_progress).
+    Returns the job row as written."""
     phases = phases or Phases()
     evaluation_id, k = row.evaluation_id, row.chunk
     own = Phases()
@@ -341,15 +348,21 @@ async def run_chunk(
         # Progress apart, after the commit: a transaction that locked the chunk's row and then the job's would
         # deadlock with a cancellation or a deletion, which lock the job's row and then delete the chunks.
         with own("progress"):
-            job = await record_progress(sessions, job_id, evaluation_id)
+            job = await record_progress(sessions, job_id, evaluation_id, on_progress)
     phases.add(own.seconds)
     logger.info("job %s chunk %s (%s items) by %s: %s", job_id, k, row.items, lease.owner, own.summary())
     return job
 
 
-async def record_progress(sessions: async_sessionmaker[AsyncSession], job_id: int, evaluation_id: int) -> Job:
+async def record_progress(
+    sessions: async_sessionmaker[AsyncSession], job_id: int, evaluation_id: int, on_progress: Progress | None = None
+) -> Job:
     """Set the job's progress to the items of its evaluation's chunks DONE, never lower than it is (two workers
-    finishing chunks at once may count in either order). Returns the job row as it is then."""
+    finishing chunks at once may count in either order). Returns the job row as it is then.
+
+    `on_progress` is told the running job before the commit, while this write holds the job's row: another worker's
+    progress and the job's final state (whose writes lock that row too) are told after it, so that what the
+    workers publish never goes back and nothing follows the final state. A job no longer running is not told."""
     done = (
         select(func.coalesce(func.sum(col(EvaluationChunk.items)), 0))
         .where(col(EvaluationChunk.evaluation_id) == evaluation_id, col(EvaluationChunk.status) == DONE)
@@ -373,7 +386,18 @@ async def record_progress(sessions: async_sessionmaker[AsyncSession], job_id: in
             )
         )
         job = (await session.execute(select(Job).where(col(Job.id) == job_id))).scalar_one()
+        if on_progress is not None and job.status == JobStatus.RUNNING.value:
+            await tell(on_progress, job)
     return job
+
+
+async def tell(on_progress: Progress, job: Job) -> None:
+    """`on_progress(job)` from inside the transaction that wrote `job`, given up on after `TELL_LIMIT_S`."""
+    try:
+        async with asyncio.timeout(TELL_LIMIT_S):
+            await on_progress(job)
+    except TimeoutError:
+        logger.warning("job %s: its progress was not told within %.1f s", job.id, TELL_LIMIT_S)
 
 
 async def left(session: AsyncSession, evaluation_id: int) -> int:
@@ -433,10 +457,16 @@ async def job_for_chunk(session: AsyncSession, job_id: int, evaluation_id: int) 
 
 
 async def run_one(
-    sessions: async_sessionmaker[AsyncSession], job_id: int, evaluation_id: int, chunk: int, lease: Lease
+    sessions: async_sessionmaker[AsyncSession],
+    job_id: int,
+    evaluation_id: int,
+    chunk: int,
+    lease: Lease,
+    on_progress: Progress | None = None,
 ) -> Job | None:
-    """A worker's part of a scaled-out job: run chunk `chunk` if it is still to be run. Returns the job as the
-    chunk left it, None when there was nothing to do. A chunk that fails is handed back to the others."""
+    """A worker's part of a scaled-out job: run chunk `chunk` if it is still to be run (`on_progress` told as in
+    record_progress). Returns the job as the chunk left it, None when there was nothing to do. A chunk that fails
+    is handed back to the others."""
     async with sessions() as session:
         job = await job_for_chunk(session, job_id, evaluation_id)
         stored = await stored_plan(session, evaluation_id) if job is not None else None
@@ -454,7 +484,7 @@ async def run_one(
     if row is None:
         return None
     try:
-        job = await run_chunk(sessions, job_id, row, plan, lease)
+        job = await run_chunk(sessions, job_id, row, plan, lease, on_progress=on_progress)
     except LeaseLost:
         logger.warning("chunk %s of job %s was taken over by another worker", chunk, job_id)
         return None

@@ -3,7 +3,8 @@
 A job writes its match entries under a new Evaluation that nobody reads until, in one last transaction, it is
 marked complete and current. A retried job (worker crash) reuses that evaluation and first deletes whatever
 entries the previous attempt left, so retries never duplicate rows; a scaled-out job keeps the chunks already
-done (each chunk's entries were written with its DONE mark) and runs the others again. The worker running a job
+done (each chunk's entries were written with its DONE mark) and runs the others again, unless its inputs changed
+since its chunks were planned. The worker running a job
 holds its lease (`lease`): starting claims it, and completing checks it in the same transaction.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -54,6 +55,19 @@ async def _locked_job(session: AsyncSession, job_id: int) -> Job | None:
     return (await session.execute(statement)).scalars().first()
 
 
+async def _planned_inputs(session: AsyncSession, evaluation: Evaluation) -> tuple[int, int, int] | None:
+    """(annotation version, prediction version, items) that a scaled-out evaluation's chunks were planned on; None
+    when it has no chunks."""
+    items = (
+        await session.execute(
+            select(func.sum(col(EvaluationChunk.items))).where(col(EvaluationChunk.evaluation_id) == evaluation.id)
+        )
+    ).scalar()
+    if items is None:
+        return None
+    return evaluation.annotation_version, evaluation.prediction_version, int(items)
+
+
 async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: Lease) -> tuple[Job, Evaluation] | None:
     """Claim the job for `lease`, mark it RUNNING and give it an empty, incomplete evaluation (the previous attempt's,
     emptied). None when there is nothing to do: the job is finished, gone, or another worker's lease holds it."""
@@ -84,6 +98,7 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: 
         evaluation = None if job.evaluation_id is None else await session.get(Evaluation, job.evaluation_id)
         if evaluation is not None and evaluation.is_complete:
             return None
+        item_count = len((await image_keys(session, job.dataset_id))[0])
         resumed_chunks = False
         if evaluation is None:
             evaluation = Evaluation(
@@ -94,17 +109,14 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: 
                 class_agnostic=options.class_agnostic,
                 allowed_label_matches=[list(pair) for pair in options.allowed_label_matches],
             )
-        else:
+        elif await _planned_inputs(session, evaluation) != (annotation_version, prediction_version, item_count):
+            # Started over on the inputs as they are now: a retried job in one piece always; a scaled-out one whose
+            # inputs changed since its chunks were planned too, or its evaluation would mix the boxes of two
+            # versions under the first one's. A scaled-out job taken over on the same inputs keeps the chunks done.
             assert evaluation.id is not None
-            resumed = await session.execute(
-                select(col(EvaluationChunk.chunk)).where(col(EvaluationChunk.evaluation_id) == evaluation.id).limit(1)
-            )
-            resumed_chunks = resumed.first() is not None
-            if resumed_chunks:
-                # A scaled-out job taken over keeps its chunks done, and the versions its boxes were read at.
-                annotation_version, prediction_version = evaluation.annotation_version, evaluation.prediction_version
-            else:
-                await _delete_evaluation_rows(session, evaluation.id)
+            await _delete_evaluation_rows(session, evaluation.id)
+        else:
+            resumed_chunks = True
         evaluation.annotation_version = annotation_version
         evaluation.prediction_version = prediction_version
         session.add(evaluation)
@@ -114,7 +126,6 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: 
             await entry_partitions.ensure(session, evaluation.id)
         else:
             await entry_partitions.create(session, evaluation.id)
-        item_count = len((await image_keys(session, job.dataset_id))[0])
         job.started_at = job.started_at or utcnow()
         job.evaluation_id = evaluation.id
         job.completed_steps = 0

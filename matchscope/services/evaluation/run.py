@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
 from matchscope.services.evaluation import chunks
-from matchscope.services.evaluation.chunks import ChunkPlan, Phases, ScaleOut
+from matchscope.services.evaluation.chunks import ChunkPlan, Phases, Progress, ScaleOut
 from matchscope.services.evaluation.coco_results import coco_results
 from matchscope.services.evaluation.lease import Lease, LeaseLost, fence, heartbeat
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
@@ -27,11 +27,10 @@ from matchscope.store import entry_partitions
 from matchscope.store.db import transaction
 from matchscope.store.tables import Evaluation, Job
 
+__all__ = ["Progress", "run_evaluation"]
+
 # The name the job's per-phase timings have always been logged under (log configuration refers to it).
 logger = logging.getLogger("matchscope.services.evaluate")
-
-Progress = Callable[[Job], Awaitable[None]]
-
 
 # How often a job whose remaining chunks run on other workers looks whether they are done.
 POLL_S = 0.1
@@ -162,7 +161,7 @@ async def _in_one_piece(
                 await fence(session, job_id, lease, completed_steps=job.completed_steps, progress=job.progress)
                 await entries.insert(session, evaluation_id=evaluation_id)
         totals.chunks.append(chunk)
-        await on_progress(job)
+        await on_progress(job)  # this worker alone writes the job's progress: its order is the writes' order
     return totals
 
 
@@ -200,7 +199,7 @@ async def _scaled_out(
             total_steps=job.total_steps,
             progress=job.progress,
         )
-    await on_progress(job)
+        await chunks.tell(on_progress, job)  # the job's row still held: see chunks.record_progress
     left = [k for k, status, _items in rows if status != chunks.DONE]
     if scale_out is not None and left:
         await scale_out.enqueue(job_id, evaluation_id, left)
@@ -219,14 +218,13 @@ async def _scaled_out(
                 except Exception as error:  # its queued run, if any, finds the chunk taken and does nothing
                     logger.warning("job %s: could not withdraw chunk %s: %s", job_id, row.chunk, error)
             try:
-                progressed = await chunks.run_chunk(sessions, job_id, row, plan, lease, timer)
+                await chunks.run_chunk(sessions, job_id, row, plan, lease, timer, on_progress)
             except LeaseLost:
                 continue  # this chunk's lease lapsed while it ran and another worker has it now
             except BaseException:
                 with contextlib.suppress(Exception):
                     await chunks.release(sessions, row, lease)
                 raise
-            await on_progress(progressed)
             continue
         async with sessions() as session:
             if await chunks.left(session, evaluation_id) == 0:
