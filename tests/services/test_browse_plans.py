@@ -9,6 +9,7 @@ from sqlalchemy import text
 from matchscope.services import browse
 from matchscope.services.browse import statements
 from matchscope.state import AppState
+from matchscope.store import entry_partitions
 
 _FALSE_POSITIVES = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_POSITIVE}))
 _EVALUATION = browse.EvaluationRow(
@@ -37,6 +38,11 @@ async def _plan(
             statement.params(parameters).compile(state.engine.sync_engine, compile_kwargs={"literal_binds": True})
         )
         if state.engine.dialect.name == "postgresql":
+            # Entries live in their evaluation's partition: without one the planner proves the page empty and reads
+            # no index. Made (with the indexes a job builds) in this transaction, which is rolled back.
+            await entry_partitions.create(session, _EVALUATION.id)
+            await entry_partitions.build_indexes(session, _EVALUATION.id)
+            await entry_partitions.attach(session, _EVALUATION.id)
             # An empty table is cheapest to scan whole: forbid that to see which index the planner can use.
             await session.execute(text("SET LOCAL enable_seqscan = off"))
             return "\n".join((await session.execute(text("EXPLAIN " + sql))).scalars())
