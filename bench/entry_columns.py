@@ -6,6 +6,7 @@ alternating in one process:
 e.g. on the database bench/queries.py fills: postgresql://postgres@127.0.0.1:5432/matchscope_bench_5000 1 6.
 The evidence is read only when an error type filter asks for it (services/metrics.EntryCache).
 """
+
 import asyncio
 import statistics
 import sys

@@ -290,7 +290,7 @@ async def main_async(args: argparse.Namespace) -> None:
         "MATCHSCOPE_KEEP_EVALUATIONS": "10",
     }
     state = AppState.create(settings)
-    queue = await ArqQueue.connect(REDIS_URL, JobConfig.from_env())
+    queue = await ArqQueue.connect(REDIS_URL, JobConfig.from_settings(settings))
     print(
         f"{args.images:,} images, {dets.name} ({dets.stat().st_size / 1e6:.0f} MB), chunks of {args.chunk_items} items"
     )

@@ -1,91 +1,101 @@
-"""Typed settings read from the environment; built by the caller, never at import time."""
+"""Typed settings read from the environment; built by the caller (app factory, command), never at import time.
+
+Every field is one environment variable, named by its `validation_alias`; the README's Configuration table lists
+them all (a test compares the two). `Settings()` reads the process environment; keyword arguments, by field name,
+take precedence over it. `Settings.from_env()` does the same and reports a bad value as one `SettingsError` line.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///matchscope.db"
 PACKAGED_UI_DIR = Path(__file__).with_name("web") / "ui"
+DEFAULT_QUEUE_NAME = "matchscope:queue"
+DEFAULT_JOB_TIMEOUT_S = 3600
+# A running job's lease, renewed every sixth of it: a job is taken over this long after its worker died.
+DEFAULT_LEASE_S = 30.0
+# Superseded evaluations kept per dataset-model pair besides the current one; older ones are deleted.
+DEFAULT_KEEP_EVALUATIONS = 1
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 class SettingsError(ValueError):
     """A configuration value that cannot be used."""
 
 
-def _parse_bool(key: str, value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off", ""}:
-        return False
-    raise SettingsError(f"Setting {key!r} has value {value!r}. Not a valid bool.")
+def _expand(path: Path | None) -> Path | None:
+    return None if path is None else path.expanduser()
 
 
-def _optional_path(env: Mapping[str, str], key: str) -> Path | None:
-    value = env.get(key, "").strip()
-    return Path(value).expanduser() if value else None
+def _log_level(value: str) -> str:
+    if value.lower() not in LOG_LEVELS:
+        raise ValueError(f"should be one of {', '.join(LOG_LEVELS)}")
+    return value.lower()
 
 
-def _parse_int(key: str, value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise SettingsError(f"Setting {key!r} has value {value!r}. Not a valid integer.") from None
+OptionalPath = Annotated[Path | None, AfterValidator(_expand)]
 
 
-def _parse_count(key: str, value: str) -> int:
-    number = _parse_int(key, value)
-    if number < 0:
-        raise SettingsError(f"Setting {key!r} has value {value!r}. Not a non-negative integer.")
-    return number
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        frozen=True,
+        case_sensitive=True,
+        env_ignore_empty=True,  # an empty variable means its default, as if unset
+        str_strip_whitespace=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="forbid",
+    )
 
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
-    redis_url: str | None = None
-    debug: bool = False
-    max_body_bytes: int = 32 * 1024 * 1024
-    max_query_depth: int = 12
-    max_query_tokens: int = 4000
-    max_query_aliases: int = 30
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    debug: bool = Field(default=False, validation_alias="MATCHSCOPE_DEBUG")
+    log_level: Annotated[str, AfterValidator(_log_level)] = Field(
+        default="info", validation_alias="MATCHSCOPE_LOG_LEVEL"
+    )
+    max_body_bytes: int = Field(default=32 * 1024 * 1024, gt=0, validation_alias="MATCHSCOPE_MAX_BODY_BYTES")
+    max_query_depth: int = Field(default=12, gt=0, validation_alias="MATCHSCOPE_MAX_QUERY_DEPTH")
+    max_query_tokens: int = Field(default=4000, gt=0, validation_alias="MATCHSCOPE_MAX_QUERY_TOKENS")
+    max_query_aliases: int = Field(default=30, ge=0, validation_alias="MATCHSCOPE_MAX_QUERY_ALIASES")
     # Objects a query may resolve at most, lists counted at their `first` or cap (matchscope/schema/cost.py).
-    max_query_cost: int = 20_000
+    max_query_cost: int = Field(default=20_000, gt=0, validation_alias="MATCHSCOPE_MAX_QUERY_COST")
     # Rows one upload call (appendItems, annotate, uploadPredictions) may hold.
-    max_upload_rows: int = 10_000
-    evaluation_chunk_items: int = 500
+    max_upload_rows: int = Field(default=10_000, gt=0, validation_alias="MATCHSCOPE_MAX_UPLOAD_ROWS")
+    evaluation_chunk_items: int = Field(default=500, gt=0, validation_alias="MATCHSCOPE_CHUNK_ITEMS")
     # Evaluations of more items than this, run by arq workers, are split into chunks that any worker runs.
-    evaluation_scaleout_items: int = 2000
+    evaluation_scaleout_items: int = Field(default=2000, ge=0, validation_alias="MATCHSCOPE_SCALEOUT_ITEMS")
     # None: the defaults of `images_dir()`, `thumbnails_dir()` and `web_ui_dir()`.
-    image_root: Path | None = None
-    thumbnail_cache: Path | None = None
-    ui_dir: Path | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    image_root: OptionalPath = Field(default=None, validation_alias="MATCHSCOPE_IMAGE_ROOT")
+    thumbnail_cache: OptionalPath = Field(default=None, validation_alias="MATCHSCOPE_THUMBNAIL_CACHE")
+    ui_dir: OptionalPath = Field(default=None, validation_alias="MATCHSCOPE_UI_DIR")
+    # The arq queue (and event channel prefix): keeps deployments that share a Redis apart.
+    queue_name: str = Field(default=DEFAULT_QUEUE_NAME, min_length=1, validation_alias="MATCHSCOPE_QUEUE_NAME")
+    job_timeout_s: int = Field(default=DEFAULT_JOB_TIMEOUT_S, gt=0, validation_alias="MATCHSCOPE_JOB_TIMEOUT")
+    job_lease_s: float = Field(
+        default=DEFAULT_LEASE_S, gt=0, allow_inf_nan=False, validation_alias="MATCHSCOPE_JOB_LEASE"
+    )
+    keep_evaluations: int = Field(
+        default=DEFAULT_KEEP_EVALUATIONS, ge=0, validation_alias="MATCHSCOPE_KEEP_EVALUATIONS"
+    )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        redis_url = env.get("REDIS_URL", "").strip() or None
-        return cls(
-            database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
-            redis_url=redis_url,
-            debug=_parse_bool("MATCHSCOPE_DEBUG", env.get("MATCHSCOPE_DEBUG", "0")),
-            max_body_bytes=_parse_int(
-                "MATCHSCOPE_MAX_BODY_BYTES", env.get("MATCHSCOPE_MAX_BODY_BYTES", str(32 * 1024 * 1024))
-            ),
-            max_query_cost=_parse_int("MATCHSCOPE_MAX_QUERY_COST", env.get("MATCHSCOPE_MAX_QUERY_COST", "20000")),
-            max_upload_rows=_parse_int("MATCHSCOPE_MAX_UPLOAD_ROWS", env.get("MATCHSCOPE_MAX_UPLOAD_ROWS", "10000")),
-            evaluation_chunk_items=_parse_int("MATCHSCOPE_CHUNK_ITEMS", env.get("MATCHSCOPE_CHUNK_ITEMS", "500")),
-            evaluation_scaleout_items=_parse_count(
-                "MATCHSCOPE_SCALEOUT_ITEMS", env.get("MATCHSCOPE_SCALEOUT_ITEMS", "2000")
-            ),
-            image_root=_optional_path(env, "MATCHSCOPE_IMAGE_ROOT"),
-            thumbnail_cache=_optional_path(env, "MATCHSCOPE_THUMBNAIL_CACHE"),
-            ui_dir=_optional_path(env, "MATCHSCOPE_UI_DIR"),
-        )
+    def from_env(cls) -> Settings:
+        """The settings of the process environment; a bad value raises one line naming the variable and value."""
+        try:
+            return cls()
+        except ValidationError as error:
+            raise SettingsError(describe(error)) from None
+
+    @classmethod
+    def variables(cls) -> list[str]:
+        """The environment variables read, one per field."""
+        return [str(field.validation_alias) for field in cls.model_fields.values()]
 
     @property
     def is_sqlite(self) -> bool:
@@ -112,3 +122,13 @@ class Settings:
     def web_ui_dir(self) -> Path:
         """The built web UI (index.html, graphiql.html, assets/)."""
         return self.ui_dir or PACKAGED_UI_DIR
+
+
+def describe(error: ValidationError) -> str:
+    """One line per bad value: the variable (or field), the value as given, and what it should be."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        name = ".".join(str(part) for part in problem["loc"])
+        reason = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"Setting {name!r} has value {problem['input']!r}: {reason[:1].lower()}{reason[1:]}.")
+    return "\n".join(lines)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from matchscope.logs import configure_logging
 from matchscope.settings import Settings, SettingsError
 from matchscope.state import AppState
 from matchscope.store.db import DatabaseUrlError
@@ -31,7 +32,13 @@ def run(coroutine: Awaitable[T]) -> T:
 
 
 def load_settings() -> Settings:
-    return Settings.from_env()
+    """The settings of the environment, with logging set up by them; a bad value ends the command with one line."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        raise SystemExit(fail(str(error))) from None
+    configure_logging(settings)
+    return settings
 
 
 def database_label(settings: Settings) -> str:
@@ -70,10 +77,10 @@ async def connect_or_exit(engine: AsyncEngine, label: str) -> None:
 @asynccontextmanager
 async def database(settings: Settings | None = None) -> AsyncIterator[AppState]:
     """The application state with every pending migration applied."""
-    settings = settings or Settings.from_env()
+    settings = settings or load_settings()
     try:
         state = AppState.create(settings)
-    except (SettingsError, DatabaseUrlError) as error:
+    except DatabaseUrlError as error:
         raise SystemExit(fail(str(error))) from None
     try:
         await connect_or_exit(state.engine, database_label(settings))

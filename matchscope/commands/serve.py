@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,8 +85,6 @@ def _serve(args: argparse.Namespace) -> int:
 
     from matchscope.app import create_app
 
-    log_level = os.environ.get("MATCHSCOPE_LOG_LEVEL", "info")
-    logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     settings = load_settings()
     announce_database(settings, "serve")
     run(prepare_database(settings))  # an unusable database ends the command before the kernels are compiled
@@ -102,7 +98,7 @@ def _serve(args: argparse.Namespace) -> int:
         create_app(settings),
         host=args.host,
         port=args.port,
-        log_level=log_level,
+        log_level=settings.log_level,
         ws="websockets-sansio",
     )
     return 0

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from matchscope.commands._common import announce_database, fail, load_settings, prepare_database, run
-from matchscope.jobs.config import JobConfig
-from matchscope.settings import SettingsError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,11 +14,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def main(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings()
-        config = JobConfig.from_env()
-    except SettingsError as error:
-        return fail(str(error))
+    settings = load_settings()
     if not settings.redis_url:
         return fail("REDIS_URL is not set: without it the API runs jobs itself (matchscope serve)")
     announce_database(settings, "worker")
@@ -30,6 +23,5 @@ def main(args: argparse.Namespace) -> int:
 
     from matchscope.jobs.worker import worker_options
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    Worker(**worker_options(settings, config), burst=args.burst).run()
+    Worker(**worker_options(settings), burst=args.burst).run()
     return 0

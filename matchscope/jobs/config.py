@@ -1,21 +1,21 @@
-"""Job settings read from the environment (queue name, job timeout, lease, retention), next to the application
-Settings."""
+"""The jobs layer's options (queue name, job timeout, lease, retention: read by `Settings`) and Redis clients'
+retry policy."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
-from matchscope.services.evaluation.lease import DEFAULT_LEASE_S
-from matchscope.settings import SettingsError
+from matchscope.settings import (
+    DEFAULT_JOB_TIMEOUT_S,
+    DEFAULT_KEEP_EVALUATIONS,
+    DEFAULT_LEASE_S,
+    DEFAULT_QUEUE_NAME,
+    Settings,
+)
 
-DEFAULT_QUEUE_NAME = "matchscope:queue"
-DEFAULT_JOB_TIMEOUT_S = 3600
 TASK_NAME = "evaluate"
 CHUNK_TASK_NAME = "evaluate_chunk"
 # How long a Redis that went away (restarted, say) is waited for before a command fails: a worker waits long enough
@@ -25,43 +25,24 @@ WORKER_REDIS_OUTAGE_S = 60.0
 CLIENT_REDIS_OUTAGE_S = 5.0
 
 
-def _number(
-    env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float], *, zero: bool = False
-) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
-        noun = "integer" if kind is int else "number"
-        raise SettingsError(
-            f"Setting {name!r} has value {raw!r}. Not a {'non-negative' if zero else 'positive'} {noun}."
-        )
-    return value
-
-
 @dataclass(frozen=True, slots=True)
 class JobConfig:
+    """The job options of `Settings`, with the arq job ids they imply."""
+
     queue_name: str = DEFAULT_QUEUE_NAME
     # arq re-runs a job whose worker died once this (plus 10 s) has passed since it started; leases act sooner.
     job_timeout_s: int = DEFAULT_JOB_TIMEOUT_S
     max_tries: int = 3
-    # A running job's lease (renewed every sixth of it): a job is taken over this long after its worker died.
     lease_s: float = DEFAULT_LEASE_S
-    # Superseded evaluations kept per dataset-model pair besides the current one; older ones are deleted.
     keep_evaluations: int = DEFAULT_KEEP_EVALUATIONS
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> JobConfig:
-        env = os.environ if environ is None else environ
+    def from_settings(cls, settings: Settings) -> JobConfig:
         return cls(
-            queue_name=env.get("MATCHSCOPE_QUEUE_NAME", "").strip() or DEFAULT_QUEUE_NAME,
-            job_timeout_s=int(_number(env, "MATCHSCOPE_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT_S, int)),
-            lease_s=_number(env, "MATCHSCOPE_JOB_LEASE", DEFAULT_LEASE_S, float),
-            keep_evaluations=int(_number(env, "MATCHSCOPE_KEEP_EVALUATIONS", DEFAULT_KEEP_EVALUATIONS, int, zero=True)),
+            queue_name=settings.queue_name,
+            job_timeout_s=settings.job_timeout_s,
+            lease_s=settings.job_lease_s,
+            keep_evaluations=settings.keep_evaluations,
         )
 
     def arq_job_id(self, job_id: int) -> str:

@@ -37,7 +37,7 @@ class InProcessRunner:
     def __init__(self, state: AppState, bus: EventBus, config: JobConfig | None = None) -> None:
         self._state = state
         self._bus = bus
-        self._config = config or JobConfig()
+        self._config = config or JobConfig.from_settings(state.settings)
         self._lease = Lease.for_process(self._config.lease_s)
         self._pending: asyncio.Queue[int] = asyncio.Queue()
         self._scheduled: set[int] = set()  # pending or running here: a job is never queued twice

@@ -64,7 +64,7 @@ async def ensure_started(state: AppState) -> Jobs:
     services = state.services
     async with services.jobs_lock:
         if services.job_queue is None or services.job_events is None:
-            config = JobConfig.from_env()
+            config = JobConfig.from_settings(state.settings)
             redis_url = state.settings.redis_url
             bus: EventBus
             queue: JobQueue

@@ -8,7 +8,6 @@ import traceback
 from typing import TYPE_CHECKING
 
 from matchscope.jobs.events import EventBus
-from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
 from matchscope.services.evaluation import chunks
 from matchscope.services.evaluation.chunks import ScaleOut
 from matchscope.services.evaluation.lease import Lease, LeaseLost
@@ -16,6 +15,7 @@ from matchscope.services.evaluation.lifecycle import abandon
 from matchscope.services.evaluation.run import Progress, run_evaluation
 from matchscope.services.evaluation.status import JobCancelled, JobStatus
 from matchscope.services.job_snapshot import JobSnapshot
+from matchscope.settings import DEFAULT_KEEP_EVALUATIONS
 from matchscope.store.db import is_disconnect
 from matchscope.store.tables import Job
 

@@ -36,7 +36,7 @@ POLL_DELAY_S = 0.05
 
 async def evaluate_task(ctx: dict[str, Any], job_id: int) -> str:
     """arq's task. It stops itself just before arq's timeout so that the job ends ERRORED, not stuck RUNNING."""
-    config: JobConfig = ctx.get("config") or JobConfig.from_env()
+    config: JobConfig = ctx["config"]
     state: AppState = ctx["state"]
     lease: Lease = ctx["lease"]
     limit = max(1.0, config.job_timeout_s - 1.0)
@@ -74,8 +74,8 @@ async def _warmup() -> None:
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    settings: Settings = ctx.get("settings") or Settings.from_env()
-    config: JobConfig = ctx.get("config") or JobConfig.from_env()
+    settings: Settings = ctx["settings"]
+    config: JobConfig = ctx["config"]
     if not settings.redis_url:
         raise RuntimeError("the worker needs REDIS_URL")
     state = AppState.create(settings)
@@ -134,10 +134,11 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["state"].close()
 
 
-def worker_options(settings: Settings, config: JobConfig) -> dict[str, Any]:
+def worker_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments of `arq.Worker` for these settings."""
     if not settings.redis_url:
         raise ValueError("the worker needs REDIS_URL")
+    config = JobConfig.from_settings(settings)
     return {
         "functions": [
             func(evaluate_task, name=TASK_NAME, max_tries=config.max_tries),
@@ -163,7 +164,7 @@ def __getattr__(name: str) -> Any:
     # the environment is read then, as `matchscope worker` reads it, and never at import time.
     if name == "WorkerSettings":
         try:
-            return worker_options(Settings.from_env(), JobConfig.from_env())
+            return worker_options(Settings.from_env())
         except ValueError as error:  # SettingsError included: one line, not a traceback
             raise SystemExit(f"matchscope worker: error: {error}") from None
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -40,8 +40,6 @@ from matchscope.store.tables import (
     utcnow,
 )
 
-DEFAULT_KEEP_EVALUATIONS = 1
-
 
 @dataclass(frozen=True, slots=True)
 class Deleted:

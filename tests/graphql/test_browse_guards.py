@@ -41,7 +41,7 @@ def _nested(depth: int) -> str:
 @pytest.fixture
 async def uncosted(state: AppState) -> AsyncIterator[httpx.AsyncClient]:
     """The depth and token guards on their own: `_nested` is a list bomb that the cost bound refuses first."""
-    async with _app_client(state, replace(state.settings, max_query_cost=10**18)) as http:
+    async with _app_client(state, state.settings.model_copy(update={"max_query_cost": 10**18})) as http:
         yield http
 
 
@@ -86,7 +86,7 @@ async def test_guards_hold_for_repeated_texts(uncosted: httpx.AsyncClient, calle
 
 @pytest.fixture
 async def production(state: AppState) -> AsyncIterator[httpx.AsyncClient]:
-    async with _app_client(state, replace(state.settings, debug=False)) as http:
+    async with _app_client(state, state.settings.model_copy(update={"debug": False})) as http:
         yield http
 
 
@@ -124,7 +124,7 @@ async def test_unexpected_errors_show_in_debug(
 
 async def test_request_body_size_cap(state: AppState, caller: Caller) -> None:
     query = "{ " + "__typename " * 20 + "}"
-    async with _app_client(state, replace(state.settings, max_body_bytes=2_000)) as http:
+    async with _app_client(state, state.settings.model_copy(update={"max_body_bytes": 2_000})) as http:
         small = await http.post("/graphql", json={"query": query}, headers=caller.headers)
         assert small.status_code == 200
         big = await http.post("/graphql", json={"query": query, "pad": "x" * 5_000}, headers=caller.headers)

@@ -4,7 +4,6 @@ runner on the run's database."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from typing import Any
 
 import pytest
@@ -52,10 +51,10 @@ async def _scalar(state: AppState, sql: str, **parameters: Any) -> Any:
 
 @pytest.mark.parametrize("keep", [1, 0, 3])
 async def test_ten_reruns_leave_the_current_evaluation_and_the_kept_ones(
-    gql: GraphQL, state: AppState, caller: Caller, monkeypatch: pytest.MonkeyPatch, keep: int
+    gql: GraphQL, state: AppState, caller: Caller, keep: int
 ) -> None:
     if keep != 1:  # 1 is the default
-        monkeypatch.setenv("MATCHSCOPE_KEEP_EVALUATIONS", str(keep))
+        state.settings = state.settings.model_copy(update={"keep_evaluations": keep})
     dataset, model = await _import(state, caller.account_id, "coco", "detector")
     evaluations = [(await _evaluate(gql, dataset, model))["evaluation"]["id"] for _ in range(10)]
     counts = await _counts(state)
@@ -162,7 +161,7 @@ async def test_deleting_evaluations(gql: GraphQL, state: AppState, caller: Calle
 async def test_deleting_the_dataset_of_a_running_job_cancels_it_cleanly(
     gql: GraphQL, state: AppState, caller: Caller
 ) -> None:
-    state.settings = dataclasses.replace(state.settings, evaluation_chunk_items=1)
+    state.settings = state.settings.model_copy(update={"evaluation_chunk_items": 1})
     dataset, model = await _import(state, caller.account_id, "doomed", "detector")
     kept_dataset, kept_model = await _import(state, caller.account_id, "kept", "other")
     job = (await gql(SUBMIT, {"d": dataset, "m": model}))["calculateEvaluationMetrics"]

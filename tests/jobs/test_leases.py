@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,7 +33,7 @@ BOXES = 839 + 734  # COCO_GT's annotations and COCO_DETS' detections
 async def _held_job(gql: GraphQL, state: AppState, caller: Caller, chunk_items: int = 10) -> int:
     """A QUEUED job on the COCO sample that nothing runs yet; its id."""
     queue = hold(state)
-    state.settings = dataclasses.replace(state.settings, evaluation_chunk_items=chunk_items)
+    state.settings = state.settings.model_copy(update={"evaluation_chunk_items": chunk_items})
     dataset, model = await import_coco(state, caller.account_id, COCO_GT, COCO_DETS)
     ids = {"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)}
     assert (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]["__typename"] == "AsyncJob"
@@ -151,7 +150,7 @@ async def test_the_heartbeat_keeps_the_lease_between_slow_chunks(gql: GraphQL, s
 
 
 async def test_a_restarted_api_takes_its_job_over_once_the_lease_lapses(
-    gql: GraphQL, state: AppState, caller: Caller, monkeypatch: pytest.MonkeyPatch
+    gql: GraphQL, state: AppState, caller: Caller
 ) -> None:
     job_id = await _held_job(gql, state, caller)
     # As a process that died 1.5 s into its lease would leave it.
@@ -163,7 +162,7 @@ async def test_a_restarted_api_takes_its_job_over_once_the_lease_lapses(
             .values(status="RUNNING", attempts=1, lease_owner="dead-api", lease_expires_at=expiry)
         )
     state.services.job_queue = state.services.job_events = None
-    monkeypatch.setenv("MATCHSCOPE_JOB_LEASE", "1.5")
+    state.settings = state.settings.model_copy(update={"job_lease_s": 1.5})
     await runtime.ensure_started(state)
     await asyncio.sleep(0.5)
     assert (await _job(state, job_id)).lease_owner == "dead-api"  # not taken while the lease holds

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -125,7 +124,7 @@ async def test_cancel_running_job_keeps_previous_evaluation(gql: GraphQL, state:
     assert previous["status"] == "COMPLETED"
     entries_before = await _count(state, tables.MatchEntry)
 
-    state.settings = dataclasses.replace(state.settings, evaluation_chunk_items=1)
+    state.settings = state.settings.model_copy(update={"evaluation_chunk_items": 1})
     job = (await gql(SUBMIT, {**ids, "o": {"classAgnostic": False}}))["calculateEvaluationMetrics"]
     assert (await wait_running(gql, job["id"]))["status"] == "RUNNING"
     assert (await gql(CANCEL, {"id": job["id"]}))["cancelJob"]["status"] == "RUNNING"

@@ -129,7 +129,7 @@ async def test_a_job_the_queue_lost_is_enqueued_again(
     ids = {"d": to_global_id("Dataset", dataset), "m": to_global_id("Model", model)}
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
     # As Redis restarted without its data would leave it: the job row QUEUED, nothing of it in Redis.
-    arq_id = JobConfig.from_env().arq_job_id(expect_id(job["id"], "AsyncJob"))
+    arq_id = JobConfig(queue_name=queue_name).arq_job_id(expect_id(job["id"], "AsyncJob"))
     redis = Redis.from_url(REDIS_URL)
     try:
         assert await redis.delete(job_key_prefix + arq_id) == 1

@@ -54,12 +54,13 @@ async def server(state: AppState) -> AsyncIterator[Server]:
 
     Query guards are raised so that the generated walk queries fit; the guards have their own tests.
     """
-    settings = replace(
-        state.settings,
-        max_query_tokens=1_000_000,
-        max_query_depth=40,
-        max_query_aliases=100_000,
-        max_query_cost=10**18,
+    settings = state.settings.model_copy(
+        update={
+            "max_query_tokens": 1_000_000,
+            "max_query_depth": 40,
+            "max_query_aliases": 100_000,
+            "max_query_cost": 10**18,
+        }
     )
     served_state = replace(state, settings=settings)
     listener = socket.socket()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import httpx
 import orjson
@@ -34,7 +33,7 @@ def _assert_refused(response: httpx.Response) -> None:
 
 
 async def test_declared_body_over_the_cap_gets_413(state: AppState, caller: Caller) -> None:
-    async with served(replace(state.settings, max_body_bytes=CAP), caller) as app:
+    async with served(state.settings.model_copy(update={"max_body_bytes": CAP}), caller) as app:
         dataset, _item = await app.dataset_with_item(0)
         before = await row_counts(state)
         body = _upload_body(dataset, 5_000)  # ~0.6 MB, Content-Length declared
@@ -51,7 +50,7 @@ async def test_chunked_body_over_the_cap_gets_413_while_others_are_served(
     state: AppState, caller: Caller, make_caller: object
 ) -> None:
     other = await make_caller("bob")  # type: ignore[operator]
-    async with served(replace(state.settings, max_body_bytes=CAP), caller) as app:
+    async with served(state.settings.model_copy(update={"max_body_bytes": CAP}), caller) as app:
         dataset, _item = await app.dataset_with_item(0)
         before = await row_counts(state)
         body = _upload_body(dataset, 5_000)

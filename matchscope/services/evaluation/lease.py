@@ -26,12 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from matchscope.services.evaluation.status import JobStatus
+from matchscope.settings import DEFAULT_LEASE_S
 from matchscope.store.db import transaction
 from matchscope.store.tables import Job, utcnow
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_LEASE_S = 30.0
 
 
 class LeaseLost(Exception):

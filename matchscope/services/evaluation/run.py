@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from matchscope.services.deletes import DEFAULT_KEEP_EVALUATIONS
 from matchscope.services.evaluation import chunks
 from matchscope.services.evaluation.chunks import ChunkPlan, Phases, Progress, ScaleOut
 from matchscope.services.evaluation.coco_results import coco_results
@@ -23,6 +22,7 @@ from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled
 from matchscope.services.evaluation.submit import labels_in_use
 from matchscope.services.evaluation.tide import tide_results
+from matchscope.settings import DEFAULT_KEEP_EVALUATIONS
 from matchscope.store import entry_partitions
 from matchscope.store.db import transaction
 from matchscope.store.tables import Evaluation, Job

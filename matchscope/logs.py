@@ -1,0 +1,15 @@
+"""The one logging set-up of matchscope's processes: `serve`, `worker` and every command that reads `Settings`."""
+
+from __future__ import annotations
+
+import logging
+
+from matchscope.settings import Settings
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(settings: Settings) -> None:
+    """Records of `MATCHSCOPE_LOG_LEVEL` and above to stderr. A process whose logging is already set up (a test
+    runner, an embedding application) keeps its own."""
+    logging.basicConfig(level=settings.log_level.upper(), format=FORMAT)
