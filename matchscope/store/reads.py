@@ -6,8 +6,8 @@ to aiosqlite's thread: ~1.3 ms of CPU for a one-row lookup, against ~0.1 ms for 
 connection kept open (measured on the browsing benchmark's database). On SQLite these reads run in a few threads,
 each with a connection of its own (WAL: readers wait neither for each other nor for the writer): most are index
 range scans of well under a millisecond, but a rare label's page takes 60-90 ms, and on the event loop such a read
-stalled every other request for as long. Rows are converted in the thread too. PostgreSQL reads go through a few
-asyncpg connections kept open (not asyncpg's Pool, which costs as much CPU as the statements).
+stalled every other request for as long. Rows are converted in the thread too. PostgreSQL reads go through an asyncpg
+pool of a few connections.
 
 Statements are compiled once per dialect and their values pass through the column types' result processors,
 so rows read the same as the ORM's. Each statement runs on its own (autocommit) and sees every commit before it.
@@ -16,6 +16,7 @@ so rows read the same as the ORM's. Each statement runs on its own (autocommit) 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 import threading
@@ -29,14 +30,14 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from matchscope.store.db import SQLITE_MMAP_BYTES, driver_dsn, read_json
+from matchscope.store.db import SQLITE_MMAP_BYTES, driver_dsn, is_disconnect, read_json
 from matchscope.store.dialect import is_postgresql
 
 Row = tuple[Any, ...]
 Processors = tuple[tuple[int, Callable[[Any], Any]], ...]  # (result column, its conversion)
 _COMPILED_LIMIT = 1024
-# Connections kept open per process (PostgreSQL), or threads each with its own (SQLite): enough for a slow read to
-# overlap with fast ones.
+# Connections of the pool per process (PostgreSQL), or threads each with its own (SQLite): enough for a slow read
+# to overlap with fast ones.
 READ_CONNECTIONS = 3
 
 
@@ -55,55 +56,9 @@ async def _json_codecs(connection: asyncpg.Connection) -> None:
         await connection.set_type_codec(name, encoder=json.dumps, decoder=read_json, schema="pg_catalog")
 
 
-class _PgConnections:
-    """At most `size` asyncpg connections kept open, each lent for one statement. asyncpg's Pool costs ~50 µs of
-    CPU per statement (a shielded release task, a reset query unless told otherwise), as much as the statement
-    itself; this costs a semaphore. A connection that fails other than with an error the server reports is
-    dropped; a statement that finds its idle connection gone runs once more on a new one."""
-
-    def __init__(self, dsn: str, size: int) -> None:
-        self._dsn = dsn
-        self._slots = asyncio.Semaphore(size)
-        self._idle: list[asyncpg.Connection] = []
-
-    async def _connect(self) -> asyncpg.Connection:
-        # Generic plans: the statements are index ranges whose page sizes are written in, so a plan made without
-        # the values is as good as one made for them, and it is made once per connection. Left to choose,
-        # PostgreSQL re-plans a page of one label's false negatives on every execution (0.7 ms of server CPU
-        # against 0.3 ms), as the cost it estimates for a known label is lower.
-        connection = await asyncpg.connect(self._dsn, server_settings={"plan_cache_mode": "force_generic_plan"})
-        await _json_codecs(connection)
-        return connection
-
-    async def fetch(self, sql: str, arguments: Sequence[Any]) -> list[asyncpg.Record]:
-        async with self._slots:
-            if self._idle:
-                connection = self._idle.pop()
-                try:
-                    return await self._run(connection, sql, arguments)
-                except Exception:
-                    if not connection.is_closed():
-                        raise
-                # It died, idle or under this statement (a server restart, an idle timeout, a terminated session):
-                # a read is safe to run again, once, on a new connection.
-            return await self._run(await self._connect(), sql, arguments)
-
-    async def _run(self, connection: asyncpg.Connection, sql: str, arguments: Sequence[Any]) -> list[asyncpg.Record]:
-        try:
-            records: list[asyncpg.Record] = await connection.fetch(sql, *arguments)
-        except BaseException as error:
-            if isinstance(error, asyncpg.PostgresError) and not connection.is_closed():
-                self._idle.append(connection)  # the server refused the statement; the connection is fine
-            else:  # lost, or cancelled mid-statement: its state is unknown
-                connection.terminate()
-            raise
-        self._idle.append(connection)
-        return records
-
-    async def close(self) -> None:
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            await connection.close()
+async def _keep_session(_connection: asyncpg.Connection) -> None:
+    """The pool's reset. The reads are single autocommit SELECTs that change no session state, so asyncpg's
+    default reset (`RESET ALL`, `UNLISTEN *`, ... : a round trip after every read) has nothing to undo."""
 
 
 def _convert(records: Sequence[Any], processors: Processors) -> list[Row]:
@@ -172,7 +127,8 @@ class Reads:
         self._compiled: dict[int, tuple[Select[Any], _Compiled]] = {}
         self._sqlite: sqlite3.Connection | None = None  # the data version's, on the event loop
         self._sqlite_threads: _SqliteThreads | None = None
-        self._pg: _PgConnections | None = None
+        self._pg: asyncpg.Pool | None = None
+        self._pg_opening = asyncio.Lock()
         # Called with each statement's SQL before it runs (tests count statements per request with it).
         self.listeners: list[Callable[[str], None]] = []
 
@@ -221,7 +177,7 @@ class Reads:
         for listener in self.listeners:
             listener(sql)
         if self._postgresql:
-            return _convert(await self._pg_connections().fetch(sql, arguments), compiled.processors)
+            return _convert(await self._pg_fetch(sql, arguments), compiled.processors)
         return await self._sqlite_reads().fetch(sql, arguments, compiled.processors)
 
     def data_version_probe(self) -> Callable[[], int] | None:
@@ -247,10 +203,43 @@ class Reads:
             self._sqlite_threads = _SqliteThreads(str(self._url.database), self._size)
         return self._sqlite_threads
 
-    def _pg_connections(self) -> _PgConnections:
-        if self._pg is None:
-            self._pg = _PgConnections(driver_dsn(self._engine), self._size)
-        return self._pg
+    async def _pg_pool(self) -> asyncpg.Pool:
+        async with self._pg_opening:
+            if self._pg is None:
+                self._pg = await asyncpg.create_pool(
+                    driver_dsn(self._engine),
+                    min_size=0,
+                    max_size=self._size,
+                    init=_json_codecs,
+                    reset=_keep_session,
+                    # Generic plans: the statements are index ranges whose page sizes are written in, so a plan made
+                    # without the values is as good as one made for them, and it is made once per connection. Left
+                    # to choose, PostgreSQL re-plans a page of one label's false negatives on every execution
+                    # (0.7 ms of server CPU against 0.3 ms), as the cost it estimates for a known label is lower.
+                    server_settings={"plan_cache_mode": "force_generic_plan"},
+                )
+            return self._pg
+
+    async def _pg_fetch(self, sql: str, arguments: Sequence[Any]) -> list[asyncpg.Record]:
+        pool = self._pg if self._pg is not None else await self._pg_pool()
+        # A connection the server closed (a restart, an idle timeout, a terminated session) fails the statement
+        # that finds it, or finds it busy ("another operation is in progress") when the server closed it under a
+        # statement. It is terminated, so that the pool opens a new one, and a read is safe to run again.
+        for _ in range(self._size):
+            async with pool.acquire() as connection:
+                try:
+                    records: list[asyncpg.Record] = await connection.fetch(sql, *arguments)
+                    return records
+                except Exception as error:
+                    # InternalClientError: the driver's state of that connection is broken ("cannot switch to
+                    # state ...; another operation is in progress"), not the statement.
+                    if not (is_disconnect(error) or isinstance(error, asyncpg.InternalClientError)):
+                        raise
+                    # Unless the pool already took it back, closed.
+                    with contextlib.suppress(asyncpg.InterfaceError):
+                        connection.terminate()
+        last: list[asyncpg.Record] = await pool.fetch(sql, *arguments)
+        return last
 
     async def close(self) -> None:
         if self._sqlite is not None:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-import pytest_asyncio
-from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy import Integer, bindparam, func, literal, literal_column, select
 from sqlmodel import col
 
 from matchscope.services import accounts
 from matchscope.state import AppState
-from matchscope.store.db import transaction
-from matchscope.store.reads import READ_CONNECTIONS, _PgConnections, fetch_all
+from matchscope.store.db import create_engine, transaction
+from matchscope.store.reads import READ_CONNECTIONS, Reads, fetch_all
 from matchscope.store.tables import Account, Evaluation, utcnow
 from tests.conftest import PG_ADMIN_URL, add_evaluation, wrong_secret
 
@@ -78,9 +78,7 @@ async def test_a_revoked_key_fails_on_the_next_read(state: AppState) -> None:
 async def test_an_in_memory_database_is_read_through_the_engine() -> None:
     from sqlalchemy.pool import StaticPool
 
-    from matchscope.store.db import create_engine
     from matchscope.store.migrate import upgrade
-    from matchscope.store.reads import Reads
 
     engine = create_engine("sqlite://", poolclass=StaticPool)  # one connection: the only one that sees the data
     try:
@@ -95,46 +93,84 @@ async def test_an_in_memory_database_is_read_through_the_engine() -> None:
         await engine.dispose()
 
 
-@pytest_asyncio.fixture
-async def pg_connections() -> AsyncIterator[_PgConnections]:
-    """The connections PostgreSQL reads go through, on the test server whichever backend this run tests."""
-    connections = _PgConnections(PG_ADMIN_URL, READ_CONNECTIONS)
+_PID = select(func.pg_backend_pid())
+_DOUBLED = select(func.pg_backend_pid(), bindparam("n", type_=Integer) * 2)
+_SLEEP = select(func.pg_backend_pid(), func.pg_sleep(0.01))
+# Written into the statement, so that another connection finds it in pg_stat_activity.
+_MARK = "0.7531"
+_MARKED_SLEEP = select(func.pg_backend_pid(), func.pg_sleep(literal_column(_MARK)))
+_DIVIDED = select(func.pg_backend_pid(), literal(6) / bindparam("d", type_=Integer))
+
+
+@asynccontextmanager
+async def pg_reads(connections: int = READ_CONNECTIONS) -> AsyncIterator[Reads]:
+    """The reads of a PostgreSQL database, on the test server whichever backend this run tests."""
+    engine = create_engine(PG_ADMIN_URL)
+    reads = Reads(engine, connections)
     try:
-        yield connections
+        yield reads
     finally:
-        await connections.close()
+        await reads.close()
+        await engine.dispose()
 
 
-async def test_postgresql_reads_share_a_few_connections(pg_connections: _PgConnections) -> None:
-    results = await asyncio.gather(*(pg_connections.fetch("SELECT $1::integer * 2", [n]) for n in range(24)))
-    assert [rows[0][0] for rows in results] == [2 * n for n in range(24)]
-    assert 1 <= len(pg_connections._idle) <= READ_CONNECTIONS
+async def test_postgresql_reads_share_a_few_connections() -> None:
+    async with pg_reads() as reads:
+        results = await asyncio.gather(*(reads.fetch(_DOUBLED, {"n": n}) for n in range(24)))
+    assert [rows[0][1] for rows in results] == [2 * n for n in range(24)]
+    assert 1 <= len({rows[0][0] for rows in results}) <= READ_CONNECTIONS
 
 
-async def test_a_refused_statement_leaves_its_connection_usable(pg_connections: _PgConnections) -> None:
-    await pg_connections.fetch("SELECT 1", [])
-    (connection,) = pg_connections._idle
-    with pytest.raises(asyncpg.PostgresError):
-        await pg_connections.fetch("SELECT 1 / $1::integer", [0])
-    assert pg_connections._idle == [connection] and not connection.is_closed()
-    assert await pg_connections.fetch("SELECT 6 / $1::integer", [3]) == [(2,)]
+async def test_a_refused_statement_leaves_its_connection_usable() -> None:
+    async with pg_reads(connections=1) as reads:
+        ((pid,),) = await reads.fetch(_PID)
+        with pytest.raises(asyncpg.DivisionByZeroError):
+            await reads.fetch(_DIVIDED, {"d": 0})
+        assert await reads.fetch(_DIVIDED, {"d": 3}) == [(pid, 2)]
 
 
-async def test_reads_outlive_connections_the_server_closed(pg_connections: _PgConnections) -> None:
-    await asyncio.gather(*(pg_connections.fetch("SELECT pg_sleep(0.01)", []) for _ in range(6)))
-    pids = {connection.get_server_pid() for connection in pg_connections._idle}
-    assert len(pids) > 1
+async def _terminate(where: str) -> set[int]:
     admin = await asyncpg.connect(PG_ADMIN_URL)
     try:
-        terminated = await admin.fetchval(
-            "SELECT bool_and(pg_terminate_backend(pid)) FROM unnest($1::integer[]) AS pid", sorted(pids)
-        )
+        # OFFSET 0 keeps the filter apart from the termination, which must never reach this connection.
+        chosen = f"SELECT pid FROM pg_stat_activity WHERE {where} AND pid <> pg_backend_pid() OFFSET 0"
+        rows = await admin.fetch(f"SELECT pid FROM ({chosen}) AS chosen WHERE pg_terminate_backend(pid)")
     finally:
         await admin.close()
-    assert terminated is True
-    results = await asyncio.gather(*(pg_connections.fetch("SELECT $1::integer", [n]) for n in range(6)))
-    assert [rows[0][0] for rows in results] == list(range(6))
-    assert not {connection.get_server_pid() for connection in pg_connections._idle} & pids
+    return {row["pid"] for row in rows}
+
+
+async def _active(where: str) -> set[int]:
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        rows = await admin.fetch(f"SELECT pid FROM pg_stat_activity WHERE {where} AND pid <> pg_backend_pid()")
+    finally:
+        await admin.close()
+    return {row["pid"] for row in rows}
+
+
+async def test_reads_outlive_connections_the_server_closed() -> None:
+    async with pg_reads() as reads:
+        pids = {rows[0][0] for rows in await asyncio.gather(*(reads.fetch(_SLEEP) for _ in range(6)))}
+        assert len(pids) > 1
+        assert await _terminate(f"pid IN ({', '.join(map(str, pids))})") == pids  # idle
+        results = await asyncio.gather(*(reads.fetch(_DOUBLED, {"n": n}) for n in range(6)))
+        assert [rows[0][1] for rows in results] == [2 * n for n in range(6)]
+        assert not {rows[0][0] for rows in results} & pids
+
+
+async def test_a_read_whose_connection_the_server_closed_under_it_runs_again() -> None:
+    async with pg_reads() as reads:
+        slow = asyncio.gather(*(reads.fetch(_MARKED_SLEEP) for _ in range(READ_CONNECTIONS)))
+        running = f"query LIKE '%{_MARK}%' AND state = 'active'"
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if len(await _active(running)) == READ_CONNECTIONS:
+                break
+        terminated = await _terminate(running)
+        assert len(terminated) == READ_CONNECTIONS
+        pids = {rows[0][0] for rows in await slow}
+    assert pids and not pids & terminated
 
 
 def _counting_to(n: int) -> Any:
