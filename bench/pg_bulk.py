@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import orjson
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -89,8 +90,8 @@ async def _replace_every_prediction() -> float:
     table = BoxPrediction.__table__  # type: ignore[attr-defined]
     try:
         async with transaction(state.sessions) as session:
-            sql = f"SELECT {', '.join(columns)}, id FROM box_prediction ORDER BY id"
-            rows = [tuple(row) for row in await bulk_select(session, sql, ())]
+            statement = select(*(table.c[name] for name in (*columns, "id"))).order_by(table.c.id)
+            rows = [tuple(row) for row in await bulk_select(session, statement)]
         started = time.perf_counter()
         async with transaction(state.sessions) as session:
             for start in range(0, len(rows), 50_000):

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchscope.engine.error_types import NO_ERROR
@@ -179,9 +180,9 @@ class GroundTruthColumns:
 
 
 # Every ground truth's row, and the prediction rows of kept pairs (those name a ground truth).
-_GROUND_TRUTHS_SQL = (
+_GROUND_TRUTHS_SQL = text(
     "SELECT id, is_prediction, ground_truth_id, iou, compatible, coalesce(confidence, 1.0) FROM match_entry "
-    "WHERE evaluation_id = ? AND ground_truth_id IS NOT NULL"
+    "WHERE evaluation_id = :evaluation_id AND ground_truth_id IS NOT NULL"
 )
 
 
@@ -190,7 +191,7 @@ def _column(records: Any, index: int, dtype: type[np.generic]) -> NDArray[Any]:
 
 
 async def load_ground_truths(session: AsyncSession, evaluation_id: int) -> GroundTruthColumns:
-    records = await bulk_select(session, _GROUND_TRUTHS_SQL, (evaluation_id,))
+    records = await bulk_select(session, _GROUND_TRUTHS_SQL, {"evaluation_id": evaluation_id})
     entry_id = _column(records, 0, np.int64)
     is_prediction = _column(records, 1, np.bool_)
     ground_truth_id = _column(records, 2, np.int64)

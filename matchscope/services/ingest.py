@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import tuple_
+from sqlalchemy import ARRAY, Integer, Text, bindparam, func, tuple_
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -21,6 +21,20 @@ from matchscope.store.tables import BoxAnnotation, BoxPrediction, Dataset, Datas
 
 LOOKUP_CHUNK = 500
 T = TypeVar("T")
+
+
+def _unnest(name: str, column: str, item_type: Any) -> Any:
+    """The array parameter `name` as a table of one column (PostgreSQL)."""
+    return func.unnest(bindparam(name, type_=ARRAY(item_type))).table_valued(column).render_derived(name=name)
+
+
+_WANTED_REFERENCES = _unnest("wanted", "reference_id", Text)
+_WANTED_ITEMS = _unnest("wanted", "item_id", Integer)
+_ITEMS_BY_REFERENCE = (
+    select(col(DatasetItem.reference_id), col(DatasetItem.id))
+    .join(_WANTED_REFERENCES, col(DatasetItem.reference_id) == _WANTED_REFERENCES.c.reference_id)
+    .where(col(DatasetItem.dataset_id) == bindparam("dataset_id"))
+)
 
 
 def _chunks(values: Sequence[T], size: int = LOOKUP_CHUNK) -> Iterable[Sequence[T]]:
@@ -93,11 +107,8 @@ async def item_ids_by_reference(session: AsyncSession, dataset_id: int, referenc
     # On PostgreSQL a key lookup is one query joining an array of the keys: with a query per IN list of 500 bound
     # values, the ground truth of bench/pg_bulk.py --full (12,000 images) took 9.2 s to import, 8x SQLite.
     if dialect.is_postgresql(session):
-        sql = (
-            "SELECT i.reference_id, i.id FROM dataset_item AS i JOIN unnest(?::text[]) AS wanted(reference_id) "
-            "ON i.reference_id = wanted.reference_id WHERE i.dataset_id = ?"
-        )
-        return {reference: item_id for reference, item_id in await bulk_select(session, sql, (wanted, dataset_id))}
+        rows = await bulk_select(session, _ITEMS_BY_REFERENCE, {"wanted": wanted, "dataset_id": dataset_id})
+        return {reference: item_id for reference, item_id in rows}
     found: dict[str, int] = {}
     for chunk in _chunks(wanted):
         statement = select(col(DatasetItem.reference_id), col(DatasetItem.id)).where(
@@ -147,15 +158,12 @@ async def _existing_box_keys(
 ) -> dict[tuple[int, str], int]:
     wanted = sorted(set(item_ids))
     if dialect.is_postgresql(session):  # one query, as in item_ids_by_reference
-        sql = (
-            f"SELECT b.item_id, b.annotation_id, b.id FROM {table.name} AS b "
-            "JOIN unnest(?::integer[]) AS wanted(item_id) ON b.item_id = wanted.item_id"
+        statement = select(table.c.item_id, table.c.annotation_id, table.c.id).join(
+            _WANTED_ITEMS, table.c.item_id == _WANTED_ITEMS.c.item_id
         )
-        parameters: tuple[Any, ...] = (wanted,)
         if model_id is not None:
-            sql += " WHERE b.model_id = ?"
-            parameters += (model_id,)
-        return {(item, key): row_id for item, key, row_id in await bulk_select(session, sql, parameters)}
+            statement = statement.where(table.c.model_id == model_id)
+        return {(item, key): row_id for item, key, row_id in await bulk_select(session, statement, {"wanted": wanted})}
     found: dict[tuple[int, str], int] = {}
     for chunk in _chunks(wanted):
         statement = select(table.c.item_id, table.c.annotation_id, table.c.id).where(table.c.item_id.in_(chunk))

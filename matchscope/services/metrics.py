@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services import error_types
@@ -461,9 +462,10 @@ def _evidence_sql(table: str) -> str:
 
 
 # The evidence doubles what the first read of an evaluation costs, and only error type filters use it.
-_COLUMNS_SQL = f"SELECT {entry_columns_sql('match_entry', evidence=False)} FROM match_entry WHERE evaluation_id = ?"
-_WITH_EVIDENCE_SQL = f"SELECT {entry_columns_sql('match_entry')} FROM match_entry WHERE evaluation_id = ?"
-_EVIDENCE_SQL = f"SELECT id, {_evidence_sql('match_entry')} FROM match_entry WHERE evaluation_id = ?"
+_OF_EVALUATION = "FROM match_entry WHERE evaluation_id = :evaluation_id"
+_COLUMNS_SQL = text(f"SELECT {entry_columns_sql('match_entry', evidence=False)} {_OF_EVALUATION}")
+_WITH_EVIDENCE_SQL = text(f"SELECT {entry_columns_sql('match_entry')} {_OF_EVALUATION}")
+_EVIDENCE_SQL = text(f"SELECT id, {_evidence_sql('match_entry')} {_OF_EVALUATION}")
 _EVIDENCE_AT = 10  # where the evidence starts in a record of entry_columns_sql
 
 
@@ -483,13 +485,15 @@ def _evidence_from(records: Sequence[Sequence[Any]], start: int) -> dict[str, ND
 
 
 async def load_columns(session: AsyncSession, evaluation_id: int, *, evidence: bool) -> EntryColumns:
-    records = await bulk_select(session, _WITH_EVIDENCE_SQL if evidence else _COLUMNS_SQL, (evaluation_id,))
+    records = await bulk_select(
+        session, _WITH_EVIDENCE_SQL if evidence else _COLUMNS_SQL, {"evaluation_id": evaluation_id}
+    )
     return columns_from_records(records, evidence=evidence)
 
 
 async def load_evidence(session: AsyncSession, columns: EntryColumns, evaluation_id: int) -> dict[str, NDArray[Any]]:
     """The evidence of `columns`' entries, in their order (a second read need not return rows in the first's)."""
-    records = await bulk_select(session, _EVIDENCE_SQL, (evaluation_id,))
+    records = await bulk_select(session, _EVIDENCE_SQL, {"evaluation_id": evaluation_id})
     ids = _column(records, 0, np.int64)
     evidence = _evidence_from(records, 1)
     if np.array_equal(ids, columns.entry_id):

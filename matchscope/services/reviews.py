@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchscope.services import browse, metrics
@@ -166,10 +166,10 @@ async def reviews_of_entries(actor: Actor, entry_ids: Sequence[int]) -> dict[int
 
 
 # Each review's entries through `ix_entry_review_key`, spelt as reviewed.reviewed_entry_join spells it.
-_REVIEWED_SQL = (
+_REVIEWED_SQL = text(
     f"SELECT {metrics.entry_columns_sql('e')}, r.status FROM match_review r JOIN match_entry e "
-    "ON e.evaluation_id = ? AND coalesce(e.ground_truth_id, 0) = r.ground_truth_id + 0 "
-    "AND coalesce(e.prediction_id, 0) = r.prediction_id + 0 WHERE r.dataset_id = ? AND r.model_id = ?"
+    "ON e.evaluation_id = :evaluation_id AND coalesce(e.ground_truth_id, 0) = r.ground_truth_id + 0 "
+    "AND coalesce(e.prediction_id, 0) = r.prediction_id + 0 WHERE r.dataset_id = :dataset_id AND r.model_id = :model_id"
 )
 
 
@@ -193,7 +193,11 @@ class ReviewedEntries:
 
 async def reviewed_entries(session: AsyncSession, evaluation: browse.EvaluationRow) -> ReviewedEntries:
     """One query: one index lookup into the evaluation's entries per review of its pair."""
-    records = await bulk_select(session, _REVIEWED_SQL, (evaluation.id, evaluation.dataset_id, evaluation.model_id))
+    records = await bulk_select(
+        session,
+        _REVIEWED_SQL,
+        {"evaluation_id": evaluation.id, "dataset_id": evaluation.dataset_id, "model_id": evaluation.model_id},
+    )
     statuses = np.array([record[-1] for record in records], dtype=np.str_)
     return ReviewedEntries(metrics.columns_from_records(records), statuses)
 

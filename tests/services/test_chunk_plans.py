@@ -3,15 +3,17 @@ never analysed): not through the (dataset, model, id) index, which reads every b
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 
 from matchscope.services.evaluation.load import ANNOTATIONS_SQL, COCO_ANNOTATIONS_SQL, PREDICTIONS_SQL
 from matchscope.state import AppState
 
+CHUNK = {"first_item": 1000, "last_item": 1499, "dataset_id": 1}
 
-async def _plan(state: AppState, sql: str, parameters: tuple[int, ...]) -> str:
-    for value in parameters:
-        sql = sql.replace("?", str(value), 1)
+
+async def _plan(state: AppState, statement: TextClause, parameters: dict[str, int]) -> str:
+    bound = statement.bindparams(**parameters)
+    sql = bound.compile(dialect=state.engine.dialect, compile_kwargs={"literal_binds": True}).string
     async with state.sessions() as session:
         if state.engine.dialect.name == "postgresql":
             # An empty table is cheapest to scan whole: forbid that to see which index the planner takes.
@@ -23,9 +25,9 @@ async def _plan(state: AppState, sql: str, parameters: tuple[int, ...]) -> str:
 async def test_a_chunk_is_read_through_its_item_range(state: AppState) -> None:
     postgresql = state.engine.dialect.name == "postgresql"
     for sql in (ANNOTATIONS_SQL, COCO_ANNOTATIONS_SQL):
-        plan = await _plan(state, sql, (1000, 1499, 1))
+        plan = await _plan(state, sql, CHUNK)
         assert "ix_annotation_dataset" not in plan, plan
         assert ("uq_annotation_key" if postgresql else "item_id>? AND item_id<?") in plan, plan
-    plan = await _plan(state, PREDICTIONS_SQL, (1, 1000, 1499, 1))
+    plan = await _plan(state, PREDICTIONS_SQL, {**CHUNK, "model_id": 1})
     assert "ix_prediction_dataset_model" not in plan, plan
     assert ("uq_prediction_key" if postgresql else "model_id=? AND item_id>? AND item_id<?") in plan, plan

@@ -8,6 +8,7 @@ same literal values on both.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -19,7 +20,7 @@ from matchscope.services.errors import ValidationFailed
 from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
 from matchscope.state import AppState
 from matchscope.store import tables
-from matchscope.store.bulk import bulk_insert, bulk_update
+from matchscope.store.bulk import bulk_insert, bulk_select, bulk_update
 from matchscope.store.db import transaction
 
 # Values that a text round trip of fewer than 17 significant digits would change.
@@ -246,3 +247,39 @@ async def test_a_bulk_write_first_in_its_transaction_is_rolled_back_with_it(stat
             await bulk_insert(session, table, ("reference_id",), [("a.jpg",)], constants={"dataset_id": dataset_id})
             raise RuntimeError("abandoned")
     assert await _rows(state, "dataset_item", ITEM_COLUMNS) == []
+
+
+async def test_constants_are_written_in_once_and_only_integers_and_none(state: AppState) -> None:
+    _, dataset_id, _ = await _setup(state)
+    table = tables.DatasetItem.__table__  # type: ignore[attr-defined]
+    async with transaction(state.sessions) as session:
+        await bulk_insert(
+            session,
+            table,
+            ("width", "reference_id"),  # not in the table's column order
+            [(5, "a.jpg"), (6, "b.jpg")],
+            constants={"dataset_id": dataset_id, "height": None},
+        )
+        for bad in ("1); DROP TABLE dataset_item; --", 1.5, True):
+            with pytest.raises(TypeError, match=re.escape(f"constant column 'height' has value {bad!r}")):
+                await bulk_insert(session, table, ("reference_id",), [("c.jpg",)], constants={"height": bad})  # type: ignore[dict-item]
+    assert await _rows(state, "dataset_item", ITEM_COLUMNS) == [
+        (1, "a.jpg", None, 5, None, None),
+        (2, "b.jpg", None, 6, None, None),
+    ]
+
+
+async def test_bulk_select_binds_named_parameters_in_either_dialect(state: AppState) -> None:
+    account_id, dataset_id, _ = await _setup(state)
+    async with transaction(state.sessions) as session:
+        await ingest.append_items(session, account_id=account_id, dataset_id=dataset_id, items=_items(3))
+    statement = text(
+        "SELECT reference_id, width FROM dataset_item WHERE dataset_id = :dataset AND width >= :least ORDER BY id"
+    )
+    async with state.sessions() as session:
+        rows = await bulk_select(session, statement, {"least": 641, "dataset": dataset_id})
+        assert [tuple(row) for row in rows] == [("img1.jpg", 641), ("img2.jpg", 642)]
+        assert await ingest.item_ids_by_reference(session, dataset_id, ["img2.jpg", "nope", "img0.jpg"]) == {
+            "img0.jpg": (await _item_ids(state))[0],
+            "img2.jpg": (await _item_ids(state))[2],
+        }

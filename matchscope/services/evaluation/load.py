@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import select
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -63,9 +63,11 @@ _COCO_ANNOTATION = np.dtype([*_BOX, ("area", "f8"), ("crowd", "?"), ("key", "O")
 _PREDICTION = np.dtype([*_BOX, ("confidence", "f8")])
 
 
-async def _fetch(session: AsyncSession, sql: str, params: Sequence[Any], layout: np.dtype[Any]) -> NDArray[Any]:
-    """Raw driver rows straight into a structured array (null floats become NaN); `sql` uses `?` placeholders."""
-    rows = await bulk_select(session, sql, params)
+async def _fetch(
+    session: AsyncSession, statement: TextClause, parameters: dict[str, int], layout: np.dtype[Any]
+) -> NDArray[Any]:
+    """Raw driver rows straight into a structured array (null floats become NaN)."""
+    rows = await bulk_select(session, statement, parameters)
     return np.fromiter(map(tuple, rows), dtype=layout, count=len(rows))
 
 
@@ -93,12 +95,12 @@ def _by_annotation_id(keys: NDArray[Any]) -> NDArray[np.int64]:
 # order without a sort, and a planner without statistics (a table just imported, autovacuum off) takes it and reads
 # every box of the dataset for each chunk. `dataset_id + 0` keeps that index out; rows are put in id order here.
 _ANNOTATION_COLUMNS = "id, item_id, label, x, y, width, height, area, iscrowd"
-_ANNOTATIONS_WHERE = "WHERE item_id >= ? AND item_id <= ? AND dataset_id + 0 = ?"
-ANNOTATIONS_SQL = f"SELECT {_ANNOTATION_COLUMNS} FROM box_annotation {_ANNOTATIONS_WHERE}"
-COCO_ANNOTATIONS_SQL = f"SELECT {_ANNOTATION_COLUMNS}, annotation_id FROM box_annotation {_ANNOTATIONS_WHERE}"
-PREDICTIONS_SQL = (
+_IN_CHUNK = "item_id >= :first_item AND item_id <= :last_item AND dataset_id + 0 = :dataset_id"
+ANNOTATIONS_SQL = text(f"SELECT {_ANNOTATION_COLUMNS} FROM box_annotation WHERE {_IN_CHUNK}")
+COCO_ANNOTATIONS_SQL = text(f"SELECT {_ANNOTATION_COLUMNS}, annotation_id FROM box_annotation WHERE {_IN_CHUNK}")
+PREDICTIONS_SQL = text(
     "SELECT id, item_id, label, x, y, width, height, confidence FROM box_prediction "
-    "WHERE model_id = ? AND item_id >= ? AND item_id <= ? AND dataset_id + 0 = ?"
+    f"WHERE model_id = :model_id AND {_IN_CHUNK}"
 )
 
 
@@ -116,21 +118,17 @@ async def load_chunk(
 
     With `by_annotation_id` (an imported COCO file) the annotations come in COCO annotation-id order.
     """
+    chunk = {"first_item": first_item, "last_item": last_item, "dataset_id": dataset_id}
     annotations = await _fetch(
         session,
         COCO_ANNOTATIONS_SQL if by_annotation_id else ANNOTATIONS_SQL,
-        (first_item, last_item, dataset_id),
+        chunk,
         _COCO_ANNOTATION if by_annotation_id else _ANNOTATION,
     )
     annotations = annotations[np.argsort(annotations["id"], kind="stable")]
     if by_annotation_id:
         annotations = annotations[_by_annotation_id(annotations["key"])]
-    predictions = await _fetch(
-        session,
-        PREDICTIONS_SQL,
-        (model_id, first_item, last_item, dataset_id),
-        _PREDICTION,
-    )
+    predictions = await _fetch(session, PREDICTIONS_SQL, {**chunk, "model_id": model_id}, _PREDICTION)
     predictions = predictions[np.argsort(predictions["id"], kind="stable")]
     gt_boxes = _boxes(annotations)
     area = annotations["area"]  # null → NaN: width * height
