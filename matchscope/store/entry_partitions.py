@@ -13,7 +13,7 @@ validation scan). Deleting an evaluation drops its table. SQLite keeps one `matc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import MetaData, Table, TableClause, table, text
 from sqlalchemy.dialects import postgresql
@@ -38,6 +38,18 @@ def _parent() -> Table:
 
 def partition_name(evaluation_id: int) -> str:
     return f"{PARENT}_{int(evaluation_id)}"
+
+
+def is_partition(table_name: str | None) -> bool:
+    """Whether `table_name` is an evaluation's entry table (made by jobs, not declared in the tables)."""
+    prefix = f"{PARENT}_"
+    return table_name is not None and table_name.startswith(prefix) and table_name[len(prefix) :].isdigit()
+
+
+def include_name(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
+    """Alembic's `include_name` for comparing the database with the tables: the evaluations' entry tables and
+    their indexes left out."""
+    return not is_partition(name if type_ == "table" else parent_names.get("table_name"))
 
 
 def entry_table(session: AsyncSession | AsyncConnection, evaluation_id: int) -> TableClause:

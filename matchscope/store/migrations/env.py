@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import matchscope.store.tables  # noqa: F401  (registers the tables)
+from matchscope.store.entry_partitions import include_name
 
 target_metadata = SQLModel.metadata
 
@@ -15,6 +16,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
