@@ -145,7 +145,7 @@ async def sqlite_run(args: argparse.Namespace, gt: Path, dets: Path) -> float:
     job_logger.setLevel(logging.INFO)
     try:
         account, dataset, model = await prepare(state, f"scaleout-{args.images}", gt, dets)
-        queue, _bus = await runtime.ensure_started(state)
+        queue = (await runtime.ensure_started(state)).queue
         print(f"  SQLite, embedded runner: before the run {load_average()}", flush=True)
         _evaluation, seconds = await run_job(state, queue, account, dataset, model)
         print(f"  SQLite, embedded runner: after the run  {load_average()}", flush=True)
