@@ -10,8 +10,8 @@ that order, a binary search for the cursor, and one statement that reads the pag
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+import bisect
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,14 +29,14 @@ from matchscope.services.browse import (
     Outcome,
     SortField,
     Thresholds,
-    entries_by_id,
 )
-from matchscope.services.browse.pages import decode_after, empty_page, rows_page
+from matchscope.services.browse.pages import decode_after, empty_page, records_by_id, rows_page
 from matchscope.services.browse.records import OUTCOME_CODES
-from matchscope.services.browse.rows import EVERY_DETAIL, RowDetails
-from matchscope.services.metrics import EntryColumns, keep, type_codes
+from matchscope.services.browse.rows import EVERY_DETAIL, RowDetails, as_rows
+from matchscope.services.browse.sql import ENTRY_COLUMNS
+from matchscope.services.metrics import EntryColumns, keep, recall, type_codes
 from matchscope.services.pagination import Page, page_size
-from matchscope.store.reads import Reads
+from matchscope.store.reads import Reads, Row
 
 _FALSE_POSITIVE = OUTCOME_CODES[Outcome.FALSE_POSITIVE]
 _FALSE_NEGATIVE = OUTCOME_CODES[Outcome.FALSE_NEGATIVE]
@@ -60,10 +60,20 @@ def _sort_values(columns: EntryColumns, field: SortField) -> NDArray[np.float64]
     return columns.iou if field is SortField.IOU else columns.confidence
 
 
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The entries a page's filter selects, ascending by (sort value, id): their positions in the columns, and
+    what a page reads of them besides, gathered once so that a page costs a binary search and a slice."""
+
+    positions: NDArray[np.intp]
+    keys: NDArray[np.float64]  # sort values
+    codes: NDArray[np.int8]  # error type codes at the selection's thresholds
+
+
 def typed_order(columns: EntryColumns, thresholds: Thresholds, field: SortField) -> NDArray[np.intp]:
     """Positions of the entries that have a type at ``thresholds``, by (sort value, id) ascending; kept."""
     key = (thresholds.iou, thresholds.confidence, field)
-    order = columns.page_memo.get(key)
+    order = recall(columns.page_memo, key)
     if order is None:
         codes = type_codes(columns, thresholds)
         typed = np.flatnonzero(codes != NO_ERROR)
@@ -78,9 +88,9 @@ def selected(
     query: MatchFilter,
     field: SortField,
     slice_items: NDArray[np.int64] | None,
-) -> NDArray[np.intp]:
-    """Positions of the entries the page's filter selects (``slice_items``: the slice's items, when it names one),
-    by (sort value, id) ascending; the last few filters' kept, so that the next page of one costs a binary search."""
+) -> Selection:
+    """The entries the page's filter selects (``slice_items``: the slice's items, when it names one); the last few
+    filters' kept, so that the next page of one costs a binary search."""
     key = (
         thresholds.iou,
         thresholds.confidence,
@@ -88,11 +98,16 @@ def selected(
         replace(query, item_metadata=None),
         None if slice_items is None else slice_items.tobytes(),
     )
-    positions = columns.page_memo.get(key)
-    if positions is None:
+    selection = recall(columns.page_memo, key)
+    if selection is None:
         positions = _selected(columns, thresholds, query, field, slice_items)
-        keep(columns.page_memo, key, positions)
-    return positions  # type: ignore[no-any-return]
+        selection = Selection(
+            positions=positions,
+            keys=_sort_values(columns, field)[positions],
+            codes=type_codes(columns, thresholds)[positions],
+        )
+        keep(columns.page_memo, key, selection)
+    return selection  # type: ignore[no-any-return]
 
 
 def _selected(
@@ -102,6 +117,7 @@ def _selected(
     field: SortField,
     slice_items: NDArray[np.int64] | None,
 ) -> NDArray[np.intp]:
+    """Positions of the entries the filter selects, by (sort value, id) ascending."""
     assert query.error_types is not None
     order = typed_order(columns, thresholds, field)
     outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
@@ -135,17 +151,19 @@ def _label_codes(columns: EntryColumns, labels: tuple[str, ...]) -> NDArray[np.i
 
 
 def _window(
-    keys: NDArray[np.float64], ids: NDArray[np.int64], after: tuple[float, int] | None, size: int, descending: bool
+    selection: Selection, entry_ids: NDArray[np.int64], after: tuple[float, int] | None, size: int, descending: bool
 ) -> tuple[slice, bool]:
-    """The slice of (keys, ids) — ascending by (key, id) — that holds the page after the cursor, in ascending order,
-    and whether more follow it in the page's direction."""
+    """The slice of the selection that holds the page after the cursor, in ascending order, and whether more follow
+    it in the page's direction: binary searches, the ids (``entry_ids``, the columns') read only at the steps of
+    the search among the cursor's equal sort values."""
+    keys = selection.keys
     if after is None:
         start, stop = 0, len(keys)
     else:
         value, entry_id = after
-        low, high = np.searchsorted(keys, value, "left"), np.searchsorted(keys, value, "right")
-        side: Any = "left" if descending else "right"
-        bound = int(low + np.searchsorted(ids[low:high], entry_id, side))
+        low, high = int(np.searchsorted(keys, value, "left")), int(np.searchsorted(keys, value, "right"))
+        search = bisect.bisect_left if descending else bisect.bisect_right
+        bound = search(selection.positions, entry_id, low, high, key=entry_ids.__getitem__)
         start, stop = (0, bound) if descending else (bound, len(keys))
     if descending:
         return slice(max(start, stop - size), stop), stop - start > size
@@ -176,6 +194,7 @@ async def matches_page(
             order=order,
             first=first,
             after=after,
+            details=details,
         )
     return await browse.matches_page(
         reads,
@@ -199,9 +218,10 @@ async def columns_page(
     order: MatchOrder,
     first: int | None,
     after: str | None,
+    details: RowDetails = EVERY_DETAIL,
 ) -> Page[MatchRow]:
     """A page of error types from ``columns`` (the evaluation's, with evidence): the rows, order and cursors of
-    `browse.matches_page`."""
+    `browse.matches_page`, the seldom-shown columns read as ``details`` says."""
     size = page_size(first)
     cursor = decode_after(after)
     empty = empty_page(evaluation, query, size, cursor)
@@ -210,34 +230,45 @@ async def columns_page(
     items = None
     if query.item_metadata is not None and query.item_metadata.pairs:
         items = await slices.item_ids(reads, dataset_id=evaluation.dataset_id, metadata=query.item_metadata)
-    positions = selected(columns, thresholds, query, order.field, items)
-    keys = _sort_values(columns, order.field)[positions]
-    window, has_next = _window(keys, columns.entry_id[positions], cursor, size, order.descending)
+    selection = selected(columns, thresholds, query, order.field, items)
+    window, has_next = _window(selection, columns.entry_id, cursor, size, order.descending)
     step = -1 if order.descending else 1
-    picked, picked_keys = positions[window][::step], keys[window][::step]
-    ids = [int(entry_id) for entry_id in columns.entry_id[picked]]
-    read = await entries_by_id(reads, sides=[(evaluation, ids)], thresholds=thresholds)
-    codes = type_codes(columns, thresholds)
-    rows = [
-        _typed_row(read[entry_id], columns, position, int(codes[position]), sort_value)
-        for position, entry_id, sort_value in zip(picked.tolist(), ids, picked_keys.tolist(), strict=True)
-        if entry_id in read  # deleted since the columns were read
+    picked = selection.positions[window][::step]
+    ids = columns.entry_id[picked].tolist()
+    records = {record[0]: record for record in await records_by_id(reads, ids, details)}
+    typed = [
+        _typed_record(records[entry_id], *values)
+        for entry_id, *values in zip(
+            ids,
+            selection.keys[window][::step].tolist(),
+            selection.codes[window][::step].tolist(),
+            *_nearest(columns, picked),
+            strict=True,
+        )
+        if entry_id in records  # deleted since the columns were read
     ]
-    return rows_page(rows, has_next, cursor)
+    return rows_page(as_rows(evaluation, typed, thresholds), has_next, cursor)
 
 
-def _typed_row(row: MatchRow, columns: EntryColumns, position: int, code: int, sort_value: float) -> MatchRow:
-    """A row read by id (standing as TP or FN) as the page shows it: its outcome, type and sort value, and a false
-    positive's nearest ground truth."""
-    if code == error_types.CODES[error_types.ErrorType.MISSED]:
-        return row._replace(outcome_code=_FALSE_NEGATIVE, sort_value=sort_value, error_type_code=code)
+def _nearest(columns: EntryColumns, positions: NDArray[np.intp]) -> tuple[list[int], list[float]]:
+    """The nearest ground truth's id (-1: none) and IoU of each entry at ``positions`` (a false positive's)."""
     evidence = columns.evidence
-    nearest = int(evidence["nearest_ground_truth_id"][position])
-    compatible, incompatible = evidence["compatible_iou"][position], evidence["incompatible_iou"][position]
-    return row._replace(
-        outcome_code=_FALSE_POSITIVE,
-        sort_value=sort_value,
-        error_type_code=code,
-        nearest_ground_truth_id=None if nearest < 0 else nearest,
-        nearest_iou=None if nearest < 0 else float(compatible if compatible >= incompatible else incompatible),
-    )
+    compatible, incompatible = evidence["compatible_iou"][positions], evidence["incompatible_iou"][positions]
+    nearest_iou = np.where(compatible >= incompatible, compatible, incompatible)
+    return evidence["nearest_ground_truth_id"][positions].tolist(), nearest_iou.tolist()
+
+
+_MISSED = error_types.CODES[error_types.ErrorType.MISSED]
+_HEAD = len(ENTRY_COLUMNS)  # a record's entry columns; then outcome, sort value, type, nearest ground truth and IoU
+
+
+def _typed_record(record: Row, sort_value: float, code: int, nearest: int, nearest_iou: float) -> Row:
+    """A record read by id (standing as TP or FN) as the page shows it: its outcome, sort value and type, and a
+    false positive's nearest ground truth."""
+    if code == _MISSED:
+        typed: Row = (_FALSE_NEGATIVE, sort_value, code, None, None)
+    elif nearest < 0:
+        typed = (_FALSE_POSITIVE, sort_value, code, None, None)
+    else:
+        typed = (_FALSE_POSITIVE, sort_value, code, nearest, nearest_iou)
+    return record[:_HEAD] + typed + record[_HEAD + len(typed) :]

@@ -63,7 +63,7 @@ class EntryColumns:
     # Type codes per (t, c) (`type_codes`); what services.error_pages keeps: typed entries' orders, recent filters'
     # selections (each a few MB at a million entries: bounded by `keep`).
     error_codes: dict[tuple[float, float], NDArray[np.int8]] = field(default_factory=dict)
-    page_memo: dict[tuple[Any, ...], NDArray[np.intp]] = field(default_factory=dict)
+    page_memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     sorters: dict[str, NDArray[np.intp]] = field(default_factory=dict)  # "id": the entries by id (`positions`)
 
     def __len__(self) -> int:
@@ -408,11 +408,19 @@ def type_codes(columns: EntryColumns, thresholds: Thresholds) -> NDArray[np.int8
     """``(E,)`` the error type code of every entry of an evaluation's columns at ``thresholds`` (``NO_ERROR`` where
     none); kept on the columns for a few thresholds."""
     key = (thresholds.iou, thresholds.confidence)
-    codes = columns.error_codes.get(key)
+    codes: NDArray[np.int8] | None = recall(columns.error_codes, key)
     if codes is None:
         codes = _type_codes(columns, outcome_masks(columns, thresholds), thresholds, None)
         keep(columns.error_codes, key, codes)
     return codes
+
+
+def recall(memo: dict[Any, Any], key: Any) -> Any:
+    """``memo[key]`` (None when absent), made the newest: `keep` drops the least recently used first."""
+    value = memo.pop(key, None)
+    if value is not None:
+        memo[key] = value
+    return value
 
 
 def keep(memo: dict[Any, Any], key: Any, value: Any) -> None:

@@ -117,3 +117,33 @@ async def test_which_pages_the_columns_serve(state: AppState, caller: Caller, st
     assert not error_pages.serves(evaluation, browse.DEFAULT_THRESHOLDS, typed, by_iou)
     assert not error_pages.serves(evaluation, other, MatchFilter(), by_iou)
     assert not error_pages.serves(evaluation, other, MatchFilter(error_types=EVERY_KIND, item_id=1), by_iou)
+
+
+async def test_pages_from_the_columns_read_the_details_asked_for(
+    state: AppState, caller: Caller, stored: StoredEvaluation
+) -> None:
+    thresholds = browse.Thresholds(iou=0.75, confidence=0.2)
+    details = browse.RowDetails(item=False, ground_truth=True, prediction=False)
+    async with state.sessions() as session:
+        evaluation = await browse.visible_evaluation(
+            session, account_id=caller.account_id, evaluation_id=stored.evaluation_id
+        )
+        assert evaluation is not None
+        columns = await metrics.load_columns(session, stored.evaluation_id, evidence=True)
+
+        async def from_sql(**arguments: Any) -> Any:
+            return await browse.matches_page(session, evaluation=evaluation, details=details, **arguments)
+
+        async def from_columns(**arguments: Any) -> Any:
+            return await error_pages.columns_page(
+                session, columns=columns, evaluation=evaluation, details=details, **arguments
+            )
+
+        rows = []
+        for order in ORDERS:
+            for query in FILTERS[:4]:
+                expected = await _pages(session, from_sql, thresholds, query, order, 7)
+                assert await _pages(session, from_columns, thresholds, query, order, 7) == expected
+                rows += [row for page_rows, *_ in expected for row in page_rows]
+        assert rows and all(row.item_metadata is None and row.item_width is None for row in rows)
+        assert any(row.ground_truth_metadata is not None or row.ground_truth_iscrowd is not None for row in rows)

@@ -13,34 +13,47 @@ from matchscope.services.browse.evaluations import EvaluationRow, visible_evalua
 from matchscope.services.browse.records import MatchFilter, MatchOrder, MatchRow, Outcome, Thresholds
 from matchscope.services.browse.rows import EVERY_DETAIL, RowDetails, as_rows, to_rows
 from matchscope.services.browse.sql import ENTRY
-from matchscope.services.browse.statements import BY_ID_SLOTS, by_id_statement, page_statement
+from matchscope.services.browse.statements import BY_ID_SLOTS, by_id_slots, by_id_statement, page_statement
 from matchscope.services.error_types import ErrorType
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.store.dialect import is_postgresql
-from matchscope.store.reads import Reads, fetch_all
+from matchscope.store.reads import Reads, Row, fetch_all
 from matchscope.store.tables import MatchEntry
 
 
 async def entries_by_id(
-    db: AsyncSession | Reads, *, sides: Sequence[tuple[EvaluationRow, Sequence[int]]], thresholds: Thresholds
+    db: AsyncSession | Reads,
+    *,
+    sides: Sequence[tuple[EvaluationRow, Sequence[int]]],
+    thresholds: Thresholds,
+    details: RowDetails = EVERY_DETAIL,
 ) -> dict[int, MatchRow]:
     """Entries of several evaluations by id, with the item and boxes each names: one SQL statement for up to
     two pages' worth. The caller names the row that stands for each outcome at ``thresholds``: a prediction's row
     reads as its TRUE_POSITIVE, a ground truth's as its FALSE_NEGATIVE (its partner's fields None when
     ``thresholds`` drops the partner)."""
     owner = {entry_id: evaluation for evaluation, ids in sides for entry_id in ids}
-    ids = sorted(owner)
-    statement = by_id_statement(is_postgresql(db))
     rows: dict[int, MatchRow] = {}
-    for start in range(0, len(ids), BY_ID_SLOTS):
-        chunk = ids[start : start + BY_ID_SLOTS]
-        chunk += [chunk[-1]] * (BY_ID_SLOTS - len(chunk))
-        records = await fetch_all(db, statement, {f"entry_{slot}": value for slot, value in enumerate(chunk)})
-        for record in records:
-            (row,) = as_rows(owner[record[0]], [record], thresholds)
-            rows[row.id] = row
+    for record in await records_by_id(db, list(owner), details):
+        (row,) = as_rows(owner[record[0]], [record], thresholds)
+        rows[row.id] = row
     return rows
+
+
+async def records_by_id(db: AsyncSession | Reads, ids: Sequence[int], details: RowDetails) -> list[Row]:
+    """The by-id statement's records of these entries (in no order, the missing left out): each reads as
+    `entries_by_id` says, before `as_rows` makes it a row."""
+    ordered = sorted(set(ids))
+    lateral = is_postgresql(db)
+    records: list[Row] = []
+    for start in range(0, len(ordered), BY_ID_SLOTS):
+        chunk = ordered[start : start + BY_ID_SLOTS]
+        slots = by_id_slots(len(chunk))
+        chunk += [chunk[-1]] * (slots - len(chunk))
+        statement = by_id_statement(lateral, slots, details)
+        records += await fetch_all(db, statement, {f"entry_{slot}": value for slot, value in enumerate(chunk)})
+    return records
 
 
 def decode_after(after: str | None) -> tuple[float, int] | None:

@@ -227,8 +227,14 @@ def page_statement(
 BY_ID_SLOTS = 2 * MAX_PAGE
 
 
-@lru_cache(maxsize=2)
-def by_id_statement(lateral: bool) -> Select[Any]:
+def by_id_slots(count: int) -> int:
+    """The slots of a statement reading `count` ids (at most BY_ID_SLOTS): the next power of two, so that a page of
+    50 binds 64 values and not 200 (a tenth of the by-id read on SQLite), from a handful of statements."""
+    return min(BY_ID_SLOTS, max(8, 1 << (count - 1).bit_length()))
+
+
+@lru_cache(maxsize=64)
+def by_id_statement(lateral: bool, slots: int = BY_ID_SLOTS, details: RowDetails = EVERY_DETAIL) -> Select[Any]:
     picked = (
         select(
             *ENTRY_COLUMNS,
@@ -240,7 +246,7 @@ def by_id_statement(lateral: bool) -> Select[Any]:
             error_types.null_code().label("error_type_code"),  # a row standing for a TP or FN: no type read
             *_nearest_columns(Outcome.TRUE_POSITIVE),
         )
-        .where(ENTRY.id.in_([integer_param(f"entry_{slot}") for slot in range(BY_ID_SLOTS)]))
+        .where(ENTRY.id.in_([integer_param(f"entry_{slot}") for slot in range(slots)]))
         .subquery()
     )
-    return with_rows_named(picked, lateral, EVERY_DETAIL)
+    return with_rows_named(picked, lateral, details)
