@@ -276,7 +276,7 @@ def start_workers(count: int, env: dict[str, str], tag: str) -> tuple[list[subpr
 
 async def main_async(args: argparse.Namespace) -> None:
     gt, dets = write_formats(args.images, args.seed)["float64"]
-    url = await kept_pg_database(f"matchscope_bench_scaleout_{args.images}")
+    url = await kept_pg_database(args.pg_database or f"matchscope_bench_scaleout_{args.images}")
     queue_name = f"matchscope-bench-scaleout-{uuid.uuid4().hex[:8]}"
     os.environ["MATCHSCOPE_QUEUE_NAME"] = queue_name
     settings = Settings(database_url=url, redis_url=REDIS_URL)
@@ -372,6 +372,9 @@ def main() -> None:
     parser.add_argument("--chunk-items", type=int, default=500)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-faster", action="store_true", help="skip faster-coco-eval")
+    parser.add_argument(
+        "--pg-database", help="the kept PostgreSQL database (default matchscope_bench_scaleout_<images>): one per bench run at once"
+    )
     parser.add_argument("--sqlite", action="store_true", help="first the same evaluation on SQLite, embedded runner")
     args = parser.parse_args()
 
