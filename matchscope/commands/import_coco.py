@@ -15,7 +15,7 @@ from typing import Any
 from tqdm import tqdm
 
 from matchscope.commands._common import database, fail, run
-from matchscope.engine.cocofile import CocoFileError, parse_json
+from matchscope.engine.cocofile import CocoFileError, DetectionColumns, parse_detections, parse_json
 from matchscope.services import coco_import
 from matchscope.services.accounts import get_or_create_account
 from matchscope.services.errors import DomainError
@@ -40,9 +40,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=main)
 
 
-def read_json(path: Path) -> tuple[Any, bytes]:
-    """The parsed file and its bytes (the readers go back to them for integers orjson cannot hold)."""
+def read_json(path: Path, *, results: bool = False) -> tuple[Any, bytes]:
+    """The parsed file and its bytes (the readers go back to them for integers orjson cannot hold). A results list
+    is read straight into columns by the byte-level reader (no object per detection)."""
     raw = path.read_bytes()
+    if results:
+        return parse_detections(raw), raw
     parsed = parse_json(raw)
     # The parsed file lives until the import ends: keep the collector from rescanning it for every record built.
     gc.freeze()
@@ -59,7 +62,7 @@ async def import_file(
     image_root: Path | None = None,
 ) -> coco_import.ImportResult:
     try:
-        payload, raw = read_json(path)
+        payload, raw = read_json(path, results=model is not None)
         return await _import(
             payload, raw, path, dataset=dataset, model=model, account=account, quiet=quiet, image_root=image_root
         )
@@ -69,7 +72,7 @@ async def import_file(
 
 def _rows(payload: Any, model: str | None) -> int:
     if model is not None:
-        return len(payload) if isinstance(payload, list) else 0
+        return len(payload.score) if isinstance(payload, DetectionColumns) else 0
     if not isinstance(payload, dict):
         return 0
     return sum(len(payload.get(key) or []) for key in ("images", "annotations") if isinstance(payload.get(key), list))

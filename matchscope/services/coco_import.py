@@ -14,14 +14,21 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from matchscope.engine.cocofile import CocoFileError, read_detections, read_ground_truth
+from matchscope.engine.cocofile import CocoFileError, DetectionColumns, read_detections, read_ground_truth
 from matchscope.engine.cocoids import IdKey, id_key
 from matchscope.services import ingest
 from matchscope.services.errors import DomainError, ValidationFailed
-from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
+from matchscope.services.records import (
+    AnnotationRecord,
+    ItemRecord,
+    PredictionRecord,
+    PredictionTable,
+    UploadCounts,
+)
 from matchscope.store.tables import Dataset, DatasetItem, Model
 
 CHUNK = 50_000
@@ -76,8 +83,8 @@ async def find_or_create_dataset(session: AsyncSession, *, account_id: int, name
 
 
 async def _chunked(
-    records: Sequence[Any],
-    write: Callable[[Sequence[Any]], Any],
+    records: Sequence[Any] | PredictionTable,
+    write: Callable[[Any], Any],
     progress: Progress | None,
     rows: Sequence[int],
     entries: str,
@@ -262,43 +269,67 @@ class PredictionRecords:
     notes: tuple[str, ...]
 
 
-def prediction_records(
-    data: Any, categories: dict[str, str], images: dict[IdKey, str], *, raw: bytes | None = None
-) -> PredictionRecords:
-    """COCO results → predictions; annotationId is the 1-based position, as ``loadRes`` numbers them.
+@dataclass(frozen=True, slots=True)
+class Predictions:
+    table: PredictionTable
+    rows: list[int]  # each row's position in the file
+    notes: tuple[str, ...]
+
+
+def _distinct(ids: NDArray[np.int64], keys: list[IdKey] | None) -> tuple[list[IdKey], NDArray[np.int64]]:
+    """The distinct ids of a column and each row's position among them."""
+    if keys is not None:  # the column already holds positions in `keys`
+        return list(keys), ids
+    distinct, code = np.unique(ids, return_inverse=True)
+    return distinct.tolist(), code.reshape(-1)
+
+
+def prediction_table(data: Any, categories: dict[str, str], images: dict[IdKey, str]) -> Predictions:
+    """COCO results (parsed, or already read into ``DetectionColumns``) → a table of predictions; annotationId is
+    the 1-based position, as ``loadRes`` numbers them.
 
     Every image must be one of the dataset's (``loadRes`` asserts it); detections of categories the dataset
     does not have are dropped, as COCOeval never evaluates them.
     """
-    columns = _read(lambda: read_detections(data, raw=raw))
-    image_ids, category_ids = columns.image_ids(), columns.category_ids()
-    image_list: list[Any] = image_ids.tolist() if isinstance(image_ids, np.ndarray) else image_ids
-    category_list: list[Any] = category_ids.tolist() if isinstance(category_ids, np.ndarray) else category_ids
-    labels = {key: categories.get(category_key(key)) for key in set(category_list)}
-    records: list[PredictionRecord] = []
-    rows: list[int] = []
-    for row, (image_id, category_id, (x, y, width, height), score) in enumerate(
-        zip(image_list, category_list, columns.bbox.tolist(), columns.score.tolist(), strict=True)
-    ):
-        reference = images.get(image_id)
-        if reference is None:
-            raise CocoFileRefused(
-                f"detections[{row}].image_id = {image_id!r}: not an image of the dataset "
-                "(pycocotools' loadRes refuses such a results file)"
-            )
-        label = labels[category_id]
-        if label is not None:
-            records.append(PredictionRecord(reference, label, x, y, width, height, str(row + 1), score))
-            rows.append(row)
+    columns = data if isinstance(data, DetectionColumns) else _read(lambda: read_detections(data))
+    image_keys, image_code = _distinct(columns.image_id, columns.image_keys)
+    references = [images.get(key) for key in image_keys]
+    unknown = [code for code, reference in enumerate(references) if reference is None]
+    if unknown:
+        row = int(np.flatnonzero(np.isin(image_code, unknown))[0])
+        raise CocoFileRefused(
+            f"detections[{row}].image_id = {image_keys[image_code[row]]!r}: not an image of the dataset "
+            "(pycocotools' loadRes refuses such a results file)"
+        )
+    category_keys, category_code = _distinct(columns.category_id, columns.category_keys)
+    labels = [categories.get(category_key(key)) for key in category_keys]
+    kept = np.flatnonzero(np.isin(category_code, [code for code, label in enumerate(labels) if label is not None]))
+    used_images, reference_code = np.unique(image_code[kept], return_inverse=True)
+    used_labels, label_code = np.unique(category_code[kept], return_inverse=True)
+    table = PredictionTable(
+        references=[references[code] or "" for code in used_images.tolist()],
+        reference_code=reference_code.reshape(-1),
+        labels=[labels[code] or "" for code in used_labels.tolist()],
+        label_code=label_code.reshape(-1),
+        boxes=columns.bbox[kept],
+        confidence=columns.score[kept],
+        annotation_ids=list(map(str, (kept + 1).tolist())),
+    )
     notes = []
-    if len(records) < len(image_list):
+    if len(kept) < len(columns.score):
         notes.append(
-            f"results: {len(image_list) - len(records)} of categories the dataset does not have, dropped "
+            f"results: {len(columns.score) - len(kept)} of categories the dataset does not have, dropped "
             "(COCOeval never evaluates them)"
         )
     if columns.boxes_computed:
         notes.append(f"results: {columns.boxes_computed} boxes computed from their {columns.computed_from}")
-    return PredictionRecords(records, rows, tuple(notes))
+    return Predictions(table, kept.tolist(), tuple(notes))
+
+
+def prediction_records(data: Any, categories: dict[str, str], images: dict[IdKey, str]) -> PredictionRecords:
+    """`prediction_table` as one record per prediction."""
+    predictions = prediction_table(data, categories, images)
+    return PredictionRecords(predictions.table.records(), predictions.rows, predictions.notes)
 
 
 async def import_detections(
@@ -316,17 +347,19 @@ async def import_detections(
     if dataset is None:
         raise ValidationFailed.single("dataset", dataset_name, "no such dataset: import its ground truth first")
     categories, images = await _coco_index(session, dataset)
-    predictions = prediction_records(data, categories, images, raw=raw)
+    if not isinstance(data, DetectionColumns):
+        data = _read(lambda: read_detections(data, raw=raw))
+    predictions = prediction_table(data, categories, images)
     model = await ingest.find_model(session, account_id=account_id, reference_id=model_name)
     if model is None:
         model = await ingest.create_model(session, account_id=account_id, name=model_name, reference_id=model_name)
     assert dataset.id is not None and model.id is not None
     dataset_id, model_id = dataset.id, model.id
 
-    async def write(chunk: Sequence[PredictionRecord]) -> UploadCounts:
-        return await ingest.upload_predictions(
-            session, account_id=account_id, dataset_id=dataset_id, model_id=model_id, predictions=chunk
+    async def write(chunk: PredictionTable) -> UploadCounts:
+        return await ingest.upload_prediction_table(
+            session, account_id=account_id, dataset_id=dataset_id, model_id=model_id, table=chunk
         )
 
-    box_counts = await _chunked(predictions.records, write, progress, predictions.rows, "detections")
+    box_counts = await _chunked(predictions.table, write, progress, predictions.rows, "detections")
     return ImportResult(dataset=dataset, model=model, items=UploadCounts(), boxes=box_counts, notes=predictions.notes)

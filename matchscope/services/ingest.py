@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+import numpy as np
 import orjson
 from sqlalchemy import ARRAY, Integer, Text, bindparam, func, tuple_
 from sqlalchemy import update as sql_update
@@ -13,7 +14,7 @@ from sqlmodel import col, select
 
 from matchscope.services import catalog, validation
 from matchscope.services.errors import NotFound, ValidationFailed
-from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
+from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, PredictionTable, UploadCounts
 from matchscope.services.tokens import global_id
 from matchscope.store import dialect
 from matchscope.store.bulk import bulk_insert, bulk_select, bulk_update
@@ -178,16 +179,13 @@ _GEOMETRY = ("label", "x", "y", "width", "height")
 
 def _box_values(
     boxes: Sequence[AnnotationRecord] | Sequence[PredictionRecord], fields: Sequence[str], json_fields: Sequence[str]
-) -> tuple[list[str], list[tuple[Any, ...]], dict[str, None]]:
-    """Column names, one tuple of values per box, and the JSON columns that no box fills (written as NULL)."""
+) -> tuple[list[str], list[list[Any]], dict[str, None]]:
+    """Column names, their values (one list per column), and the JSON columns that no box fills (written as NULL)."""
     filled = [name for name in json_fields if any(getattr(box, name) is not None for box in boxes)]
-    getters = [*fields, *filled]
-    rows = [
-        (*(getattr(box, name) for name in fields), *(_json_text(getattr(box, name)) for name in filled))
-        for box in boxes
-    ]
     # Record fields are named after their columns.
-    return getters, rows, {name: None for name in json_fields if name not in filled}
+    values = [[getattr(box, name) for box in boxes] for name in fields]
+    values += [[_json_text(getattr(box, name)) for box in boxes] for name in filled]
+    return [*fields, *filled], values, {name: None for name in json_fields if name not in filled}
 
 
 async def _write_boxes(
@@ -204,18 +202,39 @@ async def _write_boxes(
 ) -> UploadCounts:
     """Insert new keys in bulk and, with `update`, replace existing ones; `scope` columns are the same for all."""
     box_items = [item_ids[box.item_reference_id] for box in boxes]
-    existing = await _existing_box_keys(session, table, box_items, scope.get("model_id"))
     columns, values, nulls = _box_values(boxes, fields, json_fields)
-    inserts, updates = [], []
-    for item_id, key, row in zip(box_items, keys, values, strict=True):
-        row_id = existing.get((item_id, key))
-        if row_id is None:
-            inserts.append((item_id, key, *row))
-        elif update:
-            updates.append((*row, *(None for _ in nulls), row_id))
+    return await _write_rows(
+        session, table, scope=scope, box_items=box_items, keys=keys, columns=columns, values=values, nulls=nulls,
+        update=update,
+    )  # fmt: skip
+
+
+async def _write_rows(
+    session: AsyncSession,
+    table: Any,
+    *,
+    scope: dict[str, int],
+    box_items: Sequence[int],
+    keys: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    nulls: dict[str, None],
+    update: bool,
+) -> UploadCounts:
+    """`_write_boxes` once each box is its item's id and its key, and `values` holds one list per column."""
+    existing = await _existing_box_keys(session, table, box_items, scope.get("model_id"))
+    rows = zip(box_items, keys, *values, strict=True)
+    if existing:
+        known = [existing.get((row[0], row[1])) for row in zip(box_items, keys, strict=True)]
+        rows = (row for row, row_id in zip(rows, known, strict=True) if row_id is None)  # type: ignore[assignment]
+    inserts = list(rows)
+    updates: list[tuple[Any, ...]] = []
+    if existing and update:
+        blanks = (None,) * len(nulls)
+        updates = [(*row, *blanks, row_id) for row_id, *row in zip(known, *values, strict=True) if row_id is not None]
     await bulk_insert(session, table, ("item_id", "annotation_id", *columns), inserts, constants={**scope, **nulls})
     await bulk_update(session, table, "id", (*columns, *nulls), updates)
-    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(boxes) - len(inserts) - len(updates))
+    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(keys) - len(inserts) - len(updates))
 
 
 async def annotate(
@@ -277,6 +296,39 @@ async def upload_predictions(
         item_ids=item_ids,
         fields=(*_GEOMETRY, "confidence"),
         json_fields=("class_pdf", "metadata"),
+        update=update,
+    )
+    if counts.new or counts.updated:
+        await bump_prediction_version(session, dataset_id=dataset_id, model_id=model_id)
+    return counts
+
+
+async def upload_prediction_table(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    dataset_id: int,
+    model_id: int,
+    table: PredictionTable,
+    update: bool = False,
+) -> UploadCounts:
+    """`upload_predictions` of a table's rows (same checks, errors, keys, counts and writes), a column at a time."""
+    await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
+    await get_model(session, account_id=account_id, model_id=model_id)
+    item_ids = await item_ids_by_reference(session, dataset_id, table.references)
+    validation.check_prediction_table(table, item_ids)
+    ids = np.array([item_ids[reference] for reference in table.references], dtype=np.int64)
+    labels = np.array(table.labels, dtype=object)
+    values = [labels[table.label_code].tolist(), *table.boxes.T.tolist(), table.confidence.tolist()]
+    counts = await _write_rows(
+        session,
+        BoxPrediction.__table__,  # type: ignore[attr-defined]
+        scope={"dataset_id": dataset_id, "model_id": model_id},
+        box_items=ids[table.reference_code].tolist(),
+        keys=table.annotation_ids,
+        columns=(*_GEOMETRY, "confidence"),
+        values=values,
+        nulls={"class_pdf": None, "metadata": None},
         update=update,
     )
     if counts.new or counts.updated:

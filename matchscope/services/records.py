@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 
 @dataclass(slots=True)
 class ItemRecord:
@@ -43,6 +46,45 @@ class PredictionRecord:
     confidence: float | None = None
     class_pdf: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionTable:
+    """Predictions as columns, for imports of hundreds of thousands of rows: no object per row (building, checking
+    and unpacking one record per detection was most of a COCO import's time). Item references and labels are
+    codes into lists of their distinct values, so each distinct value is looked up and checked once."""
+
+    references: list[str]
+    reference_code: NDArray[np.int64]
+    labels: list[str]
+    label_code: NDArray[np.int64]
+    boxes: NDArray[np.float64]  # (N, 4): x, y, width, height
+    confidence: NDArray[np.float64]
+    annotation_ids: list[str]
+
+    def __len__(self) -> int:
+        return len(self.annotation_ids)
+
+    def __getitem__(self, rows: slice) -> PredictionTable:
+        return PredictionTable(
+            self.references,
+            self.reference_code[rows],
+            self.labels,
+            self.label_code[rows],
+            self.boxes[rows],
+            self.confidence[rows],
+            self.annotation_ids[rows],
+        )
+
+    def record(self, row: int) -> PredictionRecord:
+        x, y, width, height = self.boxes[row].tolist()
+        reference, label = self.references[self.reference_code[row]], self.labels[self.label_code[row]]
+        return PredictionRecord(
+            reference, label, x, y, width, height, self.annotation_ids[row], float(self.confidence[row])
+        )
+
+    def records(self) -> list[PredictionRecord]:
+        return [self.record(row) for row in range(len(self))]
 
 
 @dataclass(frozen=True, slots=True)

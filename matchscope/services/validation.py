@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from matchscope.services.errors import FieldIssue, ValidationFailed
-from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord
+from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, PredictionTable
 
 MAX_TEXT = 500
 
@@ -129,6 +130,24 @@ def _optional_values(boxes: Sequence[AnnotationRecord | PredictionRecord]) -> tu
     return [b.area if isinstance(b, AnnotationRecord) else None for b in boxes], math.inf
 
 
+def _bad_numbers(
+    geometry: NDArray[np.float64], optional: NDArray[np.float64], given: NDArray[np.bool_] | bool, upper: float
+) -> NDArray[np.bool_]:
+    """Rows whose geometry or optional value (``given``: the rows that have one) `_row_issues` would refuse."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        right, bottom = geometry[:, 0] + geometry[:, 2], geometry[:, 1] + geometry[:, 3]
+        extents = np.isfinite(right) & np.isfinite(bottom) & np.isfinite(geometry[:, 2] * geometry[:, 3])
+        bad = ~np.isfinite(geometry).all(axis=1) | (geometry[:, 2:] < 0).any(axis=1) | ~extents
+        bad |= given & ~((optional >= 0) & (optional <= upper) & np.isfinite(optional))
+    return bad
+
+
+def _bad_text(value: str | None, *, required: bool) -> bool:
+    if value is None:
+        return required
+    return (required and not value.strip()) or "\x00" in value or len(value) > MAX_TEXT
+
+
 def _suspect_rows(boxes: Sequence[AnnotationRecord | PredictionRecord], item_ids: dict[str, int]) -> list[int]:
     """Rows that may be invalid, found with vectorised checks; only these get the detailed per-row check."""
     values, upper = _optional_values(boxes)
@@ -138,26 +157,50 @@ def _suspect_rows(boxes: Sequence[AnnotationRecord | PredictionRecord], item_ids
         optional = np.array([0.0 if value is None else value for value in values], dtype=np.float64)
     except (TypeError, ValueError):
         return list(range(len(boxes)))
-    with np.errstate(over="ignore", invalid="ignore"):
-        right, bottom = geometry[:, 0] + geometry[:, 2], geometry[:, 1] + geometry[:, 3]
-        extents = np.isfinite(right) & np.isfinite(bottom) & np.isfinite(geometry[:, 2] * geometry[:, 3])
-    bad = ~np.isfinite(geometry).all(axis=1) | (geometry[:, 2:] < 0).any(axis=1) | ~extents
-    with np.errstate(invalid="ignore"):
-        bad |= given & ~((optional >= 0) & (optional <= upper) & np.isfinite(optional))
+    bad = _bad_numbers(geometry, optional, given, upper)
     text_bad = [
-        not b.label
-        or not b.label.strip()
-        or len(b.label) > MAX_TEXT
-        or "\x00" in b.label
-        or (
-            b.annotation_id is not None
-            and (not b.annotation_id.strip() or len(b.annotation_id) > MAX_TEXT or "\x00" in b.annotation_id)
-        )
+        _bad_text(b.label, required=True)
+        or (b.annotation_id is not None and _bad_text(b.annotation_id, required=True))
         or b.item_reference_id not in item_ids
         for b in boxes
     ]
     bad |= np.asarray(text_bad, dtype=bool).reshape(-1)
     return [int(row) for row in np.flatnonzero(bad)]
+
+
+def _raise_issues(issues: list[FieldIssue]) -> None:
+    if issues:
+        issues.sort(key=lambda issue: issue.row if issue.row is not None else -1)
+        raise ValidationFailed(issues)
+
+
+def _duplicate_keys(issues: list[FieldIssue], items: Iterable[object], keys: Sequence[str]) -> None:
+    pairs = list(zip(items, keys, strict=True))
+    if len(set(pairs)) == len(pairs):
+        return
+    seen: dict[tuple[object, str], int] = {}
+    for row, pair in enumerate(pairs):
+        first = seen.setdefault(pair, row)
+        if first != row:
+            issues.append(FieldIssue("annotationId", pair[1], f"duplicates row {first} on the same item", row))
+
+
+def check_prediction_table(table: PredictionTable, item_ids: dict[str, int]) -> None:
+    """`check_boxes` for a table: the numbers a column at a time, each distinct reference and label once, the
+    keys in one pass each; only suspect rows get `_row_issues`, so the errors are those of the same records."""
+    bad = _bad_numbers(table.boxes, table.confidence, True, 1.0)
+    bad_references = [code for code, reference in enumerate(table.references) if reference not in item_ids]
+    bad_labels = [code for code, label in enumerate(table.labels) if _bad_text(label, required=True)]
+    bad |= np.isin(table.reference_code, bad_references) | np.isin(table.label_code, bad_labels)
+    keys = table.annotation_ids
+    if keys and ("\x00" in "".join(keys) or max(map(len, keys)) > MAX_TEXT or not all(map(str.strip, keys))):
+        bad |= np.array([_bad_text(key, required=True) for key in keys], dtype=bool)
+    issues: list[FieldIssue] = []
+    for row in np.flatnonzero(bad).tolist():
+        issues += _row_issues(table.record(row), row, item_ids)
+    if len(set(keys)) != len(keys):
+        _duplicate_keys(issues, table.reference_code.tolist(), keys)
+    _raise_issues(issues)
 
 
 def check_boxes(
@@ -169,13 +212,5 @@ def check_boxes(
     issues: list[FieldIssue] = []
     for row in _suspect_rows(boxes, item_ids):
         issues += _row_issues(boxes[row], row, item_ids)
-    pairs = list(zip((b.item_reference_id for b in boxes), keys, strict=True))
-    if len(set(pairs)) != len(pairs):
-        seen: dict[tuple[str, str], int] = {}
-        for row, pair in enumerate(pairs):
-            first = seen.setdefault(pair, row)
-            if first != row:
-                issues.append(FieldIssue("annotationId", pair[1], f"duplicates row {first} on the same item", row))
-    if issues:
-        issues.sort(key=lambda issue: issue.row if issue.row is not None else -1)
-        raise ValidationFailed(issues)
+    _duplicate_keys(issues, (b.item_reference_id for b in boxes), keys)
+    _raise_issues(issues)

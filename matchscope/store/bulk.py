@@ -91,10 +91,9 @@ async def bulk_insert(
     connection = await _connection(session)
     driver = await _driver_connection(connection)
     if is_postgresql(connection):
-        if constants:
-            tail = tuple(constants.values())
-            rows = [(*row, *tail) for row in rows]
-        await driver.copy_records_to_table(table.name, records=rows, columns=[*columns, *constants])
+        tail = tuple(constants.values())
+        records = (row + tail for row in rows) if tail else rows
+        await driver.copy_records_to_table(table.name, records=records, columns=[*columns, *constants])
         return
     target = _columns_of(table, [*columns, *constants])
     values = _per_row(columns) | {name: _constant(target, name, value) for name, value in constants.items()}
