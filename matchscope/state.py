@@ -12,6 +12,7 @@ from matchscope.jobs import runtime
 from matchscope.jobs.events import EventBus
 from matchscope.jobs.queue import JobQueue
 from matchscope.services.compare import CompareCache
+from matchscope.services.evaluation.slice_results import SliceCache
 from matchscope.services.metrics import EntryCache
 from matchscope.settings import Settings
 from matchscope.store.changes import ChangeFeed, RowCache
@@ -26,6 +27,7 @@ class Services:
 
     entry_cache: EntryCache = field(default_factory=EntryCache)
     compare_cache: CompareCache = field(default_factory=CompareCache)
+    slice_cache: SliceCache = field(default_factory=SliceCache)
     jobs_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     job_queue: JobQueue | None = None
     job_events: EventBus | None = None

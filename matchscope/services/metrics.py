@@ -24,6 +24,7 @@ from matchscope.services import error_types
 from matchscope.services.browse import EvaluationRow, MatchFilter, Outcome, Thresholds
 from matchscope.services.errors import NotFound
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.services.shared_loads import shared_load
 from matchscope.services.tokens import global_id
 from matchscope.store.bulk import bulk_select
 from matchscope.store.tables import Evaluation
@@ -586,17 +587,4 @@ class EntryCache:
 
     async def _once(self, key: tuple[Any, ...], load: Callable[[], Awaitable[Any]]) -> Any:
         """`load()`, shared by the callers that ask for `key` while it runs."""
-        if key in self._loading:
-            return await asyncio.shield(self._loading[key])
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._loading[key] = future
-        try:
-            result = await load()
-        except BaseException as error:
-            future.set_exception(error)
-            future.exception()  # retrieved: no "never retrieved" warning when nobody waits
-            raise
-        finally:
-            del self._loading[key]
-        future.set_result(result)
-        return result
+        return await shared_load(self._loading, key, load)

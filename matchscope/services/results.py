@@ -15,7 +15,6 @@ from numpy.typing import NDArray
 from matchscope.services import metrics, slices, staleness
 from matchscope.services.actor import Actor
 from matchscope.services.browse import EvaluationRow, evaluation_coco
-from matchscope.services.evaluation.slice_results import slice_coco, slice_tide
 from matchscope.services.evaluation.tide import evaluation_tide
 
 
@@ -49,13 +48,7 @@ async def entry_columns(
 async def is_stale(actor: Actor, evaluation: EvaluationRow) -> bool:
     """Annotations or predictions changed after the evaluation was computed."""
     async with actor.app.sessions() as session:
-        return await staleness.is_stale(
-            session,
-            dataset_id=evaluation.dataset_id,
-            model_id=evaluation.model_id,
-            annotation_version=evaluation.annotation_version,
-            prediction_version=evaluation.prediction_version,
-        )
+        return await staleness.evaluation_is_stale(session, evaluation)
 
 
 async def coco(
@@ -64,7 +57,8 @@ async def coco(
     """The stored COCO results; of a slice, those of an evaluation of its items alone."""
     item_ids = await _slice_items(actor, evaluation, item_metadata)
     if item_ids is not None:
-        return await slice_coco(actor.app.sessions, evaluation=evaluation, item_ids=item_ids)
+        cache = actor.app.services.slice_cache
+        return (await cache.results(actor.app.sessions, evaluation=evaluation, item_ids=item_ids)).coco
     async with actor.app.sessions() as session:
         return await evaluation_coco(session, evaluation_id=evaluation.id)
 
@@ -76,5 +70,6 @@ async def tide(
     of its items alone."""
     item_ids = await _slice_items(actor, evaluation, item_metadata)
     if item_ids is not None:
-        return await slice_tide(actor.app.sessions, evaluation=evaluation, item_ids=item_ids)
+        cache = actor.app.services.slice_cache
+        return (await cache.results(actor.app.sessions, evaluation=evaluation, item_ids=item_ids)).tide
     return await evaluation_tide(actor.app.sessions, evaluation_id=evaluation.id)

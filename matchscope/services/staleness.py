@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -28,3 +30,27 @@ async def is_stale(
 ) -> bool:
     versions = await current_versions(session, dataset_id=dataset_id, model_id=model_id)
     return versions != (annotation_version, prediction_version)
+
+
+class _Versioned(Protocol):
+    """What an evaluation remembers of its inputs."""
+
+    @property
+    def dataset_id(self) -> int: ...
+    @property
+    def model_id(self) -> int: ...
+    @property
+    def annotation_version(self) -> int: ...
+    @property
+    def prediction_version(self) -> int: ...
+
+
+async def evaluation_is_stale(session: AsyncSession, evaluation: _Versioned) -> bool:
+    """Annotations or predictions changed after the evaluation was computed."""
+    return await is_stale(
+        session,
+        dataset_id=evaluation.dataset_id,
+        model_id=evaluation.model_id,
+        annotation_version=evaluation.annotation_version,
+        prediction_version=evaluation.prediction_version,
+    )

@@ -15,6 +15,8 @@ from sqlalchemy import select, text, update
 from matchscope.commands import evaluate as evaluate_command
 from matchscope.commands import tide as tide_command
 from matchscope.schema.ids import to_global_id
+from matchscope.services.evaluation import slice_results
+from matchscope.services.evaluation.slice_results import SliceCache
 from matchscope.state import AppState
 from matchscope.store import tables
 from matchscope.store.db import transaction
@@ -22,6 +24,7 @@ from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, SUBMIT, import_coco, wait_finished
 from tests.jobs.test_tide import _as_cli
 
+real_load_items = slice_results.load_items
 _ERRORS = "errors { type count deltaAp }"
 SLICE = f"""query($d: ID!, $m: ID!, $s: JSON) {{ evaluation(datasetId: $d, modelId: $m) {{
   tide(itemMetadata: $s) {{ ap50 {_ERRORS} perClass {{ label ap50 {_ERRORS} }} }}
@@ -98,6 +101,7 @@ async def test_a_stale_evaluations_slice_is_refused(gql: GraphQL, state: AppStat
     """A slice's results come from the boxes: once they changed, both fields say to re-run (the stored whole
     results still read)."""
     variables = await _evaluated(gql, state, caller)
+    assert (await gql(SLICE, {**variables, "s": EVEN}))["evaluation"]["tide"]["ap50"] > 0  # kept by the process
     async with state.engine.begin() as connection:
         await connection.execute(text("UPDATE dataset SET annotation_version = annotation_version + 1"))
     for field, selection in (("tide", "ap50"), ("coco", "overall { stats }")):
@@ -111,3 +115,36 @@ async def test_a_stale_evaluations_slice_is_refused(gql: GraphQL, state: AppStat
         assert "run calculateEvaluationMetrics again" in errors[0]["message"], errors
     whole = (await gql(SLICE, {**variables, "s": None}))["evaluation"]
     assert whole["tide"]["ap50"] > 0 and whole["coco"]["overall"]["stats"]
+
+
+async def test_a_slices_results_are_kept_while_its_items_are_the_same(
+    gql: GraphQL, state: AppState, caller: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked again, a slice's COCO and TIDE come from the process's cache without reading a box; once an item
+    leaves the slice they are computed again, for the items it holds then."""
+    variables = await _evaluated(gql, state, caller)
+    box_reads: list[list[int]] = []
+
+    async def load_items(session: Any, **arguments: Any) -> Any:
+        box_reads.append(arguments["item_ids"])
+        return await real_load_items(session, **arguments)
+
+    monkeypatch.setattr(slice_results, "load_items", load_items)
+    first = (await gql(SLICE, {**variables, "s": EVEN}))["evaluation"]
+    assert len(box_reads) == 1  # one read of the slice's boxes for both fields
+    assert (await gql(SLICE, {**variables, "s": EVEN}))["evaluation"] == first
+    assert len(box_reads) == 1
+    async with transaction(state.sessions) as session:
+        items = (await session.execute(select(tables.DatasetItem).order_by(tables.DatasetItem.id))).scalars()  # type: ignore[arg-type]
+        item = next(item for item in items if (item.meta or {}).get("half") == "even" and item.id in box_reads[0])
+        await session.execute(
+            update(tables.DatasetItem)
+            .where(tables.DatasetItem.id == item.id)  # type: ignore[arg-type]
+            .values(meta={**(item.meta or {}), "half": "odd"})
+        )
+    moved = (await gql(SLICE, {**variables, "s": EVEN}))["evaluation"]
+    assert len(box_reads) == 2 and moved != first
+    assert box_reads[1] == [each for each in box_reads[0] if each != item.id]
+    state.services.slice_cache = SliceCache()
+    assert (await gql(SLICE, {**variables, "s": EVEN}))["evaluation"] == moved
+    assert len(box_reads) == 3

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 from numpy.typing import NDArray
 from sqlalchemy import TextClause, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from matchscope.store.bulk import bulk_select
+from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import Dataset, DatasetItem
 
 
@@ -64,7 +66,7 @@ _PREDICTION = np.dtype([*_BOX, ("confidence", "f8")])
 
 
 async def _fetch(
-    session: AsyncSession, statement: TextClause, parameters: dict[str, int], layout: np.dtype[Any]
+    session: AsyncSession, statement: TextClause, parameters: dict[str, Any], layout: np.dtype[Any]
 ) -> NDArray[Any]:
     """Raw driver rows straight into a structured array (null floats become NaN)."""
     rows = await bulk_select(session, statement, parameters)
@@ -95,13 +97,35 @@ def _by_annotation_id(keys: NDArray[Any]) -> NDArray[np.int64]:
 # order without a sort, and a planner without statistics (a table just imported, autovacuum off) takes it and reads
 # every box of the dataset for each chunk. `dataset_id + 0` keeps that index out; rows are put in id order here.
 _ANNOTATION_COLUMNS = "id, item_id, label, x, y, width, height, area, iscrowd"
-_IN_CHUNK = "item_id >= :first_item AND item_id <= :last_item AND dataset_id + 0 = :dataset_id"
-ANNOTATIONS_SQL = text(f"SELECT {_ANNOTATION_COLUMNS} FROM box_annotation WHERE {_IN_CHUNK}")
-COCO_ANNOTATIONS_SQL = text(f"SELECT {_ANNOTATION_COLUMNS}, annotation_id FROM box_annotation WHERE {_IN_CHUNK}")
-PREDICTIONS_SQL = text(
-    "SELECT id, item_id, label, x, y, width, height, confidence FROM box_prediction "
-    f"WHERE model_id = :model_id AND {_IN_CHUNK}"
-)
+_IN_CHUNK = "item_id >= :first_item AND item_id <= :last_item"
+# A list of items (a slice's), as one parameter whatever its length: each item a lookup of the item index.
+_IN_LIST = {
+    False: "item_id IN (SELECT value FROM json_each(:item_ids))",
+    True: "item_id = ANY(CAST(:item_ids AS BIGINT[]))",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    annotations: TextClause
+    coco_annotations: TextClause
+    predictions: TextClause
+
+
+def _statements(items: str) -> _Statements:
+    where = f"{items} AND dataset_id + 0 = :dataset_id"
+    return _Statements(
+        annotations=text(f"SELECT {_ANNOTATION_COLUMNS} FROM box_annotation WHERE {where}"),
+        coco_annotations=text(f"SELECT {_ANNOTATION_COLUMNS}, annotation_id FROM box_annotation WHERE {where}"),
+        predictions=text(
+            "SELECT id, item_id, label, x, y, width, height, confidence FROM box_prediction "
+            f"WHERE model_id = :model_id AND {where}"
+        ),
+    )
+
+
+IN_CHUNK = _statements(_IN_CHUNK)
+IN_LIST = {postgresql: _statements(items) for postgresql, items in _IN_LIST.items()}
 
 
 async def load_chunk(
@@ -119,16 +143,44 @@ async def load_chunk(
     With `by_annotation_id` (an imported COCO file) the annotations come in COCO annotation-id order.
     """
     chunk = {"first_item": first_item, "last_item": last_item, "dataset_id": dataset_id}
+    return await _load(session, IN_CHUNK, chunk, model_id, codes, by_annotation_id)
+
+
+async def load_items(
+    session: AsyncSession,
+    *,
+    dataset_id: int,
+    model_id: int,
+    item_ids: list[int],
+    codes: dict[str, int],
+    by_annotation_id: bool = False,
+) -> Loaded:
+    """The boxes of these items, as `load_chunk` reads those of a range (the same order within them): a slice's
+    items, which may be a few of every range, cost what they hold."""
+    postgresql = is_postgresql(session)
+    listed = item_ids if postgresql else orjson.dumps(item_ids).decode()
+    parameters = {"item_ids": listed, "dataset_id": dataset_id}
+    return await _load(session, IN_LIST[postgresql], parameters, model_id, codes, by_annotation_id)
+
+
+async def _load(
+    session: AsyncSession,
+    statements: _Statements,
+    parameters: dict[str, Any],
+    model_id: int,
+    codes: dict[str, int],
+    by_annotation_id: bool,
+) -> Loaded:
     annotations = await _fetch(
         session,
-        COCO_ANNOTATIONS_SQL if by_annotation_id else ANNOTATIONS_SQL,
-        chunk,
+        statements.coco_annotations if by_annotation_id else statements.annotations,
+        parameters,
         _COCO_ANNOTATION if by_annotation_id else _ANNOTATION,
     )
     annotations = annotations[np.argsort(annotations["id"], kind="stable")]
     if by_annotation_id:
         annotations = annotations[_by_annotation_id(annotations["key"])]
-    predictions = await _fetch(session, PREDICTIONS_SQL, {**chunk, "model_id": model_id}, _PREDICTION)
+    predictions = await _fetch(session, statements.predictions, {**parameters, "model_id": model_id}, _PREDICTION)
     predictions = predictions[np.argsort(predictions["id"], kind="stable")]
     gt_boxes = _boxes(annotations)
     area = annotations["area"]  # null → NaN: width * height
