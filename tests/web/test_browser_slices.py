@@ -159,3 +159,52 @@ def test_a_refused_value_shows_the_api_message(page: Page, site: Site) -> None:
     page.locator("[data-testid=slice-chip][data-key=objects] button").click()
     expect(page.get_by_test_id("total-count")).to_have_text(f"{total(site, {})} entries")
     expect(page.get_by_role("alert")).to_have_count(0)
+
+
+SLICE_RESULTS = """
+query($id: ID!, $slice: JSON) { node(id: $id) { ... on Evaluation {
+  coco(itemMetadata: $slice) { overall { ap ap50 ap75 apSmall apMedium apLarge ar1 ar10 ar100 arSmall arMedium arLarge } }
+  tide(itemMetadata: $slice) { ap50 errors { type count deltaAp } } } } }
+"""
+
+
+def cocostat(value: float) -> str:
+    return "n/a" if value < 0 else f"{value:.3f}"
+
+
+def test_a_slice_shows_its_coco_summary_and_tide_bars(page: Page, site: Site) -> None:
+    background, _objects = common_metadata(site)
+    whole = site.query(SLICE_RESULTS, {"id": site.evaluation_id, "slice": None})["node"]
+    sliced = site.query(SLICE_RESULTS, {"id": site.evaluation_id, "slice": {"background": background}})["node"]
+    assert sliced["coco"]["overall"]["ap"] != whole["coco"]["overall"]["ap"], "the slice should score otherwise"
+    assert sliced["tide"]["errors"] != whole["tide"]["errors"]
+    enter_key(page, site, f"/evaluations/{site.evaluation_id}")
+    expect(page.get_by_test_id("tide")).to_have_attribute("data-scope", "evaluation")
+    expect(page.get_by_test_id("tide-ap50")).to_have_text(f"{whole['tide']['ap50']:.2f}")
+    add_pair(page, "background", background)
+    table = page.get_by_test_id("coco-summary")
+    for key, value in sliced["coco"]["overall"].items():
+        expect(table.locator(f"td[data-slice-stat={key}]")).to_have_text(cocostat(value))
+        expect(table.locator(f"td[data-stat={key}]")).to_have_text(cocostat(whole["coco"]["overall"][key]))
+    tide = page.get_by_test_id("tide")
+    expect(tide).to_have_attribute("data-scope", "slice")
+    expect(page.get_by_test_id("tide-ap50")).to_have_text(f"{sliced['tide']['ap50']:.2f}")
+    expect(page.get_by_test_id("tide-whole-ap50")).to_have_text(f"{whole['tide']['ap50']:.2f}")
+    for error in sliced["tide"]["errors"]:
+        bar = tide.locator(f"[data-testid=tide-bar][data-type={error['type']}]")
+        expect(bar).to_have_attribute("data-count", str(error["count"]))
+        assert float(bar.get_attribute("data-delta-ap") or "nan") == error["deltaAp"]
+        expect(bar.locator(".tide-count")).to_have_text(str(error["count"]))
+    page.get_by_test_id("coco-summary").scroll_into_view_if_needed()
+    screenshot(page, "20-evaluation-slice-coco-tide")
+    # A bar of the slice opens the slice's entries of that type.
+    kind = max(sliced["tide"]["errors"], key=lambda each: each["count"])["type"]
+    tide.locator(f"[data-testid=tide-bar][data-type={kind}]").click()
+    page.wait_for_url(re.compile(rf"/entries\?.*errorType={kind}"))
+    assert slice_in_url(page) == {"background": background}
+    # Removing the slice brings back the whole evaluation's numbers only.
+    page.go_back()
+    page.get_by_test_id("slice-chip").get_by_role("button").click()
+    expect(page.get_by_test_id("tide")).to_have_attribute("data-scope", "evaluation")
+    expect(page.get_by_test_id("tide-ap50")).to_have_text(f"{whole['tide']['ap50']:.2f}")
+    expect(table.locator("td[data-slice-stat]")).to_have_count(0)

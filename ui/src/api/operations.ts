@@ -346,6 +346,25 @@ export const TideQuery = graphql(`
   }
 `);
 
+/** A slice's COCO summary and TIDE summary: the engine run on its items' boxes alone (computed on first request). */
+export const SliceResultsQuery = graphql(`
+  query SliceResults($id: ID!, $itemMetadata: JSON!) {
+    node(id: $id) {
+      ... on Evaluation {
+        id
+        coco(itemMetadata: $itemMetadata) {
+          overall { ap ap50 ap75 apSmall apMedium apLarge ar1 ar10 ar100 arSmall arMedium arLarge }
+        }
+        tide(itemMetadata: $itemMetadata) {
+          ap50
+          errors { ...TideFields }
+          perClass { label ap50 errors { ...TideFields } }
+        }
+      }
+    }
+  }
+`);
+
 export const ComparedSideFields = graphql(`
   fragment ComparedSideFields on ComparedSide {
     groundTruthCount

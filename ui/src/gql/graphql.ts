@@ -297,6 +297,17 @@ export type TideQuery = { node:
     | Record<PropertyKey, never>
    | null };
 
+export type SliceResultsQueryVariables = Exact<{
+  id: string | number;
+  itemMetadata: unknown;
+}>;
+
+
+export type SliceResultsQuery = { node:
+    | { id: string, coco: { overall: { ap: number, ap50: number, ap75: number, apSmall: number, apMedium: number, apLarge: number, ar1: number, ar10: number, ar100: number, arSmall: number, arMedium: number, arLarge: number } }, tide: { ap50: number, errors: Array<{ type: ErrorType, count: number, deltaAp: number }>, perClass: Array<{ label: string, ap50: number, errors: Array<{ type: ErrorType, count: number, deltaAp: number }> }> } }
+    | Record<PropertyKey, never>
+   | null };
+
 export type ComparedSideFieldsFragment = { groundTruthCount: number, predictionCount: number, ap: number | null, ap50: number | null, counts: { truePositives: number, falsePositives: number, falseNegatives: number, precision: number, recall: number, f1: number } };
 
 export type CompareQueryVariables = Exact<{
@@ -1022,6 +1033,48 @@ export const TideDocument = new TypedDocumentString(`
   count
   deltaAp
 }`) as unknown as TypedDocumentString<TideQuery, TideQueryVariables>;
+export const SliceResultsDocument = new TypedDocumentString(`
+    query SliceResults($id: ID!, $itemMetadata: JSON!) {
+  node(id: $id) {
+    ... on Evaluation {
+      id
+      coco(itemMetadata: $itemMetadata) {
+        overall {
+          ap
+          ap50
+          ap75
+          apSmall
+          apMedium
+          apLarge
+          ar1
+          ar10
+          ar100
+          arSmall
+          arMedium
+          arLarge
+        }
+      }
+      tide(itemMetadata: $itemMetadata) {
+        ap50
+        errors {
+          ...TideFields
+        }
+        perClass {
+          label
+          ap50
+          errors {
+            ...TideFields
+          }
+        }
+      }
+    }
+  }
+}
+    fragment TideFields on TideError {
+  type
+  count
+  deltaAp
+}`) as unknown as TypedDocumentString<SliceResultsQuery, SliceResultsQueryVariables>;
 export const CompareDocument = new TypedDocumentString(`
     query Compare($baseId: ID!, $otherId: ID!, $iou: Float!, $confidence: Float!) {
   compareEvaluations(baseId: $baseId, otherId: $otherId) {

@@ -1,3 +1,4 @@
+import { ErrorNote, Loading } from "../../components/Status";
 import { cocoStat } from "../../format";
 import type { EvaluationDetails } from "./types";
 
@@ -19,16 +20,39 @@ const ROWS: [StatKey, string][] = [
   ["arLarge", "AR @[IoU=0.50:0.95 | area=large | maxDets=100]"],
 ];
 
-export function CocoSummary({ overall }: { overall: Overall }) {
+/** A slice's column: its numbers once they came, or why they did not. */
+export interface SliceCoco {
+  overall: Overall | undefined;
+  error: string | null;
+}
+
+/** pycocotools' 12 numbers of the evaluation; with a slice, the slice's beside them. */
+export function CocoSummary({ overall, slice }: { overall: Overall; slice?: SliceCoco }) {
   return (
     <div className="panel">
       <h2>COCO summary</h2>
+      {slice?.error && <ErrorNote error={slice.error} />}
+      {slice && !slice.error && !slice.overall && <Loading what="the slice's COCO metrics" />}
       <table className="data compact" data-testid="coco-summary">
+        {slice && (
+          <thead>
+            <tr>
+              <th />
+              <th className="num">slice</th>
+              <th className="num">whole</th>
+            </tr>
+          </thead>
+        )}
         <tbody>
           {ROWS.map(([key, label]) => (
             <tr key={key}>
               <td>{label}</td>
-              <td className="num" data-stat={key}>
+              {slice && (
+                <td className="num" data-slice-stat={key}>
+                  {slice.overall ? cocoStat(slice.overall[key]) : "…"}
+                </td>
+              )}
+              <td className={slice ? "num muted" : "num"} data-stat={key}>
                 {cocoStat(overall[key])}
               </td>
             </tr>

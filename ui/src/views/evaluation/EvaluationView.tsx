@@ -1,12 +1,12 @@
 import { lazy, Suspense, useDeferredValue } from "react";
-import { EvaluationQuery, MetricsQuery } from "../../api/operations";
+import { EvaluationQuery, MetricsQuery, SliceResultsQuery } from "../../api/operations";
 import { ErrorNote, Loading } from "../../components/Status";
 import { SliceFilter } from "../../components/SliceFilter";
 import { ThresholdSliders, useThresholds } from "../../components/Thresholds";
 import { when } from "../../format";
 import { useQuery } from "../../hooks";
 import { Link, path, useSearchParams } from "../../router";
-import { sliceFromParams } from "../../slice";
+import { SLICE_PARAM, sliceFromParams } from "../../slice";
 import { entriesLink } from "./links";
 import { JobBanner } from "./JobBanner";
 import { ClassTable } from "./ClassTable";
@@ -31,6 +31,11 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
     confidence: thresholds.confidence,
     itemMetadata: slice.value,
   });
+  const sliceResults = useQuery(
+    SliceResultsQuery,
+    { id: evaluationId, itemMetadata: slice.value },
+    { skip: slice.value === null },
+  );
   // A refused slice leaves the last answer in place: it is not this page's, so it is not shown.
   const metricsNode = metricsState.error ? undefined : metricsState.data?.node;
   const metrics = metricsNode && "metrics" in metricsNode ? metricsNode.metrics : undefined;
@@ -41,6 +46,10 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
   const evaluation = details.data.node;
   if (evaluation?.__typename !== "Evaluation") return <ErrorNote error={`No evaluation ${evaluationId} is visible with this key.`} />;
   const galleryLink = entriesLink(evaluationId, thresholds, {});
+  // The slice's results while they are this slice's (the last slice's stay in place while the next one computes).
+  const sliceNode = sliceResults.loading || sliceResults.error ? undefined : sliceResults.data?.node;
+  const sliceOf = sliceNode && "coco" in sliceNode ? sliceNode : undefined;
+  const sliceMeta = params.get(SLICE_PARAM);
   return (
     <section data-testid="evaluation">
       <h1>
@@ -67,8 +76,9 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
       {slice.error && <ErrorNote error={slice.error} />}
       {slice.value !== null && !metricsState.error && (
         <p className="muted" data-testid="slice-note">
-          Of the slice: the counts, reviews, items with most errors, per-class P/R/F1, confusion matrix and histograms.
-          Of the whole evaluation: the COCO summary, AP columns, PR curves and TIDE.
+          Of the slice: the counts, reviews, items with most errors, per-class P/R/F1, confusion matrix, histograms, the
+          COCO summary&apos;s first column and TIDE (its items evaluated alone). Of the whole evaluation: the COCO
+          summary&apos;s second column, the AP columns and PR curves.
         </p>
       )}
       {metricsState.error && <ErrorNote error={metricsState.error} />}
@@ -79,10 +89,22 @@ export function EvaluationView({ evaluationId }: { evaluationId: string }) {
           data-confidence={metrics.confidenceThreshold}
         >
           <div className="grid-2">
-            <CocoSummary overall={evaluation.coco.overall} />
+            <CocoSummary
+              overall={evaluation.coco.overall}
+              slice={
+                slice.value === null ? undefined : { overall: sliceOf?.coco.overall, error: sliceResults.error }
+              }
+            />
             <ItemsWithMostErrors evaluationId={evaluationId} items={metrics.itemsWithMostErrors} thresholds={thresholds} />
           </div>
-          <TidePanel evaluationId={evaluationId} />
+          <TidePanel
+            evaluationId={evaluationId}
+            slice={
+              slice.value === null || sliceMeta === null
+                ? undefined
+                : { summary: sliceOf?.tide, error: sliceResults.error, meta: sliceMeta }
+            }
+          />
           <ReviewCounts
             evaluationId={evaluationId}
             reviews={metrics.reviews}

@@ -16,9 +16,9 @@ const TIDE_THRESHOLDS = { iou: 0.5, confidence: 0 };
  * order that follows TIDE's: false positives by confidence, highest first (TIDE's AP walks detections by score, so
  * those cost the most AP), missed ground truths by IoU, highest first (the nearest misses); ids break ties.
  */
-function errorLink(evaluationId: string, type: ErrorType, label?: string): string {
-  // TIDE's numbers are of the whole evaluation, so are the entries behind them.
-  const filter: EntryFilter = { errorType: type, meta: null };
+function errorLink(evaluationId: string, type: ErrorType, meta: string | null, label?: string): string {
+  // The entries behind the numbers: the whole evaluation's, or the slice's when they are a slice's.
+  const filter: EntryFilter = { errorType: type, meta };
   if (type !== "MISSED") filter.sort = "conf";
   if (label !== undefined) {
     if (type === "MISSED") filter.gt = label;
@@ -31,7 +31,13 @@ function byType(errors: readonly TideFieldsFragment[]): Map<ErrorType, TideField
   return new Map(errors.map((error) => [error.type, error]));
 }
 
-function Bars({ evaluationId, errors }: { evaluationId: string; errors: readonly TideFieldsFragment[] }) {
+interface Scope {
+  evaluationId: string;
+  /** The slice's JSON (the gallery's `meta`), null for the whole evaluation. */
+  meta: string | null;
+}
+
+function Bars({ scope, errors }: { scope: Scope; errors: readonly TideFieldsFragment[] }) {
   const found = byType(errors);
   const largest = Math.max(1e-9, ...errors.map((error) => error.deltaAp));
   return (
@@ -41,7 +47,7 @@ function Bars({ evaluationId, errors }: { evaluationId: string; errors: readonly
         return (
           <li key={type}>
             <Link
-              to={errorLink(evaluationId, type)}
+              to={errorLink(scope.evaluationId, type, scope.meta)}
               title={`the ${ERROR_TYPE_NAMES[type]} errors in the gallery (IoU 0.5)`}
               className="tide-bar"
               data-testid="tide-bar"
@@ -68,7 +74,7 @@ function Bars({ evaluationId, errors }: { evaluationId: string; errors: readonly
 
 type Summary = Extract<NonNullable<TideResult["node"]>, { tide: unknown }>["tide"];
 
-function PerClass({ evaluationId, perClass }: { evaluationId: string; perClass: Summary["perClass"] }) {
+function PerClass({ scope, perClass }: { scope: Scope; perClass: Summary["perClass"] }) {
   return (
     <details>
       <summary>Per class (ΔAP, count)</summary>
@@ -97,7 +103,7 @@ function PerClass({ evaluationId, perClass }: { evaluationId: string; perClass: 
                     return (
                       <td key={type} className="num" data-type={type}>
                         {error && error.count > 0 ? (
-                          <Link to={errorLink(evaluationId, type, row.label)} data-testid="tide-class-link">
+                          <Link to={errorLink(scope.evaluationId, type, scope.meta, row.label)} data-testid="tide-class-link">
                             {`${fixed(error.deltaAp, 2)} (${error.count})`}
                           </Link>
                         ) : (
@@ -116,25 +122,47 @@ function PerClass({ evaluationId, perClass }: { evaluationId: string; perClass: 
   );
 }
 
-/** TIDE's summary (tidecv's numbers): what fixing each error type would add to AP50, and how many there are. */
-export function TidePanel({ evaluationId }: { evaluationId: string }) {
+/** A slice's summary: its numbers once they came, or why they did not. */
+export interface SliceTide {
+  summary: Summary | undefined;
+  error: string | null;
+  /** The slice's JSON, as the page's URL holds it. */
+  meta: string;
+}
+
+/**
+ * TIDE's summary (tidecv's numbers): what fixing each error type would add to AP50, and how many there are; of the
+ * slice's items alone when the page shows a slice (the whole evaluation's AP50 beside it).
+ */
+export function TidePanel({ evaluationId, slice }: { evaluationId: string; slice?: SliceTide }) {
   const { data, error } = useQuery(TideQuery, { id: evaluationId });
   const node = data?.node;
+  const whole = node && "tide" in node ? node.tide : undefined;
+  const summary = slice ? slice.summary : whole;
+  const failure = slice ? slice.error : error;
+  const scope: Scope = { evaluationId, meta: slice ? slice.meta : null };
   return (
-    <div className="panel" data-testid="tide">
-      <h2>Error types (TIDE)</h2>
-      {error && <ErrorNote error={error} />}
-      {!error && (!node || !("tide" in node)) && <Loading what="the TIDE summary" />}
-      {node && "tide" in node && (
+    <div className="panel" data-testid="tide" data-scope={slice ? "slice" : "evaluation"}>
+      <h2>{slice ? "Error types (TIDE) of the slice" : "Error types (TIDE)"}</h2>
+      {failure && <ErrorNote error={failure} />}
+      {!failure && !summary && <Loading what={slice ? "the slice's TIDE summary" : "the TIDE summary"} />}
+      {summary && (
         <>
           <p className="muted">
-            AP50 <strong data-testid="tide-ap50">{fixed(node.tide.ap50, 2)}</strong> (tidecv: class-aware, IoU 0.5,
-            background 0.1). Each bar: the AP50 points gained by fixing that error type, and its count; a click opens
-            those entries at IoU 0.5 (the gallery types entries after matchscope's own matching, so its counts may
-            differ a little from tidecv's).
+            AP50 <strong data-testid="tide-ap50">{fixed(summary.ap50, 2)}</strong>
+            {slice && whole && (
+              <>
+                {" "}
+                (whole evaluation: <span data-testid="tide-whole-ap50">{fixed(whole.ap50, 2)}</span>; the slice&apos;s
+                items evaluated alone)
+              </>
+            )}{" "}
+            (tidecv: class-aware, IoU 0.5, background 0.1). Each bar: the AP50 points gained by fixing that error type,
+            and its count; a click opens those entries at IoU 0.5 (the gallery types entries after matchscope&apos;s
+            own matching, so its counts may differ a little from tidecv&apos;s).
           </p>
-          <Bars evaluationId={evaluationId} errors={node.tide.errors} />
-          <PerClass evaluationId={evaluationId} perClass={node.tide.perClass} />
+          <Bars scope={scope} errors={summary.errors} />
+          <PerClass scope={scope} perClass={summary.perClass} />
         </>
       )}
     </div>
