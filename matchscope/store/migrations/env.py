@@ -5,7 +5,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import matchscope.store.tables  # noqa: F401  (registers the tables)
-from matchscope.store.entry_partitions import include_name
+from matchscope.store.entry_partitions import comparison_hooks
 
 target_metadata = SQLModel.metadata
 
@@ -16,7 +16,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
-        include_name=include_name,
+        **comparison_hooks(connection.dialect.name),  # type: ignore[attr-defined]
     )
     with context.begin_transaction():
         context.run_migrations()
