@@ -135,13 +135,36 @@ async def create(session: AsyncSession | AsyncConnection, evaluation_id: int) ->
             f"CONSTRAINT {name}_evaluation CHECK (evaluation_id = {int(evaluation_id)}))"
         )
     )
+    await _default_evaluation(connection, evaluation_id)
+
+
+async def _default_evaluation(connection: AsyncConnection, evaluation_id: int) -> None:
+    """The evaluation id as the table's default: writers leave it out of their rows (`written_constants`)."""
+    name = partition_name(evaluation_id)
+    await connection.execute(text(f"ALTER TABLE {name} ALTER COLUMN evaluation_id SET DEFAULT {int(evaluation_id)}"))
 
 
 async def ensure(session: AsyncSession | AsyncConnection, evaluation_id: int) -> None:
-    """The evaluation's entry table as it is, or a new one when it has none (a job resumed after a takeover)."""
+    """The evaluation's entry table as it is, or a new one when it has none (a job resumed after a takeover); its
+    evaluation id the default either way, whoever made it."""
     connection = await _connection(session)
-    if is_postgresql(connection) and not await _exists(connection, evaluation_id):
+    if not is_postgresql(connection):
+        return
+    if await _exists(connection, evaluation_id):
+        await _default_evaluation(connection, evaluation_id)
+    else:
         await create(connection, evaluation_id)
+
+
+def written_constants(
+    session: AsyncSession | AsyncConnection, evaluation_id: int, nulls: Iterable[str]
+) -> dict[str, int | None]:
+    """The columns with one value in every row of a write of the evaluation's entries, to be sent with them: on
+    SQLite the evaluation id and the `nulls`; none on PostgreSQL, whose evaluation table fills in its id by default
+    and leaves the columns not written null (COPY appended them to every row: ~0.25 s of 530,932 entries)."""
+    if is_postgresql(session):
+        return {}
+    return {"evaluation_id": evaluation_id, **dict.fromkeys(nulls)}
 
 
 async def _exists(connection: AsyncConnection, evaluation_id: int) -> bool:

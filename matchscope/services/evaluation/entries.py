@@ -55,7 +55,7 @@ class EntryRows:
 
     async def insert(self, session: AsyncSession, *, evaluation_id: int) -> None:
         """Into the evaluation's own entry table on PostgreSQL (`entry_partitions`), `match_entry` on SQLite."""
-        constants: dict[str, int | None] = {"evaluation_id": evaluation_id, **dict.fromkeys(self.nulls)}
+        constants = entry_partitions.written_constants(session, evaluation_id, self.nulls)
         table = entry_partitions.entry_table(session, evaluation_id)
         await bulk_insert(session, table, self.columns, self.rows, constants=constants)
 
