@@ -14,12 +14,14 @@ to_global_id: Callable[[str, int], strawberry.ID] = global_id  # type: ignore[as
 
 
 def from_global_id(global_id: str) -> tuple[str, int] | None:
+    """(type, pk) of an id as `to_global_id` writes it; None for any other string, one that `int` would read as the
+    same key (" 5", "05", "+5", "5_0") included, so that a node has one id."""
     try:
-        text = decode_token(global_id).decode()
-        type_name, _, pk = text.partition(":")
-        return type_name, int(pk)
+        type_name, _, pk = decode_token(global_id).decode().partition(":")
+        key = int(pk)
     except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
         return None
+    return (type_name, key) if pk == str(key) else None
 
 
 def expect_id(global_id: str, type_name: str) -> int:

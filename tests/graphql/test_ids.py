@@ -46,6 +46,13 @@ def test_only_the_canonical_spelling_of_an_id_is_read(spelling: Callable[[str], 
     assert from_global_id(other) is None
 
 
+@pytest.mark.parametrize("key", ["055", " 55", "55 ", "+55", "5_5", "-0", "55\n"])
+def test_only_the_canonical_spelling_of_the_key_is_read(key: str) -> None:
+    assert int(key) in (55, 0)  # what int() would read
+    other = base64.urlsafe_b64encode(f"Dataset:{key}".encode()).decode().rstrip("=")
+    assert from_global_id(other) is None
+
+
 def test_an_id_of_another_type_is_not_found() -> None:
     with pytest.raises(NotFound):
         expect_id(to_global_id("Dataset", 5), "Match")
