@@ -1,8 +1,9 @@
-"""`matchscope evaluate`: offline COCO evaluation of a results file, no database (DESIGN §7).
+"""`matchscope evaluate`: offline COCO evaluation of a results file, no database.
 
 Prints pycocotools' 12-line COCO summary, then per-class precision/recall/F1 and TP/FP/FN at one IoU threshold
-from greedy matching. The engine is imported inside ``run`` so that registering the command costs nothing.
+from greedy matching.
 """
+# The engine is imported inside `run`, so that registering the command costs nothing.
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`matchscope tide`: tidecv 1.0.1's TIDE summary of a COCO results file, offline, no database (DESIGN §7).
+"""`matchscope tide`: tidecv 1.0.1's TIDE summary of a COCO results file, offline, no database.
 
 Prints AP50 and, per error type, the count and ΔAP (AP points gained by fixing every error of that type) as
 tidecv's summary prints them, then the same per class; ``--json`` prints one JSON object instead. The files
