@@ -8,13 +8,23 @@ from greedy matching.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from matchscope.commands import _offline
+from matchscope.commands._offline import (
+    EXIT_BAD_INPUT,
+    as_command,
+    dumps,
+    exit_now,
+    failure,
+    with_context,
+    write_report,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,9 +34,6 @@ if TYPE_CHECKING:
     from matchscope.engine.cocofile import GroundTruthFile
     from matchscope.engine.outcomes import ClassCounts, Entries
 
-EXIT_BAD_INPUT = 2
-# What a shell reports for a process killed by SIGPIPE (128 + 13), as `head` and `grep -q` readers expect.
-EXIT_BROKEN_PIPE = 141
 _OUTCOME_NAMES = ("TP", "FP", "FN")  # indexed by the engine's int8 outcome code
 
 
@@ -37,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description=__doc__,
     )
     add_arguments(parser)
-    parser.set_defaults(func=_run_command)
+    parser.set_defaults(func=as_command(run))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,31 +82,6 @@ class _Evaluation:
     allowed: list[tuple[str, str]]
 
 
-def failure(command: str, error: Exception) -> int:
-    """One line on stderr for a failed offline command, never a traceback; its exit code."""
-    if isinstance(error, ValueError | OSError | RecursionError | MemoryError):
-        print(f"matchscope {command}: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    # A bug, still one line rather than a traceback.
-    print(f"matchscope {command}: internal error ({type(error).__name__}: {error})", file=sys.stderr)
-    return 1
-
-
-def write_report(as_json: bool, json_report: Callable[[], Any], text_report: Callable[[], list[str]]) -> int:
-    """Print the report as one JSON object or as text lines; EXIT_BROKEN_PIPE when the reader went away."""
-    try:
-        if as_json:
-            sys.stdout.buffer.write(_dumps(json_report()) + b"\n")
-        else:
-            print("\n".join(text_report()))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (`... | head`): no traceback, and nothing more to write at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
-    return 0
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         evaluation = _evaluate(args)
@@ -119,37 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="matchscope evaluate", description=__doc__)
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-def _run_command(args: argparse.Namespace) -> int:
-    code = run(args)
-    if _started_as_command():
-        _exit_now(code)
-    return code
-
-
-def _started_as_command() -> bool:
-    """This process is the `matchscope` command itself, not a test or a program calling ``cli.main``."""
-    entry = sys.modules.get("__main__")
-    spec = getattr(entry, "__spec__", None)
-    if spec is not None:
-        return spec.name in ("matchscope.__main__", "matchscope.cli")
-    return Path(sys.argv[0]).name == "matchscope"
-
-
-def _exit_now(code: int) -> None:
-    """Ends the process without the interpreter's teardown, which takes 0.15-0.2 s after numba and LLVM have
-    been loaded (a fifth of a whole evaluation). Nothing is lost: the output is flushed here, the --matches
-    file is already closed and the worker threads have finished."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:
-        return  # e.g. a closed pipe: let the normal exit report it
-    os._exit(code)
+    return _offline.main("matchscope evaluate", __doc__, add_arguments, run, argv)
 
 
 def _parse_allow(allow: list[str], names: list[str]) -> list[tuple[str, str]]:
@@ -181,10 +133,10 @@ def _evaluate(args: argparse.Namespace) -> _Evaluation:
     parse_detections(b"[]")  # loads the parser kernel before two threads want it
     with ThreadPoolExecutor(max_workers=1) as pool:
         parsed = pool.submit(parse_detections, args.dets)
-        gt_file = _with_context(f"--gt {args.gt}", lambda: load_ground_truth_file(args.gt))
+        gt_file = with_context(f"--gt {args.gt}", lambda: load_ground_truth_file(args.gt))
         coco_module.warmup()
         matching_module.warmup()
-        dets_file = _with_context(f"--dets {args.dets}", lambda: match_detections(parsed.result(), gt_file))
+        dets_file = with_context(f"--dets {args.dets}", lambda: match_detections(parsed.result(), gt_file))
     _report_notes(f"--gt {args.gt}", gt_file.notes)
     _report_notes(f"--dets {args.dets}", dets_file.notes)
     ground_truth, detections = gt_file.ground_truth, dets_file.detections
@@ -232,13 +184,6 @@ def _greedy_outcomes(
     entries = entries_at(matching, gt_boxes, pred_boxes, iou_threshold=args.iou_threshold)
     counts = class_counts(entries, gt_boxes, pred_boxes, ground_truth.category_ids.size)
     return gt_rows, entries, counts
-
-
-def _with_context(option: str, load: Any) -> Any:
-    try:
-        return load()
-    except ValueError as error:
-        raise ValueError(f"{option}: {error}") from None
 
 
 def _report_notes(option: str, notes: tuple[str, ...]) -> None:
@@ -378,18 +323,6 @@ def _json_report(evaluation: _Evaluation, iou_threshold: float) -> dict[str, Any
     }
 
 
-def _dumps(value: Any) -> bytes:
-    """orjson, or the json module for ids beyond 64 bits (COCO ids may be any JSON integer)."""
-    import orjson
-
-    try:
-        return orjson.dumps(value)
-    except TypeError:
-        import json
-
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def _write_matches(path: Path, evaluation: _Evaluation) -> None:
     """One JSON line per entry; gt_id is the COCO annotation id, det_id the 1-based position in DETS, the
     labels are category names and score the detection's (null where the entry has no such box)."""
@@ -423,7 +356,6 @@ def _write_matches(path: Path, evaluation: _Evaluation) -> None:
     outcome = entries.outcome.tolist()
     iou = entries.iou.tolist()
     has_gt_list = has_gt.tolist()
-    dumps = _dumps
     lines = [
         dumps(
             {
@@ -445,4 +377,4 @@ def _write_matches(path: Path, evaluation: _Evaluation) -> None:
 
 
 if __name__ == "__main__":
-    _exit_now(main())
+    exit_now(main())

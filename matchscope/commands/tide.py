@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from matchscope.commands.evaluate import _exit_now, _started_as_command, _with_context, failure, write_report
+from matchscope.commands import _offline
+from matchscope.commands._offline import as_command, failure, with_context, write_report
 
 _SHORT_NAMES = ("Cls", "Loc", "Both", "Dupe", "Bkg", "Miss")  # tidecv's column names, in ERROR_TYPES order
 
@@ -24,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "tide", help="TIDE error summary of a COCO results file, tidecv's numbers (offline)", description=__doc__
     )
     add_arguments(parser)
-    parser.set_defaults(func=_run_command)
+    parser.set_defaults(func=as_command(run))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read(option: str, load: Any) -> Any:
     try:
-        return _with_context(option, load)
+        return with_context(option, load)
     except OSError as error:
         raise ValueError(f"{option}: {error.strerror or error}") from None
 
@@ -80,13 +81,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="matchscope tide", description=__doc__)
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-def _run_command(args: argparse.Namespace) -> int:
-    code = run(args)
-    if _started_as_command():
-        _exit_now(code)
-    return code
+    return _offline.main("matchscope tide", __doc__, add_arguments, run, argv)
