@@ -7,11 +7,12 @@ from typing import Annotated
 
 import strawberry
 
-from matchscope.schema.browse import Counts, Match, asks_error_type, remember_items
+from matchscope.schema.browse import Match, asks_error_type, remember_items
 from matchscope.schema.catalog import BoxAnnotation, DatasetItem
 from matchscope.schema.common import Connection, NotFoundError, ValidationError
 from matchscope.schema.context import Info
 from matchscope.schema.evaluation import Evaluation
+from matchscope.schema.metrics import Counts
 from matchscope.services import compare
 from matchscope.services.browse import Thresholds
 

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from matchscope.schema.browse import (
-    CocoMetrics,
-    EvaluationMetrics,
     MatchConnection,
     MatchFilter,
     MatchOrder,
@@ -20,6 +18,7 @@ from matchscope.schema.catalog import Dataset, Model, related_dataset, related_m
 from matchscope.schema.common import JSON, Connection, Node
 from matchscope.schema.context import Info
 from matchscope.schema.ids import to_global_id
+from matchscope.schema.metrics import CocoMetrics, EvaluationMetrics
 from matchscope.schema.reviews import LabelError
 from matchscope.schema.tide import TideSummary
 from matchscope.services import browse, error_pages, evaluate, metrics, results, reviews, slices
