@@ -1,13 +1,15 @@
-"""Two builds of the application side by side: server CPU per browsing request, and throughput against the floor.
+"""Builds of the application side by side: server CPU per browsing request, and throughput against the floor.
 
-    .venv/bin/python bench/builds.py REV_A [REV_B] [--backend sqlite|postgresql] [--case a] [--rounds 6] [--images 5000]
+    .venv/bin/python bench/builds.py REV [REV ...] [--backend sqlite|postgresql] [--case a] [--rounds 6] [--clients 8]
+        [--images 5000] [--tag NAME]
 
-Checks out git revisions REV_A and REV_B (default: the working tree) into temporary worktrees, serves both and the
-floor (bench/floor_app.py) on the browsing benchmark's database (built by bench/queries.py), and runs 8-client
-bursts against the three in turn, rotating who goes first. For each it reports the median over rounds of the
-server process's CPU time per request (user + system, from /proc) and the throughput as a share of the floor's.
-On a machine whose speed drifts by a fifth within minutes, comparing two builds in one run like this tells a
-change of a few percent where two separate runs of bench/queries.py cannot.
+Checks out the git revisions (one given: it and the working tree) into temporary worktrees, serves each and the
+floor (bench/floor_app.py) on the browsing benchmark's database (built by bench/queries.py), and runs bursts of
+`--clients` clients (default 8) against them in turn, rotating who goes first. For each it reports the median over
+rounds of the server process's CPU time per request (user + system, from /proc), of the bursts' median latency,
+and of the throughput as a share of the floor's; on PostgreSQL also the CPU time per request of the database's
+backends serving the bench's database. On a machine whose speed drifts by a fifth within minutes, comparing builds
+in one run like this tells a change of a few percent where separate runs of bench/queries.py cannot.
 """
 
 from __future__ import annotations
@@ -43,6 +45,19 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
 
 
+def _database_cpu_seconds(database: str) -> float:
+    """The CPU time of the PostgreSQL backends connected to `database` (their command line names it)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace").split()
+            if command[:1] == ["postgres:"] and database in command:
+                total += _cpu_seconds(int(stat.parent.name))
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+    return total
+
+
 def _worktree(revision: str, into: Path, env: dict[str, str]) -> Path:
     """A checkout of `revision`, served once and stopped, so that the server measured loads the engine's kernels
     and its modules' bytecode from the caches: a server process that compiled its kernels at start-up spent ~7 %
@@ -57,22 +72,25 @@ def _worktree(revision: str, into: Path, env: dict[str, str]) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("rev_a")
-    parser.add_argument("rev_b", nargs="?", help="default: the working tree")
+    parser.add_argument("revisions", nargs="+", help="git revisions; one given, the working tree is the second")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--case", choices=list("abcefghijkst"), default="a", help="a case of bench/queries.py")
     parser.add_argument("--images", type=int, default=5000, help="the size of bench/queries.py's data set")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--tag", default="", help="bench/queries.py's --tag: a database of its own")
     args = parser.parse_args()
 
-    url, key, dataset_id, model_id, _ = asyncio.run(prepare(args.backend, args.images))
+    url, key, dataset_id, model_id, _ = asyncio.run(prepare(args.backend, args.images, args.tag))
     env = {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"}
     headers = {"Authorization": f"Bearer {key}"}
     with tempfile.TemporaryDirectory(prefix="matchscope-builds-") as scratch:
-        trees = [_worktree(args.rev_a, Path(scratch), env)]
-        trees.append(_worktree(args.rev_b, Path(scratch), env) if args.rev_b else ROOT)
-        names = [args.rev_a, args.rev_b or "working tree"]
+        trees = [_worktree(revision, Path(scratch), env) for revision in args.revisions]
+        names = list(args.revisions)
+        if len(trees) == 1:
+            trees.append(ROOT)
+            names.append("working tree")
         servers = [serve(APP, env, checkout=tree) for tree in trees]
         servers.append(serve("bench.floor_app:create_floor_app", {}))
         try:
@@ -81,29 +99,40 @@ def main() -> None:
             cursor = page_200_cursor(target) if args.case == "b" else None
             body = case_bodies(target, label, cursor)[args.case]
             rates: list[list[float]] = [[] for _ in servers]
+            p50: list[list[float]] = [[] for _ in servers]
             cpu: list[list[float]] = [[] for _ in servers]
+            database_cpu: list[list[float]] = [[] for _ in servers]
+            database = url.rsplit("/", 1)[1] if args.backend == "postgresql" else None
             with ProcessPoolExecutor(max_workers=8) as pool:
                 for _, server_url in servers:  # warm-up
-                    measure(pool, server_url, headers, body, 1.0, 8)
+                    measure(pool, server_url, headers, body, 1.0, args.clients)
                 for round_index in range(args.rounds):
                     order = [(round_index + shift) % len(servers) for shift in range(len(servers))]
                     for index in order:
                         process, server_url = servers[index]
                         before = _cpu_seconds(process.pid)
-                        latencies, rate = measure(pool, server_url, headers, body, args.seconds, 8)
+                        database_before = _database_cpu_seconds(database) if database else 0.0
+                        latencies, rate = measure(pool, server_url, headers, body, args.seconds, args.clients)
+                        p50[index].append(1000 * statistics.median(latencies))
                         cpu[index].append(1000 * (_cpu_seconds(process.pid) - before) / len(latencies))
+                        if database:
+                            spent = _database_cpu_seconds(database) - database_before
+                            database_cpu[index].append(1000 * spent / len(latencies))
                         rates[index].append(rate)
         finally:
             stop(*(process for process, _ in servers))
             for tree in trees:
                 if tree != ROOT:
                     subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
-    print(f"[{args.backend}] case ({args.case}), 8 clients, {args.rounds} rounds of {args.seconds:g} s")
+    print(f"[{args.backend}] case ({args.case}), {args.clients} clients, {args.rounds} rounds of {args.seconds:g} s")
     for index, name in enumerate([*names, "floor"]):
         line = f"{name:>14}: server CPU {statistics.median(cpu[index]):.2f} ms/request"
         line += f" (rounds {', '.join(f'{value:.2f}' for value in cpu[index])})"
-        if index < 2:
-            shares = [ours / floor for ours, floor in zip(rates[index], rates[2], strict=True)]
+        line += f", p50 {statistics.median(p50[index]):.2f} ms"
+        if index < len(names):
+            if database_cpu[index]:
+                line += f", database CPU {statistics.median(database_cpu[index]):.2f} ms/request"
+            shares = [ours / floor for ours, floor in zip(rates[index], rates[-1], strict=True)]
             line += f", throughput {100 * statistics.median(shares):.0f} % of the floor's"
         print(line)
 
