@@ -226,13 +226,16 @@ def test_the_detail_view_shows_the_selected_false_positive_nearest_ground_truth(
     expect(rect).to_have_count(0)
 
 
-LABELS_OUTSIDE = """
+LABELS_PLACED = """
 () => {
   const outside = [];
+  const overlapping = [];
   let flipped = 0;
   let labels = 0;
+  let crowded = 0;
   for (const svg of document.querySelectorAll("[data-testid=tile] svg.boxes")) {
     const view = svg.viewBox.baseVal;
+    const placed = [];
     for (const text of svg.querySelectorAll("text.box-label")) {
       labels += 1;
       if (text.getAttribute("text-anchor") === "end") flipped += 1;
@@ -242,16 +245,25 @@ LABELS_OUTSIDE = """
           || box.y < view.y - slack || box.y + box.height > view.y + view.height + slack) {
         outside.push([text.textContent, box.x, box.y, box.width, box.height, view.x, view.y, view.width, view.height].join(" "));
       }
+      for (const [other, otherBox] of placed) {
+        if (box.x < otherBox.x + otherBox.width && otherBox.x < box.x + box.width
+            && box.y < otherBox.y + otherBox.height && otherBox.y < box.y + box.height) {
+          overlapping.push([text.textContent, other.textContent, svg.closest("[data-testid=tile]").dataset.entryId].join(" | "));
+        }
+      }
+      placed.push([text, box]);
     }
+    if (placed.length >= 3) crowded += 1;
   }
-  return { outside, flipped, labels };
+  return { outside, overlapping, flipped, labels, crowded };
 }
 """
 
 
-def test_box_labels_stay_inside_their_tile(page: Page, site: Site) -> None:
+def test_box_labels_stay_inside_their_tile_and_apart(page: Page, site: Site) -> None:
     """Every box label of the gallery's tiles lies within the tile's image, those of boxes near its right edge
-    ending there instead of running past it; zoomed tiles (a window on the boxes) too."""
+    ending there instead of running past it, and no two labels of a tile meet (the rendered texts' boxes); zoomed
+    tiles (a window on the boxes) too."""
     total = entries(site, {"outcomes": ["FALSE_POSITIVE", "FALSE_NEGATIVE"]}, first=1)["totalCount"]
     enter_key(page, site, f"/evaluations/{site.evaluation_id}/entries?outcome=FALSE_POSITIVE,FALSE_NEGATIVE")
     tiles = page.get_by_test_id("tile")
@@ -260,9 +272,11 @@ def test_box_labels_stay_inside_their_tile(page: Page, site: Site) -> None:
         if zoom:
             page.locator("input[name=zoom]").check()
             scroll_to_count(page, tiles, total)
-        found = page.evaluate(LABELS_OUTSIDE)
+        found = page.evaluate(LABELS_PLACED)
         assert found["labels"] > total, found
         assert found["outside"] == [], found
+        assert found["overlapping"] == [], found
+        assert found["crowded"] > 0, "tiles of three labels (an FP's own, nearest and prediction boxes) must be there"
         assert found["flipped"] > 0, "boxes near a tile's right edge must be in the data for the test to mean much"
         page.evaluate("window.scrollTo(0, 0)")
         screenshot(page, "25-gallery-labels-inside-zoomed" if zoom else "24-gallery-labels-inside")

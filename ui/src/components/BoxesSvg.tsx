@@ -80,44 +80,103 @@ interface LabelPlace {
   fontSize: number;
 }
 
+/** The extent a label is given when it is placed (its text as wide as CHARACTER_WIDTH says: never narrower). */
+interface Extent {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+// Baselines: the text spans [y - fontSize, y + fontSize / 4] or so; the extents reserve a little more.
+const ASCENT = 1.0;
+const DESCENT = 0.3;
+// Labels this many or fewer are kept apart whatever it takes (a tile's two or three); in a view of many boxes each
+// tries its few places near its box and keeps the first if none is free.
+const ALWAYS_APART = 24;
+const SHRINK = 0.8;
+
+function extent(place: LabelPlace, text: string): Extent {
+  const width = text.length * place.fontSize * CHARACTER_WIDTH;
+  const left = place.anchor === "start" ? place.x : place.x - width;
+  return { left, right: left + width, top: place.y - ASCENT * place.fontSize, bottom: place.y + DESCENT * place.fontSize };
+}
+
+function apart(a: Extent, b: Extent): boolean {
+  return a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+}
+
 /**
- * Where a box's label goes: a prediction's above its box, any other's below, starting at its left edge; inside the
- * shown window whatever the box's place. A label that would run past the right side ends at the box's right edge
- * (or the window's) instead; one that would run past the top or bottom goes to the box's other side, or inside; one
- * wider than the window (a zoomed tile) is set smaller.
+ * The places a box's label may go, best first: a prediction's above its box, any other's below, starting at its left
+ * edge; then the box's other side, then inside its top and bottom edges; with `rows`, then every line of the window
+ * from the top. Inside the shown window whatever the box's place: a label that would run past the right side ends at
+ * the box's right edge (or the window's) instead; one that would run past the top or bottom goes to the box's other
+ * side, or inside; one wider than the window (a zoomed tile) is set smaller.
  */
-export function labelPlace(box: DrawnBox, text: string, largest: number, shown: Window): LabelPlace {
+function labelPlaces(
+  box: DrawnBox,
+  text: string,
+  largest: number,
+  shown: Window,
+  rows: boolean,
+): [LabelPlace, ...LabelPlace[]] {
   const fontSize = Math.min(largest, shown.width / Math.max(1, text.length * CHARACTER_WIDTH));
   const textWidth = text.length * fontSize * CHARACTER_WIDTH;
   const left = shown.x;
   const right = shown.x + shown.width;
-  let x = Math.max(left, box.x);
-  let anchor: LabelPlace["anchor"] = "start";
-  if (x + textWidth > right) {
-    x = Math.min(right, box.x + box.width);
-    anchor = "end";
-    if (x - textWidth < left) {
-      x = left;
-      anchor = "start";
-    }
+  const starts: { x: number; anchor: LabelPlace["anchor"] }[] = [];
+  if (Math.max(left, box.x) + textWidth <= right) starts.push({ x: Math.max(left, box.x), anchor: "start" });
+  if (Math.min(right, box.x + box.width) - textWidth >= left) {
+    starts.push({ x: Math.min(right, box.x + box.width), anchor: "end" });
   }
-  // Baselines: the text spans [y - fontSize, y + fontSize / 4] or so.
-  const top = shown.y + fontSize;
-  const bottom = shown.y + shown.height - fontSize * 0.25;
-  const above = box.y - fontSize * 0.25;
+  const [first = { x: left, anchor: "start" }, ...others] = starts;
+  const top = shown.y + ASCENT * fontSize;
+  const bottom = shown.y + shown.height - DESCENT * fontSize;
+  const above = box.y - 0.25 * fontSize;
   const below = box.y + box.height + fontSize;
-  let y = box.side === "prediction" ? above : below;
-  if (y < top) y = below <= bottom ? below : top;
-  if (y > bottom) y = above >= top ? above : bottom;
-  return { x, y: Math.min(Math.max(y, top), bottom), anchor, fontSize };
+  const clamp = (y: number) => Math.min(Math.max(y, top), bottom);
+  const [near, far] = box.side === "prediction" ? [above, below] : [below, above];
+  // The preferred side when it fits, else the other side when that fits, else the nearer edge of the window.
+  const best = near >= top && near <= bottom ? near : far >= top && far <= bottom ? far : clamp(near);
+  const ys = [far, near].filter((y) => y >= top && y <= bottom);
+  ys.push(clamp(box.y + fontSize), clamp(box.y + box.height - 0.25 * fontSize));
+  if (rows) {
+    const line = (ASCENT + DESCENT) * fontSize * 1.05;
+    for (let y = top; y <= bottom + 1e-9; y += line) ys.push(y);
+  }
+  const rest = [...others.map((start) => ({ ...start, y: best, fontSize }))];
+  for (const y of ys) rest.push(...[first, ...others].map((start) => ({ ...start, y, fontSize })));
+  return [{ ...first, y: best, fontSize }, ...rest];
 }
 
-function Label({ box, fontSize, colour, shown }: { box: DrawnBox; fontSize: number; colour: string; shown: Window }) {
-  const text = box.caption ?? box.label;
-  const place = labelPlace(box, text, fontSize, shown);
+/**
+ * Where each box's label goes (`labelPlaces`' first place that no earlier label's extent meets), so that no two
+ * labels overlap; when none is free, the labels are set smaller and placed again (down to a third of the size).
+ */
+export function placeLabels(labelled: { box: DrawnBox; text: string }[], largest: number, shown: Window): LabelPlace[] {
+  const rows = labelled.length <= ALWAYS_APART;
+  let fontSize = largest;
+  for (let attempt = 0; ; attempt += 1) {
+    const placed: LabelPlace[] = [];
+    const taken: Extent[] = [];
+    let crowded = false;
+    for (const { box, text } of labelled) {
+      const places = labelPlaces(box, text, fontSize, shown, rows);
+      const free = places.find((place) => taken.every((other) => apart(extent(place, text), other)));
+      if (free === undefined) crowded = true;
+      const place = free ?? places[0];
+      placed.push(place);
+      taken.push(extent(place, text));
+    }
+    if (!crowded || !rows || attempt >= 5) return placed;
+    fontSize *= SHRINK;
+  }
+}
+
+function Label({ box, place, colour }: { box: DrawnBox; place: LabelPlace; colour: string }) {
   return (
     <text x={place.x} y={place.y} textAnchor={place.anchor} fontSize={place.fontSize} fill={colour} className="box-label">
-      {text}
+      {box.caption ?? box.label}
     </text>
   );
 }
@@ -128,6 +187,14 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
   const shown = view ?? { x: 0, y: 0, width, height };
   const source = useImage(imageUrl);
   const fontSize = Math.max(shown.width, shown.height) * labelSize;
+  const labelled = showLabels ? boxes.filter((box) => box.caption !== "") : [];
+  const places = new Map(
+    placeLabels(
+      labelled.map((box) => ({ box, text: box.caption ?? box.label })),
+      fontSize,
+      shown,
+    ).map((place, index) => [labelled[index], place]),
+  );
   return (
     <svg
       className={`boxes ${className ?? ""}`}
@@ -144,6 +211,7 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
       )}
       {boxes.map((box) => {
         const { colour, dashes } = STROKES[box.side];
+        const place = places.get(box);
         return (
           <g key={`${box.side}-${box.id}`} className={box.highlighted ? "highlighted" : ""}>
             <rect
@@ -161,7 +229,7 @@ export function BoxesSvg({ item, imageUrl, boxes, showLabels = true, className, 
             >
               <title>{box.caption === undefined || box.caption === "" ? box.label : box.caption}</title>
             </rect>
-            {showLabels && box.caption !== "" && <Label box={box} fontSize={fontSize} colour={colour} shown={shown} />}
+            {place && <Label box={box} place={place} colour={colour} />}
           </g>
         );
       })}
