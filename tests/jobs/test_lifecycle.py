@@ -156,6 +156,34 @@ async def test_failing_job_is_errored_with_a_message(gql: GraphQL, state: AppSta
     assert await _count(state, tables.Evaluation) == 0
 
 
+async def test_a_chunk_failing_while_the_one_before_is_written_leaves_nothing(
+    gql: GraphQL, state: AppState, caller: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk's entries are written while the next chunk is matched; when that matching fails, the job ends
+    ERRORED and the write in flight leaves no entry behind."""
+    from matchscope.services.evaluation import run
+
+    matched = 0
+    real = run.match_chunk
+
+    def failing_second(*args: Any) -> Any:
+        nonlocal matched
+        matched += 1
+        if matched == 2:
+            raise RuntimeError("second chunk")
+        return real(*args)
+
+    monkeypatch.setattr(run, "match_chunk", failing_second)
+    state.settings = state.settings.model_copy(update={"evaluation_chunk_items": 1})
+    queue = hold(state)
+    job = (await gql(SUBMIT, await _ids(state, caller)))["calculateEvaluationMetrics"]
+    assert await execute_job(state, LocalEventBus(), queue.job_ids[0]) == "ERRORED"
+    failed = (await gql(JOB, {"id": job["id"]}))["job"]
+    assert matched == 2 and failed["message"].startswith("evaluation failed: RuntimeError")
+    assert await _count(state, tables.MatchEntry) == 0
+    assert await _count(state, tables.Evaluation) == 0
+
+
 async def test_evaluation_turns_stale_after_an_upload(gql: GraphQL, state: AppState, caller: Caller) -> None:
     ids = await _ids(state, caller)
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]

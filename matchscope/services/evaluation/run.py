@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from matchscope.services.evaluation import chunks
 from matchscope.services.evaluation.chunks import ChunkPlan, Phases, Progress, ScaleOut
 from matchscope.services.evaluation.coco_results import coco_results
+from matchscope.services.evaluation.entries import EntryRows
 from matchscope.services.evaluation.lease import Lease, LeaseLost, fence, heartbeat
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
 from matchscope.services.evaluation.load import CocoOrders, Loaded, coco_orders, image_keys, load_chunk
@@ -93,6 +94,7 @@ async def _run(
         orders = await coco_orders(session, dataset_id, label_names)
     plan = ChunkPlan(dataset_id, model_id, label_names, orders.by_annotation_id, options)
     timer = Phases()
+    writing = None
     if scaled:
         totals, label_names = await _scaled_out(
             sessions, job, evaluation_id, plan, item_ids, chunk_items, scale_out, lease, check_lease, on_progress, timer
@@ -101,11 +103,11 @@ async def _run(
             orders = await coco_orders(session, dataset_id, label_names)
         plan = ChunkPlan(dataset_id, model_id, label_names, orders.by_annotation_id, options)
     else:
-        totals = await _in_one_piece(
+        totals, writing = await _in_one_piece(
             sessions, job, evaluation_id, plan, item_ids, chunk_items, lease, check_lease, on_progress, timer
         )
     return await _merge(
-        sessions, job_id, evaluation_id, totals, plan, item_ids, keys, orders, lease, keep_evaluations, timer
+        sessions, job_id, evaluation_id, totals, plan, item_ids, keys, orders, lease, keep_evaluations, timer, writing
     )
 
 
@@ -120,8 +122,9 @@ async def _in_one_piece(
     check_lease: Callable[[int], None],
     on_progress: Progress,
     timer: Phases,
-) -> Totals:
-    """Every chunk in this process, one after the other; a job started again starts from its first chunk."""
+) -> tuple[Totals, asyncio.Task[None] | None]:
+    """Every chunk in this process, in order; a job started again starts from its first chunk. Returns the totals
+    and the last chunk's write, still running (the merge's COCO and TIDE need only the boxes)."""
     assert job.id is not None
     job_id = job.id
     totals = Totals(labels=len(plan.labels))
@@ -140,29 +143,49 @@ async def _in_one_piece(
                 by_annotation_id=plan.by_annotation_id,
             )
 
-    done = 0
-    # Chunks are read, matched and written one after the other: reading the next chunk on a second connection
-    # while this one is written was measured slower on 2 cores (the two threads fight over the GIL).
-    for first_item, last_item, items in chunks.bounds(item_ids, chunk_items):
-        with timer("load"):
-            chunk = await load(first_item, last_item)
-        check_lease(job_id)
+    async def write(entries: EntryRows, done: int) -> None:
         async with transaction(sessions) as session:
             if await cancel_requested(session, job_id):
                 raise JobCancelled
-            with timer("match"):
-                entries = await asyncio.to_thread(match_chunk, chunk, plan.options, allowed, totals, plan.labels)
             with timer("write"):
-                done += items
                 job.completed_steps = done
                 job.progress = job.completed_steps / max(1, job.total_steps)
                 # Fenced: a worker that lost the job meanwhile rolls this chunk back and stops. The fence comes
                 # first: a deletion locks the job's row before it drops the entry table, so does this.
                 await fence(session, job_id, lease, completed_steps=job.completed_steps, progress=job.progress)
                 await entries.insert(session, evaluation_id=evaluation_id)
-        totals.chunks.append(chunk)
         await on_progress(job)  # this worker alone writes the job's progress: its order is the writes' order
-    return totals
+
+    # A chunk's entries are written while the next chunk is read and matched: the database updates its indexes in
+    # its own thread, without the GIL. One write at a time, in chunk order, so entry ids are the same either way.
+    writing: asyncio.Task[None] | None = None
+    done = 0
+    try:
+        for first_item, last_item, items in chunks.bounds(item_ids, chunk_items):
+            with timer("load"):
+                chunk = await load(first_item, last_item)
+            check_lease(job_id)
+            with timer("match"):
+                entries = await asyncio.to_thread(match_chunk, chunk, plan.options, allowed, totals, plan.labels)
+            if writing is not None:
+                with timer("write wait"):
+                    await writing
+            done += items
+            writing = asyncio.create_task(write(entries, done))
+            totals.chunks.append(chunk)
+    except BaseException:
+        await _stop(writing)
+        raise
+    return totals, writing
+
+
+async def _stop(task: asyncio.Task[None] | None) -> None:
+    """Cancel `task` and wait until it has ended (its transaction rolled back), whatever it raises."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
 
 
 async def _scaled_out(
@@ -246,22 +269,30 @@ async def _merge(
     lease: Lease,
     keep_evaluations: int,
     timer: Phases,
+    writing: asyncio.Task[None] | None = None,
 ) -> Job:
-    """COCO metrics and the TIDE summary over every chunk, then the evaluation made current."""
+    """COCO metrics and the TIDE summary over every chunk, then the evaluation made current; `writing` is the last
+    chunk's write, if still running."""
     allowed = plan.allowed()
 
     async def index() -> None:
+        if writing is not None:
+            await writing
         with timer("index build"):
             await entry_partitions.build_indexes_at_once(sessions, evaluation_id)
 
     # At once: COCO and TIDE in two threads (the kernels release the GIL) while the database builds the entries'
     # indexes. This is the part of a scaled-out job no other worker shares.
-    with timer("metrics and index"):
-        coco, tide, _ = await asyncio.gather(
-            asyncio.to_thread(coco_results, totals, plan.labels, keys, plan.options, allowed, orders.categories),
-            asyncio.to_thread(tide_results, totals.chunks, item_ids, plan.labels),
-            index(),
-        )
+    try:
+        with timer("metrics and index"):
+            coco, tide, _ = await asyncio.gather(
+                asyncio.to_thread(coco_results, totals, plan.labels, keys, plan.options, allowed, orders.categories),
+                asyncio.to_thread(tide_results, totals.chunks, item_ids, plan.labels),
+                index(),
+            )
+    except BaseException:
+        await _stop(writing)
+        raise
     with timer("complete"):
         job = await complete(
             sessions, job_id, evaluation_id, totals, plan.labels, coco, tide, len(item_ids), lease, keep_evaluations
