@@ -22,9 +22,11 @@ for the caller to convert with ``float``; a number ``float`` makes infinite fail
 128-bit integers: the 64x64 -> 128-bit product is built from 32-bit halves in uint64 arithmetic, with every
 constant typed uint64 (numba turns mixed signed/unsigned integer arithmetic into float64).
 
-The per-detection path is one function: numba reference-counts an array on every call of a helper that takes
-it (two atomic operations, even when the call is inlined), which made helper-based parsing several times slower
-than the bytes justify. Helpers here take scalars only, except ``_skip_value`` (unknown keys, rare). The
+The parser's steps are small functions that take the bytes and the output columns as raw pointers (numba
+``CPointer``s made from the arrays' addresses by ``_pointer_to``), never as arrays: numba reference-counts an
+array in every function it is passed to (atomic operations, inlined or not), and with arrays the same steps made
+parsing 2.5x (``forceinline``) to 3.3x (``inline="always"``) slower than one function; with pointers they cost
+nothing (``bench/json_kernel.py``). Only ``parse_results`` holds the arrays, which keeps them alive. The
 output columns are sized once from the buffer length (a detection takes at least ``_MIN_OBJECT_BYTES`` bytes).
 Everything compiled lives in this one file: numba's disk cache only notices changes to the cached function's
 own file.
@@ -33,14 +35,21 @@ own file.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import intrinsic
 from numpy.typing import NDArray
 
 Bytes = NDArray[np.uint8]
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
+# Raw pointers into arrays that the caller keeps alive (numba CPointers: indexed like flat arrays, not counted).
+BytePointer = Any
+IntPointer = Any
+FloatPointer = Any
+Outputs = tuple[IntPointer, IntPointer, FloatPointer, FloatPointer]  # image_id, category_id, bbox (flat), score
 
 OK = 0
 FAILED = 1
@@ -199,8 +208,28 @@ def _is_delimiter(c: int) -> bool:
     return bool(c == 44 or c == 125 or c == 93 or c == 32 or c == 10 or c == 13 or c == 9)  # , } ] space
 
 
+def _pointer_to(item: Any) -> Any:
+    """An intrinsic that makes an array's data address (``array.ctypes.data``) a pointer to its `item`s."""
+
+    @intrinsic  # type: ignore[misc]
+    def pointer(typingctx: Any, address: Any) -> Any:
+        signature = types.CPointer(item)(types.uintp)  # type: ignore[no-untyped-call]
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
+
+        return signature, codegen
+
+    return pointer
+
+
+_bytes_at = _pointer_to(types.uint8)
+_ints_at = _pointer_to(types.int64)
+_floats_at = _pointer_to(types.float64)
+
+
 @njit(cache=True, nogil=True)
-def _skip_string(buf: Bytes, i: int, n: int) -> int:
+def _skip_string(buf: BytePointer, i: int, n: int) -> int:
     """i at the opening quote; returns the index after the closing quote, or -1."""
     i += 1
     while i < n:
@@ -215,7 +244,7 @@ def _skip_string(buf: Bytes, i: int, n: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _skip_value(buf: Bytes, i: int, n: int) -> int:
+def _skip_value(buf: BytePointer, i: int, n: int) -> int:
     """Skips any JSON value (nested arrays and objects included); returns the next index or -1.
 
     Only values of keys other than the four are skipped, so this path is rare: helpers are fine here.
@@ -246,8 +275,226 @@ def _skip_value(buf: Bytes, i: int, n: int) -> int:
     return -1
 
 
+# The parser's steps (see the module's docstring for why they take pointers). Each returns the index after what it
+# read, or -1 when the bytes are not the common case it takes.
+
+
 @njit(cache=True, nogil=True)
-def parse_results(buf: Bytes) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:  # noqa: C901  (one function: see above)
+def _skip_ws(buf: BytePointer, i: int, n: int) -> int:
+    while i < n and _is_ws(buf[i]):
+        i += 1
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _after(buf: BytePointer, i: int, n: int, expected: int) -> int:
+    """The index after byte `expected` (whitespace before and after skipped), or -1."""
+    i = _skip_ws(buf, i, n)
+    if i >= n or buf[i] != expected:
+        return -1
+    return _skip_ws(buf, i + 1, n)
+
+
+@njit(cache=True, nogil=True)
+def _key(buf: BytePointer, i: int, n: int) -> tuple[int, int]:
+    """A key at its opening quote and the colon after it: (index of its value, 0-3 for the four keys or -1)."""
+    key_start = i + 1
+    i = key_start
+    while i < n and buf[i] != 34 and buf[i] != 92:
+        i += 1
+    if i >= n or buf[i] != 34:  # an escape in a key: leave it to orjson
+        return -1, -1
+    key = _key_code(buf[key_start], i - key_start)
+    if key >= 0:
+        for j in range(1, i - key_start):
+            if buf[key_start + j] != KEYS[key, j]:
+                key = -1
+                break
+    return _after(buf, i + 1, n, 58), key  # :
+
+
+@njit(cache=True, nogil=True)
+def _digits(buf: BytePointer, i: int, n: int, limit: int) -> tuple[int, int]:
+    """A run of decimal digits: (index after it, its value, which stops growing once it reaches `limit`)."""
+    value = 0
+    while i < n:
+        d = buf[i] - 48
+        if d < 0 or d > 9:
+            break
+        if value < limit:
+            value = value * 10 + d
+        i += 1
+    return i, value
+
+
+@njit(cache=True, nogil=True)
+def _integer(buf: BytePointer, i: int, n: int) -> tuple[int, int]:
+    """An id: at most 18 digits, optionally negative."""
+    negative = i < n and buf[i] == 45
+    if negative:
+        i += 1
+    start = i
+    i, value = _digits(buf, i, n, 10**18)
+    if i == start or i - start > 18 or (i < n and not _is_delimiter(buf[i])):
+        return -1, 0
+    return i, -value if negative else value
+
+
+@njit(cache=True, nogil=True)
+def _significand(
+    buf: BytePointer, i: int, n: int, mantissa: int, digits: int, exponent: int, truncated: bool, fraction: int
+) -> tuple[int, int, int, int, bool]:
+    """A run of a number's digits, before its point (`fraction` 0) or after it (1): MAX_DIGITS significant ones go
+    into the mantissa (after the point, each moves the decimal exponent down); further ones mark it truncated
+    (before the point, each moves the exponent up). (index, mantissa, digits kept, exponent, truncated)"""
+    while i < n:
+        d = buf[i] - 48
+        if d < 0 or d > 9:
+            break
+        if digits < MAX_DIGITS:
+            mantissa = mantissa * 10 + d
+            exponent -= fraction
+            if mantissa != 0:  # not > 0: a 19th digit may wrap the int64
+                digits += 1  # significant digits kept (leading zeros do not count)
+        else:
+            exponent += 1 - fraction
+            truncated |= d != 0
+        i += 1
+    return i, mantissa, digits, exponent, truncated
+
+
+@njit(cache=True, nogil=True)
+def _exponent(buf: BytePointer, i: int, n: int) -> tuple[int, int]:
+    """A number's written exponent, after its e or E: (index, exponent)."""
+    negative = False
+    if i < n and (buf[i] == 43 or buf[i] == 45):
+        negative = buf[i] == 45
+        i += 1
+    start = i
+    i, written = _digits(buf, i, n, 100000)
+    return (-1 if i == start else i), -written if negative else written
+
+
+@njit(cache=True, nogil=True)
+def _number(buf: BytePointer, i: int, n: int) -> tuple[int, float, bool]:
+    """A JSON number: (index, value or UNDECIDED, whether written negative). Values ``float`` makes infinite are
+    not boxes: -1, and orjson's path decides."""
+    negative = i < n and buf[i] == 45
+    if negative:
+        i += 1
+    start = i
+    i, mantissa, digits, exponent, truncated = _significand(buf, i, n, 0, 0, 0, False, 0)
+    if i == start:
+        return -1, 0.0, negative
+    if i < n and buf[i] == 46:  # .
+        start = i + 1
+        i, mantissa, digits, exponent, truncated = _significand(buf, start, n, mantissa, digits, exponent, truncated, 1)
+        if i == start:  # no digit after the point
+            return -1, 0.0, negative
+    if 0 <= i < n and (buf[i] == 101 or buf[i] == 69):  # e E
+        i, written = _exponent(buf, i + 1, n)
+        exponent += written
+    if i < 0 or (i < n and not _is_delimiter(buf[i])):
+        return -1, 0.0, negative
+    number = decimal_to_double(mantissa, exponent, negative, truncated)
+    return (-1 if math.isinf(number) else i), number, negative
+
+
+@njit(cache=True, nogil=True)
+def _span(spans: IntPointer, n_spans: int, row: int, column: int, start: int, end: int) -> int:
+    """Records an undecided number's bytes for the caller's ``float``; the new count."""
+    spans[4 * n_spans] = row
+    spans[4 * n_spans + 1] = column
+    spans[4 * n_spans + 2] = start
+    spans[4 * n_spans + 3] = end
+    return n_spans + 1
+
+
+@njit(cache=True, nogil=True)
+def _bbox(
+    buf: BytePointer, i: int, n: int, row: int, bbox: FloatPointer, spans: IntPointer, n_spans: int
+) -> tuple[int, int]:
+    """``[x, y, width, height]``; a negative width or height fails. (index, span count)"""
+    if i >= n or buf[i] != 91:
+        return -1, n_spans
+    i = _skip_ws(buf, i + 1, n)
+    for column in range(4):
+        start = i
+        i, number, negative = _number(buf, i, n)
+        if i < 0:
+            return -1, n_spans
+        if math.isnan(number):
+            number = 0.0
+            n_spans = _span(spans, n_spans, row, column, start, i)
+        if column >= 2 and negative and number != 0.0:
+            return -1, n_spans
+        bbox[4 * row + column] = number
+        i = _after(buf, i, n, 44 if column < 3 else 93)  # , then ]
+        if i < 0:
+            return -1, n_spans
+    return i, n_spans
+
+
+@njit(cache=True, nogil=True)
+def _value(
+    buf: BytePointer,
+    i: int,
+    n: int,
+    key: int,
+    row: int,
+    columns: tuple[Ints, Ints, Floats, Floats],
+    spans: Ints,
+    n_spans: int,
+) -> tuple[int, int]:
+    """The value of key `key` (-1: any other, skipped) into row `row` of the columns: (index, span count)."""
+    image_id, category_id, bbox, score = columns
+    if key == 0 or key == 1:
+        i, value = _integer(buf, i, n)
+        if key == 0:
+            image_id[row] = value
+        else:
+            category_id[row] = value
+        return i, n_spans
+    if key == 2:
+        return _bbox(buf, i, n, row, bbox, spans, n_spans)
+    if key == 3:
+        start = i
+        i, number, _ = _number(buf, i, n)
+        if i >= 0 and math.isnan(number):
+            number = 0.0
+            n_spans = _span(spans, n_spans, row, 4, start, i)
+        score[row] = number
+        return i, n_spans
+    return _skip_value(buf, i, n), n_spans
+
+
+@njit(cache=True, nogil=True)
+def _object(
+    buf: BytePointer, i: int, n: int, row: int, columns: Outputs, spans: IntPointer, n_spans: int
+) -> tuple[int, int]:
+    """One detection ``{"key": value, ...}`` after its opening brace, holding each of the four keys: (index after
+    its closing brace, span count)."""
+    seen = 0
+    while i < n and buf[i] == 34:
+        i, key = _key(buf, i, n)
+        if i < 0:
+            break
+        i, n_spans = _value(buf, i, n, key, row, columns, spans, n_spans)
+        if i < 0:
+            break
+        if key >= 0:
+            seen |= 1 << key
+        i = _skip_ws(buf, i, n)
+        if i < n and buf[i] == 125:  # }
+            return (i + 1 if seen == 15 else -1), n_spans
+        if i >= n or buf[i] != 44:  # ,
+            break
+        i = _skip_ws(buf, i + 1, n)
+    return -1, n_spans
+
+
+@njit(cache=True, nogil=True)
+def parse_results(buf: Bytes) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:
     """Status, image_id (M,), category_id (M,), bbox (M, 4), score (M,) and inexact spans (S, 4).
 
     Each span row is (row, column 0-3 of bbox or 4 for score, start byte, end byte); the value there is 0
@@ -255,225 +502,58 @@ def parse_results(buf: Bytes) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:  
     """
     n = buf.shape[0]
     capacity = n // _MIN_OBJECT_BYTES + 1
-    image_id = np.empty(capacity, dtype=np.int64)
-    category_id = np.empty(capacity, dtype=np.int64)
-    bbox = np.empty((capacity, 4))
-    score = np.empty(capacity)
+    columns = (
+        np.empty(capacity, dtype=np.int64),
+        np.empty(capacity, dtype=np.int64),
+        np.empty((capacity, 4)),
+        np.empty(capacity),
+    )
+    image_id, category_id, bbox, score = columns
+    outputs = (
+        _ints_at(image_id.ctypes.data),
+        _ints_at(category_id.ctypes.data),
+        _floats_at(bbox.ctypes.data),
+        _floats_at(score.ctypes.data),
+    )
     spans = np.empty((64, 4), dtype=np.int64)
     n_spans = 0
     rows = 0
-    i = 0
-    while i < n and _is_ws(buf[i]):
-        i += 1
-    if i >= n or buf[i] != 91:  # [
-        return FAILED, image_id[:0], category_id[:0], bbox[:0], score[:0], spans[:0]
-    i += 1
-    while i < n and _is_ws(buf[i]):
-        i += 1
-    if i < n and buf[i] == 93:  # ]
-        i += 1
-        while i < n and _is_ws(buf[i]):
-            i += 1
-        return (OK if i == n else FAILED), image_id[:0], category_id[:0], bbox[:0], score[:0], spans[:0]
-    while rows < capacity:
+    p = _bytes_at(buf.ctypes.data)
+    i = _after(p, 0, n, 91)  # [
+    if 0 <= i < n and p[i] == 93:  # ]: an empty list
+        return _results(OK if _skip_ws(p, i + 1, n) == n else FAILED, 0, columns, spans, 0)
+    while i >= 0 and rows < capacity:
         if n_spans + _MAX_SPANS_PER_OBJECT > spans.shape[0]:
-            grown = np.empty((2 * spans.shape[0], 4), dtype=np.int64)
-            grown[:n_spans] = spans[:n_spans]
-            spans = grown
-        # One object: {"key": value, ...}
-        if i >= n or buf[i] != 123:
-            break
-        i += 1
-        while i < n and _is_ws(buf[i]):
-            i += 1
-        seen = 0
-        closed = False
-        while i < n and buf[i] == 34:
-            key_start = i + 1
-            i = key_start
-            while i < n and buf[i] != 34 and buf[i] != 92:
-                i += 1
-            if i >= n or buf[i] != 34:  # an escape in a key: leave it to orjson
-                i = -1
-                break
-            key = _key_code(buf[key_start], i - key_start)
-            if key >= 0:
-                for j in range(1, i - key_start):
-                    if buf[key_start + j] != KEYS[key, j]:
-                        key = -1
-                        break
-            i += 1
-            while i < n and _is_ws(buf[i]):
-                i += 1
-            if i >= n or buf[i] != 58:  # :
-                i = -1
-                break
-            i += 1
-            while i < n and _is_ws(buf[i]):
-                i += 1
-            if key == 0 or key == 1:
-                negative = i < n and buf[i] == 45
-                if negative:
-                    i += 1
-                start = i
-                value = 0
-                while i < n:
-                    d = buf[i] - 48
-                    if d < 0 or d > 9:
-                        break
-                    value = value * 10 + d
-                    i += 1
-                if i == start or i - start > 18 or (i < n and not _is_delimiter(buf[i])):
-                    i = -1
-                    break
-                if key == 0:
-                    image_id[rows] = -value if negative else value
-                else:
-                    category_id[rows] = -value if negative else value
-            elif key == 2 or key == 3:
-                count = 1
-                if key == 2:
-                    if i >= n or buf[i] != 91:
-                        i = -1
-                        break
-                    i += 1
-                    while i < n and _is_ws(buf[i]):
-                        i += 1
-                    count = 4
-                for column in range(count):
-                    # A JSON number: MAX_DIGITS significant digits go into the int64 mantissa; further
-                    # digits only move the decimal exponent and mark it truncated.
-                    number_start = i
-                    negative = i < n and buf[i] == 45
-                    if negative:
-                        i += 1
-                    start = i
-                    mantissa = 0
-                    digits = 0  # significant digits kept (leading zeros do not count)
-                    truncated = False  # a non-zero digit past those kept
-                    exponent = 0
-                    while i < n:
-                        d = buf[i] - 48
-                        if d < 0 or d > 9:
-                            break
-                        if digits < MAX_DIGITS:
-                            mantissa = mantissa * 10 + d
-                            if mantissa != 0:  # not > 0: a 19th digit may wrap the int64
-                                digits += 1
-                        else:
-                            exponent += 1
-                            truncated |= d != 0
-                        i += 1
-                    if i == start:
-                        i = -1
-                        break
-                    if i < n and buf[i] == 46:  # .
-                        i += 1
-                        fraction_start = i
-                        while i < n:
-                            d = buf[i] - 48
-                            if d < 0 or d > 9:
-                                break
-                            if digits < MAX_DIGITS:
-                                mantissa = mantissa * 10 + d
-                                exponent -= 1
-                                if mantissa != 0:
-                                    digits += 1
-                            else:
-                                truncated |= d != 0
-                            i += 1
-                        if i == fraction_start:
-                            i = -1
-                            break
-                    if i < n and (buf[i] == 101 or buf[i] == 69):  # e E
-                        i += 1
-                        negative_exponent = False
-                        if i < n and (buf[i] == 43 or buf[i] == 45):
-                            negative_exponent = buf[i] == 45
-                            i += 1
-                        exponent_start = i
-                        written = 0
-                        while i < n:
-                            d = buf[i] - 48
-                            if d < 0 or d > 9:
-                                break
-                            if written < 100000:
-                                written = written * 10 + d
-                            i += 1
-                        if i == exponent_start:
-                            i = -1
-                            break
-                        exponent += -written if negative_exponent else written
-                    if i < n and not _is_delimiter(buf[i]):
-                        i = -1
-                        break
-                    number = decimal_to_double(mantissa, exponent, negative, truncated)
-                    if math.isinf(number):  # float() would give inf: not a box; orjson's path decides
-                        i = -1
-                        break
-                    if math.isnan(number):  # undecided: the caller converts the text with float()
-                        number = 0.0
-                        spans[n_spans, 0] = rows
-                        spans[n_spans, 1] = column if key == 2 else 4
-                        spans[n_spans, 2] = number_start
-                        spans[n_spans, 3] = i
-                        n_spans += 1
-                    if key == 3:
-                        score[rows] = number
-                    elif column >= 2 and negative and number != 0.0:  # a negative width or height
-                        i = -1
-                        break
-                    else:
-                        bbox[rows, column] = number
-                    if key == 2:
-                        while i < n and _is_ws(buf[i]):
-                            i += 1
-                        if i >= n or buf[i] != (44 if column < 3 else 93):  # , then ]
-                            i = -1
-                            break
-                        i += 1
-                        while i < n and _is_ws(buf[i]):
-                            i += 1
-                if i < 0:
-                    break
-            else:
-                i = _skip_value(buf, i, n)
-                if i < 0:
-                    break
-            if key >= 0:
-                seen |= 1 << key
-            while i < n and _is_ws(buf[i]):
-                i += 1
-            if i < n and buf[i] == 44:  # ,
-                i += 1
-                while i < n and _is_ws(buf[i]):
-                    i += 1
-            elif i < n and buf[i] == 125:  # }
-                i += 1
-                closed = True
-                break
-            else:
-                i = -1
-                break
-        if i < 0 or not closed or seen != 15:
+            spans = _grown(spans, n_spans)
+        i = _after(p, i, n, 123)  # {
+        if i >= 0:
+            i, n_spans = _object(p, i, n, rows, outputs, _ints_at(spans.ctypes.data), n_spans)
+        if i < 0:
             break
         rows += 1
-        while i < n and _is_ws(buf[i]):
-            i += 1
-        if i < n and buf[i] == 44:
-            i += 1
-            while i < n and _is_ws(buf[i]):
-                i += 1
-        elif i < n and buf[i] == 93:
-            i += 1
-            while i < n and _is_ws(buf[i]):
-                i += 1
-            if i == n:
-                return OK, image_id[:rows], category_id[:rows], bbox[:rows], score[:rows], spans[:n_spans]
-            break
-        else:
-            break
-    return FAILED, image_id[:0], category_id[:0], bbox[:0], score[:0], spans[:0]
+        i = _skip_ws(p, i, n)
+        if i < n and p[i] == 93:  # ]
+            return _results(OK if _skip_ws(p, i + 1, n) == n else FAILED, rows, columns, spans, n_spans)
+        i = _after(p, i, n, 44)  # ,
+    return _results(FAILED, 0, columns, spans, 0)
+
+
+@njit(cache=True, nogil=True)
+def _grown(spans: Ints, n_spans: int) -> Ints:
+    grown = np.empty((2 * spans.shape[0], 4), dtype=np.int64)
+    grown[:n_spans] = spans[:n_spans]
+    return grown
+
+
+@njit(cache=True, nogil=True)
+def _results(
+    status: int, rows: int, columns: tuple[Ints, Ints, Floats, Floats], spans: Ints, n_spans: int
+) -> tuple[int, Ints, Ints, Floats, Floats, Ints]:
+    """`parse_results`' answer: the first `rows` detections, or none when the parse failed."""
+    image_id, category_id, bbox, score = columns
+    if status != OK:
+        rows = n_spans = 0
+    return status, image_id[:rows], category_id[:rows], bbox[:rows], score[:rows], spans[:n_spans]
 
 
 # Keys by length: image_id (8), category_id (11), bbox (4), score (5); their first bytes tell them apart.
