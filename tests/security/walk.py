@@ -42,6 +42,8 @@ KIND_BY_ARGUMENT = {
     "itemId": "DatasetItem",
     "jobId": "AsyncJob",
     "evaluationId": "Evaluation",
+    "baseId": "Evaluation",
+    "otherId": "Evaluation",
 }
 _SCALARS: dict[str, Any] = {
     "String": TEXT,
@@ -227,10 +229,10 @@ def variants(names: Sequence[str], foreign: str, own: Mapping[str, str], fallbac
 def combinations(
     names: Sequence[str], ids_by_kind: Mapping[str, Sequence[str]], every: Sequence[str]
 ) -> list[dict[str, str]]:
-    """For the owner: every typed combination of its own IDs (by argument name), any ID for plain `id`."""
-    pools = [
-        ids_by_kind.get(KIND_BY_ARGUMENT.get(name, ""), every) if name in KIND_BY_ARGUMENT else every for name in names
-    ]
+    """For the owner: every typed combination of its own IDs (by argument name), any ID for plain `id`. A typed
+    argument with no ID of its kind known yet gives none: the fixpoint comes back to it once one is found (an
+    ID of another kind reaches nothing of the owner's, and the pairs of them made the walk quadratic)."""
+    pools = [ids_by_kind.get(KIND_BY_ARGUMENT[name], []) if name in KIND_BY_ARGUMENT else every for name in names]
     return [dict(zip(names, chosen, strict=True)) for chosen in itertools.islice(itertools.product(*pools), 2000)]
 
 
