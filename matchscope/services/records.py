@@ -52,7 +52,7 @@ class PredictionRecord:
 class PredictionTable:
     """Predictions as columns, for imports of hundreds of thousands of rows: no object per row (building, checking
     and unpacking one record per detection was most of a COCO import's time). Item references and labels are
-    codes into lists of their distinct values, so each distinct value is looked up and checked once."""
+    codes into lists of the distinct values the rows use, so each is looked up and checked once."""
 
     references: list[str]
     reference_code: NDArray[np.int64]
@@ -66,11 +66,14 @@ class PredictionTable:
         return len(self.annotation_ids)
 
     def __getitem__(self, rows: slice) -> PredictionTable:
+        """The rows `rows`, with only the references and labels they use (a chunk looks up only its own items)."""
+        references, reference_code = np.unique(self.reference_code[rows], return_inverse=True)
+        labels, label_code = np.unique(self.label_code[rows], return_inverse=True)
         return PredictionTable(
-            self.references,
-            self.reference_code[rows],
-            self.labels,
-            self.label_code[rows],
+            [self.references[code] for code in references.tolist()],
+            reference_code.reshape(-1),
+            [self.labels[code] for code in labels.tolist()],
+            label_code.reshape(-1),
             self.boxes[rows],
             self.confidence[rows],
             self.annotation_ids[rows],

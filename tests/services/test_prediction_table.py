@@ -82,8 +82,11 @@ def test_a_good_table_passes_and_slices_keep_their_rows() -> None:
     records = _good(10)
     table = _table(records)
     validation.check_prediction_table(table, {"item-0": 1, "item-1": 2, "item-2": 3})
-    assert table[3:7].records() == records[3:7]
-    assert len(table[3:7]) == 4
+    part = table[3:7]
+    assert part.records() == records[3:7] and len(part) == 4
+    # a slice names only the items and labels of its rows
+    assert table[:1].references == ["item-0"] and table[:1].labels == ["cat"]
+    assert sorted(part.references) == part.references == ["item-0", "item-1", "item-2"]
 
 
 async def _stored(state: AppState, model_id: int) -> list[tuple[Any, ...]]:
