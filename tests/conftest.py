@@ -113,11 +113,35 @@ def settings(database_url: str) -> Settings:
 _migrated: set[str] = set()
 
 
+# Above this many bytes (with its partitions and indexes) a table is truncated rather than deleted row by row.
+_TRUNCATE_FROM_BYTES = 2 * 1024 * 1024
+# The tables the test left large, and the sequences of every table's keys.
+_LARGE_TABLES = text(
+    "SELECT name FROM unnest(CAST(:names AS text[])) AS name "
+    "WHERE coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(CAST(name AS regclass))), "
+    "pg_total_relation_size(CAST(name AS regclass))) > :limit"
+)
+_KEY_SEQUENCES = text(
+    "SELECT CAST(CAST(sequence.oid AS regclass) AS text) FROM pg_class AS sequence "
+    "JOIN pg_depend ON pg_depend.objid = sequence.oid AND pg_depend.deptype IN ('a', 'i') "
+    "JOIN pg_class AS owner ON owner.oid = pg_depend.refobjid "
+    "WHERE sequence.relkind = 'S' AND owner.relname = ANY(CAST(:names AS text[]))"
+)
+
+
 async def _empty_all_tables(state: AppState) -> None:
     names = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
     async with state.engine.begin() as connection:
         if state.engine.dialect.name == "postgresql":
-            await connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            # TRUNCATE makes new files for every table and index (~0.3 s a test, most of a database test's own
+            # time); the few rows a test leaves are deleted faster. The keys then start again at 1, as on SQLite.
+            large = (await connection.execute(_LARGE_TABLES, {"names": names, "limit": _TRUNCATE_FROM_BYTES})).all()
+            if large:
+                await connection.execute(text(f"TRUNCATE {', '.join(row[0] for row in large)} CASCADE"))
+            for name in names:
+                await connection.execute(text(f'DELETE FROM "{name}"'))
+            for (sequence,) in (await connection.execute(_KEY_SEQUENCES, {"names": names})).all():
+                await connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
         else:
             for name in names:
                 await connection.execute(text(f'DELETE FROM "{name}"'))
