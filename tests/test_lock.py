@@ -7,8 +7,11 @@ import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+pytestmark = pytest.mark.database_independent
 
 ROOT = Path(__file__).resolve().parents[1]
 

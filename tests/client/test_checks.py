@@ -12,6 +12,8 @@ from matchscope.client import ValidationError
 from matchscope.client._checks import check_table, check_upload
 from matchscope.client.records import PredictionTable
 
+pytestmark = pytest.mark.database_independent
+
 
 def _table(rows: int = 6) -> PredictionTable:
     return PredictionTable(

@@ -11,6 +11,8 @@ import pytest
 
 from matchscope.client._connection import _HttpClient
 
+pytestmark = pytest.mark.database_independent
+
 BODIES = [
     {"variables": {"columns": {"x": [1.5, 2, 3.25], "labels": ["a", "b"], "metadata": [{"k": [0.1]}, None]}}},
     {"variables": {"big": [2**70], "x": [1.0]}},  # orjson refuses integers beyond 64 bits

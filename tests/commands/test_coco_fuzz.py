@@ -114,6 +114,7 @@ def _pycocotools(gt: Any, dets: Any) -> list[float] | None:
         return None
 
 
+@pytest.mark.database_independent
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.data(),
@@ -143,6 +144,7 @@ def test_readers_accept_as_pycocotools_or_refuse_cleanly(data: st.DataObject, si
         assert ours == theirs
 
 
+@pytest.mark.database_independent
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_import_records_accept_or_refuse_cleanly(data: st.DataObject) -> None:
@@ -163,6 +165,7 @@ def test_import_records_accept_or_refuse_cleanly(data: st.DataObject) -> None:
     assert all(record.label in truth.categories.values() for record in predictions.records)
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("size", [(1, 1), (7, 5), (60, 80)])
 def test_mask_area_and_box_are_pycocotools(size: tuple[int, int]) -> None:
     import numpy as np

@@ -15,6 +15,8 @@ import pytest
 from matchscope.commands._common import database_label
 from matchscope.settings import Settings
 
+pytestmark = pytest.mark.database_independent
+
 PASSWORD = "s3cret-pw"
 MISSING_DATABASE = f"matchscope_missing_{uuid.uuid4().hex[:8]}"
 

@@ -1,11 +1,10 @@
 """PostgreSQL's connections terminated (`pg_terminate_backend`) under a running job and concurrent page reads: the
 job completes with the entries of an uninterrupted run, and the API answers every request, without a restart.
-It needs PostgreSQL, so it runs there whichever backend the run tests."""
+It needs PostgreSQL, so only the PostgreSQL pass runs it."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
@@ -17,24 +16,16 @@ from sqlalchemy.engine import make_url
 from matchscope.schema.ids import expect_id
 from matchscope.settings import Settings
 from matchscope.state import AppState
-from tests.conftest import PG_ADMIN_URL, Caller, GraphQL, backend, temporary_pg_database
+from tests.conftest import PG_ADMIN_URL, Caller, GraphQL
 from tests.jobs.servers import REDIS_URL
 from tests.jobs.test_faults import FAST, completed_rows, pairs, submit, wait_steps
 from tests.jobs.test_worker import _job_row
 
-pytestmark = pytest.mark.serial
+pytestmark = [pytest.mark.serial, pytest.mark.postgresql_only]
 
 PAGE = """query($d: ID!, $m: ID!, $a: String) { evaluation(datasetId: $d, modelId: $m) {
   matches(filter: {outcomes: [FALSE_POSITIVE]}, first: 50, after: $a) { pageInfo { hasNextPage endCursor }
     edges { node { iou confidence predictionLabel item { referenceId } } } } } }"""
-
-
-@pytest.fixture(scope="module")
-def database_url(database_url: str) -> Iterator[str]:
-    if backend() == "postgresql":
-        yield database_url
-    else:
-        yield from temporary_pg_database("matchscope_faults")
 
 
 @pytest.fixture

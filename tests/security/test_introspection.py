@@ -14,8 +14,6 @@ from matchscope.state import AppState
 from tests.conftest import Caller
 from tests.security.bounded import CHEAP, Served, served
 
-pytestmark = pytest.mark.serial
-
 FULL = get_introspection_query(descriptions=True, specified_by_url=True, input_value_deprecation=True)
 
 
@@ -33,6 +31,7 @@ async def _cheap_during_flood(app: Served, query: str, caller: Caller, other: Ca
     return cheap, [answer.json() for answer in answers]
 
 
+@pytest.mark.serial  # times a cheap query during a flood
 async def test_an_introspection_flood_does_not_slow_a_cheap_query(
     state: AppState, caller: Caller, make_caller: Any
 ) -> None:
@@ -49,6 +48,7 @@ async def test_an_introspection_flood_does_not_slow_a_cheap_query(
     assert cheap < max(1.0, 2 * baseline), (cheap, baseline)
 
 
+@pytest.mark.database_independent
 def test_an_introspection_bomb_is_refused_by_cost() -> None:
     inner = "name"
     for _ in range(5):

@@ -22,8 +22,6 @@ from tests.conftest import Caller
 from tests.security.bounded import served, while_in_flight
 from tests.security.views import GALLERY_PAGE, ITEM_DETAIL, VIEWS
 
-pytestmark = pytest.mark.serial
-
 MakeCaller = Callable[[str], Awaitable[Caller]]
 
 
@@ -43,11 +41,13 @@ def _cost(query: str) -> int:
     return operation_cost(context, operation)[0]
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("name", list(VIEWS))
 def test_real_views_fit_the_default_bound(name: str) -> None:
     assert 0 < _cost(VIEWS[name]) <= Settings().max_query_cost
 
 
+@pytest.mark.database_independent
 def test_costs_multiply_through_nesting_and_pages() -> None:
     # node 1 + annotations 1,000 x (itself 1 + item 1 + annotations 1,000 x (itself 1 + item 1))
     assert _cost(_bomb(6)) == 1 + PLAIN_LIST_CAP * (2 + PLAIN_LIST_CAP * 2)
@@ -61,6 +61,7 @@ def test_costs_multiply_through_nesting_and_pages() -> None:
     assert _cost(spread) == 1 + 5 * 2
 
 
+@pytest.mark.database_independent
 def test_a_matchs_nearest_ground_truth_counts_two_objects() -> None:
     """`nearestGroundTruth` and its `groundTruth` are one object each per entry; `errorType` is a scalar."""
     page = "{{ evaluation(datasetId: 1, modelId: 1) {{ matches(first: 3) {{ edges {{ node {{ id {} }} }} }} }} }}"
@@ -69,6 +70,7 @@ def test_a_matchs_nearest_ground_truth_counts_two_objects() -> None:
     assert _cost(page.format("nearestGroundTruth { iou groundTruth { id label } }")) == plain + 3 * 2
 
 
+@pytest.mark.serial  # times a cheap query while the bad request is in flight
 async def test_list_bomb_is_refused_before_execution(state: AppState, make_caller: MakeCaller) -> None:
     alice, bob = await make_caller("alice"), await make_caller("bob")
     async with served(state.settings, alice) as app:
@@ -158,6 +160,7 @@ async def test_execution_budget_stops_a_request_past_the_bound(state: AppState) 
         context.charge(1)
 
 
+@pytest.mark.database_independent
 def test_allowed_label_matches_are_bounded_as_the_cost_counts_them() -> None:
     pairs = [(f"g{i}", f"p{i}") for i in range(MAX_LABEL_MATCHES + 1)]
     with pytest.raises(ValidationFailed, match=r"options.allowedLabelMatches = '101 pairs': at most 100 pairs"):

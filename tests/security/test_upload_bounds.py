@@ -20,13 +20,12 @@ from tests.conftest import Caller
 from tests.jobs.servers import serve
 from tests.security.bounded import ANNOTATE, ITEMS, PREDICT, box, row_counts, served, while_in_flight
 
-pytestmark = pytest.mark.serial
-
 
 def _production(state: AppState, **changes: Any) -> Settings:
     return state.settings.model_copy(update={"debug": False, **changes})
 
 
+@pytest.mark.serial  # times a cheap query while the bad request is in flight
 async def test_an_upload_over_the_row_cap_is_refused_and_writes_nothing(
     state: AppState, caller: Caller, make_caller: Any
 ) -> None:

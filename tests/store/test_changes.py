@@ -24,6 +24,9 @@ from matchscope.store.migrate import upgrade
 from matchscope.store.tables import Evaluation
 from tests.conftest import add_evaluation, temporary_pg_database, wrong_secret
 
+# Each test makes the database it needs (PostgreSQL, a SQLite file or memory), whichever backend the run tests.
+pytestmark = pytest.mark.database_independent
+
 _SECONDS = 10.0  # upper bound for what takes milliseconds, on a loaded machine
 
 

@@ -16,6 +16,9 @@ from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.web.ui import UIFiles
 
+# Serving the build reads no database: without a key nothing reaches the accounts.
+pytestmark = pytest.mark.database_independent
+
 INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-3f9a1c.js"></script></head><body><div id="root"></div></body></html>'
 GRAPHIQL = '<!doctype html><html><head><script type="module" src="/assets/graphiql-77aa01.js"></script></head><body>GraphiQL</body></html>'
 SCRIPT = "console.log('matchscope');\n"
