@@ -110,9 +110,11 @@ def main() -> None:
                     order = [(round_index + shift) % len(servers) for shift in range(len(servers))]
                     for index in order:
                         process, server_url = servers[index]
-                        before = _cpu_seconds(process.pid)
-                        database_before = _database_cpu_seconds(database) if database else 0.0
-                        latencies, rate = measure(pool, server_url, headers, body, args.seconds, args.clients)
+                        latencies: list[float] = []
+                        while not latencies:  # on a loaded machine the clients may all be ready too late
+                            before = _cpu_seconds(process.pid)
+                            database_before = _database_cpu_seconds(database) if database else 0.0
+                            latencies, rate = measure(pool, server_url, headers, body, args.seconds, args.clients)
                         p50[index].append(1000 * statistics.median(latencies))
                         cpu[index].append(1000 * (_cpu_seconds(process.pid) - before) / len(latencies))
                         if database:

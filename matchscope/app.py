@@ -122,8 +122,9 @@ class GraphQLApp(GraphQLView[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # AuthMiddleware sets it for HTTP; websockets authenticate in on_ws_connect.
         # 0 is no account: it owns nothing, so it sees nothing.
-        account_id = request.scope.get("state", {}).get("account_id", 0)
-        return Context(Actor(account_id, self.state), request=request, response=response)
+        state = request.scope.get("state", {})
+        actor = Actor(state.get("account_id", 0), self.state, state.get("evaluations_version"))
+        return Context(actor, request=request, response=response)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         account_id = await self.account_for_connection(context)
@@ -142,7 +143,8 @@ class GraphQLApp(GraphQLView[Context, None]):
         if key is None and context.request is not None:
             # Non-browser clients may authenticate the handshake itself instead.
             key = key_from_authorization(context.request.headers.get("authorization"))
-        return await AuthMiddleware(self, self.state).account_for(key)
+        signed_in = await AuthMiddleware(self, self.state).sign_in(key)
+        return None if signed_in is None else signed_in.account_id
 
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> Starlette:

@@ -66,20 +66,21 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         key = key_from_authorization(Headers(scope=scope).get("authorization"))
-        account_id = await self.account_for(key)
-        if account_id is None:
+        signed_in = await self.sign_in(key)
+        if signed_in is None:
             reason = "missing API key" if key is None else "invalid or revoked API key"
             # Never a Basic challenge: browsers answer it with a sign-in dialog, and the web UI's fetch waits on it.
             challenge = [(b"www-authenticate", b'Bearer realm="matchscope"')]
             await _send_json(send, 401, f"Unauthorized: {reason}", challenge)
             return
-        scope.setdefault("state", {})["account_id"] = account_id
+        state = scope.setdefault("state", {})
+        state["account_id"], state["evaluations_version"] = signed_in.account_id, signed_in.evaluations_version
         await self.app(scope, receive, send)
 
-    async def account_for(self, key: str | None) -> int | None:
+    async def sign_in(self, key: str | None) -> accounts.SignedIn | None:
         if key is None:
             return None
-        return await accounts.authenticate(self.state.reads, key, self.state.key_rows)
+        return await accounts.sign_in(self.state.reads, key)
 
     @staticmethod
     def _is_public(scope: Scope) -> bool:

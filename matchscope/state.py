@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from matchscope.jobs import runtime
 from matchscope.jobs.events import EventBus
 from matchscope.jobs.queue import JobQueue
+from matchscope.services.browse.evaluations import CurrentEvaluations
 from matchscope.services.compare import CompareCache
 from matchscope.services.evaluation.slice_results import SliceCache
 from matchscope.services.metrics import EntryCache
 from matchscope.settings import Settings
-from matchscope.store.changes import ChangeFeed, RowCache
 from matchscope.store.db import create_engine, session_factory
 from matchscope.store.reads import Reads
 
 
 @dataclass
 class Services:
-    """The process's caches of evaluations' columns, and its job queue and event bus (matchscope.jobs.runtime
-    creates those two on first use, under `jobs_lock`)."""
+    """The process's caches of current evaluations and evaluations' columns, and its job queue and event bus
+    (matchscope.jobs.runtime creates those two on first use, under `jobs_lock`)."""
 
+    current_evaluations: CurrentEvaluations = field(default_factory=CurrentEvaluations)
     entry_cache: EntryCache = field(default_factory=EntryCache)
     compare_cache: CompareCache = field(default_factory=CompareCache)
     slice_cache: SliceCache = field(default_factory=SliceCache)
@@ -40,25 +40,17 @@ class AppState:
     sessions: async_sessionmaker[AsyncSession]
     # The hot reads of every request (key, evaluation, page), on connections kept open.
     reads: Reads
-    # Per-process caches of two of those reads (a key's row, a current evaluation), exact through the feed.
-    changes: ChangeFeed
-    key_rows: RowCache[Any, Any]
-    current_evaluations: RowCache[Any, Any]
     services: Services = field(default_factory=Services)
 
     @classmethod
     def create(cls, settings: Settings) -> AppState:
         engine = create_engine(settings.database_url)
         reads = Reads(engine)
-        changes = ChangeFeed(engine, reads.data_version_probe())
         return cls(
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
             reads=reads,
-            changes=changes,
-            key_rows=changes.cache("api_key"),
-            current_evaluations=changes.cache("evaluation"),
         )
 
     async def jobs(self) -> runtime.Jobs:
@@ -66,6 +58,5 @@ class AppState:
         return await runtime.ensure_started(self)
 
     async def close(self) -> None:
-        await self.changes.close()
         await self.reads.close()
         await self.engine.dispose()

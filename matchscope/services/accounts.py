@@ -15,11 +15,16 @@ from sqlmodel import col, select
 from matchscope.services import validation
 from matchscope.services.errors import NotFound
 from matchscope.store import dialect
-from matchscope.store.changes import RowCache
-from matchscope.store.reads import Reads, Row, fetch_all
+from matchscope.store.reads import Reads, fetch_all
 from matchscope.store.tables import Account, ApiKey, utcnow
 
 KEY_PREFIX = "ms"
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    account_id: int
+    evaluations_version: int  # the account's, read with the key
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,32 +75,34 @@ async def create_key(session: AsyncSession, *, account_name: str) -> IssuedKey:
 
 
 # Built once: every request runs it.
-_KEY_BY_ID = core_select(col(ApiKey.account_id), col(ApiKey.secret_hash), col(ApiKey.revoked_at)).where(
-    col(ApiKey.key_id) == bindparam("key_id")
+_KEY_BY_ID = (
+    core_select(
+        col(ApiKey.account_id), col(ApiKey.secret_hash), col(ApiKey.revoked_at), col(Account.evaluations_version)
+    )
+    .join(Account, col(Account.id) == col(ApiKey.account_id))
+    .where(col(ApiKey.key_id) == bindparam("key_id"))
 )
 
 
-def _usable(rows: list[Row]) -> bool:
-    return bool(rows) and rows[0][2] is None
-
-
-async def authenticate(db: AsyncSession | Reads, key: str, known: RowCache[str, list[Row]] | None = None) -> int | None:
-    """The account id a key belongs to, or None for a malformed, unknown or revoked key. `known` keeps the rows of
-    usable keys (the secret is still checked against the row on every call)."""
+async def sign_in(db: AsyncSession | Reads, key: str) -> SignedIn | None:
+    """The account a key belongs to (read anew: a revoked key fails at once), or None for a malformed, unknown or
+    revoked key."""
     key_id = parse_key_id(key)
     if key_id is None:
         return None
-    if known is None:
-        rows = await fetch_all(db, _KEY_BY_ID, {"key_id": key_id})
-    else:
-        rows = await known.read(key_id, lambda: fetch_all(db, _KEY_BY_ID, {"key_id": key_id}), _usable)
+    rows = await fetch_all(db, _KEY_BY_ID, {"key_id": key_id})
     # Compare even when the row is missing, so timing does not tell which key ids exist.
     expected = rows[0][1] if rows else _hash("")
     matches = hmac.compare_digest(expected, _hash(key))
     if not rows or not matches or rows[0][2] is not None:
         return None
-    account_id: int = rows[0][0]
-    return account_id
+    return SignedIn(rows[0][0], rows[0][3])
+
+
+async def authenticate(db: AsyncSession | Reads, key: str) -> int | None:
+    """`sign_in`'s account id."""
+    signed_in = await sign_in(db, key)
+    return None if signed_in is None else signed_in.account_id
 
 
 async def list_keys(session: AsyncSession) -> list[tuple[ApiKey, str]]:

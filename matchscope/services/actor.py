@@ -17,3 +17,6 @@ if TYPE_CHECKING:  # the application state imports the services' caches
 class Actor:
     account_id: int  # 0: no account; it owns nothing, so it sees nothing
     app: AppState
+    # The account's `evaluations_version` as this request's key was read with it: which of the process's kept
+    # current evaluations the request may use (None: it reads them).
+    evaluations_version: int | None = None

@@ -125,7 +125,6 @@ class Reads:
         self._url = engine.url
         self._size = max(1, connections)
         self._compiled: dict[int, tuple[Select[Any], _Compiled]] = {}
-        self._sqlite: sqlite3.Connection | None = None  # the data version's, on the event loop
         self._sqlite_threads: _SqliteThreads | None = None
         self._pg: asyncpg.Pool | None = None
         self._pg_opening = asyncio.Lock()
@@ -180,24 +179,6 @@ class Reads:
             return _convert(await self._pg_fetch(sql, arguments), compiled.processors)
         return await self._sqlite_reads().fetch(sql, arguments, compiled.processors)
 
-    def data_version_probe(self) -> Callable[[], int] | None:
-        """On a SQLite file: a function returning `PRAGMA data_version` of a reading connection of its own (asked on
-        the event loop: it costs a few microseconds), which changes whenever another connection commits (this one
-        never writes). None on other databases."""
-        if self._postgresql or self._in_memory:
-            return None
-
-        def data_version() -> int:
-            row = self._sqlite_connection().execute("PRAGMA data_version").fetchone()
-            return int(row[0])
-
-        return data_version
-
-    def _sqlite_connection(self) -> sqlite3.Connection:
-        if self._sqlite is None:
-            self._sqlite = open_sqlite_reader(str(self._url.database))
-        return self._sqlite
-
     def _sqlite_reads(self) -> _SqliteThreads:
         if self._sqlite_threads is None:
             self._sqlite_threads = _SqliteThreads(str(self._url.database), self._size)
@@ -242,9 +223,6 @@ class Reads:
         return last
 
     async def close(self) -> None:
-        if self._sqlite is not None:
-            self._sqlite.close()
-            self._sqlite = None
         if self._sqlite_threads is not None:
             self._sqlite_threads.close()
             self._sqlite_threads = None

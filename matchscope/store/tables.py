@@ -59,6 +59,8 @@ class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True, max_length=200)
     created_at: datetime = _timestamp()
+    # Counted up in the transaction of every change to the account's evaluations (migration 0018's triggers).
+    evaluations_version: int = Field(default=0)
 
 
 class ApiKey(SQLModel, table=True):

@@ -259,7 +259,7 @@ async def test_a_flips_page_is_one_statement(gql: GraphQL, state: AppState, stor
             result = (await gql(FLIPS, {"b": base, "o": other, "t": 0.5, "c": 0.0, "n": size}))["compareEvaluations"]
             assert len(result["flips"]["edges"]) == min(size, result["flips"]["totalCount"])
             assert len([s for s in statements if "match_entry" in s]) == 1, statements
-            # Authentication may read the key (PostgreSQL) or not (cached); the rest: two evaluations, one page.
+            # Besides the key (read by every request): two evaluations, one page.
             assert len([s for s in statements if "FROM api_key" not in s]) == 3, statements
     finally:
         event.remove(state.engine.sync_engine, "before_cursor_execute", count)

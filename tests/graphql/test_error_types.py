@@ -176,7 +176,6 @@ async def test_an_evaluation_without_evidence_has_no_types(gql: GraphQL, state: 
             .where(tables.MatchEntry.evaluation_id == stored.evaluation_id)  # type: ignore[arg-type]
             .values(compatible_iou=None, incompatible_iou=None, nearest_ground_truth_id=None, duplicate_iou=None)
         )
-    state.current_evaluations.clear()
     nodes, _ = await _all(gql, stored, 0.5, 0.0)
     assert nodes and all(node["errorType"] is None and node["nearestGroundTruth"] is None for node in nodes)
     assert await _all(gql, stored, 0.5, 0.0, ["MISSED", "BACKGROUND"]) == ([], 0)

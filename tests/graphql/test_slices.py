@@ -297,7 +297,7 @@ async def test_one_statement_for_a_slice_whatever_it_holds(
             ):
                 statements.clear()
                 await gql(query, variables)
-                # Other reads (the key, the current evaluation) depend on what this process has cached.
+                # Other reads: the key, and the current evaluation unless this process keeps it.
                 counts.append(len([s for s in statements if "dataset_item" in s or "match_entry" in s]))
     finally:
         event.remove(state.engine.sync_engine, "before_cursor_execute", record)

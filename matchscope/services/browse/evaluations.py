@@ -3,6 +3,7 @@ results apart."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -12,7 +13,6 @@ from sqlmodel import col
 
 from matchscope.services.actor import Actor
 from matchscope.services.browse.sql import integer_param
-from matchscope.store.changes import RowCache
 from matchscope.store.reads import Reads, fetch_all
 from matchscope.store.tables import Evaluation
 
@@ -59,16 +59,11 @@ async def current_evaluation(
     account_id: int,
     dataset_id: int,
     model_id: int,
-    known: RowCache[tuple[int, int, int], EvaluationRow | None] | None = None,
 ) -> EvaluationRow | None:
-    """The account's current evaluation of the model on the dataset; `known` keeps what it read."""
-
-    async def load() -> EvaluationRow | None:
-        parameters = {"account_id": account_id, "dataset_id": dataset_id, "model_id": model_id}
-        records = await fetch_all(db, _CURRENT_EVALUATION, parameters)
-        return EvaluationRow._make(records[0]) if records else None
-
-    return await load() if known is None else await known.read((account_id, dataset_id, model_id), load)
+    """The account's current evaluation of the model on the dataset."""
+    parameters = {"account_id": account_id, "dataset_id": dataset_id, "model_id": model_id}
+    records = await fetch_all(db, _CURRENT_EVALUATION, parameters)
+    return EvaluationRow._make(records[0]) if records else None
 
 
 async def visible_evaluation(db: AsyncSession | Reads, *, account_id: int, evaluation_id: int) -> EvaluationRow | None:
@@ -88,13 +83,51 @@ async def find_evaluation(actor: Actor, *, evaluation_id: int) -> EvaluationRow 
     return await visible_evaluation(actor.app.reads, account_id=actor.account_id, evaluation_id=evaluation_id)
 
 
+class CurrentEvaluations:
+    """The current evaluations this process read, per account, kept with the account's `evaluations_version`
+    (counted up in the transaction of every change to its evaluations) as the requests that read them had read it
+    with their key. A row read after a request saw version v is at least as new as v: requests that saw v may use
+    it, a request that saw a newer version drops the account's rows."""
+
+    def __init__(self, max_accounts: int = 10_000, max_pairs: int = 1_000) -> None:
+        self._max_accounts = max_accounts
+        self._max_pairs = max_pairs
+        self._kept: dict[int, tuple[int, dict[tuple[int, int], EvaluationRow | None]]] = {}
+
+    async def read(
+        self,
+        account_id: int,
+        version: int | None,
+        pair: tuple[int, int],
+        load: Callable[[], Awaitable[EvaluationRow | None]],
+    ) -> EvaluationRow | None:
+        """The kept row of the account's (dataset, model) pair at `version`, or what `load` reads (kept unless a
+        request has seen a newer version meanwhile). No version: `load`, nothing kept."""
+        if version is None:
+            return await load()
+        kept = self._kept.get(account_id)
+        if kept is not None and kept[0] == version and pair in kept[1]:
+            return kept[1][pair]
+        row = await load()
+        kept = self._kept.get(account_id)
+        if kept is None or kept[0] < version:
+            if len(self._kept) >= self._max_accounts:
+                self._kept.clear()
+            kept = self._kept[account_id] = (version, {})
+        if kept[0] == version:
+            if len(kept[1]) >= self._max_pairs:
+                kept[1].clear()
+            kept[1][pair] = row
+        return row
+
+
 async def find_current_evaluation(actor: Actor, *, dataset_id: int, model_id: int) -> EvaluationRow | None:
-    """The actor's current evaluation of the model on the dataset, through the process's cache of them."""
-    app = actor.app
-    return await current_evaluation(
-        app.reads,
-        account_id=actor.account_id,
-        dataset_id=dataset_id,
-        model_id=model_id,
-        known=app.current_evaluations,
-    )
+    """The actor's current evaluation of the model on the dataset as of the request's key, through the process's
+    `CurrentEvaluations`."""
+    reads = actor.app.reads
+
+    async def load() -> EvaluationRow | None:
+        return await current_evaluation(reads, account_id=actor.account_id, dataset_id=dataset_id, model_id=model_id)
+
+    kept = actor.app.services.current_evaluations
+    return await kept.read(actor.account_id, actor.evaluations_version, (dataset_id, model_id), load)
