@@ -10,7 +10,8 @@ from matchscope.client._connection import Connection, not_found_error, validatio
 from matchscope.client._generated import FlipKind
 from matchscope.client._generated.compare_flips import CompareFlipsCompareEvaluationsEvaluationComparisonFlipsEdgesNode
 from matchscope.client._generated.compare_metrics import CompareMetricsCompareEvaluationsEvaluationComparisonMetrics
-from matchscope.client._matches import MAX_PAGE, Paged, enum_value, page_size_error
+from matchscope.client._matches import enum_value
+from matchscope.client._paging import MAX_PAGE, Paged, page_size_error
 
 ClassComparison = CompareMetricsCompareEvaluationsEvaluationComparisonMetrics
 """A class (`label` None: every class together): `base` and `other` (`ground_truth_count`, `prediction_count`,

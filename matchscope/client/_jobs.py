@@ -1,4 +1,5 @@
-"""Following a job: its state by query, its progress over `jobUpdates` (graphql-transport-ws) or by polling."""
+"""Jobs: `AsyncJob`, a job followed by its state by query, its progress over `jobUpdates` (graphql-transport-ws) or
+by polling; `Jobs`, the account's jobs page by page."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from tqdm import tqdm
 
 from matchscope.client._connection import Connection, not_found_error, validation_error
 from matchscope.client._generated import GraphQLClientError, JobFields, JobStatus
-from matchscope.client._matches import MAX_PAGE, Paged, enum_value, page_size_error
+from matchscope.client._matches import enum_value
+from matchscope.client._paging import MAX_PAGE, Paged, page_size_error
 from matchscope.client.errors import JobFailed, NotFoundError
 
 FINISHED = frozenset({JobStatus.COMPLETED, JobStatus.ERRORED, JobStatus.CANCELLED})
@@ -102,3 +104,52 @@ class JobStates(Paged[JobFields]):
             lambda: graphql.list_jobs(statuses=self._statuses, first=self._page_size, after=after)
         )
         return result.jobs
+
+
+class AsyncJob:
+    """A background job (an evaluation): `status()`, `errors()`, `sleep_until_complete()`."""
+
+    def __init__(self, connection: Connection, state: JobFields) -> None:
+        self._connection = connection
+        self.id = state.id
+        self.last_state = state
+
+    async def info(self) -> JobFields:
+        """The job's current state (status, progress, steps, message, errors, times)."""
+        self.last_state = await fetch(self._connection, self.id)
+        return self.last_state
+
+    async def status(self) -> str:
+        """QUEUED, RUNNING, COMPLETED, ERRORED or CANCELLED."""
+        return (await self.info()).status.value
+
+    async def errors(self) -> list[str]:
+        """The errors the job reported (empty unless it ERRORED)."""
+        return list((await self.info()).job_errors)
+
+    async def cancel(self) -> JobFields:
+        """Cancel the job: a queued one at once, a running one at its next chunk of items."""
+        self.last_state = await cancel(self._connection, self.id)
+        return self.last_state
+
+    async def sleep_until_complete(self, verbose_std_out: bool = True, *, poll_interval: float = 1.0) -> JobFields:
+        """Wait until the job has finished, through QUEUED and RUNNING, following its progress over the
+        `jobUpdates` subscription (polling when websockets are unavailable); a progress bar on stderr when
+        `verbose_std_out`. Returns the final state; raises `JobFailed` when the job ERRORED or was CANCELLED."""
+        self.last_state = await wait(self._connection, self.id, verbose=verbose_std_out, poll=poll_interval)
+        return self.last_state
+
+
+class Jobs(Paged[AsyncJob]):
+    """The account's jobs, newest first, read lazily page by page: `async for job in jobs` (each an `AsyncJob`
+    whose `last_state` is the state the page read)."""
+
+    def __init__(self, connection: Connection, statuses: Sequence[str] | None, page_size: int) -> None:
+        self._connection = connection
+        self._states = JobStates(connection, statuses, page_size)
+
+    async def _page(self, after: str | None) -> Any:
+        return await self._states._page(after)
+
+    def _row(self, node: Any) -> AsyncJob:
+        return AsyncJob(self._connection, node)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast
+from typing import Any
 
 from matchscope.client._connection import Connection, not_found_error, validation_error
 from matchscope.client._generated import (
@@ -19,6 +19,7 @@ from matchscope.client._generated import (
 )
 from matchscope.client._generated.base_model import UNSET, UnsetType
 from matchscope.client._generated.fragments import MatchFields
+from matchscope.client._paging import MAX_PAGE, Paged, page_size_error
 from matchscope.client.errors import FieldError, NotFoundError, ValidationError
 
 Match = MatchFields
@@ -26,10 +27,6 @@ Match = MatchFields
 (id, annotation_id, label, box) — either may be None —, `error_type` and, on a false positive,
 `nearest_ground_truth` (`iou`, `ground_truth`) or None, and `review` (`status`, `note`, `updated_at`) or None when
 unreviewed."""
-
-MAX_PAGE = 100
-
-Row = TypeVar("Row")
 
 
 def enum_value(kind: type[Any], what: str, field: str, value: Any) -> Any:
@@ -40,41 +37,6 @@ def enum_value(kind: type[Any], what: str, field: str, value: Any) -> Any:
         choices = ", ".join(member.value for member in kind)
         error = FieldError(row=None, field=field, value=repr(value), message=f"must be one of {choices}")
         raise ValidationError(f"{what}: {error.describe()}", [error]) from None
-
-
-def page_size_error(what: str, page_size: int) -> ValidationError:
-    error = FieldError(None, "page_size", repr(page_size), f"must be within [1, {MAX_PAGE}]")
-    return ValidationError(f"{what}: {error.describe()}", [error])
-
-
-class Paged(Generic[Row]):
-    """Rows of a connection read lazily page by page over its keyset cursors: `async for row in paged`."""
-
-    total_count: int | None = None  # known once the first page is read
-
-    async def _page(self, after: str | None) -> Any:
-        """One page of the connection (`totalCount`, `pageInfo`, `edges`) after the cursor."""
-        raise NotImplementedError
-
-    async def pages(self) -> AsyncIterator[list[Row]]:
-        """The rows a page at a time."""
-        after: str | None = None
-        while True:
-            page = await self._page(after)
-            self.total_count = page.total_count
-            yield [self._row(edge.node) for edge in page.edges]
-            if not page.page_info.has_next_page:
-                return
-            after = page.page_info.end_cursor
-
-    def _row(self, node: Any) -> Row:
-        """The row a page's node stands for (the node itself unless a subclass wraps it)."""
-        return cast(Row, node)
-
-    async def __aiter__(self) -> AsyncIterator[Row]:
-        async for page in self.pages():
-            for row in page:
-                yield row
 
 
 @dataclass(frozen=True, slots=True)
