@@ -4,7 +4,7 @@ alternating in one process:
     .venv/bin/python bench/entry_columns.py DATABASE_URL EVALUATION_ID [ROUNDS]
 
 e.g. on the database bench/queries.py fills: postgresql://postgres@127.0.0.1:5432/matchscope_bench_5000 1 6.
-The evidence is read only when an error type filter asks for it (services/metrics.EntryCache).
+The evidence is read only when an error type filter asks for it (services/entry_columns.EntryCache).
 """
 
 import asyncio
@@ -12,7 +12,7 @@ import statistics
 import sys
 import time
 
-from matchscope.services import metrics
+from matchscope.services import entry_columns
 from matchscope.store.db import create_engine, session_factory
 
 
@@ -24,7 +24,7 @@ async def main(url: str, evaluation_id: int, rounds: int) -> None:
         for evidence in (False, True):
             async with sessions() as session:
                 started = time.perf_counter()
-                columns = await metrics.load_columns(session, evaluation_id, evidence=evidence)
+                columns = await entry_columns.load_columns(session, evaluation_id, evidence=evidence)
                 times[evidence].append(time.perf_counter() - started)
     print(f"{len(columns):,} entries")
     for evidence, values in times.items():

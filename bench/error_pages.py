@@ -42,7 +42,7 @@ async def _median_ms(run: Callable[[], Awaitable[Any]], repeat: int, before: Cal
 async def main(backend: str, images: int, repeat: int) -> None:
     from sqlalchemy import text
 
-    from matchscope.services import browse, error_pages, metrics
+    from matchscope.services import browse, entry_columns, error_pages
     from matchscope.services.browse import ErrorType, MatchFilter, MatchOrder, Outcome, SortField, Thresholds
     from matchscope.settings import Settings
     from matchscope.state import AppState
@@ -53,7 +53,7 @@ async def main(backend: str, images: int, repeat: int) -> None:
         row = (await session.execute(text("SELECT id, account_id FROM evaluation WHERE is_current"))).one()
         evaluation = await browse.visible_evaluation(session, account_id=row[1], evaluation_id=row[0])
         assert evaluation is not None
-        columns = await metrics.load_columns(session, evaluation.id, evidence=True)
+        columns = await entry_columns.load_columns(session, evaluation.id, evidence=True)
     reads = state.reads
     plain = MatchFilter(outcomes=frozenset({Outcome.FALSE_POSITIVE}))
     typed = MatchFilter(error_types=frozenset({ErrorType.DUPLICATE, ErrorType.BACKGROUND}))

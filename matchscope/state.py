@@ -12,8 +12,8 @@ from matchscope.jobs.events import EventBus
 from matchscope.jobs.queue import JobQueue
 from matchscope.services.browse.evaluations import CurrentEvaluations
 from matchscope.services.compare import CompareCache
+from matchscope.services.entry_columns import EntryCache
 from matchscope.services.evaluation.slice_results import SliceCache
-from matchscope.services.metrics import EntryCache
 from matchscope.settings import Settings
 from matchscope.store.db import create_engine, session_factory
 from matchscope.store.reads import Reads

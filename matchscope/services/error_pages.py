@@ -34,7 +34,8 @@ from matchscope.services.browse.pages import decode_after, empty_page, records_b
 from matchscope.services.browse.records import OUTCOME_CODES
 from matchscope.services.browse.rows import EVERY_DETAIL, RowDetails, as_rows
 from matchscope.services.browse.sql import ENTRY_COLUMNS
-from matchscope.services.metrics import EntryColumns, keep, recall, type_codes
+from matchscope.services.entry_columns import EntryColumns, keep, recall
+from matchscope.services.metrics import type_codes
 from matchscope.services.pagination import Page, page_size
 from matchscope.store.reads import Reads, Row
 

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from matchscope.services import metrics, slices, staleness
+from matchscope.services import slices, staleness
 from matchscope.services.actor import Actor
 from matchscope.services.browse import EvaluationRow, evaluation_coco
+from matchscope.services.entry_columns import EntryColumns
 from matchscope.services.evaluation.tide import evaluation_tide
 
 
@@ -33,7 +34,7 @@ async def entry_columns(
     item_metadata: slices.ItemMetadata | None = None,
     *,
     evidence: bool = False,
-) -> metrics.EntryColumns:
+) -> EntryColumns:
     """The entry columns (with the error evidence when `evidence`), from the process's cache when it holds them;
     of the slice's items only when `item_metadata` names one."""
     cache = actor.app.services.entry_cache

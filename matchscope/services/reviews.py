@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matchscope.services import browse, metrics
+from matchscope.services import browse, entry_columns, metrics
 from matchscope.services.actor import Actor
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
@@ -167,7 +167,7 @@ async def reviews_of_entries(actor: Actor, entry_ids: Sequence[int]) -> dict[int
 
 # Each review's entries through `ix_entry_review_key`, spelt as reviewed.reviewed_entry_join spells it.
 _REVIEWED_SQL = text(
-    f"SELECT {metrics.entry_columns_sql('e')}, r.status FROM match_review r JOIN match_entry e "
+    f"SELECT {entry_columns.entry_columns_sql('e')}, r.status FROM match_review r JOIN match_entry e "
     "ON e.evaluation_id = :evaluation_id AND coalesce(e.ground_truth_id, 0) = r.ground_truth_id + 0 "
     "AND coalesce(e.prediction_id, 0) = r.prediction_id + 0 WHERE r.dataset_id = :dataset_id AND r.model_id = :model_id"
 )
@@ -177,13 +177,13 @@ _REVIEWED_SQL = text(
 class ReviewedEntries:
     """The evaluation's reviewed entries as metrics' columns, and each one's status (shape ``(R,)``)."""
 
-    columns: metrics.EntryColumns
+    columns: entry_columns.EntryColumns
     statuses: NDArray[np.str_]
 
-    def having(self, statuses: Sequence[str]) -> metrics.EntryColumns:
+    def having(self, statuses: Sequence[str]) -> entry_columns.EntryColumns:
         return self.columns.masked(np.isin(self.statuses, list(statuses)))
 
-    def within(self, columns: metrics.EntryColumns | None) -> ReviewedEntries:
+    def within(self, columns: entry_columns.EntryColumns | None) -> ReviewedEntries:
         """Those on the items of `columns`' entries only (a slice's, `EntryColumns.on_items`); all when None."""
         if columns is None:
             return self
@@ -199,7 +199,7 @@ async def reviewed_entries(session: AsyncSession, evaluation: browse.EvaluationR
         {"evaluation_id": evaluation.id, "dataset_id": evaluation.dataset_id, "model_id": evaluation.model_id},
     )
     statuses = np.array([record[-1] for record in records], dtype=np.str_)
-    return ReviewedEntries(metrics.columns_from_records(records), statuses)
+    return ReviewedEntries(entry_columns.columns_from_records(records), statuses)
 
 
 async def _reviewed(actor: Actor, evaluation: browse.EvaluationRow) -> ReviewedEntries:
@@ -211,7 +211,7 @@ async def count_matches(
     actor: Actor,
     *,
     evaluation: browse.EvaluationRow,
-    columns: metrics.EntryColumns,
+    columns: entry_columns.EntryColumns,
     thresholds: browse.Thresholds,
     query: browse.MatchFilter,
 ) -> int:
@@ -251,7 +251,7 @@ async def review_counts(
     evaluation: browse.EvaluationRow,
     overall: metrics.Counts,
     thresholds: browse.Thresholds,
-    within: metrics.EntryColumns | None = None,
+    within: entry_columns.EntryColumns | None = None,
 ) -> list[ReviewCounts]:
     """Per status (UNREVIEWED first: `overall` less the reviewed), the entries shown at `thresholds` by outcome;
     of a slice's items when `within` holds its columns (`overall` is then the slice's)."""

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, update
 
-from matchscope.services import browse, metrics
+from matchscope.services import browse, entry_columns, metrics
 from matchscope.services.errors import NotFound
 from matchscope.state import AppState
 from matchscope.store import tables
@@ -31,18 +31,18 @@ async def test_cache_is_bounded_and_shares_loads(
 ) -> None:
     stored = [await store_evaluation(state, caller.account_id, seed=seed, items=4) for seed in range(3)]
     loads: list[int] = []
-    real_load = metrics.load_columns
+    real_load = entry_columns.load_columns
 
-    async def counting_load(session: object, evaluation_id: int, *, evidence: bool) -> metrics.EntryColumns:
+    async def counting_load(session: object, evaluation_id: int, *, evidence: bool) -> entry_columns.EntryColumns:
         loads.append(evaluation_id)
         await asyncio.sleep(0.01)
         return await real_load(session, evaluation_id, evidence=evidence)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(metrics, "load_columns", counting_load)
-    cache = metrics.EntryCache(capacity=2)
+    monkeypatch.setattr(entry_columns, "load_columns", counting_load)
+    cache = entry_columns.EntryCache(capacity=2)
     first = await _evaluation(state, stored[0].evaluation_id)
 
-    async def read(row: tables.Evaluation) -> metrics.EntryColumns:
+    async def read(row: tables.Evaluation) -> entry_columns.EntryColumns:
         async with state.sessions() as session:
             return await cache.columns(session, row)
 
@@ -60,26 +60,26 @@ async def test_the_evidence_is_read_when_asked_once_and_in_the_entries_order(
     stored = await store_evaluation(state, caller.account_id, seed=5, items=6)
     row = await _evaluation(state, stored.evaluation_id)
     async with state.sessions() as session:
-        whole = await metrics.load_columns(session, stored.evaluation_id, evidence=True)
+        whole = await entry_columns.load_columns(session, stored.evaluation_id, evidence=True)
     assert whole.evidence and len(whole.evidence["nearest_ground_truth_id"]) == len(whole) > 0
     assert len(np.unique(whole.evidence["compatible_iou"])) > 2  # varied: a misplaced row would show
     reads: list[int] = []
-    real_read = metrics.load_evidence
+    real_read = entry_columns.load_evidence
 
-    async def counting_read(session: object, columns: metrics.EntryColumns, evaluation_id: int) -> Any:
+    async def counting_read(session: object, columns: entry_columns.EntryColumns, evaluation_id: int) -> Any:
         reads.append(evaluation_id)
         await asyncio.sleep(0.01)
         return await real_read(session, columns, evaluation_id)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(metrics, "load_evidence", counting_read)
-    cache = metrics.EntryCache()
+    monkeypatch.setattr(entry_columns, "load_evidence", counting_read)
+    cache = entry_columns.EntryCache()
     async with state.sessions() as session:
         plain = await cache.columns(session, row)
     assert plain.evidence == {} and cache.cached(row) is plain and cache.cached(row, evidence=True) is None
     sliced = plain.on_items(plain.item_ids[:2])
     assert sliced.evidence == {}
 
-    async def read() -> metrics.EntryColumns:
+    async def read() -> entry_columns.EntryColumns:
         async with state.sessions() as session:
             return await cache.columns(session, row, evidence=True)
 
@@ -105,7 +105,7 @@ async def test_incomplete_evaluations_are_not_cached(state: AppState, caller: Ca
     async with state.sessions() as session, session.begin():
         await session.execute(update(tables.Evaluation).values(is_complete=False))
     row = await _evaluation(state, stored.evaluation_id)
-    cache = metrics.EntryCache()
+    cache = entry_columns.EntryCache()
     async with state.sessions() as session:
         assert await cache.columns(session, row) is not await cache.columns(session, row)
 
@@ -115,7 +115,7 @@ async def test_counts_agree_with_pages(state: AppState, caller: Caller, t: float
     stored = await store_evaluation(state, caller.account_id, seed=6, items=10)
     thresholds = browse.Thresholds(iou=t, confidence=c)
     async with state.sessions() as session:
-        columns = await metrics.load_columns(session, stored.evaluation_id, evidence=True)
+        columns = await entry_columns.load_columns(session, stored.evaluation_id, evidence=True)
         evaluation = await browse.visible_evaluation(
             session, account_id=caller.account_id, evaluation_id=stored.evaluation_id
         )
@@ -139,7 +139,7 @@ async def test_counts_agree_with_pages(state: AppState, caller: Caller, t: float
 async def test_evidence_of_entries_deleted_since_the_first_read_is_not_found(state: AppState, caller: Caller) -> None:
     stored = await store_evaluation(state, caller.account_id, seed=7, items=4)
     row = await _evaluation(state, stored.evaluation_id)
-    cache = metrics.EntryCache()
+    cache = entry_columns.EntryCache()
     async with state.sessions() as session:
         plain = await cache.columns(session, row)
     assert len(plain) > 0

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matchscope.services import browse, error_pages, metrics
+from matchscope.services import browse, entry_columns, error_pages
 from matchscope.services.browse import ErrorType, MatchFilter, MatchOrder, Outcome, SortField
 from matchscope.services.slices import ItemMetadata
 from matchscope.state import AppState
@@ -81,7 +81,7 @@ async def test_pages_from_the_columns_are_the_sql_pages(
             session, account_id=caller.account_id, evaluation_id=stored.evaluation_id
         )
         assert evaluation is not None and evaluation.error_evidence
-        columns = await metrics.load_columns(session, stored.evaluation_id, evidence=True)
+        columns = await entry_columns.load_columns(session, stored.evaluation_id, evidence=True)
 
         async def from_sql(**arguments: Any) -> Any:
             return await browse.matches_page(session, evaluation=evaluation, **arguments)
@@ -132,7 +132,7 @@ async def test_pages_from_the_columns_read_the_details_asked_for(
             session, account_id=caller.account_id, evaluation_id=stored.evaluation_id
         )
         assert evaluation is not None
-        columns = await metrics.load_columns(session, stored.evaluation_id, evidence=True)
+        columns = await entry_columns.load_columns(session, stored.evaluation_id, evidence=True)
 
         async def from_sql(**arguments: Any) -> Any:
             return await browse.matches_page(session, evaluation=evaluation, details=details, **arguments)

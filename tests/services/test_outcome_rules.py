@@ -11,7 +11,7 @@ import pytest
 
 from matchscope.engine.matching import GroundTruthBoxes, PredictionBoxes, greedy_match
 from matchscope.engine.outcomes import OUTCOME_RULES, Outcome, OutcomeRule, entries_at
-from matchscope.services import metrics
+from matchscope.services import entry_columns, metrics
 from matchscope.services.browse import Thresholds
 from matchscope.services.browse.records import Outcome as BrowseOutcome
 from matchscope.services.browse.shape import BRANCHES
@@ -49,7 +49,7 @@ def test_the_sql_branches_cover_exactly_the_rows_that_show() -> None:
 @pytest.mark.parametrize("rule", OUTCOME_RULES, ids=repr)
 def test_the_numpy_masks_follow_the_table(rule: OutcomeRule) -> None:
     one = np.ones(1, dtype=bool)
-    columns = metrics.EntryColumns(
+    columns = entry_columns.EntryColumns(
         is_prediction=one & rule.is_prediction,
         compatible=one & rule.compatible,
         has_partner=one,
