@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import FieldNode, VariableNode
@@ -27,7 +29,7 @@ from matchscope.schema.ingest import (
 from matchscope.services import columns as column_records
 from matchscope.services import uploads, validation
 from matchscope.services.actor import Actor
-from matchscope.services.records import UploadCounts
+from matchscope.services.records import AnnotationRecord, PredictionRecord, UploadCounts
 
 
 @strawberry.type
@@ -73,16 +75,7 @@ class IngestMutation:
         annotations: list[BoxAnnotationInput],
         update: bool = False,
     ) -> UploadPayload:
-        return await _upload(
-            info,
-            "annotations",
-            lambda actor: uploads.annotate(
-                actor,
-                dataset_id=expect_id(dataset_id, "Dataset"),
-                annotations=[box.to_record() for box in annotations],
-                update=update,
-            ),
-        )
+        return await _annotate(info, "annotations", dataset_id, partial(_records, annotations), update)
 
     @strawberry.mutation(description="Add a model's predictions, keyed by annotationId on their item.")
     async def upload_predictions(
@@ -93,17 +86,8 @@ class IngestMutation:
         predictions: list[BoxPredictionInput],
         update: bool = False,
     ) -> UploadPayload:
-        return await _upload(
-            info,
-            "predictions",
-            lambda actor: uploads.upload_predictions(
-                actor,
-                dataset_id=expect_id(dataset_id, "Dataset"),
-                model_id=expect_id(model_id, "Model"),
-                predictions=[box.to_record() for box in predictions],
-                update=update,
-            ),
-        )
+        records = partial(_records, predictions)
+        return await _predict(info, "predictions", dataset_id, model_id, records, update)
 
     @strawberry.mutation(
         description="annotate with the boxes as columns, for large uploads: the same keys, checks, counts and errors "
@@ -117,16 +101,8 @@ class IngestMutation:
         update: bool = False,
     ) -> UploadPayload:
         max_rows = info.context.settings.max_upload_rows
-        return await _upload(
-            info,
-            "columns",
-            lambda actor: uploads.annotate(
-                actor,
-                dataset_id=expect_id(dataset_id, "Dataset"),
-                annotations=column_records.annotation_records(columns.to_columns(), max_rows=max_rows),
-                update=update,
-            ),
-        )
+        records = partial(column_records.annotation_records, columns.to_columns(), max_rows=max_rows)
+        return await _annotate(info, "columns", dataset_id, records, update)
 
     @strawberry.mutation(
         description="uploadPredictions with the predictions as columns, for large uploads: the same keys, checks, "
@@ -142,17 +118,52 @@ class IngestMutation:
         update: bool = False,
     ) -> UploadPayload:
         max_rows = info.context.settings.max_upload_rows
-        return await _upload(
-            info,
-            "columns",
-            lambda actor: uploads.upload_predictions(
-                actor,
-                dataset_id=expect_id(dataset_id, "Dataset"),
-                model_id=expect_id(model_id, "Model"),
-                predictions=column_records.prediction_records(columns.to_columns(), max_rows=max_rows),
-                update=update,
-            ),
-        )
+        records = partial(column_records.prediction_records, columns.to_columns(), max_rows=max_rows)
+        return await _predict(info, "columns", dataset_id, model_id, records, update)
+
+
+def _records(inputs: Sequence[BoxAnnotationInput | BoxPredictionInput]) -> list[Any]:
+    return [box.to_record() for box in inputs]
+
+
+async def _annotate(
+    info: Info,
+    argument: str,
+    dataset_id: strawberry.ID,
+    records: Callable[[], list[AnnotationRecord]],
+    update: bool,
+) -> UploadPayload:
+    """`annotate` of the records the upload's argument gives (made inside the payload, so a refused row is a
+    ValidationError member)."""
+    return await _upload(
+        info,
+        argument,
+        lambda actor: uploads.annotate(
+            actor, dataset_id=expect_id(dataset_id, "Dataset"), annotations=records(), update=update
+        ),
+    )
+
+
+async def _predict(
+    info: Info,
+    argument: str,
+    dataset_id: strawberry.ID,
+    model_id: strawberry.ID,
+    records: Callable[[], list[PredictionRecord]],
+    update: bool,
+) -> UploadPayload:
+    """`upload_predictions` of the records the upload's argument gives (made inside the payload)."""
+    return await _upload(
+        info,
+        argument,
+        lambda actor: uploads.upload_predictions(
+            actor,
+            dataset_id=expect_id(dataset_id, "Dataset"),
+            model_id=expect_id(model_id, "Model"),
+            predictions=records(),
+            update=update,
+        ),
+    )
 
 
 async def _upload(info: Info, argument: str, write: Callable[[Actor], Awaitable[UploadCounts]]) -> UploadPayload:

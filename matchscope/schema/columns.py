@@ -48,15 +48,22 @@ COLUMN_SCALARS: dict[object, ScalarDefinition] = {
 _ROWS = "Every column given holds one entry per row; a refused row is named by its index and its field's row name."
 
 
-@built_from_mapping
-@strawberry.input(description=f"Ground-truth boxes as columns (the fields of BoxAnnotationInput). {_ROWS}")
-class BoxAnnotationColumnsInput:
+@strawberry.input
+class _BoxColumnsInput:
+    """The columns both box column inputs start with (services/columns.py:BoxColumns'); not a type of the schema
+    itself."""
+
     item_reference_ids: StringColumn
     labels: StringColumn
     x: FloatColumn
     y: FloatColumn
     width: FloatColumn
     height: FloatColumn
+
+
+@built_from_mapping
+@strawberry.input(description=f"Ground-truth boxes as columns (the fields of BoxAnnotationInput). {_ROWS}")
+class BoxAnnotationColumnsInput(_BoxColumnsInput):
     annotation_ids: StringColumn | None = strawberry.field(
         default=None, description="null, or a null entry: the key derived from label and box."
     )
@@ -72,13 +79,7 @@ class BoxAnnotationColumnsInput:
 
 @built_from_mapping
 @strawberry.input(description=f"A model's predictions as columns (the fields of BoxPredictionInput). {_ROWS}")
-class BoxPredictionColumnsInput:
-    item_reference_ids: StringColumn
-    labels: StringColumn
-    x: FloatColumn
-    y: FloatColumn
-    width: FloatColumn
-    height: FloatColumn
+class BoxPredictionColumnsInput(_BoxColumnsInput):
     annotation_ids: StringColumn | None = strawberry.field(
         default=None, description="null, or a null entry: the key derived from label, box and confidence."
     )

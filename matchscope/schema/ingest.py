@@ -38,9 +38,10 @@ class DatasetItemInput:
         return ItemRecord(**vars(self))
 
 
-@built_from_mapping
 @strawberry.input
-class BoxAnnotationInput:
+class _BoxInput:
+    """The fields both box inputs start with (services/records.py:BoxRecord's); not a type of the schema itself."""
+
     item_reference_id: str
     label: str
     x: float
@@ -48,6 +49,11 @@ class BoxAnnotationInput:
     width: float
     height: float
     annotation_id: str | None = None
+
+
+@built_from_mapping
+@strawberry.input
+class BoxAnnotationInput(_BoxInput):
     iscrowd: bool = False
     metadata: JSON | None = None
     area: float | None = strawberry.field(
@@ -60,14 +66,7 @@ class BoxAnnotationInput:
 
 @built_from_mapping
 @strawberry.input
-class BoxPredictionInput:
-    item_reference_id: str
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
-    annotation_id: str | None = None
+class BoxPredictionInput(_BoxInput):
     confidence: float | None = None
     class_pdf: JSON | None = None
     metadata: JSON | None = None

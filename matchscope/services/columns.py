@@ -10,7 +10,7 @@ and write alike: the same checks, keys, counts and errors (each naming the row, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import repeat
 from typing import Any
 
@@ -30,7 +30,9 @@ _REFUSED = {"string": "must be a string", "number": "must be a number", "boolean
 
 
 @dataclass(frozen=True, slots=True)
-class AnnotationColumns:
+class BoxColumns:
+    """The columns of `records.BoxRecord`'s fields, one entry per row."""
+
     item_reference_ids: Column
     labels: Column
     x: Column
@@ -38,20 +40,17 @@ class AnnotationColumns:
     width: Column
     height: Column
     annotation_ids: Column | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationColumns(BoxColumns):
     iscrowd: Column | None = None
     metadata: Column | None = None
     areas: Column | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class PredictionColumns:
-    item_reference_ids: Column
-    labels: Column
-    x: Column
-    y: Column
-    width: Column
-    height: Column
-    annotation_ids: Column | None = None
+class PredictionColumns(BoxColumns):
     confidences: Column | None = None
     class_pdfs: Column | None = None
     metadata: Column | None = None
@@ -135,22 +134,20 @@ def _columns(
     return columns
 
 
+def _given(columns: BoxColumns) -> dict[str, Column | None]:
+    """The columns by their GraphQL names (`itemReferenceIds`), as `_columns` and its errors name them."""
+    return {_camel_case(field.name): getattr(columns, field.name) for field in fields(columns)}
+
+
+def _camel_case(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.title() for word in rest)
+
+
 def annotation_records(columns: AnnotationColumns, *, max_rows: int | None) -> list[AnnotationRecord]:
     """The rows of ground-truth columns; ValidationFailed naming each bad row's field and value."""
-    given = {
-        "itemReferenceIds": columns.item_reference_ids,
-        "labels": columns.labels,
-        "x": columns.x,
-        "y": columns.y,
-        "width": columns.width,
-        "height": columns.height,
-        "annotationIds": columns.annotation_ids,
-        "iscrowd": columns.iscrowd,
-        "metadata": columns.metadata,
-        "areas": columns.areas,
-    }
     references, labels, x, y, width, height, keys, iscrowd, metadata, areas = _columns(
-        given, _ANNOTATION_COLUMNS, "columns", max_rows
+        _given(columns), _ANNOTATION_COLUMNS, "columns", max_rows
     )
     if columns.iscrowd is None:
         iscrowd = list(repeat(False, len(references)))
@@ -162,17 +159,5 @@ def annotation_records(columns: AnnotationColumns, *, max_rows: int | None) -> l
 
 def prediction_records(columns: PredictionColumns, *, max_rows: int | None) -> list[PredictionRecord]:
     """The rows of prediction columns; ValidationFailed naming each bad row's field and value."""
-    given = {
-        "itemReferenceIds": columns.item_reference_ids,
-        "labels": columns.labels,
-        "x": columns.x,
-        "y": columns.y,
-        "width": columns.width,
-        "height": columns.height,
-        "annotationIds": columns.annotation_ids,
-        "confidences": columns.confidences,
-        "classPdfs": columns.class_pdfs,
-        "metadata": columns.metadata,
-    }
-    columns_in_order = _columns(given, _PREDICTION_COLUMNS, "columns", max_rows)
+    columns_in_order = _columns(_given(columns), _PREDICTION_COLUMNS, "columns", max_rows)
     return [PredictionRecord(*row) for row in zip(*columns_in_order, strict=True)]

@@ -21,7 +21,10 @@ class ItemRecord:
 
 
 @dataclass(slots=True)
-class AnnotationRecord:
+class BoxRecord:
+    """What a ground-truth box and a prediction both have: their item, label, box (x, y: top-left corner, pixels)
+    and key on the item (derived from the box when None)."""
+
     item_reference_id: str
     label: str
     x: float
@@ -29,20 +32,17 @@ class AnnotationRecord:
     width: float
     height: float
     annotation_id: str | None = None
+
+
+@dataclass(slots=True)
+class AnnotationRecord(BoxRecord):
     iscrowd: bool = False
     metadata: dict[str, Any] | None = None
     area: float | None = None
 
 
 @dataclass(slots=True)
-class PredictionRecord:
-    item_reference_id: str
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
-    annotation_id: str | None = None
+class PredictionRecord(BoxRecord):
     confidence: float | None = None
     class_pdf: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
