@@ -35,7 +35,7 @@ from matchscope.services.browse.records import OUTCOME_CODES
 from matchscope.services.browse.rows import EVERY_DETAIL, RowDetails, as_rows
 from matchscope.services.browse.sql import ENTRY_COLUMNS
 from matchscope.services.entry_columns import EntryColumns, keep, recall
-from matchscope.services.metrics import type_codes
+from matchscope.services.metrics import filter_mask, type_codes
 from matchscope.services.pagination import Page, page_size
 from matchscope.store.reads import Reads, Row
 
@@ -126,29 +126,10 @@ def _selected(
     for kind in query.error_types:
         outcome = Outcome.FALSE_NEGATIVE if kind is error_types.ErrorType.MISSED else Outcome.FALSE_POSITIVE
         wanted[error_types.CODES[kind] + 1] = outcome in outcomes
-    kept = wanted[type_codes(columns, thresholds)[order] + 1]
-    for labels, column in (
-        (query.ground_truth_labels, columns.ground_truth_label),
-        (query.prediction_labels, columns.prediction_label),
-    ):
-        if labels is not None:
-            kept &= np.isin(column[order], _label_codes(columns, labels))
-    for values, low, high in (
-        (columns.iou, query.min_iou, query.max_iou),
-        (columns.confidence, query.min_confidence, query.max_confidence),
-    ):
-        if low is not None:
-            kept &= values[order] >= low
-        if high is not None:
-            kept &= values[order] <= high
+    kept = wanted[type_codes(columns, thresholds)[order] + 1] & filter_mask(columns, query, order)
     if slice_items is not None:
         kept &= np.isin(columns.item_ids, slice_items)[columns.item_index[order]]
     return order[kept]
-
-
-def _label_codes(columns: EntryColumns, labels: tuple[str, ...]) -> NDArray[np.int32]:
-    codes = {label: code for code, label in enumerate(columns.labels)}
-    return np.array([codes[label] for label in set(labels) if label in codes], dtype=np.int32)
 
 
 def _window(

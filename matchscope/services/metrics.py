@@ -16,6 +16,7 @@ from matchscope.services.entry_columns import EntryColumns, keep, recall
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 
 HISTOGRAM_BINS = 20
+_EVERY = slice(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,15 +259,7 @@ def count_matches(
     ):
         if outcome in outcomes:
             selected |= mask
-    codes = {label: code for code, label in enumerate(columns.labels)}
-    for labels, column in (
-        (query.ground_truth_labels, columns.ground_truth_label),
-        (query.prediction_labels, columns.prediction_label),
-    ):
-        if labels is not None:
-            wanted = np.array([codes[label] for label in set(labels) if label in codes], dtype=np.int32)
-            selected &= np.isin(column, wanted)
-    selected &= _in_ranges(columns, query)
+    selected &= filter_mask(columns, query)
     if query.item_id is not None:
         position = np.searchsorted(columns.item_ids, query.item_id)
         if position >= len(columns.item_ids) or columns.item_ids[position] != query.item_id:
@@ -279,17 +272,26 @@ def count_matches(
     return int(selected.sum())
 
 
-def _in_ranges(columns: EntryColumns, query: MatchFilter) -> NDArray[np.bool_]:
-    """The entries within the filter's IoU and confidence bounds."""
-    kept = np.ones(len(columns), dtype=np.bool_)
+def filter_mask(columns: EntryColumns, query: MatchFilter, at: slice | NDArray[np.intp] = _EVERY) -> NDArray[np.bool_]:
+    """Which of the entries at positions ``at`` (every entry by default) the filter's labels and IoU and confidence
+    bounds keep: a mask of ``at``'s shape."""
+    kept = np.ones(len(columns.iou[at]), dtype=np.bool_)
+    codes = {label: code for code, label in enumerate(columns.labels)}
+    for labels, column in (
+        (query.ground_truth_labels, columns.ground_truth_label),
+        (query.prediction_labels, columns.prediction_label),
+    ):
+        if labels is not None:
+            wanted = np.array([codes[label] for label in set(labels) if label in codes], dtype=np.int32)
+            kept &= np.isin(column[at], wanted)
     for values, low, high in (
         (columns.iou, query.min_iou, query.max_iou),
         (columns.confidence, query.min_confidence, query.max_confidence),
     ):
         if low is not None:
-            kept &= values >= low
+            kept &= values[at] >= low
         if high is not None:
-            kept &= values <= high
+            kept &= values[at] <= high
     return kept
 
 
