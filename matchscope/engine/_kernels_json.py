@@ -28,8 +28,10 @@ array in every function it is passed to (atomic operations, inlined or not), and
 parsing 2.5x (``forceinline``) to 3.3x (``inline="always"``) slower than one function; with pointers they cost
 nothing (``bench/json_kernel.py``). Only ``parse_results`` holds the arrays, which keeps them alive. The
 output columns are sized once from the buffer length (a detection takes at least ``_MIN_OBJECT_BYTES`` bytes).
-Everything compiled lives in this one file: numba's disk cache only notices changes to the cached function's
-own file.
+Why one module of ~580 lines: everything ``parse_results`` compiles lives in this one file, because numba's disk
+cache only notices changes to the cached function's own file; a step moved to another module and later changed
+would leave the cached ``parse_results`` built with the old step. The number conversion (Clinger, Eisel-Lemire)
+and the parsing steps are therefore kept together rather than split by concern.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from matchscope.engine._kernels_matching import entries_kernel, tally_kernel
+from matchscope.engine._kernels_outcomes import entries_kernel, tally_kernel
 from matchscope.engine.matching import GroundTruthBoxes, ItemOrder, Matching, PredictionBoxes
 
 __all__ = [
