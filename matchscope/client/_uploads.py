@@ -15,7 +15,7 @@ from tqdm import tqdm
 from matchscope.client._checks import check_upload
 from matchscope.client._connection import Connection, not_found_error, validation_error
 from matchscope.client._generated import BoxAnnotationColumnsInput, BoxPredictionColumnsInput
-from matchscope.client.records import BoxAnnotation, BoxPrediction, PredictionTable, UploadResult
+from matchscope.client.records import Box, BoxAnnotation, BoxPrediction, PredictionTable, UploadResult
 
 # The server's default cap on rows a call (MATCHSCOPE_MAX_UPLOAD_ROWS): as columns, 10,000 boxes are ~1 MB of JSON,
 # and every call saved is a request and a transaction saved.
@@ -38,15 +38,22 @@ def _optional(values: list[Any]) -> list[Any] | None:
     return values if any(value is not None for value in values) else None
 
 
+def _box_columns(batch: Sequence[Box]) -> dict[str, Any]:
+    """The columns of what every box has."""
+    return {
+        "item_reference_ids": [box.reference_id for box in batch],
+        "labels": [box.label for box in batch],
+        "x": [box.x for box in batch],
+        "y": [box.y for box in batch],
+        "width": [box.width for box in batch],
+        "height": [box.height for box in batch],
+    }
+
+
 def annotation_columns(batch: Sequence[BoxAnnotation]) -> BoxAnnotationColumnsInput:
     """A batch of ground-truth boxes as the columns of `annotateColumns`."""
     return BoxAnnotationColumnsInput.model_construct(
-        item_reference_ids=[box.reference_id for box in batch],
-        labels=[box.label for box in batch],
-        x=[box.x for box in batch],
-        y=[box.y for box in batch],
-        width=[box.width for box in batch],
-        height=[box.height for box in batch],
+        **_box_columns(batch),
         annotation_ids=_optional([box.annotation_id for box in batch]),
         iscrowd=[box.iscrowd for box in batch] if any(box.iscrowd for box in batch) else None,
         metadata=_optional([box.metadata for box in batch]),
@@ -57,12 +64,7 @@ def annotation_columns(batch: Sequence[BoxAnnotation]) -> BoxAnnotationColumnsIn
 def prediction_columns(batch: Sequence[BoxPrediction]) -> BoxPredictionColumnsInput:
     """A batch of predictions as the columns of `uploadPredictionColumns`."""
     return BoxPredictionColumnsInput.model_construct(
-        item_reference_ids=[box.reference_id for box in batch],
-        labels=[box.label for box in batch],
-        x=[box.x for box in batch],
-        y=[box.y for box in batch],
-        width=[box.width for box in batch],
-        height=[box.height for box in batch],
+        **_box_columns(batch),
         annotation_ids=_optional([box.annotation_id for box in batch]),
         confidences=_optional([box.confidence for box in batch]),
         class_pdfs=_optional([box.class_pdf for box in batch]),

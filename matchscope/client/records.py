@@ -34,8 +34,8 @@ class DatasetItem:
 
 
 @dataclass(slots=True)
-class BoxAnnotation:
-    """A ground-truth box on the item `reference_id`; `x, y` is its left/top corner, in pixels."""
+class Box:
+    """What both box kinds start with, in Nucleus' positional order."""
 
     label: str
     x: float
@@ -43,6 +43,23 @@ class BoxAnnotation:
     width: float
     height: float
     reference_id: str
+
+    def _box_input(self) -> dict[str, Any]:
+        """The box's fields of its GraphQL input."""
+        return {
+            "item_reference_id": self.reference_id,
+            "label": self.label,
+            "x": self.x,
+            "y": self.y,
+            "width": self.width,
+            "height": self.height,
+        }
+
+
+@dataclass(slots=True)
+class BoxAnnotation(Box):
+    """A ground-truth box on the item `reference_id`; `x, y` is its left/top corner, in pixels."""
+
     annotation_id: str | None = None
     iscrowd: bool = False
     metadata: dict[str, Any] | None = None
@@ -51,12 +68,7 @@ class BoxAnnotation:
     def to_input(self) -> BoxAnnotationInput:
         """The GraphQL input of this box."""
         return BoxAnnotationInput.model_construct(
-            item_reference_id=self.reference_id,
-            label=self.label,
-            x=self.x,
-            y=self.y,
-            width=self.width,
-            height=self.height,
+            **self._box_input(),
             annotation_id=self.annotation_id,
             iscrowd=self.iscrowd,
             metadata=self.metadata,
@@ -65,15 +77,9 @@ class BoxAnnotation:
 
 
 @dataclass(slots=True)
-class BoxPrediction:
+class BoxPrediction(Box):
     """A model's predicted box on the item `reference_id`; `confidence` in [0, 1] or None."""
 
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
-    reference_id: str
     confidence: float | None = None
     annotation_id: str | None = None
     class_pdf: dict[str, float] | None = None
@@ -82,12 +88,7 @@ class BoxPrediction:
     def to_input(self) -> BoxPredictionInput:
         """The GraphQL input of this box."""
         return BoxPredictionInput.model_construct(
-            item_reference_id=self.reference_id,
-            label=self.label,
-            x=self.x,
-            y=self.y,
-            width=self.width,
-            height=self.height,
+            **self._box_input(),
             annotation_id=self.annotation_id,
             confidence=self.confidence,
             class_pdf=self.class_pdf,
