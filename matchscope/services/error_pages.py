@@ -90,8 +90,8 @@ def selected(
     field: SortField,
     slice_items: NDArray[np.int64] | None,
 ) -> Selection:
-    """The entries the page's filter selects (``slice_items``: the slice's items, when it names one); the last few
-    filters' kept, so that the next page of one costs a binary search."""
+    """The entries the page's filter selects (``slice_items``: the slice's items, when it names one), by (sort
+    value, id) ascending; the last few filters' kept, so that the next page of one costs a binary search."""
     key = (
         thresholds.iou,
         thresholds.confidence,
@@ -100,25 +100,8 @@ def selected(
         None if slice_items is None else slice_items.tobytes(),
     )
     selection = recall(columns.page_memo, key)
-    if selection is None:
-        positions = _selected(columns, thresholds, query, field, slice_items)
-        selection = Selection(
-            positions=positions,
-            keys=_sort_values(columns, field)[positions],
-            codes=type_codes(columns, thresholds)[positions],
-        )
-        keep(columns.page_memo, key, selection)
-    return selection  # type: ignore[no-any-return]
-
-
-def _selected(
-    columns: EntryColumns,
-    thresholds: Thresholds,
-    query: MatchFilter,
-    field: SortField,
-    slice_items: NDArray[np.int64] | None,
-) -> NDArray[np.intp]:
-    """Positions of the entries the filter selects, by (sort value, id) ascending."""
+    if selection is not None:
+        return selection  # type: ignore[no-any-return]
     assert query.error_types is not None
     order = typed_order(columns, thresholds, field)
     outcomes = query.outcomes if query.outcomes is not None else frozenset(Outcome)
@@ -126,10 +109,14 @@ def _selected(
     for kind in query.error_types:
         outcome = Outcome.FALSE_NEGATIVE if kind is error_types.ErrorType.MISSED else Outcome.FALSE_POSITIVE
         wanted[error_types.CODES[kind] + 1] = outcome in outcomes
-    kept = wanted[type_codes(columns, thresholds)[order] + 1] & filter_mask(columns, query, order)
+    codes = type_codes(columns, thresholds)
+    kept = wanted[codes[order] + 1] & filter_mask(columns, query, order)
     if slice_items is not None:
         kept &= np.isin(columns.item_ids, slice_items)[columns.item_index[order]]
-    return order[kept]
+    positions = order[kept]
+    selection = Selection(positions=positions, keys=_sort_values(columns, field)[positions], codes=codes[positions])
+    keep(columns.page_memo, key, selection)
+    return selection
 
 
 def _window(
