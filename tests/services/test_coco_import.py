@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -91,6 +92,10 @@ async def test_a_value_the_dataset_refuses_names_the_file_entry(state: AppState)
 @pytest.mark.database_independent  # a SQLite file of its own
 def test_import_coco_command(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin"}
+    # The run's kernel cache (scripts/test fills it), a library's variable, not the command's: without it every
+    # command compiles the results parser's kernels again (~10 s of CPU each).
+    if "NUMBA_CACHE_DIR" in os.environ:
+        env["NUMBA_CACHE_DIR"] = os.environ["NUMBA_CACHE_DIR"]
     command = [sys.executable, "-m", "matchscope", "import-coco", "--dataset", "val"]
     first = subprocess.run([*command, str(GT)], env=env, capture_output=True, text=True, check=True)
     assert "items 100 new" in first.stdout and "annotations 839 new" in first.stdout
