@@ -11,7 +11,9 @@ that order, a binary search for the cursor, and one statement that reads the pag
 from __future__ import annotations
 
 import bisect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -152,21 +154,11 @@ async def matches_page(
 ) -> Page[MatchRow]:
     """A page of entries of an evaluation the actor was shown, as `browse.matches_page` gives it: from the
     evaluation's entry columns (with evidence; loaded only then) where `serves` says, else from SQL."""
-    reads = actor.app.reads
+    read_page: Callable[..., Awaitable[Page[MatchRow]]] = partial(browse.matches_page, actor.app.reads)
     if serves(evaluation, thresholds, query, order):
-        return await columns_page(
-            reads,
-            columns=await results.entry_columns(actor, evaluation, evidence=True),
-            evaluation=evaluation,
-            thresholds=thresholds,
-            query=query,
-            order=order,
-            first=first,
-            after=after,
-            details=details,
-        )
-    return await browse.matches_page(
-        reads,
+        columns = await results.entry_columns(actor, evaluation, evidence=True)
+        read_page = partial(columns_page, actor.app.reads, columns)
+    return await read_page(
         evaluation=evaluation,
         thresholds=thresholds,
         query=query,
@@ -179,8 +171,8 @@ async def matches_page(
 
 async def columns_page(
     reads: AsyncSession | Reads,
-    *,
     columns: EntryColumns,
+    *,
     evaluation: EvaluationRow,
     thresholds: Thresholds,
     query: MatchFilter,
