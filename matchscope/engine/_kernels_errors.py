@@ -12,7 +12,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from matchscope.engine._kernels_iou import pair_iou
-from matchscope.engine._kernels_matching import _group_end
+from matchscope.engine._kernels_matching import shared_item
 
 __all__ = ["evidence_kernel"]
 
@@ -104,25 +104,13 @@ def evidence_kernel(
     ``*_order`` are stable argsorts of ``*_item``; ``pred_confidence`` has NaN replaced by 1; compatibility is
     label equality when ``class_agnostic``, else ``allowed[gt_label, pred_label]``. IoU 0 and index -1 mean none.
     """
-    n_gt = gt_order.size
     n_pred = pred_order.size
     # Rows: compatible IoU, compatible index, incompatible IoU, incompatible index, nearest index, duplicate reach,
     # duplicate confidence (indices as floats: exact below 2**53).
     out = np.zeros((7, n_pred), dtype=np.float64)
     out[1] = out[3] = out[4] = -1.0
-    g = 0
-    p = 0
-    while g < n_gt and p < n_pred:
-        g_key = gt_item[gt_order[g]]
-        p_key = pred_item[pred_order[p]]
-        if g_key < p_key:
-            g = _group_end(gt_order, gt_item, g)
-            continue
-        if p_key < g_key:
-            p = _group_end(pred_order, pred_item, p)
-            continue
-        g_end = _group_end(gt_order, gt_item, g)
-        p_end = _group_end(pred_order, pred_item, p)
+    g, g_end, p, p_end = shared_item(gt_order, gt_item, 0, pred_order, pred_item, 0)
+    while g < g_end:
         for k in range(p, p_end):
             _one_prediction(
                 pred_order[k],
@@ -139,8 +127,7 @@ def evidence_kernel(
                 allowed,
                 out,
             )
-        g = g_end
-        p = p_end
+        g, g_end, p, p_end = shared_item(gt_order, gt_item, g_end, pred_order, pred_item, p_end)
     return (
         out[0].copy(),
         out[1].astype(np.int64),

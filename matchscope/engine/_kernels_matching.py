@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from matchscope.engine._kernels_iou import pair_iou
 
-__all__ = ["counting_order", "greedy_kernel"]
+__all__ = ["counting_order", "greedy_kernel", "shared_item"]
 
 
 @njit(cache=True, nogil=True)
@@ -30,6 +30,29 @@ def _group_end(order: NDArray[np.int64], item: NDArray[np.int64], start: int) ->
     while end < order.size and item[order[end]] == key:
         end += 1
     return end
+
+
+@njit(cache=True, nogil=True)
+def shared_item(
+    gt_order: NDArray[np.int64],
+    gt_item: NDArray[np.int64],
+    g: int,
+    pred_order: NDArray[np.int64],
+    pred_item: NDArray[np.int64],
+    p: int,
+) -> tuple[int, int, int, int]:
+    """The next item that has both ground truths and predictions, from positions ``g`` and ``p`` of the stable
+    item orders: ``(g, g_end, p, p_end)``, its ranges on each side; ``g == g_end`` when no such item is left."""
+    while g < gt_order.size and p < pred_order.size:
+        g_key = gt_item[gt_order[g]]
+        p_key = pred_item[pred_order[p]]
+        if g_key < p_key:
+            g = _group_end(gt_order, gt_item, g)
+        elif p_key < g_key:
+            p = _group_end(pred_order, pred_item, p)
+        else:
+            return g, _group_end(gt_order, gt_item, g), p, _group_end(pred_order, pred_item, p)
+    return g, g, p, p
 
 
 @njit(cache=True, nogil=True)
@@ -254,19 +277,8 @@ def greedy_kernel(
     pred_partner = np.full(n_pred, -1, dtype=np.int64)
     gt_iou = np.zeros(n_gt, dtype=np.float64)
     pred_iou = np.zeros(n_pred, dtype=np.float64)
-    g = 0
-    p = 0
-    while g < n_gt and p < n_pred:
-        g_key = gt_item[gt_order[g]]
-        p_key = pred_item[pred_order[p]]
-        if g_key < p_key:
-            g = _group_end(gt_order, gt_item, g)
-            continue
-        if p_key < g_key:
-            p = _group_end(pred_order, pred_item, p)
-            continue
-        g_end = _group_end(gt_order, gt_item, g)
-        p_end = _group_end(pred_order, pred_item, p)
+    g, g_end, p, p_end = shared_item(gt_order, gt_item, 0, pred_order, pred_item, 0)
+    while g < g_end:
         gt_rows = gt_order[g:g_end]
         rows, conf, geometry = _prediction_block(pred_order[p:p_end], pred_boxes, pred_confidence)
         iou = _iou_block(gt_rows, gt_boxes, gt_label, rows, geometry, pred_label, class_agnostic, allowed)
@@ -274,8 +286,7 @@ def greedy_kernel(
             _match_by_scan(iou, conf, gt_rows, rows, gt_partner, pred_partner, gt_iou, pred_iou)
         else:
             _match_by_sort(iou, conf, gt_rows, rows, gt_partner, pred_partner, gt_iou, pred_iou)
-        g = g_end
-        p = p_end
+        g, g_end, p, p_end = shared_item(gt_order, gt_item, g_end, pred_order, pred_item, p_end)
     return gt_partner, pred_partner, gt_iou, pred_iou
 
 
