@@ -114,12 +114,17 @@ async def prepare(state: AppState, name: str, gt: Path, dets: Path) -> tuple[int
     async with transaction(state.sessions) as session:
         for table in ("evaluation_chunk", "match_entry", "evaluation_class", "evaluation", "job"):
             await session.execute(text(f"DELETE FROM {table}"))
-        if session.get_bind().dialect.name == "postgresql":  # evaluations' own entry tables (migration 0016)
+        # Evaluations' own entry tables (migrations 0016 and 0019).
+        if session.get_bind().dialect.name == "postgresql":
             found = await session.execute(
                 text("SELECT tablename FROM pg_tables WHERE tablename ~ '^match_entry_[0-9]+$'")
             )
-            for name in found.scalars().all():
-                await session.execute(text(f"DROP TABLE {name}"))
+        else:
+            found = await session.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'match_entry_[0-9]*'")
+            )
+        for name in found.scalars().all():
+            await session.execute(text(f"DROP TABLE {name}"))
     return found_ids
 
 

@@ -145,6 +145,10 @@ async def _empty_all_tables(state: AppState) -> None:
         else:
             for name in names:
                 await connection.execute(text(f'DELETE FROM "{name}"'))
+            # The evaluations' own entry tables (matchscope.store.sqlite_entries), a test's evaluations gone.
+            own = "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'match_entry_[0-9]*'"
+            for name in (await connection.execute(text(own))).scalars().all():
+                await connection.execute(text(f"DROP TABLE {name}"))
 
 
 @pytest_asyncio.fixture

@@ -178,7 +178,12 @@ class Match(Node):
                 "nearest_pk": nearest_ground_truth_id,
                 "nearest_iou": nearest_iou,
                 "item": DatasetItem.of(
-                    item_id, dataset_id, item_reference_id, item_image_location, item_width, item_height,
+                    item_id,
+                    dataset_id,
+                    item_reference_id,
+                    item_image_location,
+                    item_width,
+                    item_height,
                     item_metadata,
                 ),
                 "ground_truth": ground_truth,

@@ -23,7 +23,6 @@ from matchscope.services.errors import NotFound
 from matchscope.services.evaluation.status import ACTIVE, JobStatus
 from matchscope.store import entry_partitions
 from matchscope.store.db import transaction
-from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import (
     BoxAnnotation,
     BoxPrediction,
@@ -33,7 +32,6 @@ from matchscope.store.tables import (
     EvaluationChunk,
     EvaluationClass,
     Job,
-    MatchEntry,
     MatchReview,
     Model,
     PredictionSet,
@@ -59,10 +57,8 @@ async def _delete_evaluations(session: AsyncSession, evaluation_ids: Select[Any]
     """The evaluations `evaluation_ids` selects, with their entries and class rows; jobs forget them."""
     ids = evaluation_ids.scalar_subquery()
     await _delete(session, EvaluationChunk, col(EvaluationChunk.evaluation_id).in_(ids))
-    if is_postgresql(session):  # an evaluation's entries are a table of their own
-        rows = await entry_partitions.drop(session, (await session.execute(evaluation_ids)).scalars().all())
-    else:
-        rows = await _delete(session, MatchEntry, col(MatchEntry.evaluation_id).in_(ids))
+    # An evaluation's entries are a table of its own.
+    rows = await entry_partitions.drop(session, (await session.execute(evaluation_ids)).scalars().all())
     rows += await _delete(session, EvaluationClass, col(EvaluationClass.evaluation_id).in_(ids))
     await session.execute(update(Job).where(col(Job.evaluation_id).in_(ids)).values(evaluation_id=None))
     return rows + await _delete(session, Evaluation, col(Evaluation.id).in_(ids))

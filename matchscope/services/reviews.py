@@ -19,7 +19,7 @@ from matchscope.services.actor import Actor
 from matchscope.services.errors import NotFound, ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
 from matchscope.services.reviewed import STORED_STATUSES, ReviewFilter, ReviewStatus, entry_key, review_filter
-from matchscope.store import dialect
+from matchscope.store import dialect, sqlite_entries
 from matchscope.store.bulk import bulk_select
 from matchscope.store.db import transaction
 from matchscope.store.tables import (
@@ -98,7 +98,8 @@ async def _review(
     statement = select(_ENTRY.evaluation_id, _ENTRY.item_id, _ENTRY.ground_truth_id, _ENTRY.prediction_id).where(
         _ENTRY.id == entry_id
     )
-    entry = (await session.execute(statement)).one_or_none()
+    options = await sqlite_entries.entry_options(session, entry_id)
+    entry = None if options is None else (await session.execute(statement.execution_options(**options))).one_or_none()
     evaluation = None
     if entry is not None:
         evaluation = await browse.visible_evaluation(session, account_id=account_id, evaluation_id=entry.evaluation_id)
@@ -149,19 +150,23 @@ _PAIR = (_REVIEW.ground_truth_id == _KEY[0]) & (_REVIEW.prediction_id == _KEY[1]
 
 
 async def reviews_of_entries(actor: Actor, entry_ids: Sequence[int]) -> dict[int, Review]:
-    """The reviews of these entries (of the actor's evaluations: the caller read them), by entry id; one query."""
-    statement = (
-        select(_ENTRY.id, _REVIEW.status, _REVIEW.note, _REVIEW.updated_at)
-        .select_from(MatchEntry)
-        .join(Evaluation, _EVALUATION.id == _ENTRY.evaluation_id)
-        .join(
-            MatchReview,
-            (_REVIEW.dataset_id == _EVALUATION.dataset_id) & (_REVIEW.model_id == _EVALUATION.model_id) & _PAIR,
-        )
-        .where(_ENTRY.id.in_(sorted(set(entry_ids))))
-    )
+    """The reviews of these entries (of the actor's evaluations: the caller read them), by entry id; one query (on
+    SQLite one per evaluation)."""
+    rows: list[Any] = []
     async with actor.app.sessions() as session:
-        rows = (await session.execute(statement)).all()
+        for evaluation_id, ids in sqlite_entries.by_evaluation(session, entry_ids):
+            statement = (
+                select(_ENTRY.id, _REVIEW.status, _REVIEW.note, _REVIEW.updated_at)
+                .select_from(MatchEntry)
+                .join(Evaluation, _EVALUATION.id == _ENTRY.evaluation_id)
+                .join(
+                    MatchReview,
+                    (_REVIEW.dataset_id == _EVALUATION.dataset_id) & (_REVIEW.model_id == _EVALUATION.model_id) & _PAIR,
+                )
+                .where(_ENTRY.id.in_(ids))
+                .execution_options(**{sqlite_entries.ROUTE: evaluation_id})
+            )
+            rows += (await session.execute(statement)).all()
     return {row.id: Review(ReviewStatus(row.status), row.note, row.updated_at) for row in rows}
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, TableClause
 
+from matchscope.store import sqlite_entries
 from matchscope.store.dialect import is_postgresql
 
 Row = tuple[Any, ...]
@@ -155,7 +156,8 @@ async def bulk_select(
 ) -> Sequence[Sequence[Any]]:
     """Every row of `statement` (a Core select or `text()`, with named parameters) straight from the driver, inside
     the caller's transaction: tuples on SQLite, records on PostgreSQL, no ORM row processing (~10x faster on 500k
-    rows)."""
+    rows). On SQLite a statement naming `match_entry` reads the table of the evaluation its `evaluation_id`
+    parameter names (`sqlite_entries`)."""
     connection = await _connection(session)
     driver = await _driver_connection(connection)
     compiled = _compiled(connection, statement.params(dict(parameters or {})))
@@ -164,5 +166,6 @@ async def bulk_select(
     if is_postgresql(connection):
         records: Sequence[Sequence[Any]] = await driver.fetch(compiled.string, *arguments)
         return records
-    rows: Sequence[Sequence[Any]] = await driver.execute_fetchall(compiled.string, tuple(arguments))
+    sql = sqlite_entries.routed(compiled.string, sqlite_entries.evaluation_in(values))
+    rows: Sequence[Sequence[Any]] = await driver.execute_fetchall(sql, tuple(arguments))
     return rows

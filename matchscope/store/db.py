@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from matchscope.store import sqlite_entries
+
 
 class DatabaseUrlError(ValueError):
     pass
@@ -107,6 +109,7 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        sqlite_entries.route_sessions(engine.sync_engine)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)

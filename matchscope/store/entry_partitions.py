@@ -7,7 +7,8 @@ bench/entry_writes.py), and grew faster than the entries once the indexes outgre
 creates its evaluation's table detached — nobody reads an evaluation before it is complete — its chunks copy their
 entries into it, the job builds the indexes and the primary key of `match_entry` on it, and the completing
 transaction attaches it (the indexes then become partitions of the parent's, and the CHECK constraint spares the
-validation scan). Deleting an evaluation drops its table. SQLite keeps one `match_entry` table.
+validation scan). Deleting an evaluation drops its table. SQLite has tables of evaluations too, read in place of
+`match_entry` (`sqlite_entries`); the functions here do what each database needs.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Table, TableClause, table, text
+from sqlalchemy import Table, TableClause, column, table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from matchscope.store import sqlite_entries
 from matchscope.store.db import transaction
 from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import MatchEntry
@@ -93,8 +95,11 @@ def comparison_hooks(dialect_name: str) -> dict[str, Callable[..., bool]]:
 
 
 def entry_table(session: AsyncSession | AsyncConnection, evaluation_id: int) -> TableClause:
-    """Where the evaluation's entries are written: its own table on PostgreSQL, `match_entry` on SQLite."""
-    return table(partition_name(evaluation_id)) if is_postgresql(session) else _parent()
+    """Where the evaluation's entries are written: its own table (on SQLite with the column types its inserts
+    need)."""
+    if is_postgresql(session):
+        return table(partition_name(evaluation_id))
+    return table(partition_name(evaluation_id), *(column(name, type_.type) for name, type_ in _parent().c.items()))
 
 
 def index_definition(name: str, table_name: str, index_name: str) -> str:
@@ -123,9 +128,10 @@ async def _connection(session: AsyncSession | AsyncConnection) -> AsyncConnectio
 
 
 async def create(session: AsyncSession | AsyncConnection, evaluation_id: int) -> None:
-    """A new, empty, detached entry table for the evaluation (an earlier attempt's dropped); nothing on SQLite."""
+    """A new, empty, detached entry table for the evaluation (an earlier attempt's dropped)."""
     connection = await _connection(session)
     if not is_postgresql(connection):
+        await sqlite_entries.create(connection, evaluation_id)
         return
     name = partition_name(evaluation_id)
     await connection.execute(text(f"DROP TABLE IF EXISTS {name}"))
@@ -149,6 +155,8 @@ async def ensure(session: AsyncSession | AsyncConnection, evaluation_id: int) ->
     evaluation id the default either way, whoever made it."""
     connection = await _connection(session)
     if not is_postgresql(connection):
+        if not await sqlite_entries.exists(connection, evaluation_id):
+            await sqlite_entries.create(connection, evaluation_id)
         return
     if await _exists(connection, evaluation_id):
         await _default_evaluation(connection, evaluation_id)
@@ -194,11 +202,13 @@ async def _finish(connection: AsyncConnection, evaluation_id: int) -> None:
 
 async def build_indexes(session: AsyncSession | AsyncConnection, evaluation_id: int) -> None:
     """The indexes and primary key of `match_entry` on the evaluation's detached table, in the caller's transaction
-    (which may have written the entries); idempotent. Nothing on SQLite."""
+    (which may have written the entries); idempotent."""
     connection = await _connection(session)
     if is_postgresql(connection):
         await _build(connection, deque(_index_statements(evaluation_id)))
         await _finish(connection, evaluation_id)
+    else:
+        await sqlite_entries.build_indexes(connection, evaluation_id)
 
 
 async def build_indexes_at_once(sessions: async_sessionmaker[AsyncSession], evaluation_id: int) -> None:
@@ -207,8 +217,11 @@ async def build_indexes_at_once(sessions: async_sessionmaker[AsyncSession], eval
     connection, 6.7-6.8 s on two for 530,932 entries, load average 10 on 2 cores), and the longest build alone
     is a third of them all."""
     async with sessions() as session:
-        if not is_postgresql(session):
-            return
+        postgresql = is_postgresql(session)
+    if not postgresql:  # one writer at a time
+        async with transaction(sessions) as session:
+            await sqlite_entries.build_indexes(await session.connection(), evaluation_id)
+        return
     pending = deque(_index_statements(evaluation_id))
 
     async def build() -> None:
@@ -230,9 +243,10 @@ async def attach(session: AsyncSession | AsyncConnection, evaluation_id: int) ->
 
 
 async def drop(session: AsyncSession | AsyncConnection, evaluation_ids: Iterable[int]) -> int:
-    """Drop the entry tables of the evaluations, attached or not; the number of entries they held. PostgreSQL
-    only."""
+    """Drop the entry tables of the evaluations, attached or not; the number of entries they held."""
     connection = await _connection(session)
+    if not is_postgresql(connection):
+        return await sqlite_entries.drop(connection, list(evaluation_ids))
     rows = 0
     for evaluation_id in sorted(set(evaluation_ids)):
         if not await _exists(connection, evaluation_id):

@@ -30,6 +30,7 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from matchscope.store import sqlite_entries
 from matchscope.store.db import SQLITE_MMAP_BYTES, driver_dsn, is_disconnect, read_json
 from matchscope.store.dialect import is_postgresql
 
@@ -160,11 +161,16 @@ class Reads:
         self._compiled[id(statement)] = (statement, result)  # holding the statement keeps its id unique
         return result
 
-    async def fetch(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Row]:
-        """The statement's rows as tuples, values as the ORM would return them."""
+    async def fetch(
+        self, statement: Select[Any], parameters: Mapping[str, Any] | None = None, *, evaluation_id: int | None = None
+    ) -> list[Row]:
+        """The statement's rows as tuples, values as the ORM would return them. On SQLite `match_entry` is read as
+        the table of `evaluation_id`, by default the one the `evaluation_id` parameter names (`sqlite_entries`)."""
         if self._in_memory:
             async with self._engine.connect() as connection:
-                return [tuple(row) for row in (await connection.execute(statement, dict(parameters or {}))).all()]
+                options = {sqlite_entries.ROUTE: evaluation_id} if evaluation_id is not None else {}
+                result = await connection.execute(statement, dict(parameters or {}), execution_options=options)
+                return [tuple(row) for row in result.all()]
         compiled = self._compile(statement)
         sql, names, given = compiled.sql, compiled.names, {**compiled.defaults, **(parameters or {})}
         if compiled.expanding:
@@ -177,7 +183,8 @@ class Reads:
             listener(sql)
         if self._postgresql:
             return _convert(await self._pg_fetch(sql, arguments), compiled.processors)
-        return await self._sqlite_reads().fetch(sql, arguments, compiled.processors)
+        route = evaluation_id if evaluation_id is not None else sqlite_entries.evaluation_in(given)
+        return await self._sqlite_reads().fetch(sqlite_entries.routed(sql, route), arguments, compiled.processors)
 
     def _sqlite_reads(self) -> _SqliteThreads:
         if self._sqlite_threads is None:
@@ -232,9 +239,16 @@ class Reads:
 
 
 async def fetch_all(
-    db: AsyncSession | Reads, statement: Select[Any], parameters: Mapping[str, Any] | None = None
+    db: AsyncSession | Reads,
+    statement: Select[Any],
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    evaluation_id: int | None = None,
 ) -> list[Row]:
-    """Rows of `statement` through `db`: the connections kept open, or a session (inside a transaction)."""
+    """Rows of `statement` through `db`: the connections kept open, or a session (inside a transaction). On SQLite
+    `match_entry` is read as the table of `evaluation_id`, by default the `evaluation_id` parameter's."""
     if isinstance(db, Reads):
-        return await db.fetch(statement, parameters)
-    return [tuple(row) for row in (await db.execute(statement, dict(parameters or {}))).all()]
+        return await db.fetch(statement, parameters, evaluation_id=evaluation_id)
+    options = {sqlite_entries.ROUTE: evaluation_id} if evaluation_id is not None else {}
+    result = await db.execute(statement, dict(parameters or {}), execution_options=options)
+    return [tuple(row) for row in result.all()]

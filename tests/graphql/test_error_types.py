@@ -13,7 +13,7 @@ from matchscope.engine.error_types import NO_ERROR, ErrorType, entry_error_types
 from matchscope.engine.outcomes import Outcome, entries_at
 from matchscope.schema.ids import from_global_id, to_global_id
 from matchscope.state import AppState
-from matchscope.store import tables
+from matchscope.store import sqlite_entries, tables
 from matchscope.store.db import transaction
 from tests.conftest import Caller, GraphQL
 from tests.graphql.browse_data import StoredEvaluation, store_evaluation
@@ -175,6 +175,7 @@ async def test_an_evaluation_without_evidence_has_no_types(gql: GraphQL, state: 
             update(tables.MatchEntry)
             .where(tables.MatchEntry.evaluation_id == stored.evaluation_id)  # type: ignore[arg-type]
             .values(compatible_iou=None, incompatible_iou=None, nearest_ground_truth_id=None, duplicate_iou=None)
+            .execution_options(**{sqlite_entries.ROUTE: stored.evaluation_id})
         )
     nodes, _ = await _all(gql, stored, 0.5, 0.0)
     assert nodes and all(node["errorType"] is None and node["nearestGroundTruth"] is None for node in nodes)

@@ -1,6 +1,7 @@
 """Every entry row of the database in one FROM clause, those of evaluations still being computed included: on
 PostgreSQL these live in their evaluation's own table until the job attaches it to `match_entry`
-(`matchscope.store.entry_partitions`)."""
+(`matchscope.store.entry_partitions`); on SQLite every evaluation's entries are in a table of its own
+(`matchscope.store.sqlite_entries`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from matchscope.store.dialect import is_postgresql
 
 
 async def detached(session: AsyncSession) -> list[str]:
-    """The entry tables not (yet) attached to `match_entry`: those of evaluations being computed."""
+    """The entry tables not (yet) attached to `match_entry`, or on SQLite not of a complete evaluation: those of
+    evaluations being computed."""
     if not is_postgresql(session):
-        return []
+        complete = set((await session.execute(text("SELECT id FROM evaluation WHERE is_complete"))).scalars().all())
+        return [name for name in await entry_tables(session) if int(name.rsplit("_", 1)[1]) not in complete]
     found = await session.execute(
         text(
             "SELECT relname FROM pg_class WHERE relname ~ '^match_entry_[0-9]+$' AND relkind = 'r' AND NOT relispartition"
@@ -22,8 +25,17 @@ async def detached(session: AsyncSession) -> list[str]:
     return [str(name) for name in found.scalars().all()]
 
 
+async def entry_tables(session: AsyncSession) -> list[str]:
+    """Every evaluation's own entry table, attached or not."""
+    if is_postgresql(session):
+        sql = "SELECT relname FROM pg_class WHERE relname ~ '^match_entry_[0-9]+$' AND relkind = 'r'"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'match_entry_[0-9]*'"
+    return sorted(str(name) for name in (await session.execute(text(sql))).scalars().all())
+
+
 async def every_entry(session: AsyncSession) -> str:
-    tables = ["match_entry", *await detached(session)]
+    tables = ["match_entry", *(await detached(session) if is_postgresql(session) else await entry_tables(session))]
     return "(" + " UNION ALL ".join(f"SELECT * FROM {name}" for name in tables) + ") AS entries"
 
 

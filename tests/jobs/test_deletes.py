@@ -15,6 +15,7 @@ from matchscope.services.job_snapshot import JobSnapshot
 from matchscope.state import AppState
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import COCO_DETS, COCO_GT, JOB, SUBMIT, import_coco, wait_finished, wait_running
+from tests.jobs.entry_tables import entry_tables, every_entry
 
 BOXES = 839 + 734
 DELETE = """mutation($id: ID!) { %s(id: $id) { __typename ... on DeleteResult { id deletedRows }
@@ -36,12 +37,17 @@ async def _evaluate(gql: GraphQL, dataset: str, model: str, **options: Any) -> d
 
 
 async def _counts(state: AppState) -> dict[str, int]:
-    """Rows of every table."""
+    """Rows of every table (`match_entry`: every evaluation's entries, wherever they are), and the evaluations'
+    own entry tables (`entry tables`)."""
     async with state.sessions() as session:
-        return {
+        counts = {
             table.name: int((await session.execute(text(f'SELECT count(*) FROM "{table.name}"'))).scalar_one())
             for table in SQLModel.metadata.sorted_tables
         }
+        entries = f"SELECT count(*) FROM {await every_entry(session)}"
+        counts["match_entry"] = int((await session.execute(text(entries))).scalar_one())
+        counts["entry tables"] = len(await entry_tables(session))
+    return counts
 
 
 async def _scalar(state: AppState, sql: str, **parameters: Any) -> Any:
@@ -64,6 +70,7 @@ async def test_ten_reruns_leave_the_current_evaluation_and_the_kept_ones(
     )
     assert counts["evaluation"] == keep + 1
     assert counts["match_entry"] == (keep + 1) * BOXES
+    assert counts["entry tables"] == keep + 1  # the deleted evaluations' tables dropped
     labels = await _scalar(state, "SELECT count(DISTINCT label) FROM evaluation_class")
     assert counts["evaluation_class"] == (keep + 1) * labels and labels > 0
     async with state.sessions() as session:
@@ -127,7 +134,7 @@ async def test_deleting_a_dataset_or_model_leaves_no_row_of_it(
     assert deleted == {
         "__typename": "DeleteResult",
         "id": target,
-        "deletedRows": sum(before.values()) - sum(after.values()),
+        "deletedRows": sum(before.values()) - sum(after.values()) - (before["entry tables"] - after["entry tables"]),
     }
     assert set((await _references(state, column, pk, evaluation_ids)).values()) == {0}
     assert (await gql(DELETE % f"delete{kind}", {"id": target}))[f"delete{kind}"]["__typename"] == "NotFoundError"
@@ -136,6 +143,7 @@ async def test_deleting_a_dataset_or_model_leaves_no_row_of_it(
     for dataset, model in survivors:
         assert (await gql(CURRENT, {"d": dataset, "m": model}))["evaluation"] is not None
     assert after["match_entry"] == BOXES and after["evaluation"] == 1 and after["dataset"] == 2 - (kind == "Dataset")
+    assert after["entry tables"] == 1
     assert after["model"] == 2 - (kind == "Model") and after["box_annotation"] == 839 * after["dataset"]
 
 
@@ -155,7 +163,9 @@ async def test_deleting_evaluations(gql: GraphQL, state: AppState, caller: Calle
     after = await _counts(state)
     assert after["evaluation"] == 1 and after["match_entry"] == BOXES and after["job"] == 2
     assert (await gql(mutation, {"id": older}))["deleteEvaluation"]["deletedRows"] == BOXES + classes + 1
+    assert after["entry tables"] == 1
     assert (await _counts(state))["match_entry"] == 0
+    assert (await _counts(state))["entry tables"] == 0
 
 
 async def test_deleting_the_dataset_of_a_running_job_cancels_it_cleanly(
@@ -178,7 +188,7 @@ async def test_deleting_the_dataset_of_a_running_job_cancels_it_cleanly(
     # The runner stopped at its next chunk without writing it; it runs the next job as usual.
     await asyncio.sleep(0.5)
     counts = await _counts(state)
-    assert counts["match_entry"] == counts["evaluation"] == counts["job"] == 0
+    assert counts["match_entry"] == counts["evaluation"] == counts["job"] == counts["entry tables"] == 0
     assert counts["dataset"] == 1 and counts["box_prediction"] == 734
     await _evaluate(gql, kept_dataset, kept_model)
     assert (await _counts(state))["match_entry"] == BOXES

@@ -13,9 +13,9 @@ from matchscope.jobs.task import execute_job
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.state import AppState
 from matchscope.store import tables
-from tests.conftest import Caller, GraphQL
+from tests.conftest import Caller, GraphQL, backend
 from tests.jobs.conftest import CANCEL, COCO_DETS, COCO_GT, JOB, SUBMIT, import_coco, wait_finished, wait_running
-from tests.jobs.entry_tables import detached
+from tests.jobs.entry_tables import detached, entry_stats
 
 
 class HeldQueue:
@@ -46,6 +46,11 @@ async def _ids(state: AppState, caller: Caller) -> dict[str, str]:
 async def _count(state: AppState, table: Any) -> int:
     async with state.sessions() as session:
         return int((await session.execute(select(func.count()).select_from(table))).scalar_one())
+
+
+async def _entries(state: AppState) -> int:
+    """Every entry of the database, wherever it is."""
+    return (await entry_stats(state.sessions))[0]
 
 
 def _pairs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
@@ -122,7 +127,7 @@ async def test_cancel_running_job_keeps_previous_evaluation(gql: GraphQL, state:
     first = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
     previous = await wait_finished(gql, first["id"])
     assert previous["status"] == "COMPLETED"
-    entries_before = await _count(state, tables.MatchEntry)
+    entries_before = await _entries(state)
 
     state.settings = state.settings.model_copy(update={"evaluation_chunk_items": 1})
     job = (await gql(SUBMIT, {**ids, "o": {"classAgnostic": False}}))["calculateEvaluationMetrics"]
@@ -130,7 +135,7 @@ async def test_cancel_running_job_keeps_previous_evaluation(gql: GraphQL, state:
     assert (await gql(CANCEL, {"id": job["id"]}))["cancelJob"]["status"] == "RUNNING"
     done = await wait_finished(gql, job["id"])
     assert done["status"] == "CANCELLED" and done["evaluation"] is None
-    assert await _count(state, tables.MatchEntry) == entries_before
+    assert await _entries(state) == entries_before
     async with state.sessions() as session:
         assert await detached(session) == []  # the cancelled job's own entry table went with it
     again = (await gql(JOB, {"id": first["id"]}))["job"]
@@ -150,7 +155,7 @@ async def test_failing_job_is_errored_with_a_message(gql: GraphQL, state: AppSta
     assert failed["status"] == "ERRORED" and failed["finishedAt"] is not None
     assert failed["message"].startswith("evaluation failed: ValueError")
     assert failed["errors"] and failed["evaluation"] is None
-    assert await _count(state, tables.MatchEntry) == 0
+    assert await _entries(state) == 0
     async with state.sessions() as session:
         assert await detached(session) == []
     assert await _count(state, tables.Evaluation) == 0
@@ -180,7 +185,7 @@ async def test_a_chunk_failing_while_the_one_before_is_written_leaves_nothing(
     assert await execute_job(state, LocalEventBus(), queue.job_ids[0]) == "ERRORED"
     failed = (await gql(JOB, {"id": job["id"]}))["job"]
     assert matched == 2 and failed["message"].startswith("evaluation failed: RuntimeError")
-    assert await _count(state, tables.MatchEntry) == 0
+    assert await _entries(state) == 0
     assert await _count(state, tables.Evaluation) == 0
 
 
@@ -213,7 +218,33 @@ async def test_empty_model_and_empty_dataset_complete(gql: GraphQL, state: AppSt
     job = (await gql(SUBMIT, {**ids, "m": model_id}))["calculateEvaluationMetrics"]
     done = await wait_finished(gql, job["id"])
     assert done["status"] == "COMPLETED", done
-    assert await _count(state, tables.MatchEntry) == 839
+    assert await _entries(state) == 839
+
+
+async def test_a_completed_evaluation_is_a_table_of_its_own_holding_its_entries(
+    gql: GraphQL, state: AppState, caller: Caller
+) -> None:
+    """The job's entries are in the evaluation's own table (PostgreSQL: attached as its partition, below); on
+    SQLite with `match_entry`'s indexes built on it, ids in the evaluation's range, and `match_entry` holds none."""
+    job = (await gql(SUBMIT, await _ids(state, caller)))["calculateEvaluationMetrics"]
+    done = await wait_finished(gql, job["id"])
+    assert done["status"] == "COMPLETED", done
+    evaluation_id = expect_id(done["evaluation"]["id"], "Evaluation")
+    name = f"match_entry_{evaluation_id}"
+    async with state.sessions() as session:
+        assert (await session.execute(text(f"SELECT count(*) FROM {name}"))).scalar_one() == 839 + 734
+        assert await detached(session) == []
+        if backend() != "sqlite":
+            return
+        indexes = await session.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL"),
+            {"table": name},
+        )
+        parent = [str(index.name) for index in tables.MatchEntry.__table__.indexes]  # type: ignore[attr-defined]
+        assert sorted(indexes.scalars().all()) == sorted(f"{index}_{evaluation_id}" for index in parent)
+        ids = (await session.execute(text(f"SELECT min(id), max(id) FROM {name}"))).one()
+        assert tuple(ids) == ((evaluation_id << 32) + 1, (evaluation_id << 32) + 839 + 734)
+        assert (await session.execute(text("SELECT count(*) FROM match_entry"))).scalar_one() == 0
 
 
 @pytest.mark.postgresql_only

@@ -56,10 +56,10 @@ async def stored_entries(state: AppState, evaluation_pk: int) -> tuple[set[Entry
     sql = text(
         "SELECT e.is_prediction, a.annotation_id, p.annotation_id, e.iou, e.compatible "
         "FROM match_entry e LEFT JOIN box_annotation a ON a.id = e.ground_truth_id "
-        "LEFT JOIN box_prediction p ON p.id = e.prediction_id WHERE e.evaluation_id = :e"
+        "LEFT JOIN box_prediction p ON p.id = e.prediction_id WHERE e.evaluation_id = :evaluation_id"
     )
     async with state.sessions() as session:
-        rows = (await session.execute(sql, {"e": evaluation_pk})).all()
+        rows = (await session.execute(sql, {"evaluation_id": evaluation_pk})).all()
     found: set[Entry] = set()
     for is_prediction, gt_key, det_key, iou, compatible in rows:
         gt_id = int(gt_key) if gt_key is not None else None

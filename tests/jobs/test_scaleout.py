@@ -46,7 +46,9 @@ async def snapshot(state: AppState, evaluation_id: int) -> dict[str, Any]:
     class rows, COCO results and TIDE summary."""
     async with state.sessions() as session:
         entries = (
-            await session.execute(text("SELECT * FROM match_entry WHERE evaluation_id = :e"), {"e": evaluation_id})
+            await session.execute(
+                text("SELECT * FROM match_entry WHERE evaluation_id = :evaluation_id"), {"evaluation_id": evaluation_id}
+            )
         ).mappings()
         rows = [tuple(value for name, value in row.items() if name not in {"id", "evaluation_id"}) for row in entries]
         classes = (

@@ -59,7 +59,8 @@ async def _evaluation_rows(state: AppState, evaluation_id: int) -> tuple[list[tu
     async with state.sessions() as session:
         entries = (
             await session.execute(
-                text(f"SELECT {entry_columns} FROM match_entry WHERE evaluation_id = :e"), {"e": evaluation_id}
+                text(f"SELECT {entry_columns} FROM match_entry WHERE evaluation_id = :evaluation_id"),
+                {"evaluation_id": evaluation_id},
             )
         ).all()
         classes = (

@@ -14,7 +14,7 @@ from sqlalchemy import delete, update
 from matchscope.services import browse, entry_columns, metrics
 from matchscope.services.errors import NotFound
 from matchscope.state import AppState
-from matchscope.store import tables
+from matchscope.store import sqlite_entries, tables
 from tests.conftest import Caller
 from tests.graphql.browse_data import store_evaluation
 
@@ -144,7 +144,8 @@ async def test_evidence_of_entries_deleted_since_the_first_read_is_not_found(sta
         plain = await cache.columns(session, row)
     assert len(plain) > 0
     async with state.sessions() as session, session.begin():
-        await session.execute(delete(tables.MatchEntry).where(tables.MatchEntry.evaluation_id == stored.evaluation_id))
+        statement = delete(tables.MatchEntry).where(tables.MatchEntry.evaluation_id == stored.evaluation_id)
+        await session.execute(statement.execution_options(**{sqlite_entries.ROUTE: stored.evaluation_id}))
     async with state.sessions() as session:
         with pytest.raises(NotFound, match="Evaluation"):
             await cache.columns(session, row, evidence=True)

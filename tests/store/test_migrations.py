@@ -157,7 +157,7 @@ async def test_dropping_bulk_foreign_keys_keeps_rows_and_indexes(empty_database:
                 await connection.execute(text(statement))
             before = await connection.run_sync(_bulk_table_shape)
         async with engine.begin() as connection:
-            await connection.run_sync(_to_revision, "head")
+            await connection.run_sync(_to_revision, "0018")  # 0019 moves SQLite's entries: below
             after = await connection.run_sync(_bulk_table_shape)
     finally:
         await engine.dispose()
@@ -172,6 +172,58 @@ async def test_dropping_bulk_foreign_keys_keeps_rows_and_indexes(empty_database:
         "ix_entry_predictions_by_label",
     }
     assert {"ix_entry_eval_item", "ix_entry_browse_iou", "ix_entry_browse_confidence"} <= after["indexes"]
+
+
+def _entry_tables(connection: Connection) -> dict[str, Any]:
+    """Per entry table (SQLite): its entries' (id, evaluation) and its index names."""
+    names = connection.execute(
+        text("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'match_entry%' ORDER BY name")
+    ).scalars()
+    found: dict[str, Any] = {}
+    for name in names:
+        rows = connection.execute(text(f"SELECT id, evaluation_id, iou FROM {name} ORDER BY id")).all()
+        indexes = connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :name AND sql IS NOT NULL"),
+            {"name": name},
+        ).scalars()
+        found[name] = ([tuple(row) for row in rows], set(indexes))
+    return found
+
+
+async def test_sqlite_entries_move_into_their_evaluations_tables(empty_database: str) -> None:
+    """0019: an evaluation made before it is read from its own table, ids `evaluation id * 2**32 + id`, with
+    `match_entry`'s indexes; an evaluation without entries gets an empty one (PostgreSQL: nothing moves)."""
+    engine = create_engine(empty_database)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_to_revision, "0018")
+            for statement in _ROWS.values():
+                await connection.execute(text(statement))
+            await connection.execute(
+                text(
+                    "INSERT INTO evaluation (id, account_id, dataset_id, model_id, class_agnostic, is_current, "
+                    "is_complete, annotation_version, prediction_version, created_at) "
+                    "VALUES (2, 1, 1, 1, true, false, true, 0, 0, '2026-01-01')"
+                )
+            )
+            if connection.dialect.name != "sqlite":
+                await connection.run_sync(_to_revision, "head")
+                assert (await connection.execute(text("SELECT count(*) FROM match_entry"))).scalar_one() == 2
+                return
+            before = await connection.run_sync(_entry_tables)
+            await connection.run_sync(_to_revision, "head")
+            after = await connection.run_sync(_entry_tables)
+    finally:
+        await engine.dispose()
+    parent_rows, parent_indexes = before.pop("match_entry")
+    assert before == {} and len(parent_rows) == 2
+    assert after["match_entry"] == ([], parent_indexes)
+    assert after["match_entry_1"] == (
+        [((1 << 32) + 1, 1, 0.68), ((1 << 32) + 2, 1, 0.68)],
+        {f"{name}_1" for name in parent_indexes},
+    )
+    assert after["match_entry_2"] == ([], {f"{name}_2" for name in parent_indexes})
+    assert len(after) == 3
 
 
 _MIGRATE_AT = """

@@ -17,6 +17,7 @@ from matchscope.services.browse.statements import BY_ID_SLOTS, by_id_slots, by_i
 from matchscope.services.error_types import ErrorType
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.pagination import Page, decode_cursor, encode_cursor, page_size
+from matchscope.store import sqlite_entries
 from matchscope.store.dialect import is_postgresql
 from matchscope.store.reads import Reads, Row, fetch_all
 from matchscope.store.tables import MatchEntry
@@ -44,15 +45,16 @@ async def entries_by_id(
 async def records_by_id(db: AsyncSession | Reads, ids: Sequence[int], details: RowDetails) -> list[Row]:
     """The by-id statement's records of these entries (in no order, the missing left out): each reads as
     `entries_by_id` says, before `as_rows` makes it a row."""
-    ordered = sorted(set(ids))
     lateral = is_postgresql(db)
     records: list[Row] = []
-    for start in range(0, len(ordered), BY_ID_SLOTS):
-        chunk = ordered[start : start + BY_ID_SLOTS]
-        slots = by_id_slots(len(chunk))
-        chunk += [chunk[-1]] * (slots - len(chunk))
-        statement = by_id_statement(lateral, slots, details)
-        records += await fetch_all(db, statement, {f"entry_{slot}": value for slot, value in enumerate(chunk)})
+    for evaluation_id, ordered in sqlite_entries.by_evaluation(db, ids):
+        for start in range(0, len(ordered), BY_ID_SLOTS):
+            chunk = ordered[start : start + BY_ID_SLOTS]
+            slots = by_id_slots(len(chunk))
+            chunk += [chunk[-1]] * (slots - len(chunk))
+            statement = by_id_statement(lateral, slots, details)
+            parameters = {f"entry_{slot}": value for slot, value in enumerate(chunk)}
+            records += await fetch_all(db, statement, parameters, evaluation_id=evaluation_id)
     return records
 
 
@@ -134,7 +136,11 @@ async def entry_by_id(
 ) -> MatchRow | None:
     """One entry of the account's at the thresholds; None when there is none or it is hidden there (a ground
     truth of a true positive)."""
-    entry = (await session.execute(select(MatchEntry).where(ENTRY.id == entry_id))).scalar_one_or_none()
+    options = await sqlite_entries.entry_options(session, entry_id)
+    if options is None:
+        return None
+    statement = select(MatchEntry).where(ENTRY.id == entry_id).execution_options(**options)
+    entry = (await session.execute(statement)).scalar_one_or_none()
     if entry is None:
         return None
     evaluation = await visible_evaluation(session, account_id=account_id, evaluation_id=entry.evaluation_id)

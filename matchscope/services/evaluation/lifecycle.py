@@ -26,8 +26,7 @@ from matchscope.services.staleness import current_versions
 from matchscope.store import entry_partitions
 from matchscope.store.bulk import bulk_insert
 from matchscope.store.db import transaction
-from matchscope.store.dialect import is_postgresql
-from matchscope.store.tables import Evaluation, EvaluationChunk, EvaluationClass, Job, MatchEntry, Model, utcnow
+from matchscope.store.tables import Evaluation, EvaluationChunk, EvaluationClass, Job, Model, utcnow
 
 CLASS_COLUMNS = (
     "evaluation_id",
@@ -43,10 +42,7 @@ CLASS_COLUMNS = (
 async def _delete_evaluation_rows(session: AsyncSession, evaluation_id: int) -> None:
     # Chunks first: deleting their rows waits for a chunk being written elsewhere, whose entries are then deleted.
     await session.execute(delete(EvaluationChunk).where(col(EvaluationChunk.evaluation_id) == evaluation_id))
-    if is_postgresql(session):
-        await entry_partitions.drop(session, [evaluation_id])
-    else:
-        await session.execute(delete(MatchEntry).where(col(MatchEntry.evaluation_id) == evaluation_id))
+    await entry_partitions.drop(session, [evaluation_id])
     await session.execute(delete(EvaluationClass).where(col(EvaluationClass.evaluation_id) == evaluation_id))
 
 
