@@ -35,6 +35,7 @@ from bench.number_formats import write_formats  # noqa: E402
 # Runs in the checkout's child process: only names bench/scaleout.py has had since the SQLite run was added.
 _CHILD = """
 import asyncio, logging, os, re, resource, sys, time
+from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import orjson
 from bench import scaleout
@@ -87,7 +88,7 @@ async def main(images, gt, dets):
         await state.close()
 
 logging.basicConfig(level=logging.WARNING)
-asyncio.run(main(int(sys.argv[2]), sys.argv[3], sys.argv[4]))
+asyncio.run(main(int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])))
 """
 
 

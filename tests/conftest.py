@@ -128,10 +128,19 @@ _KEY_SEQUENCES = text(
     "WHERE sequence.relkind = 'S' AND owner.relname = ANY(CAST(:names AS text[]))"
 )
 
+_ENTRY_TABLES = {
+    "postgresql": text("SELECT relname FROM pg_class WHERE relname ~ '^match_entry_[0-9]+$' AND relkind = 'r'"),
+    "sqlite": text("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'match_entry_[0-9]*'"),
+}
+
 
 async def _empty_all_tables(state: AppState) -> None:
     names = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
     async with state.engine.begin() as connection:
+        # The evaluations' own entry tables (matchscope.store.entry_partitions, sqlite_entries): the test's
+        # evaluations are gone, and a test may count the tables.
+        for name in (await connection.execute(_ENTRY_TABLES[state.engine.dialect.name])).scalars().all():
+            await connection.execute(text(f"DROP TABLE {name}"))
         if state.engine.dialect.name == "postgresql":
             # TRUNCATE makes new files for every table and index (~0.3 s a test, most of a database test's own
             # time); the few rows a test leaves are deleted faster. The keys then start again at 1, as on SQLite.
@@ -145,10 +154,6 @@ async def _empty_all_tables(state: AppState) -> None:
         else:
             for name in names:
                 await connection.execute(text(f'DELETE FROM "{name}"'))
-            # The evaluations' own entry tables (matchscope.store.sqlite_entries), a test's evaluations gone.
-            own = "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'match_entry_[0-9]*'"
-            for name in (await connection.execute(text(own))).scalars().all():
-                await connection.execute(text(f"DROP TABLE {name}"))
 
 
 @pytest_asyncio.fixture

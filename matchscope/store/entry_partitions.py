@@ -245,11 +245,10 @@ async def attach(session: AsyncSession | AsyncConnection, evaluation_id: int) ->
 async def drop(session: AsyncSession | AsyncConnection, evaluation_ids: Iterable[int]) -> int:
     """Drop the entry tables of the evaluations, attached or not; the number of entries they held."""
     connection = await _connection(session)
-    if not is_postgresql(connection):
-        return await sqlite_entries.drop(connection, list(evaluation_ids))
+    exists = _exists if is_postgresql(connection) else sqlite_entries.exists
     rows = 0
     for evaluation_id in sorted(set(evaluation_ids)):
-        if not await _exists(connection, evaluation_id):
+        if not await exists(connection, evaluation_id):
             continue
         name = partition_name(evaluation_id)
         rows += int((await connection.execute(text(f"SELECT count(*) FROM {name}"))).scalar_one())

@@ -108,18 +108,6 @@ async def build_indexes(connection: AsyncConnection, evaluation_id: int) -> None
         await connection.execute(text(statement))
 
 
-async def drop(connection: AsyncConnection, evaluation_ids: list[int]) -> int:
-    """Drop the evaluations' tables; the number of entries they held."""
-    rows = 0
-    for evaluation_id in sorted(set(evaluation_ids)):
-        if not await exists(connection, evaluation_id):
-            continue
-        name = table_name(evaluation_id)
-        rows += int((await connection.execute(text(f"SELECT count(*) FROM {name}"))).scalar_one())
-        await connection.execute(text(f"DROP TABLE {name}"))
-    return rows
-
-
 def _route_statement(
     _connection: Connection, _cursor: Any, statement: str, parameters: Any, context: Any, _executemany: bool
 ) -> tuple[str, Any]:

@@ -21,6 +21,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 from matchscope.state import AppState
@@ -115,6 +116,13 @@ def _to_revision(connection: Connection, revision: str) -> None:
     command.upgrade(config, revision)
 
 
+async def _rows_at(connection: AsyncConnection, revision: str) -> None:
+    """The database migrated to `revision`, with `_ROWS` in it."""
+    await connection.run_sync(_to_revision, revision)
+    for statement in _ROWS.values():
+        await connection.execute(text(statement))
+
+
 def _bulk_table_shape(connection: Connection) -> dict[str, Any]:
     inspector = inspect(connection)
     with warnings.catch_warnings():
@@ -152,9 +160,7 @@ async def test_dropping_bulk_foreign_keys_keeps_rows_and_indexes(empty_database:
     engine = create_engine(empty_database)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_to_revision, "0003")
-            for statement in _ROWS.values():
-                await connection.execute(text(statement))
+            await _rows_at(connection, "0003")
             before = await connection.run_sync(_bulk_table_shape)
         async with engine.begin() as connection:
             await connection.run_sync(_to_revision, "0018")  # 0019 moves SQLite's entries: below
@@ -196,9 +202,7 @@ async def test_sqlite_entries_move_into_their_evaluations_tables(empty_database:
     engine = create_engine(empty_database)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_to_revision, "0018")
-            for statement in _ROWS.values():
-                await connection.execute(text(statement))
+            await _rows_at(connection, "0018")
             await connection.execute(
                 text(
                     "INSERT INTO evaluation (id, account_id, dataset_id, model_id, class_agnostic, is_current, "
