@@ -41,12 +41,16 @@ def backend() -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each pass runs its own: the PostgreSQL pass leaves out the tests that would run exactly as they did in the
-    SQLite pass, and the SQLite pass those that need PostgreSQL (workers in other processes sharing the database)."""
+    SQLite pass, and the SQLite pass those that need PostgreSQL (workers in other processes sharing the database).
+
+    The tests marked `slow` run first: as scripts/test hands the tests out one at a time (`--maxschedchunk 1`), a
+    slow one then never starts near the end of a part, with one process left running it while the others idle."""
     left_out = "postgresql_only" if backend() == "sqlite" else "database_independent"
     deselected = [item for item in items if item.get_closest_marker(left_out)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker(left_out)]
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.database_independent
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_the_wheel_ships_what_runs_and_nothing_else(tmp_path: Path) -> None:
     # Byte code and caches a test run leaves in the tree must not reach the wheel.
     stray = ROOT / "matchscope" / "store" / "migrations" / "versions" / "__pycache__"

@@ -52,6 +52,7 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("options", "flags"), MODES)
 def test_import_evaluate_and_read_back_equal_the_cli(
     server: Server, key: str, tmp_path: Path, options: dict[str, Any], flags: tuple[str, ...]

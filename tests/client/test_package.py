@@ -16,6 +16,7 @@ pytestmark = pytest.mark.database_independent
 GENERATED = ROOT / "matchscope" / "client" / "_generated"
 
 
+@pytest.mark.slow
 def test_generated_code_matches_the_schema_and_operations(tmp_path: Path) -> None:
     subprocess.run([str(ROOT / "scripts" / "codegen-client"), str(tmp_path)], cwd=ROOT, check=True, timeout=600)
     fresh = tmp_path / "_generated"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from matchscope.app import create_app
 from matchscope.state import AppState
@@ -33,6 +34,7 @@ async def _status(state: AppState, key: str) -> int:
         return response.status_code
 
 
+@pytest.mark.slow
 async def test_created_key_authenticates_until_revoked(state: AppState) -> None:
     url = state.settings.database_url
     created = await _run(url, "keys", "create", "--account", "acme")
@@ -59,6 +61,7 @@ async def test_created_key_authenticates_until_revoked(state: AppState) -> None:
     assert "revoked" in row
 
 
+@pytest.mark.slow
 async def test_keys_of_one_account_share_it_and_revoke_independently(state: AppState) -> None:
     url = state.settings.database_url
     first = (await _run(url, "keys", "create", "--account", "acme")).stdout.strip().splitlines()[-1]

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 
 from matchscope.jobs import runtime
@@ -175,6 +176,7 @@ async def test_the_export_is_the_api_label_errors(gql: GraphQL, state: AppState,
         assert await label_export.label_errors(session, evaluation=evaluation, page_size=1) == EXPECTED
 
 
+@pytest.mark.slow
 async def test_what_is_not_found_is_named(gql: GraphQL, state: AppState, make_caller: Any) -> None:
     await _reviewed(gql)
     await make_caller("bob")

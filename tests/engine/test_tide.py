@@ -64,6 +64,7 @@ def check_against_tidecv(gt_path: Path, dets_path: Path, expected: dict[str, Any
     return ours
 
 
+@pytest.mark.slow
 def test_equals_tidecv_on_shared_coco_data() -> None:
     ours = check_against_tidecv(*tide_data.SHARED_FILES, _fixture("coco_val2014_100"))
     assert ours["errors"][0]["count"] > 0 and ours["errors"][-1]["count"] > 0  # the data exercises the types

@@ -34,6 +34,7 @@ async def _entry_stats(state: AppState) -> tuple[int, int, int]:
     return await entry_stats(state.sessions)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [MATCHSCOPE_WORKER, ARQ_WORKER], ids=["matchscope-worker", "arq-cli"])
 async def test_worker_runs_the_job_and_publishes_progress(
     state: AppState, caller: Caller, start_worker: Any, command: tuple[str, ...]

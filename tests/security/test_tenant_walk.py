@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
+import pytest
 from graphql import GraphQLSchema, parse, validate
 from graphql import build_schema as graphql_schema_from_sdl
 
@@ -220,6 +221,7 @@ async def _call_pair(
     return await api(who, query), await api(who, ghost_query), query
 
 
+@pytest.mark.slow
 async def test_another_accounts_objects_are_invisible_and_untouchable(
     state: AppState, server: Server, make_caller: Callable[[str], Awaitable[Caller]]
 ) -> None:

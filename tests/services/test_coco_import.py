@@ -89,6 +89,7 @@ async def test_a_value_the_dataset_refuses_names_the_file_entry(state: AppState)
     assert await _counts(state) == (0, 0, 0)
 
 
+@pytest.mark.slow
 @pytest.mark.database_independent  # a SQLite file of its own
 def test_import_coco_command(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin"}

@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 import pytest_asyncio
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -256,6 +257,7 @@ asyncio.run(main(sys.argv[1], float(sys.argv[2])))
 """
 
 
+@pytest.mark.slow
 async def test_processes_starting_at_once_on_a_new_database_all_migrate(empty_database: str) -> None:
     processes = 10
     start_at = time.time() + 4.0  # every process has imported matchscope by then, so their upgrades overlap
@@ -279,6 +281,7 @@ async def test_processes_starting_at_once_on_a_new_database_all_migrate(empty_da
         await engine.dispose()
 
 
+@pytest.mark.slow
 def test_ten_api_and_worker_processes_start_at_once_on_a_new_database(empty_database: str, tmp_path: Path) -> None:
     """As `docker compose up --scale` would start them: 5 `matchscope serve` and 5 `matchscope worker --burst` at the
     same moment on a database nobody has migrated. Every API answers /healthz and every worker gets up, finds its
