@@ -73,8 +73,8 @@ async def snapshot(state: AppState, evaluation_id: int) -> dict[str, Any]:
     }
 
 
-async def dataset(state: AppState, caller: Caller) -> dict[str, str]:
-    gt, dets = generate_coco(images=ITEMS, seed=5, dets_per_image=20, categories=8)
+async def dataset(state: AppState, caller: Caller, items: int = ITEMS) -> dict[str, str]:
+    gt, dets = generate_coco(images=items, seed=5, dets_per_image=20, categories=8)
     dataset_id, model_id = await import_coco(state, caller.account_id, gt, dets)
     return {"d": to_global_id("Dataset", dataset_id), "m": to_global_id("Model", model_id)}
 
@@ -90,7 +90,9 @@ async def in_process(gql: GraphQL, state: AppState, ids: dict[str, Any]) -> dict
     return await snapshot(state, row.evaluation_id)
 
 
-async def run(gql: GraphQL, state: AppState, ids: dict[str, Any]) -> tuple[dict[str, Any], set[int]]:
+async def run(
+    gql: GraphQL, state: AppState, ids: dict[str, Any], items: int = ITEMS
+) -> tuple[dict[str, Any], set[int]]:
     """A job run by the workers: its evaluation's snapshot and every completedSteps value seen while it ran."""
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
     seen: set[int] = set()
@@ -101,7 +103,7 @@ async def run(gql: GraphQL, state: AppState, ids: dict[str, Any]) -> tuple[dict[
             break
         await asyncio.sleep(0.01)
     assert current["status"] == "COMPLETED", current
-    assert current["completedSteps"] == current["totalSteps"] == ITEMS
+    assert current["completedSteps"] == current["totalSteps"] == items
     return await snapshot(state, expect_id(current["evaluation"]["id"], "Evaluation")), seen
 
 
@@ -139,12 +141,14 @@ async def test_one_and_two_workers_give_the_in_process_result(
     first.stop()
 
 
+@pytest.mark.slow
 async def test_class_aware_with_allowed_pairs_scaled_out(
     gql: GraphQL, state: AppState, caller: Caller, start_worker: Any
 ) -> None:
     """Chunks learn their labels from their own boxes (some chunks lack some labels, and a label of the options
-    may appear in none): the merged evaluation still equals the in-process one, class-aware with allowed pairs."""
-    ids = await dataset(state, caller)
+    may appear in none): the merged evaluation still equals the in-process one, class-aware with allowed pairs.
+    A quarter of the other tests' items: a chunk of one item each, every chunk an arq job of its own."""
+    ids = await dataset(state, caller, ITEMS // 4)
     async with state.sessions() as session:
         labels = sorted((await session.execute(text("SELECT DISTINCT label FROM box_annotation"))).scalars())
     pairs = [
@@ -154,7 +158,7 @@ async def test_class_aware_with_allowed_pairs_scaled_out(
     options = {**ids, "o": {"allowedLabelMatches": pairs}}
     expected = await in_process(gql, state, options)
     start_worker(**{**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "1"})
-    scaled, _steps = await run(gql, state, options)
+    scaled, _steps = await run(gql, state, options, ITEMS // 4)
     assert scaled == expected
     # The allowed pairs matched across labels (columns: item, is_prediction, ids, labels, iou, confidence, compatible).
     for pair in pairs:
@@ -208,6 +212,7 @@ async def test_a_worker_killed_mid_evaluation_costs_nothing_but_time(
     assert row.attempts == (2 if victim == "coordinator" else 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("action", ["cancelJob", "deleteDataset"])
 async def test_a_scaled_out_job_cancelled_or_deleted_mid_evaluation_leaves_nothing(
     gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, action: str

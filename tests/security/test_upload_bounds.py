@@ -164,6 +164,7 @@ _row = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 async def test_any_upload_batch_is_answered_and_a_refused_one_writes_nothing(state: AppState, caller: Caller) -> None:
     with serve(_production(state, max_upload_rows=20)) as base:
         await asyncio.to_thread(_fuzz_uploads, base, caller)

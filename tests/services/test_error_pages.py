@@ -71,6 +71,7 @@ async def _pages(
         after = page.cursors[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("t", "c"), THRESHOLDS)
 async def test_pages_from_the_columns_are_the_sql_pages(
     state: AppState, caller: Caller, stored: StoredEvaluation, t: float, c: float
