@@ -342,6 +342,30 @@ async def test_evaluation_is_account_scoped(gql: GraphQL, stored: StoredEvaluati
     assert (await gql(node, {"id": match_id}, as_=mallory))["node"] is None
 
 
+async def test_each_evaluation_reads_its_own_entries_until_deleted(
+    gql: GraphQL, state: AppState, caller: Caller
+) -> None:
+    """Two evaluations (on SQLite each in a table of its own): each one's pages are its own entries, the same after
+    the other is deleted; a match of the deleted one is no node, nor one to review."""
+    first = await store_evaluation(state, caller.account_id, seed=1, items=8, via_service=True)
+    second = await store_evaluation(state, caller.account_id, seed=2, items=8, via_service=True)
+    before = {stored.evaluation_id: (await _all_matches(gql, stored, size=7))[0] for stored in (first, second)}
+    for stored in (first, second):
+        assert before[stored.evaluation_id] and _as_entries(before[stored.evaluation_id]) == _engine_entries(
+            stored, 0.5, 0.0
+        )
+    gone = before[first.evaluation_id][0]["id"]
+    node = "query($id: ID!) { node(id: $id) { __typename ... on Match { id } } }"
+    assert (await gql(node, {"id": gone}))["node"] == {"__typename": "Match", "id": gone}
+    delete = "mutation($id: ID!) { deleteEvaluation(id: $id) { __typename } }"
+    deleted = await gql(delete, {"id": to_global_id("Evaluation", first.evaluation_id)})
+    assert deleted["deleteEvaluation"]["__typename"] == "DeleteResult"
+    assert (await _all_matches(gql, second, size=7))[0] == before[second.evaluation_id]
+    assert (await gql(node, {"id": gone}))["node"] is None
+    review = "mutation($id: ID!) { reviewMatch(id: $id, status: CONFIRMED) { __typename } }"
+    assert (await gql(review, {"id": gone}))["reviewMatch"]["__typename"] == "NotFoundError"
+
+
 async def test_interfaces_resolve_every_node_type_by_its_class(gql: GraphQL, stored: StoredEvaluation) -> None:
     """`Node` and `Box` resolve each object to its own type."""
     page = await gql(MATCHES, {**_ids(stored), "t": 0.5, "c": 0.0, "f": None, "o": DESC_IOU, "n": 100, "a": None})

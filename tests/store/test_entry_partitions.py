@@ -1,8 +1,13 @@
-"""The statements that index an evaluation's entry table (PostgreSQL), checked without a database."""
+"""The statements that index an evaluation's entry table (PostgreSQL), and how statements and entry ids find an
+evaluation's table on SQLite, checked without a database."""
 
 from __future__ import annotations
 
-from matchscope.store import entry_partitions
+from types import SimpleNamespace
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from matchscope.store import entry_partitions, sqlite_entries
 from matchscope.store.tables import MatchEntry
 
 
@@ -15,3 +20,31 @@ def test_every_index_of_match_entry_is_built_once_on_the_partition_the_longest_f
     # The build order names only indexes that exist, and they come first, in its order.
     assert set(entry_partitions._BUILD_ORDER) <= set(names)
     assert built[: len(entry_partitions._BUILD_ORDER)] == [f"{name}_7" for name in entry_partitions._BUILD_ORDER]
+
+
+def test_sqlite_statements_naming_match_entry_read_the_evaluation_s_table() -> None:
+    sql = (
+        "SELECT match_entry.id, coalesce(match_entry.confidence, 1.0) FROM match_entry "
+        "JOIN match_review ON match_review.id = match_entry.id, match_entry_7 AS kept"
+    )
+    assert sqlite_entries.routed(sql, 5) == (
+        "SELECT match_entry_5.id, coalesce(match_entry_5.confidence, 1.0) FROM match_entry_5 "
+        "JOIN match_review ON match_review.id = match_entry_5.id, match_entry_7 AS kept"
+    )
+    assert sqlite_entries.routed(sql, None) == sql
+    assert sqlite_entries.evaluation_in({"evaluation_id": 5, "other": 1}) == 5
+    assert sqlite_entries.evaluation_in({"evaluation_id_1": 5}) is None
+
+
+def test_entry_ids_lead_to_their_evaluation_s_table() -> None:
+    first = sqlite_entries.first_id(5)
+    assert first == 5 * 2**32 + 1 and sqlite_entries.evaluation_of(first) == 5
+    assert sqlite_entries.evaluation_of(6 * 2**32 - 1) == 5
+    ids = [sqlite_entries.first_id(6), first + 1, first, sqlite_entries.first_id(6) + 9, first]
+    on_sqlite = SimpleNamespace(dialect=sqlite.dialect())
+    assert sqlite_entries.by_evaluation(on_sqlite, ids) == [
+        (5, [first, first + 1]),
+        (6, [sqlite_entries.first_id(6), sqlite_entries.first_id(6) + 9]),
+    ]
+    on_postgresql = SimpleNamespace(dialect=postgresql.dialect())
+    assert sqlite_entries.by_evaluation(on_postgresql, ids) == [(None, sorted(set(ids)))]
