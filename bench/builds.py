@@ -3,13 +3,15 @@
     .venv/bin/python bench/builds.py REV [REV ...] [--backend sqlite|postgresql] [--case a] [--rounds 6] [--clients 8]
         [--images 5000] [--tag NAME]
 
-Checks out the git revisions (one given: it and the working tree) into temporary worktrees, serves each and the
-floor (bench/floor_app.py) on the browsing benchmark's database (built by bench/queries.py), and runs bursts of
-`--clients` clients (default 8) against them in turn, rotating who goes first. For each it reports the median over
-rounds of the server process's CPU time per request (user + system, from /proc), of the bursts' median latency,
-and of the throughput as a share of the floor's; on PostgreSQL also the CPU time per request of the database's
-backends serving the bench's database. On a machine whose speed drifts by a fifth within minutes, comparing builds
-in one run like this tells a change of a few percent where separate runs of bench/queries.py cannot.
+Checks out the git revisions (one given: it and the working tree) into temporary worktrees, serves each and the floor
+(bench/floor_app.py) on the browsing benchmark's database (built by bench/queries.py), and runs bursts of `--clients`
+clients (default 8) against them in turn, rotating who goes first. For each it reports the median over rounds of the
+server process's CPU time per request (user + system, from /proc), of the bursts' median latency, and of the
+throughput as a share of the floor's, with each round's throughput (requests per second: compare two builds round by
+round, as the floor's own rate drifts with the machine's load); on PostgreSQL also the CPU time per request of the
+database's backends serving the bench's database. The load average is printed before and after. On a machine whose
+speed drifts by a fifth within minutes, comparing builds in one run like this tells a change of a few percent where
+separate runs of bench/queries.py cannot.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def main() -> None:
     url, key, dataset_id, model_id, _ = asyncio.run(prepare(args.backend, args.images, args.tag))
     env = {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"}
     headers = {"Authorization": f"Bearer {key}"}
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="matchscope-builds-") as scratch:
         trees = [_worktree(revision, Path(scratch), env) for revision in args.revisions]
         names = list(args.revisions)
@@ -126,7 +129,9 @@ def main() -> None:
             for tree in trees:
                 if tree != ROOT:
                     subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+    load = " → ".join(f"{average[0]:.1f}" for average in (load_before, os.getloadavg()))
     print(f"[{args.backend}] case ({args.case}), {args.clients} clients, {args.rounds} rounds of {args.seconds:g} s")
+    print(f"load average (1 min) {load}")
     for index, name in enumerate([*names, "floor"]):
         line = f"{name:>14}: server CPU {statistics.median(cpu[index]):.2f} ms/request"
         line += f" (rounds {', '.join(f'{value:.2f}' for value in cpu[index])})"
@@ -137,6 +142,7 @@ def main() -> None:
             shares = [ours / floor for ours, floor in zip(rates[index], rates[-1], strict=True)]
             line += f", throughput {100 * statistics.median(shares):.0f} % of the floor's"
         print(line)
+        print(f"{'':>16}requests/s by round: {', '.join(f'{rate:.0f}' for rate in rates[index])}")
 
 
 if __name__ == "__main__":
