@@ -60,12 +60,11 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
     yield from _serve(tmp_path, dict(os.environ))
 
 
-@pytest.mark.slow
+@pytest.mark.serial  # a cold compile (~20 s of CPU) beside 3 other test processes missed the 120 s deadline
 def test_the_server_process_loads_the_kernels_a_child_compiled(tmp_path: Path) -> None:
     """With an empty kernel cache, `serve` has a child process compile the kernels: a process that compiles them
     itself is slower on every request afterwards (bench/README.md). Without the demo, whose 200 drawn images have
-    nothing to do with the kernels; in the parallel part, as its only bound is the 120 s start-up deadline (a cold
-    compile is ~20 s of CPU)."""
+    nothing to do with the kernels."""
     environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}
     served_here = _serve(tmp_path, environment, demo=False)
     _, _, process = next(served_here)
