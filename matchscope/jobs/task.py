@@ -8,7 +8,7 @@ import traceback
 from typing import TYPE_CHECKING
 
 from matchscope.jobs.events import EventBus
-from matchscope.services.evaluation import chunks
+from matchscope.services.evaluation import chunk_runs
 from matchscope.services.evaluation.chunks import ScaleOut
 from matchscope.services.evaluation.lease import Lease, LeaseLost
 from matchscope.services.evaluation.lifecycle import abandon
@@ -132,7 +132,7 @@ async def execute_chunk(
         await publish(bus, job)
 
     try:
-        job = await chunks.run_one(state.sessions, job_id, evaluation_id, chunk, lease, progress)
+        job = await chunk_runs.run_one(state.sessions, job_id, evaluation_id, chunk, lease, progress)
     except Exception:
         logger.exception("chunk %s of job %s failed; it is handed back", chunk, job_id)
         return False

@@ -12,14 +12,15 @@ from matchscope.store.dialect import is_postgresql
 
 
 async def detached(session: AsyncSession) -> list[str]:
-    """The entry tables not (yet) attached to `match_entry`, or on SQLite not of a complete evaluation: those of
-    evaluations being computed."""
+    """The entry tables not (yet) attached to `match_entry` (a scaled-out evaluation's with its chunks' tables under
+    it), or on SQLite not of a complete evaluation: those of evaluations being computed."""
     if not is_postgresql(session):
         complete = set((await session.execute(text("SELECT id FROM evaluation WHERE is_complete"))).scalars().all())
         return [name for name in await entry_tables(session) if int(name.rsplit("_", 1)[1]) not in complete]
     found = await session.execute(
         text(
-            "SELECT relname FROM pg_class WHERE relname ~ '^match_entry_[0-9]+$' AND relkind = 'r' AND NOT relispartition"
+            "SELECT relname FROM pg_class WHERE relname ~ '^match_entry_[0-9]+$' AND relkind IN ('r', 'p') "
+            "AND NOT relispartition"
         )
     )
     return [str(name) for name in found.scalars().all()]

@@ -19,11 +19,12 @@ from matchscope.jobs.events import JobSnapshot, LocalEventBus, RedisEventBus
 from matchscope.jobs.task import execute_job
 from matchscope.schema.ids import expect_id, to_global_id
 from matchscope.services import ingest
+from matchscope.services.evaluation.chunks import chunk_size
 from matchscope.services.records import PredictionRecord
 from matchscope.settings import Settings
 from matchscope.state import AppState
 from matchscope.store.db import transaction
-from matchscope.store.tables import Evaluation, Job
+from matchscope.store.tables import Evaluation, Job, MatchEntry
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import JOB, SUBMIT, import_coco, wait_finished
 from tests.jobs.entry_tables import detached, every_entry
@@ -34,6 +35,8 @@ pytestmark = pytest.mark.postgresql_only  # arq workers in other processes share
 ITEMS = 240
 # Every evaluation is scaled out, in chunks of a few items: two workers share a job of a few seconds.
 SCALED = {"MATCHSCOPE_SCALEOUT_ITEMS": "0", "MATCHSCOPE_CHUNK_ITEMS": "6", "MATCHSCOPE_KEEP_EVALUATIONS": "10"}
+# Items per chunk: 6, or more to make at most `chunks.MAX_CHUNKS` of them.
+CHUNK = chunk_size(ITEMS, 6)
 
 
 @pytest.fixture
@@ -119,6 +122,32 @@ async def last_job_id(state: AppState) -> int:
 
 
 @pytest.mark.serial  # the second worker must start within a job of a few seconds
+async def workers_started(log: Path, count: int) -> None:
+    """Wait until `count` workers writing to `log` have started (a loaded machine takes seconds)."""
+    for _ in range(600):
+        if (await asyncio.to_thread(log.read_text, errors="replace")).count("Starting worker") >= count:
+            await asyncio.sleep(1)  # its start-up hook: migrations checked, numba's cache loaded
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"fewer than {count} workers started within 60 s: see {log}")
+
+
+async def chunk_tables(state: AppState) -> dict[str, int]:
+    """The last job's evaluation's entry tables under its own: each chunk's name and its number of indexes."""
+    async with state.sessions() as session:
+        evaluation_id = (
+            await session.execute(text("SELECT evaluation_id FROM job ORDER BY id DESC LIMIT 1"))
+        ).scalar_one()
+        found = await session.execute(
+            text(
+                "SELECT inhrelid::regclass::text, (SELECT count(*) FROM pg_index WHERE indrelid = inhrelid) "
+                "FROM pg_inherits WHERE inhparent = to_regclass(:name)"
+            ),
+            {"name": f"match_entry_{evaluation_id}"},
+        )
+        return {str(name): int(count) for name, count in found.all()}
+
+
 async def test_one_and_two_workers_give_the_in_process_result(
     gql: GraphQL, state: AppState, caller: Caller, start_worker: Any, tmp_path: Path
 ) -> None:
@@ -129,14 +158,19 @@ async def test_one_and_two_workers_give_the_in_process_result(
     first = start_worker(**SCALED)
     one, steps = await run(gql, state, ids)
     assert one == expected
-    # Progress moves a chunk at a time: every value seen is a whole number of 6-item chunks.
-    assert steps <= set(range(0, ITEMS + 1, 6)) and ITEMS in steps
+    # Each chunk's entries are a partition of the evaluation's table holding the indexes the chunk built: attaching
+    # them built none more.
+    tables = await chunk_tables(state)
+    assert len(tables) == ITEMS // CHUNK
+    assert set(tables.values()) == {len(MatchEntry.__table__.indexes) + 1}  # type: ignore[attr-defined]
+    # Progress moves a chunk at a time: every value seen is a whole number of chunks.
+    assert steps <= set(range(0, ITEMS + 1, CHUNK)) and ITEMS in steps
 
     start_worker(**SCALED)
-    await asyncio.sleep(2)  # the second worker's start-up (imports, numba's cache)
+    await workers_started(tmp_path / "worker.log", 2)  # the second's start-up: imports, numba's cache
     two, steps = await run(gql, state, ids)
     assert two == expected
-    assert steps <= set(range(0, ITEMS + 1, 6))
+    assert steps <= set(range(0, ITEMS + 1, CHUNK))
     assert len(chunk_runners(tmp_path / "worker.log", await last_job_id(state))) == 2, "both workers ran chunks"
     first.stop()
 
@@ -147,7 +181,8 @@ async def test_class_aware_with_allowed_pairs_scaled_out(
 ) -> None:
     """Chunks learn their labels from their own boxes (some chunks lack some labels, and a label of the options
     may appear in none): the merged evaluation still equals the in-process one, class-aware with allowed pairs.
-    A quarter of the other tests' items: a chunk of one item each, every chunk an arq job of its own."""
+    A quarter of the other tests' items in chunks of a few (the most chunks `chunks.MAX_CHUNKS` makes), every chunk
+    an arq job of its own."""
     ids = await dataset(state, caller, ITEMS // 4)
     async with state.sessions() as session:
         labels = sorted((await session.execute(text("SELECT DISTINCT label FROM box_annotation"))).scalars())
@@ -173,7 +208,7 @@ async def two_workers_a_quarter_in(
     workers by pid, the job as submitted, and the pid of the worker running the job itself."""
     fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "2", "MATCHSCOPE_JOB_LEASE": "3"}
     workers = {worker.process.pid: worker for worker in (start_worker(**fast), start_worker(**fast))}
-    await asyncio.sleep(2)
+    await workers_started(Path(next(iter(workers.values()))._log.name), 2)
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
     job_id = expect_id(job["id"], "AsyncJob")
     async with asyncio.timeout(60):
@@ -223,8 +258,8 @@ async def test_a_scaled_out_job_cancelled_or_deleted_mid_evaluation_leaves_nothi
     ids = await dataset(state, caller)
     fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "2"}
     start_worker(**fast)
-    start_worker(**fast)
-    await asyncio.sleep(2)
+    worker = start_worker(**fast)
+    await workers_started(Path(worker._log.name), 2)
     job = (await gql(SUBMIT, ids))["calculateEvaluationMetrics"]
     job_id = expect_id(job["id"], "AsyncJob")
     async with asyncio.timeout(60):

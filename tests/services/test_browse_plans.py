@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import text
 
 from matchscope.services import browse
@@ -17,12 +18,17 @@ _EVALUATION = browse.EvaluationRow(
 )
 
 
+async def _nothing() -> None:
+    return None
+
+
 async def _plan(
     state: AppState,
     query: browse.MatchFilter,
     order: browse.MatchOrder | None = None,
     thresholds: browse.Thresholds | None = None,
     after: tuple[float, int] | None = None,
+    chunks: int = 0,
 ) -> str:
     async with state.sessions() as session:
         statement, parameters = statements.page_statement(
@@ -40,8 +46,13 @@ async def _plan(
         if state.engine.dialect.name == "postgresql":
             # Entries live in their evaluation's partition: without one the planner proves the page empty and reads
             # no index. Made (with the indexes a job builds) in this transaction, which is rolled back.
-            await entry_partitions.create(session, _EVALUATION.id)
-            await entry_partitions.build_indexes(session, _EVALUATION.id)
+            # With `chunks`, as a scaled-out job leaves it: a table per chunk, each with its indexes, under its own.
+            await entry_partitions.create(session, _EVALUATION.id, chunked=chunks > 0)
+            for chunk in range(chunks):
+                first = 1 + 100 * chunk
+                await entry_partitions.write_chunk(session, _EVALUATION.id, chunk, first, first + 99, _nothing)
+            if not chunks:
+                await entry_partitions.build_indexes(session, _EVALUATION.id)
             await entry_partitions.attach(session, _EVALUATION.id)
             # An empty table is cheapest to scan whole: forbid that to see which index the planner can use.
             await session.execute(text("SET LOCAL enable_seqscan = off"))
@@ -128,3 +139,15 @@ async def test_false_positives_of_one_predicted_label_read_the_prediction_label_
             assert "ix_entry_browse" not in plan, plan
             if state.engine.dialect.name == "sqlite":
                 assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.postgresql_only
+async def test_a_page_of_a_scaled_out_evaluation_merges_each_chunk_tables_index_scans(state: AppState) -> None:
+    """A scaled-out evaluation's entries are a table per chunk: a page reads each chunk's browsing index in order
+    (both branches of each) and merges them; nothing is sorted."""
+    for order in (browse.MatchOrder(), browse.MatchOrder(field=browse.SortField.CONFIDENCE, descending=False)):
+        for after in (None, (0.4, 1000)):
+            plan = await _plan(state, _FALSE_POSITIVES, order, after=after, chunks=3)
+            index = "ix_entry_browse_iou" if order.field is browse.SortField.IOU else "ix_entry_browse_confidence"
+            assert plan.count(f"{index}_1_") == 2 * 3, plan
+            assert "Merge Append" in plan and "Sort  (" not in plan and "Seq Scan" not in plan, plan

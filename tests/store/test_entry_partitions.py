@@ -1,12 +1,14 @@
-"""The statements that index an evaluation's entry table (PostgreSQL), and how statements and entry ids find an
-evaluation's table on SQLite, checked without a database."""
+"""The statements that index an evaluation's entry table (PostgreSQL), how many chunk tables a scaled-out one has,
+and how statements and entry ids find an evaluation's table on SQLite, checked without a database."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
+from matchscope.services.evaluation.chunks import MAX_CHUNKS, bounds, chunk_size
 from matchscope.store import entry_partitions, sqlite_entries
 from matchscope.store.tables import MatchEntry
 
@@ -48,3 +50,22 @@ def test_entry_ids_lead_to_their_evaluation_s_table() -> None:
     ]
     on_postgresql = SimpleNamespace(dialect=postgresql.dialect())
     assert sqlite_entries.by_evaluation(on_postgresql, ids) == [(None, sorted(set(ids)))]
+
+
+@pytest.mark.parametrize(
+    ("items", "chunk_items", "size", "chunks"),
+    [(5000, 500, 500, 10), (50000, 500, 3125, 16), (240, 6, 15, 16), (10, 500, 500, 1), (17, 1, 2, 9)],
+)
+def test_a_scaled_out_evaluation_has_at_most_max_chunks_tables(
+    items: int, chunk_items: int, size: int, chunks: int
+) -> None:
+    assert chunk_size(items, chunk_items) == size
+    assert len(bounds(list(range(items)), size)) == chunks <= MAX_CHUNKS
+
+
+def test_a_chunk_is_indexed_on_its_own_table_with_the_names_of_its_own() -> None:
+    statements = entry_partitions._index_statements(7, entry_partitions.chunk_name(7, 3))
+    assert all(" ON match_entry_7_3 " in statement for statement in statements)
+    assert "match_entry_7_3_pkey" in statements[-1] and "(id, evaluation_id, item_id)" in statements[-1]
+    assert entry_partitions.is_partition("match_entry_7_3") and entry_partitions.is_partition("match_entry_7")
+    assert not entry_partitions.is_partition("match_entry_7_") and not entry_partitions.is_partition("match_entry")

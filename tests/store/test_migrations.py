@@ -45,12 +45,21 @@ def _drift(connection: Connection) -> list[Any]:
         return list(compare_metadata(context, SQLModel.metadata))
 
 
+async def _nothing() -> None:
+    return None
+
+
 async def test_migrated_schema_matches_the_tables(state: AppState) -> None:
     async with state.engine.connect() as connection:
         # An evaluation's entry table (PostgreSQL), as a completed job leaves it, is not drift.
         await entry_partitions.create(connection, 1)
         await entry_partitions.build_indexes(connection, 1)
         await entry_partitions.attach(connection, 1)
+        # Nor is a scaled-out one's, partitioned by its chunks' tables.
+        await entry_partitions.create(connection, 2, chunked=True)
+        for chunk, (first, last) in enumerate([(1, 10), (11, 20)]):
+            await entry_partitions.write_chunk(connection, 2, chunk, first, last, _nothing)
+        await entry_partitions.attach(connection, 2)
         assert await connection.run_sync(_drift) == []
     assert await is_up_to_date(state.engine)
 

@@ -53,10 +53,11 @@ class EntryRows:
     rows: list[tuple[Any, ...]]
     nulls: tuple[str, ...]
 
-    async def insert(self, session: AsyncSession, *, evaluation_id: int) -> None:
-        """Into the evaluation's own entry table on PostgreSQL (`entry_partitions`), `match_entry` on SQLite."""
+    async def insert(self, session: AsyncSession, *, evaluation_id: int, chunk: int | None = None) -> None:
+        """Into the evaluation's own entry table on PostgreSQL (its chunk's, given one: `entry_partitions`),
+        `match_entry` on SQLite."""
         constants = entry_partitions.written_constants(session, evaluation_id, self.nulls)
-        table = entry_partitions.entry_table(session, evaluation_id)
+        table = entry_partitions.entry_table(session, evaluation_id, chunk)
         await bulk_insert(session, table, self.columns, self.rows, constants=constants)
 
 

@@ -119,7 +119,7 @@ async def start(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: 
         await session.flush()
         assert evaluation.id is not None
         if resumed_chunks:
-            await entry_partitions.ensure(session, evaluation.id)
+            await entry_partitions.ensure(session, evaluation.id, chunked=True)
         else:
             await entry_partitions.create(session, evaluation.id)
         job.started_at = job.started_at or utcnow()

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchscope.services.evaluation import chunks
+from matchscope.services.evaluation.chunk_runs import run_chunks
 from matchscope.services.evaluation.chunks import ChunkPlan, Phases, Progress, ScaleOut
 from matchscope.services.evaluation.coco_results import coco_results
 from matchscope.services.evaluation.entries import EntryRows
-from matchscope.services.evaluation.lease import Lease, LeaseLost, fence, heartbeat
+from matchscope.services.evaluation.lease import Lease, fence, heartbeat
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
 from matchscope.services.evaluation.load import CocoOrders, Loaded, coco_orders, image_keys, load_chunk
 from matchscope.services.evaluation.match import Totals, match_chunk
@@ -26,7 +27,8 @@ from matchscope.services.evaluation.tide import tide_results
 from matchscope.settings import DEFAULT_KEEP_EVALUATIONS
 from matchscope.store import entry_partitions
 from matchscope.store.db import transaction
-from matchscope.store.tables import Evaluation, Job
+from matchscope.store.dialect import is_postgresql
+from matchscope.store.tables import Evaluation, EvaluationChunk, Job
 
 __all__ = ["Progress", "run_evaluation"]
 
@@ -86,6 +88,8 @@ async def _run(
         scaled = await chunks.stored_plan(session, evaluation_id) is not None
         item_ids, keys = await image_keys(session, dataset_id)
         scaled = scaled or (scale_out is not None and len(item_ids) > scale_out.threshold_items)
+        # On PostgreSQL a scaled-out evaluation's chunks index their own tables; SQLite's is indexed at the end.
+        chunks_indexed = scaled and is_postgresql(session)
         if scaled:  # every chunk finds its own labels; the merge puts them together
             label_names = sorted(options.labels())
         else:
@@ -107,7 +111,19 @@ async def _run(
             sessions, job, evaluation_id, plan, item_ids, chunk_items, lease, check_lease, on_progress, timer
         )
     return await _merge(
-        sessions, job_id, evaluation_id, totals, plan, item_ids, keys, orders, lease, keep_evaluations, timer, writing
+        sessions,
+        job_id,
+        evaluation_id,
+        totals,
+        plan,
+        item_ids,
+        keys,
+        orders,
+        lease,
+        keep_evaluations,
+        timer,
+        writing,
+        indexed=chunks_indexed,
     )
 
 
@@ -209,7 +225,10 @@ async def _scaled_out(
     async with transaction(sessions) as session:
         rows = await chunks.chunk_rows(session, evaluation_id)
         if not rows:
-            await chunks.create_chunks(session, evaluation_id, plan, chunks.bounds(item_ids, chunk_items))
+            # The evaluation's entry table made anew, partitioned by the chunks' item ranges.
+            await entry_partitions.create(session, evaluation_id, chunked=True)
+            size = chunks.chunk_size(len(item_ids), chunk_items)
+            await chunks.create_chunks(session, evaluation_id, plan, chunks.bounds(item_ids, size))
             rows = await chunks.chunk_rows(session, evaluation_id)
         job.completed_steps = sum(items for _k, status, items in rows if status == chunks.DONE)
         job.total_steps = sum(items for _k, _status, items in rows)
@@ -227,32 +246,42 @@ async def _scaled_out(
     if scale_out is not None and left:
         await scale_out.enqueue(job_id, evaluation_id, left)
     logger.info("job %s: %s chunks, %s to run, on any worker", job_id, len(rows), len(left))
-    while True:
+
+    async def go_on() -> bool:
         check_lease(job_id)
         async with sessions() as session:
             if await cancel_requested(session, job_id):
                 raise JobCancelled
-        # This worker takes chunks from the end, the queue hands them out from the start: they rarely meet.
-        row = await chunks.claim(sessions, evaluation_id, lease, last_first=True)
-        if row is not None:
-            if scale_out is not None:
-                try:
-                    await scale_out.withdraw(job_id, evaluation_id, [row.chunk])
-                except Exception as error:  # its queued run, if any, finds the chunk taken and does nothing
-                    logger.warning("job %s: could not withdraw chunk %s: %s", job_id, row.chunk, error)
-            try:
-                await chunks.run_chunk(sessions, job_id, row, plan, lease, timer, on_progress)
-            except LeaseLost:
-                continue  # this chunk's lease lapsed while it ran and another worker has it now
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    await chunks.release(sessions, row, lease)
-                raise
-            continue
-        async with sessions() as session:
-            if await chunks.left(session, evaluation_id) == 0:
-                break
-        await asyncio.sleep(POLL_S)
+        return True
+
+    async def withdraw(row: EvaluationChunk) -> None:
+        if scale_out is None:
+            return
+        try:
+            await scale_out.withdraw(job_id, evaluation_id, [row.chunk])
+        except Exception as error:  # its queued run, if any, finds the chunk taken and does nothing
+            logger.warning("job %s: could not withdraw chunk %s: %s", job_id, row.chunk, error)
+
+    with timer("chunks"):
+        while True:
+            # This worker takes chunks from the end, the queue hands them out from the start: they rarely meet.
+            await run_chunks(
+                sessions,
+                job_id,
+                evaluation_id,
+                plan,
+                lease,
+                phases=timer,
+                on_progress=on_progress,
+                last_first=True,
+                go_on=go_on,
+                on_claim=withdraw,
+            )
+            async with sessions() as session:
+                if await chunks.left(session, evaluation_id) == 0:
+                    break
+            await asyncio.sleep(POLL_S)
+            await go_on()
     with timer("read chunks"):
         return await chunks.merged(sessions, evaluation_id, set(plan.labels))
 
@@ -270,14 +299,19 @@ async def _merge(
     keep_evaluations: int,
     timer: Phases,
     writing: asyncio.Task[None] | None = None,
+    *,
+    indexed: bool = False,
 ) -> Job:
     """COCO metrics and the TIDE summary over every chunk, then the evaluation made current; `writing` is the last
-    chunk's write, if still running."""
+    chunk's write, if still running. The entries' indexes are built meanwhile, unless the chunks built them
+    (`indexed`)."""
     allowed = plan.allowed()
 
     async def index() -> None:
         if writing is not None:
             await writing
+        if indexed:
+            return
         with timer("index build"):
             await entry_partitions.build_indexes_at_once(sessions, evaluation_id)
 
