@@ -298,14 +298,15 @@ async def test_progress_events_of_two_workers_never_go_back(
     """Two workers finish chunks and each publishes the job's progress, one of them over a slow link to Redis (what
     it sends arrives 50 ms late): what a subscriber of the job's channel receives never goes back, and nothing
     comes after the final state."""
-    ids = await dataset(state, caller)
+    # Eight times the other tests' items: at most `chunks.MAX_CHUNKS` chunks, each long enough for both workers.
+    ids = await dataset(state, caller, ITEMS * 8)
     fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "4"}
     redis = urlsplit(redis_url)
     assert redis.port is not None
     async with SlowLink(redis.port, delay_s=0.05) as link:
         start_worker(**fast)
         start_worker(**fast, REDIS_URL=f"redis://127.0.0.1:{link.port}{redis.path}")
-        await asyncio.sleep(3)
+        await workers_started(tmp_path / "worker.log", 2)
         bus = RedisEventBus(redis_url, queue_name)
         received: list[JobSnapshot] = []
         try:
@@ -326,7 +327,7 @@ async def test_progress_events_of_two_workers_never_go_back(
     assert finals == [len(received) - 1] and received[-1].status == "COMPLETED", [s.status for s in received]
     steps = [snapshot.completed_steps for snapshot in received]
     assert steps == sorted(steps), steps
-    assert steps[-1] == ITEMS
+    assert steps[-1] == ITEMS * 8
 
 
 @pytest.mark.serial  # taken over within a minute of the kill
