@@ -33,6 +33,11 @@ ID_BITS = 32
 # The execution option naming the evaluation whose table a statement reads, when it has no `evaluation_id`.
 ROUTE = "entry_evaluation"
 _NAMED = re.compile(rf"\b{PARENT}\b")
+_READS = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+
+
+class UnroutedEntryRead(RuntimeError):
+    """A statement reading `match_entry` on SQLite that names no evaluation (a programming error)."""
 
 
 def table_name(evaluation_id: int) -> str:
@@ -116,6 +121,13 @@ def _route_statement(
     evaluation_id = context.execution_options.get(ROUTE)
     if evaluation_id is None and getattr(context, "compiled_parameters", None):
         evaluation_id = evaluation_in(context.compiled_parameters[0])
+    if evaluation_id is None and _READS.match(statement) and _NAMED.search(statement):
+        # `match_entry` itself is always empty on SQLite: a read of it that no evaluation routes would return
+        # nothing without a word.
+        raise UnroutedEntryRead(
+            f"a read of {PARENT} names no evaluation (no `evaluation_id` parameter nor the "
+            f"{ROUTE!r} execution option): {statement[:200]}"
+        )
     return routed(statement, evaluation_id), parameters
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from matchscope.services.evaluation.chunks import MAX_CHUNKS, bounds, chunk_size
 from matchscope.store import entry_partitions, sqlite_entries
@@ -69,3 +71,26 @@ def test_a_chunk_is_indexed_on_its_own_table_with_the_names_of_its_own() -> None
     assert "match_entry_7_3_pkey" in statements[-1] and "(id, evaluation_id, item_id)" in statements[-1]
     assert entry_partitions.is_partition("match_entry_7_3") and entry_partitions.is_partition("match_entry_7")
     assert not entry_partitions.is_partition("match_entry_7_") and not entry_partitions.is_partition("match_entry")
+
+
+async def test_a_sqlite_read_of_match_entry_that_names_no_evaluation_is_refused() -> None:
+    engine = create_async_engine("sqlite+aiosqlite://")
+    sqlite_entries.route_sessions(engine.sync_engine)
+    table = MatchEntry.__table__  # type: ignore[attr-defined]
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(table.create)
+            await sqlite_entries.create(connection, 7)
+            row = {"evaluation_id": 7, "item_id": 1, "is_prediction": False, "iou": 0.5}
+            await connection.execute(table.insert(), [row])  # routed by its `evaluation_id`
+            # An ORM condition binds `evaluation_id_1`, which names no table: it would read the empty `match_entry`.
+            with pytest.raises(sqlite_entries.UnroutedEntryRead, match="names no evaluation"):
+                await connection.execute(select(table.c.id).where(table.c.evaluation_id == 7))
+            routed = select(table.c.id).where(table.c.evaluation_id == bindparam("evaluation_id"))
+            assert (await connection.execute(routed, {"evaluation_id": 7})).scalars().all() == [
+                sqlite_entries.first_id(7)
+            ]
+            by_option = select(table.c.id).execution_options(**{sqlite_entries.ROUTE: 7})
+            assert (await connection.execute(by_option)).scalars().all() == [sqlite_entries.first_id(7)]
+    finally:
+        await engine.dispose()
