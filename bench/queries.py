@@ -85,7 +85,7 @@ REVIEWS = 1000
 async def _ensure_reviews(state: Any, dataset_id: int, model_id: int, evaluation_id: int) -> None:
     """1,000 reviews of random entries (seeded), a third of each stored status: a long triage session's worth."""
     import numpy as np
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import bindparam, func, insert, select
 
     from matchscope.store.tables import Dataset, MatchEntry, MatchReview, utcnow
 
@@ -96,7 +96,7 @@ async def _ensure_reviews(state: Any, dataset_id: int, model_id: int, evaluation
         entries = (
             await session.execute(
                 select(MatchEntry.item_id, MatchEntry.ground_truth_id, MatchEntry.prediction_id)
-                .where(MatchEntry.evaluation_id == evaluation_id)
+                .where(MatchEntry.evaluation_id == bindparam("evaluation_id", evaluation_id))
                 .order_by(MatchEntry.id)
             )
         ).all()
@@ -127,7 +127,7 @@ async def _ensure_reviews(state: Any, dataset_id: int, model_id: int, evaluation
 
 async def prepare(backend: str, images: int, tag: str = "") -> tuple[str, str, str, str, int]:
     """(database url, API key, dataset global id, model global id, entries); builds the evaluation once."""
-    from sqlalchemy import func, select
+    from sqlalchemy import bindparam, func, select
 
     from matchscope.engine.synthetic import generate_coco
     from matchscope.schema.ids import to_global_id
@@ -196,7 +196,9 @@ async def prepare(backend: str, images: int, tag: str = "") -> tuple[str, str, s
             evaluation_id = current.id
             entries = (
                 await session.execute(
-                    select(func.count()).select_from(MatchEntry).where(MatchEntry.evaluation_id == current.id)
+                    select(func.count())
+                    .select_from(MatchEntry)
+                    .where(MatchEntry.evaluation_id == bindparam("evaluation_id", current.id))
                 )
             ).scalar_one()
         await _ensure_reviews(state, dataset.id, model.id, evaluation_id)

@@ -154,7 +154,7 @@ async def time_evaluations(state: Any, evaluation_id: int, definition: str, roun
 
 
 async def run(backend: str, images: int, repeats: int, evaluations: int) -> None:
-    from sqlalchemy import func, select, text
+    from sqlalchemy import bindparam, func, select, text
 
     from matchscope.settings import Settings
     from matchscope.state import AppState
@@ -170,13 +170,17 @@ async def run(backend: str, images: int, repeats: int, evaluations: int) -> None
             counts = (
                 await session.execute(
                     select(MatchEntry.prediction_label, func.count())
-                    .where(MatchEntry.evaluation_id == evaluation_id, MatchEntry.is_prediction)
+                    .where(
+                        MatchEntry.evaluation_id == bindparam("evaluation_id", evaluation_id), MatchEntry.is_prediction
+                    )
                     .group_by(MatchEntry.prediction_label)
                     .order_by(func.count().desc())
                 )
             ).all()
             entries = (
-                await session.execute(select(func.count()).where(MatchEntry.evaluation_id == evaluation_id))
+                await session.execute(
+                    select(func.count()).where(MatchEntry.evaluation_id == bindparam("evaluation_id", evaluation_id))
+                )
             ).scalar_one()
         labels = {"common": str(counts[0][0]), "rare": RARE, "absent": "nobody-predicts-this"}
         print(
