@@ -30,10 +30,12 @@ PARENT = "match_entry"
 # An entry's id is its evaluation's id times 2**32 plus its rank in the evaluation (from 1): 4 billion entries an
 # evaluation, and ids stay below 2**53 (exact in JavaScript) up to 2 million evaluations.
 ID_BITS = 32
-# The execution option naming the evaluation whose table a statement reads, when it has no `evaluation_id`.
+# The execution option naming the evaluation whose table a statement reads, when it has no `evaluation_id`
+# (None: `match_entry` itself, on purpose).
 ROUTE = "entry_evaluation"
 _NAMED = re.compile(rf"\b{PARENT}\b")
-_READS = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+# A read of the table itself (not of a string naming it, as schema reflection's `name = 'match_entry'`).
+_READS = re.compile(rf"^\s*(?:SELECT|WITH)\b.*\b(?:FROM|JOIN)\s+\"?{PARENT}\b", re.IGNORECASE | re.DOTALL)
 
 
 class UnroutedEntryRead(RuntimeError):
@@ -121,7 +123,7 @@ def _route_statement(
     evaluation_id = context.execution_options.get(ROUTE)
     if evaluation_id is None and getattr(context, "compiled_parameters", None):
         evaluation_id = evaluation_in(context.compiled_parameters[0])
-    if evaluation_id is None and _READS.match(statement) and _NAMED.search(statement):
+    if evaluation_id is None and ROUTE not in context.execution_options and _READS.match(statement):
         # `match_entry` itself is always empty on SQLite: a read of it that no evaluation routes would return
         # nothing without a word.
         raise UnroutedEntryRead(

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 from matchscope.state import AppState
-from matchscope.store import entry_partitions
+from matchscope.store import entry_partitions, sqlite_entries
 from matchscope.store.db import create_engine
 from matchscope.store.entry_partitions import comparison_hooks
 from matchscope.store.migrate import alembic_config, is_up_to_date
@@ -138,7 +138,12 @@ def _bulk_table_shape(connection: Connection) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         foreign_keys = {table: inspector.get_foreign_keys(table) for table in _BULK_TABLES}
-    counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() for table in _ROWS}
+    # `match_entry` itself, on purpose (on SQLite a read of it is otherwise routed to an evaluation's table).
+    itself = {sqlite_entries.ROUTE: None}
+    counts = {
+        table: connection.execute(text(f"SELECT count(*) FROM {table}").execution_options(**itself)).scalar_one()
+        for table in _ROWS
+    }
     if connection.dialect.name == "sqlite":
         query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'match_entry'"
     else:
@@ -197,7 +202,11 @@ def _entry_tables(connection: Connection) -> dict[str, Any]:
     ).scalars()
     found: dict[str, Any] = {}
     for name in names:
-        rows = connection.execute(text(f"SELECT id, evaluation_id, iou FROM {name} ORDER BY id")).all()
+        rows = connection.execute(
+            text(f"SELECT id, evaluation_id, iou FROM {name} ORDER BY id").execution_options(
+                **{sqlite_entries.ROUTE: None}
+            )
+        ).all()
         indexes = connection.execute(
             text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :name AND sql IS NOT NULL"),
             {"name": name},
