@@ -8,7 +8,11 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from matchscope.store import sqlite_entries
 from matchscope.store.dialect import is_postgresql
+
+# Execution options of a statement that reads `match_entry` itself on SQLite (not routed to an evaluation's table).
+UNROUTED = {sqlite_entries.ROUTE: None}
 
 
 async def detached(session: AsyncSession) -> list[str]:
@@ -47,6 +51,6 @@ async def entry_stats(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, 
         sql = text(
             "SELECT count(*), count(DISTINCT CASE WHEN is_prediction THEN -prediction_id ELSE ground_truth_id END), "
             f"count(DISTINCT evaluation_id) FROM {source}"
-        )
+        ).execution_options(**UNROUTED)
         row = (await session.execute(sql)).one()
     return int(row[0]), int(row[1]), int(row[2])

@@ -27,7 +27,7 @@ from matchscope.store.db import transaction
 from matchscope.store.tables import Evaluation, Job, MatchEntry
 from tests.conftest import Caller, GraphQL
 from tests.jobs.conftest import JOB, SUBMIT, import_coco, wait_finished
-from tests.jobs.entry_tables import detached, every_entry
+from tests.jobs.entry_tables import UNROUTED, detached, every_entry
 from tests.jobs.servers import SlowLink
 
 pytestmark = pytest.mark.postgresql_only  # arq workers in other processes share the test database
@@ -276,7 +276,7 @@ async def test_a_scaled_out_job_cancelled_or_deleted_mid_evaluation_leaves_nothi
     await asyncio.sleep(2)  # chunks being run at that moment end (their writes are refused)
     async with state.sessions() as session:
         counts = [
-            (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            (await session.execute(text(f"SELECT count(*) FROM {table}").execution_options(**UNROUTED))).scalar_one()
             for table in ("evaluation_chunk", await every_entry(session), "evaluation")
         ]
         assert await detached(session) == []
