@@ -4,9 +4,7 @@ claimable again."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,11 +12,9 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from matchscope.services.evaluation.lease import Lease
+from matchscope.services.evaluation.lease import Lease, renewing_every
 from matchscope.store.db import transaction
 from matchscope.store.tables import EvaluationChunk, utcnow
-
-logger = logging.getLogger("matchscope.services.evaluate")
 
 PENDING, RUNNING, DONE = "PENDING", "RUNNING", "DONE"
 
@@ -95,27 +91,11 @@ async def _renew(sessions: async_sessionmaker[AsyncSession], evaluation_id: int,
 async def renewing(
     sessions: async_sessionmaker[AsyncSession], evaluation_id: int, chunk: int, lease: Lease
 ) -> AsyncIterator[None]:
-    """Renew the chunk's lease every `lease.heartbeat_s` while the body runs (stopped between renewals)."""
-    stop = asyncio.Event()
-
-    async def renew_until_stopped() -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), lease.heartbeat_s)
-            if stop.is_set():
-                return
-            try:
-                if not await _renew(sessions, evaluation_id, chunk, lease):
-                    return  # the fenced write at the end finds it lost
-            except Exception:
-                logger.warning("could not renew the lease of chunk %s of evaluation %s", chunk, evaluation_id)
-
-    task = asyncio.create_task(renew_until_stopped(), name=f"matchscope-chunk-lease-{evaluation_id}-{chunk}")
-    try:
+    """Renew the chunk's lease every `lease.heartbeat_s` while the body runs; a lost lease needs no signal here:
+    the fenced write at the chunk's end finds it lost."""
+    what = f"chunk {chunk} of evaluation {evaluation_id}"
+    async with renewing_every(lambda: _renew(sessions, evaluation_id, chunk, lease), lease, what, lambda: None):
         yield
-    finally:
-        stop.set()
-        await task
 
 
 async def release(sessions: async_sessionmaker[AsyncSession], row: EvaluationChunk, lease: Lease) -> None:

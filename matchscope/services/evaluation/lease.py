@@ -16,7 +16,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -151,10 +151,11 @@ class Heartbeat:
 
 
 @contextlib.asynccontextmanager
-async def heartbeat(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: Lease) -> AsyncIterator[Heartbeat]:
-    """Renew `lease` on `job_id` every `lease.heartbeat_s` while the body runs (the engine runs in threads, so the
-    event loop stays free for it). A failed renewal (database unreachable) is retried at the next beat."""
-    beat = Heartbeat()
+async def renewing_every(
+    renew_once: Callable[[], Awaitable[bool]], lease: Lease, what: str, on_lost: Callable[[], object]
+) -> AsyncIterator[None]:
+    """Call `renew_once` every `lease.heartbeat_s` while the body runs, until it says the lease is lost (then
+    `on_lost`). A failed renewal (database unreachable) is logged and retried at the next beat."""
     stop = asyncio.Event()
 
     async def renew_until_stopped() -> None:
@@ -164,17 +165,26 @@ async def heartbeat(sessions: async_sessionmaker[AsyncSession], job_id: int, lea
             if stop.is_set():
                 return
             try:
-                if not await renew(sessions, job_id, lease):
-                    beat.lost.set()
+                if not await renew_once():
+                    on_lost()
                     return
             except Exception:
-                logger.warning("could not renew the lease of job %s", job_id, exc_info=True)
+                logger.warning("could not renew the lease of %s", what, exc_info=True)
 
-    task = asyncio.create_task(renew_until_stopped(), name=f"matchscope-lease-{job_id}")
+    task = asyncio.create_task(renew_until_stopped(), name=f"matchscope-lease-{what.replace(' ', '-')}")
     try:
-        yield beat
+        yield
     finally:
         # Stopped between renewals, never cancelled inside one: a renewal cancelled between its UPDATE and its
         # commit could leave its SQLite connection holding the write lock.
         stop.set()
         await task
+
+
+@contextlib.asynccontextmanager
+async def heartbeat(sessions: async_sessionmaker[AsyncSession], job_id: int, lease: Lease) -> AsyncIterator[Heartbeat]:
+    """Renew `lease` on `job_id` every `lease.heartbeat_s` while the body runs (the engine runs in threads, so the
+    event loop stays free for it); `lost` is set when the job is no longer this worker's."""
+    beat = Heartbeat()
+    async with renewing_every(lambda: renew(sessions, job_id, lease), lease, f"job {job_id}", beat.lost.set):
+        yield beat
