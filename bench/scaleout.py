@@ -72,6 +72,21 @@ def peak_mb(pid: int) -> float:
     return float("nan")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, elapsed) CPU seconds summed over every core since boot, from /proc/stat: every process counts,
+    PostgreSQL's backends included (they exit with their connections, so a per-process sum would miss them)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+def process_cpu(pid: int) -> float:
+    """A running process's user + system CPU seconds (its threads included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load_average() -> str:
     return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -310,8 +325,19 @@ async def main_async(args: argparse.Namespace) -> None:
             processes, logs = start_workers(workers, env, f"{args.images}-{workers}")
             try:
                 print(f"  {workers} worker(s): before the run {load_average()}", flush=True)
+                busy_before, _ = machine_cpu()
+                worker_before = [process_cpu(process.pid) for process in processes]
                 evaluation_id, seconds = await run_job(state, queue, account, dataset, model)
+                busy = machine_cpu()[0] - busy_before
+                worker_cpu = sum(process_cpu(p.pid) for p in processes) - sum(worker_before)
                 print(f"  {workers} worker(s): after the run  {load_average()}", flush=True)
+                # Why N workers cannot go N times as fast on a machine of few cores: the run already keeps this
+                # many of them busy (the worker's threads, PostgreSQL's backends, this process's polls).
+                print(
+                    f"  {workers} worker(s): machine CPU {busy:.2f} s = {busy / seconds:.2f} of "
+                    f"{os.cpu_count()} cores busy on average; the workers' own {worker_cpu:.2f} s",
+                    flush=True,
+                )
                 peaks = ", ".join(f"{peak_mb(process.pid):.0f} MB" for process in processes)
                 print(f"  {workers} worker(s): peak RSS {peaks}", flush=True)
             finally:
