@@ -294,7 +294,9 @@ async def explain(url: str, dataset_id: str, model_id: str, label: str, cursor: 
                 prefix = (
                     "EXPLAIN QUERY PLAN " if state.engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF) "
                 )
-                plan = (await session.execute(text(prefix + sql))).all()
+                # On SQLite the plan of the evaluation's own entry table (store/sqlite_entries), which the page reads.
+                explained = text(prefix + sql).execution_options(entry_evaluation=evaluation.id)
+                plan = (await session.execute(explained)).all()
                 print(f"-- plan ({name})")
                 for row in plan:
                     print("   ", row[-1])

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, event, text
+from sqlalchemy import Connection, Index, MetaData, Table, event, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -69,13 +69,26 @@ def evaluation_in(parameters: Mapping[str, Any] | None) -> int | None:
 
 
 def _table(evaluation_id: int) -> Table:
-    """`match_entry`'s columns and indexes under the evaluation's names; ids counted with AUTOINCREMENT (its
-    sequence starts the evaluation's range)."""
+    """`match_entry`'s columns and indexes under the evaluation's names, the evaluation id moved from the front of
+    each index to its end; ids counted with AUTOINCREMENT (its sequence starts the evaluation's range).
+
+    The evaluation id is one value in the evaluation's table: first, every comparison of the sort that builds an index
+    went past it (the seven builds of 530,932 entries: 2.20-2.56 s of CPU, 1.94-2.15 s with it last); last, it is
+    still there for the statements' `evaluation_id = :evaluation_id`, which the index answers alone, as before."""
     parent: Table = MatchEntry.__table__  # type: ignore[attr-defined]
     copy = parent.to_metadata(MetaData(), name=table_name(evaluation_id))
     copy.dialect_options["sqlite"]["autoincrement"] = True
-    for index in copy.indexes:
-        index.name = quoted_name(f"{index.name}_{int(evaluation_id)}", None)
+    evaluation = copy.c.evaluation_id
+    for index in list(copy.indexes):
+        copy.indexes.remove(index)
+        first, *rest = index.expressions
+        assert first is evaluation, f"{index.name} does not lead with the evaluation id"
+        Index(
+            quoted_name(f"{index.name}_{int(evaluation_id)}", None),
+            *rest,
+            evaluation,
+            sqlite_where=index.dialect_options["sqlite"]["where"],
+        )
     return copy
 
 

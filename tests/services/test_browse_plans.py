@@ -10,7 +10,7 @@ from sqlalchemy import text
 from matchscope.services import browse
 from matchscope.services.browse import statements
 from matchscope.state import AppState
-from matchscope.store import entry_partitions
+from matchscope.store import entry_partitions, sqlite_entries
 
 _FALSE_POSITIVES = browse.MatchFilter(outcomes=frozenset({browse.Outcome.FALSE_POSITIVE}))
 _EVALUATION = browse.EvaluationRow(
@@ -57,7 +57,13 @@ async def _plan(
             # An empty table is cheapest to scan whole: forbid that to see which index the planner can use.
             await session.execute(text("SET LOCAL enable_seqscan = off"))
             return "\n".join((await session.execute(text("EXPLAIN " + sql))).scalars())
-        return "\n".join(str(row[-1]) for row in await session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        # The evaluation's own table, with the indexes a job builds on it (in this transaction, rolled back).
+        await entry_partitions.create(session, _EVALUATION.id)
+        await entry_partitions.build_indexes(session, _EVALUATION.id)
+        explained = text("EXPLAIN QUERY PLAN " + sql).execution_options(**{sqlite_entries.ROUTE: _EVALUATION.id})
+        plan = "\n".join(str(row[-1]) for row in await session.execute(explained))
+        assert sqlite_entries.table_name(_EVALUATION.id) in plan, plan
+        return plan
 
 
 async def test_false_negatives_of_one_label_read_the_label_index(state: AppState) -> None:
