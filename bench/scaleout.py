@@ -29,6 +29,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import datetime
@@ -85,6 +86,63 @@ def process_cpu(pid: int) -> float:
     """A running process's user + system CPU seconds (its threads included)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+_BACKGROUND = ("walwriter", "checkpointer", "background writer")
+
+
+class ServerCpu:
+    """CPU seconds of the PostgreSQL server's processes while it runs: the backends connected to `database` (they
+    exit with their connections, so each is sampled every `every` seconds and its last reading kept; a backend's
+    last moments before it exits are missed) and the server's own background processes (WAL writer, checkpointer,
+    background writer: shared with other databases, busy mostly with this one's writes during a run)."""
+
+    def __init__(self, database: str, every: float = 0.05) -> None:
+        self.database, self.every = database, every
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[bool, float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> ServerCpu:
+        self._read(before=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._read()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every):
+            self._read()
+
+    def _read(self, *, before: bool = False) -> None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if (entry / "comm").read_text().strip() != "postgres":
+                    continue
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                seconds = process_cpu(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            ours = f" {self.database} " in title
+            if not (ours or title.split(": ", 2)[-1].strip() in _BACKGROUND):
+                continue
+            pid = int(entry.name)
+            if pid not in self.first:
+                self.first[pid] = seconds if before else 0.0
+            self.last[pid] = (ours, seconds)
+
+    def seconds(self) -> tuple[float, float]:
+        """(this database's backends, the server's background processes) CPU seconds over the run."""
+        spent = {True: 0.0, False: 0.0}
+        for pid, (ours, seconds) in self.last.items():
+            spent[ours] += seconds - self.first[pid]
+        return spent[True], spent[False]
 
 
 def load_average() -> str:
@@ -321,21 +379,31 @@ async def main_async(args: argparse.Namespace) -> None:
         sqlite_seconds = await sqlite_run(args, gt, dets) if args.sqlite else None
         account, dataset, model = await prepare(state, f"scaleout-{args.images}", gt, dets)
         results: dict[int, tuple[int, float, dict[str, Any]]] = {}
+        job_cpus: dict[int, float] = {}
         for workers in args.workers:
             processes, logs = start_workers(workers, env, f"{args.images}-{workers}")
             try:
                 print(f"  {workers} worker(s): before the run {load_average()}", flush=True)
                 busy_before, _ = machine_cpu()
                 worker_before = [process_cpu(process.pid) for process in processes]
-                evaluation_id, seconds = await run_job(state, queue, account, dataset, model)
+                with ServerCpu(url.rsplit("/", 1)[1]) as server:
+                    evaluation_id, seconds = await run_job(state, queue, account, dataset, model)
                 busy = machine_cpu()[0] - busy_before
                 worker_cpu = sum(process_cpu(p.pid) for p in processes) - sum(worker_before)
+                backends, background = server.seconds()
                 print(f"  {workers} worker(s): after the run  {load_average()}", flush=True)
                 # Why N workers cannot go N times as fast on a machine of few cores: the run already keeps this
                 # many of them busy (the worker's threads, PostgreSQL's backends, this process's polls).
                 print(
                     f"  {workers} worker(s): machine CPU {busy:.2f} s = {busy / seconds:.2f} of "
                     f"{os.cpu_count()} cores busy on average; the workers' own {worker_cpu:.2f} s",
+                    flush=True,
+                )
+                job_cpu = job_cpus[workers] = worker_cpu + backends + background
+                print(
+                    f"  {workers} worker(s): the job's CPU {job_cpu:.2f} s = {job_cpu / seconds:.2f} cores busy on "
+                    f"average: workers {worker_cpu:.2f} s, their PostgreSQL backends {backends:.2f} s, the server's "
+                    f"WAL writer, checkpointer and background writer {background:.2f} s",
                     flush=True,
                 )
                 peaks = ", ".join(f"{peak_mb(process.pid):.0f} MB" for process in processes)
@@ -380,6 +448,15 @@ async def main_async(args: argparse.Namespace) -> None:
             merge = sum(one[2]["seconds"][phase] for phase in MERGE)
             plan = one[2]["plan"]
             print(f"  speed-up with 2 workers: {t1 / t2:.2f}x (target ≥ 1.6x)")
+            # N workers on C cores finish no sooner than their CPU over C allows: with the 1-worker run keeping X
+            # cores busy, N workers go at most min(N, C / X) times as fast (were the serial part nil).
+            cores = os.cpu_count() or 1
+            busy1 = job_cpus[1] / t1
+            print(
+                f"  1 worker keeps {busy1:.2f} cores busy with the job's own CPU ({job_cpus[1]:.2f} s): 2 workers on "
+                f"{cores} cores at most {min(2.0, cores / busy1):.2f}x; 2 workers' job CPU {job_cpus[2]:.2f} s "
+                f"({job_cpus[2] / job_cpus[1]:.2f}x one worker's)"
+            )
             print(
                 f"  1 worker: {inside:.2f} s inside chunks (load {one[2]['seconds']['load']:.2f}, match "
                 f"{one[2]['seconds']['match']:.2f}, write {one[2]['seconds']['write']:.2f}, progress "
