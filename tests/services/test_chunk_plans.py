@@ -42,10 +42,10 @@ async def test_boxes_are_read_through_their_items(
     if read == "list":
         listed = "{1000,1002,1498}" if postgresql else "[1000,1002,1498]"
         statements, items = IN_LIST[postgresql], {"item_ids": listed, "dataset_id": 1}
-    for sql in (statements.annotations, statements.coco_annotations):
-        plan = await _plan(state, sql, items)
+    for read in (statements.annotations, statements.coco_annotations):
+        plan = await _plan(state, read.statement(postgresql), items)
         assert "ix_annotation_dataset" not in plan, plan
         assert ("uq_annotation_key" if postgresql else sqlite_annotations) in plan, plan
-    plan = await _plan(state, statements.predictions, {**items, "model_id": 1})
+    plan = await _plan(state, statements.predictions.statement(postgresql), {**items, "model_id": 1})
     assert "ix_prediction_dataset_model" not in plan, plan
     assert ("uq_prediction_key" if postgresql else sqlite_predictions) in plan, plan

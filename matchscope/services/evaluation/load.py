@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import orjson
 from numpy.typing import NDArray
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from matchscope.store.bulk import bulk_select
+from matchscope.store.column_reads import ColumnsRead, read_columns
 from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import Dataset, DatasetItem
 
@@ -58,27 +58,8 @@ def stacked(chunks: list[Loaded]) -> Callable[..., NDArray[Any]]:
     return cat
 
 
-# Row layouts of the two queries below; a structured array takes the driver's rows in one C loop.
-_BOX = [("id", "i8"), ("item", "i8"), ("label", "O"), ("x", "f8"), ("y", "f8"), ("w", "f8"), ("h", "f8")]
-_ANNOTATION = np.dtype([*_BOX, ("area", "f8"), ("crowd", "?")])
-_COCO_ANNOTATION = np.dtype([*_BOX, ("area", "f8"), ("crowd", "?"), ("key", "O")])
-_PREDICTION = np.dtype([*_BOX, ("confidence", "f8")])
-
-
-async def _fetch(
-    session: AsyncSession, statement: TextClause, parameters: dict[str, Any], layout: np.dtype[Any]
-) -> NDArray[Any]:
-    """Raw driver rows straight into a structured array (null floats become NaN)."""
-    rows = await bulk_select(session, statement, parameters)
-    return np.fromiter(map(tuple, rows), dtype=layout, count=len(rows))
-
-
 def _codes(labels: NDArray[Any], codes: dict[str, int]) -> NDArray[np.int32]:
     return np.fromiter((codes[label] for label in labels), dtype=np.int32, count=len(labels))
-
-
-def _boxes(rows: NDArray[Any]) -> NDArray[np.float64]:
-    return np.stack([rows["x"], rows["y"], rows["w"], rows["h"]], axis=1)
 
 
 def _by_annotation_id(keys: NDArray[Any]) -> NDArray[np.int64]:
@@ -96,7 +77,10 @@ def _by_annotation_id(keys: NDArray[Any]) -> NDArray[np.int64]:
 # A chunk's boxes. The item range must drive both reads: an index on (dataset, model, id) would return rows in id
 # order without a sort, and a planner without statistics (a table just imported, autovacuum off) takes it and reads
 # every box of the dataset for each chunk. `dataset_id + 0` keeps that index out; rows are put in id order here.
-_ANNOTATION_COLUMNS = "id, item_id, label, x, y, width, height, area, iscrowd"
+# The columns read of each box (labels as text, read as codes here), then an annotation's or a prediction's own.
+_BOX: tuple[tuple[str, str], ...] = (("id", "int4"), ("item_id", "int4"), ("label", "text"))
+_BOX += (("x", "float8"), ("y", "float8"), ("width", "float8"), ("height", "float8"))
+_ANNOTATION_COLUMNS = (*_BOX, ("area", "float8"), ("iscrowd", "bool"))
 _IN_CHUNK = "item_id >= :first_item AND item_id <= :last_item"
 # A list of items (a slice's), as one parameter whatever its length: each item a lookup of the item index.
 _IN_LIST = {
@@ -107,19 +91,20 @@ _IN_LIST = {
 
 @dataclass(frozen=True, slots=True)
 class _Statements:
-    annotations: TextClause
-    coco_annotations: TextClause
-    predictions: TextClause
+    annotations: ColumnsRead
+    coco_annotations: ColumnsRead
+    predictions: ColumnsRead
 
 
 def _statements(items: str) -> _Statements:
     where = f"{items} AND dataset_id + 0 = :dataset_id"
     return _Statements(
-        annotations=text(f"SELECT {_ANNOTATION_COLUMNS} FROM box_annotation WHERE {where}"),
-        coco_annotations=text(f"SELECT {_ANNOTATION_COLUMNS}, annotation_id FROM box_annotation WHERE {where}"),
-        predictions=text(
-            "SELECT id, item_id, label, x, y, width, height, confidence FROM box_prediction "
-            f"WHERE model_id = :model_id AND {where}"
+        annotations=ColumnsRead(f"box_annotation WHERE {where}", _ANNOTATION_COLUMNS),
+        coco_annotations=ColumnsRead(
+            f"box_annotation WHERE {where}", (*_ANNOTATION_COLUMNS, ("annotation_id", "text"))
+        ),
+        predictions=ColumnsRead(
+            f"box_prediction WHERE model_id = :model_id AND {where}", (*_BOX, ("confidence", "float8"))
         ),
     )
 
@@ -171,32 +156,34 @@ async def _load(
     codes: dict[str, int],
     by_annotation_id: bool,
 ) -> Loaded:
-    annotations = await _fetch(
-        session,
-        statements.coco_annotations if by_annotation_id else statements.annotations,
-        parameters,
-        _COCO_ANNOTATION if by_annotation_id else _ANNOTATION,
+    read = statements.coco_annotations if by_annotation_id else statements.annotations
+    annotations = await read_columns(session, read, parameters)
+    gt_id, gt_item, gt_labels, *gt_box, area, gt_crowd = annotations[: len(_ANNOTATION_COLUMNS)]
+    order = np.argsort(gt_id, kind="stable")
+    keys = None
+    if by_annotation_id:  # the COCO annotation ids, last
+        order = order[_by_annotation_id(annotations[-1][order])]
+        keys = annotations[-1][order]
+    read = statements.predictions
+    pred_id, pred_item, pred_labels, *pred_box, confidence = await read_columns(
+        session, read, {**parameters, "model_id": model_id}
     )
-    annotations = annotations[np.argsort(annotations["id"], kind="stable")]
-    if by_annotation_id:
-        annotations = annotations[_by_annotation_id(annotations["key"])]
-    predictions = await _fetch(session, statements.predictions, {**parameters, "model_id": model_id}, _PREDICTION)
-    predictions = predictions[np.argsort(predictions["id"], kind="stable")]
-    gt_boxes = _boxes(annotations)
-    area = annotations["area"]  # null → NaN: width * height
+    pred_order = np.argsort(pred_id, kind="stable")
+    gt_boxes = np.stack(gt_box, axis=1)[order]
+    area = area[order]  # null → NaN: width * height
     return Loaded(
-        gt_id=annotations["id"].copy(),
-        gt_item=annotations["item"].copy(),
+        gt_id=gt_id[order],
+        gt_item=gt_item[order],
         gt_boxes=gt_boxes,
-        gt_label=_codes(annotations["label"], codes),
+        gt_label=_codes(gt_labels[order], codes),
         gt_area=np.where(np.isnan(area), gt_boxes[:, 2] * gt_boxes[:, 3], area),
-        gt_crowd=annotations["crowd"].copy(),
-        pred_id=predictions["id"].copy(),
-        pred_item=predictions["item"].copy(),
-        pred_boxes=_boxes(predictions),
-        pred_label=_codes(predictions["label"], codes),
-        pred_confidence=predictions["confidence"].copy(),  # null → NaN: "no confidence", counts as 1
-        gt_coco_id_zero=(annotations["key"] == "0") if by_annotation_id else np.zeros(len(annotations), np.bool_),
+        gt_crowd=gt_crowd[order],
+        pred_id=pred_id[pred_order],
+        pred_item=pred_item[pred_order],
+        pred_boxes=np.stack(pred_box, axis=1)[pred_order],
+        pred_label=_codes(pred_labels[pred_order], codes),
+        pred_confidence=confidence[pred_order],  # null → NaN: "no confidence", counts as 1
+        gt_coco_id_zero=(keys == "0") if keys is not None else np.zeros(len(gt_id), np.bool_),
     )
 
 
