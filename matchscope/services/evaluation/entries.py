@@ -19,6 +19,7 @@ from matchscope.engine.matching import Matching
 from matchscope.services.evaluation.load import Loaded
 from matchscope.store import entry_partitions
 from matchscope.store.bulk import bulk_insert
+from matchscope.store.dialect import is_postgresql
 
 EVIDENCE_COLUMNS = (
     "compatible_iou",
@@ -47,18 +48,25 @@ ENTRY_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class EntryRows:
-    """Rows as tuples in `columns` order; `nulls` are the columns that are null in every row."""
+    """Rows as tuples in `columns` order; `nulls` are the columns that are null in every row; `browsing` the
+    positions of the rows in the order of the IoU browsing index (is_prediction, compatible, iou; stable)."""
 
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
     nulls: tuple[str, ...]
+    browsing: list[int]
 
     async def insert(self, session: AsyncSession, *, evaluation_id: int, chunk: int | None = None) -> None:
         """Into the evaluation's own entry table on PostgreSQL (its chunk's, given one: `entry_partitions`),
-        `match_entry` on SQLite."""
+        `match_entry` on SQLite.
+
+        PostgreSQL gets the rows in browsing order, so the entry ids it gives them follow it too: the build of the IoU
+        browsing index of a chunk's table then sorts sorted rows (16 against 44-50 ms of the server's CPU for 53,000
+        entries, load average 2.5-3.6), and a page of that index reads neighbouring rows."""
         constants = entry_partitions.written_constants(session, evaluation_id, self.nulls)
         table = entry_partitions.entry_table(session, evaluation_id, chunk)
-        await bulk_insert(session, table, self.columns, self.rows, constants=constants)
+        rows = [self.rows[row] for row in self.browsing] if is_postgresql(session) else self.rows
+        await bulk_insert(session, table, self.columns, rows, constants=constants)
 
 
 def _partner(values: NDArray[Any], partner: NDArray[np.int64]) -> NDArray[Any]:
@@ -154,4 +162,9 @@ def entry_rows(
     columns = {**required, **optional, **trailing, **_evidence(chunk, evidence, default_types, n_gt)}
     kept = {name: values for name, values in columns.items() if values is not None}
     nulls = tuple(name for name, values in columns.items() if values is None)
-    return EntryRows(columns=tuple(kept), rows=list(zip(*kept.values(), strict=True)), nulls=nulls)
+    is_prediction = np.concatenate([every_pred, ~every_gt])
+    compatible = np.concatenate([matching.pred_compatible, matching.gt_compatible])
+    browsing = np.lexsort((np.concatenate([matching.pred_iou, matching.gt_iou]), compatible, is_prediction))
+    return EntryRows(
+        columns=tuple(kept), rows=list(zip(*kept.values(), strict=True)), nulls=nulls, browsing=browsing.tolist()
+    )
