@@ -57,11 +57,13 @@ from matchscope.store.migrate import upgrade  # noqa: E402
 
 REDIS_URL = os.environ.get("MATCHSCOPE_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 PHASES = ("load", "match", "write", "progress")
-# "metrics and index" is the wall time of COCO, TIDE and the index build at once; "index build" the last alone (the
-# merge builds no index when the chunks built theirs: then "write" holds each chunk's index builds, and "copy" its
-# entries' COPY alone). "chunks" is the job's wall time from its chunks planned to the last one done, every worker's.
-MERGE = ("read chunks", "metrics and index", "complete")
-PHASES_ALSO = ("index build", "copy", "chunks")
+# "metrics and index" is the job's wait, once every chunk is done, for COCO, TIDE and the index build; "index build"
+# the last alone (the merge builds no index when the chunks built theirs: then "write" holds each chunk's index
+# builds, and "copy" its entries' COPY alone). "chunks" is the job's wall time from its chunks planned to the last one
+# done, every worker's. "read chunks" (the payloads) and "metrics" (COCO and TIDE) may start before the chunks are
+# all written, as soon as they are all matched: they overlap "chunks" then, and only "metrics and index" is serial.
+MERGE = ("metrics and index", "complete")
+PHASES_ALSO = ("index build", "copy", "chunks", "read chunks", "metrics")
 _PHASE = re.compile(r"([a-z ]+) ([0-9.]+) s")
 
 
@@ -288,7 +290,7 @@ def phases(logs: list[Path], job_id: int) -> dict[str, Any]:
                         sums[phase.strip()] += float(seconds)
             elif found := job_line.search(line):
                 for phase, seconds in _PHASE.findall(found.group(1)):
-                    if phase.strip() in (*MERGE, "index build", "chunks"):
+                    if phase.strip() in (*MERGE, "index build", "chunks", "read chunks", "metrics"):
                         sums[phase.strip()] += float(seconds)
             elif started.search(line) and "→" in line:
                 began = _stamp(line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -50,21 +51,27 @@ def unpack(payload: bytes) -> tuple[Loaded, dict[str, NDArray[np.int64]], list[s
 
 
 async def merged(
-    sessions: async_sessionmaker[AsyncSession], evaluation_id: int, base_labels: set[str]
+    sessions: async_sessionmaker[AsyncSession],
+    evaluation_id: int,
+    base_labels: set[str],
+    own: Mapping[int, bytes] | None = None,
 ) -> tuple[Totals, list[str]]:
-    """Every chunk's boxes (in chunk order, i.e. item order) and the sum of their counts, from the payloads, with
-    the evaluation's labels: those of every chunk and `base_labels`, sorted, the boxes' codes mapped onto them."""
+    """Every chunk's boxes (in chunk order, i.e. item order) and the sum of their counts, from the payloads (those
+    of `own`, chunks this worker matched, as it holds them; the others' as stored), with the evaluation's labels:
+    those of every chunk and `base_labels`, sorted, the boxes' codes mapped onto them."""
+    own = own or {}
     statement = (
         select(col(EvaluationChunk.chunk), col(EvaluationChunk.payload))
-        .where(col(EvaluationChunk.evaluation_id) == evaluation_id)
+        .where(col(EvaluationChunk.evaluation_id) == evaluation_id, col(EvaluationChunk.chunk).not_in(list(own)))
         .order_by(col(EvaluationChunk.chunk))
     )
-    parts: list[tuple[Loaded, dict[str, NDArray[np.int64]], list[str]]] = []
+    payloads = dict(own)
     async with sessions() as session:
         for k, payload in (await session.execute(statement)).all():
             if payload is None:
                 raise RuntimeError(f"chunk {k} of evaluation {evaluation_id} is DONE without its payload")
-            parts.append(unpack(payload))
+            payloads[k] = payload
+    parts = [unpack(payloads[k]) for k in sorted(payloads)]
     labels = sorted(base_labels.union(*(set(part[2]) for part in parts)))
     code = {label: position for position, label in enumerate(labels)}
     totals = Totals(labels=len(labels))

@@ -155,12 +155,15 @@ async def run_chunks(
     last_first: bool = False,
     go_on: Callable[[], Awaitable[bool]] | None = None,
     on_claim: Callable[[EvaluationChunk], Awaitable[None]] | None = None,
+    payloads: dict[int, bytes] | None = None,
+    on_drained: Callable[[], Awaitable[None]] | None = None,
 ) -> Job | None:
     """Claim chunks of the evaluation (`first` first; then any, the lowest first or the highest with `last_first`)
     and run them until none is left to claim or `go_on()` says no: each is loaded and matched while the ones before
     are written (the database's COPY and index builds meanwhile), `_WRITES` at a time. `on_claim` is told each chunk
-    claimed. Returns the job as the last chunk written left it, None when none was. A chunk that fails is handed
-    back to the others."""
+    claimed, `payloads` gets each chunk's payload once matched, and `on_drained()` is called when none was left to
+    claim, before the writes still running are waited for. Returns the job as the last chunk written left it, None
+    when none was. A chunk that fails is handed back to the others."""
     phases = phases or Phases()
     job: Job | None = None
     writing: deque[_Running] = deque()
@@ -169,6 +172,8 @@ async def run_chunks(
         while go_on is None or await go_on():
             row = await claim(sessions, evaluation_id, lease, chunk=first, last_first=last_first)
             if row is None:
+                if on_drained is not None:
+                    await on_drained()
                 break
             first = None
             matching = _Running(row, contextlib.AsyncExitStack(), Phases())
@@ -176,6 +181,8 @@ async def run_chunks(
             if on_claim is not None:
                 await on_claim(row)
             entries, payload = await _matched(sessions, row, plan, matching.own)
+            if payloads is not None:
+                payloads[row.chunk] = payload
             if len(writing) == _WRITES:
                 job = await _written(job_id, writing[0], lease, phases) or job
                 writing.popleft()

@@ -6,10 +6,11 @@ whose lease has lapsed) and runs them under leases it renews, loading and matchi
 written: in one transaction, fenced by its lease, the chunk's entries (on PostgreSQL in a table of their own,
 indexed and attached to the evaluation's table: `store/entry_partitions.py`), its payload for the merge
 (`chunk_payloads`) and DONE; the job's progress then counts the items of the chunks done. A worker killed mid-chunk
-leaves nothing behind but a lapsed lease, so the chunk runs again elsewhere and no entry is written twice. When
-every chunk is DONE the job reads the payloads in chunk order and computes COCO metrics and the TIDE summary over
-them exactly as a job run in one piece does (the same functions over the same arrays in the same order), then swaps
-the evaluation in. A coordinator that died is taken over like any job; the new one keeps the chunks already DONE,
+leaves nothing behind but a lapsed lease, so the chunk runs again elsewhere and no entry is written twice. The job
+reads the payloads in chunk order (those of the chunks it ran as it holds them) and computes COCO metrics and the
+TIDE summary over them exactly as a job run in one piece does (the same functions over the same arrays in the same
+order) as soon as every chunk is matched by it or DONE elsewhere (`merge.EarlyMerge`), then, every chunk DONE,
+swaps the evaluation in. A coordinator that died is taken over like any job; the new one keeps the chunks already DONE,
 unless the inputs changed since they were planned (then it plans them again: `lifecycle.start`).
 """
 
@@ -19,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,6 +223,16 @@ async def left(session: AsyncSession, evaluation_id: int) -> int:
     if not total:
         raise LeaseLost(f"evaluation {evaluation_id} has no chunks any more")
     return int(not_done)
+
+
+async def left_but(session: AsyncSession, evaluation_id: int, chunks: Iterable[int]) -> int:
+    """Chunks of the evaluation not DONE yet, leaving out `chunks`."""
+    statement = select(func.count()).where(
+        col(EvaluationChunk.evaluation_id) == evaluation_id,
+        col(EvaluationChunk.status) != DONE,
+        col(EvaluationChunk.chunk).not_in(list(chunks)),
+    )
+    return int((await session.execute(statement)).scalar_one())
 
 
 async def job_for_chunk(session: AsyncSession, job_id: int, evaluation_id: int) -> Job | None:

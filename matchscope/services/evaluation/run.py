@@ -7,23 +7,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchscope.services.evaluation import chunks
 from matchscope.services.evaluation.chunk_runs import run_chunks
 from matchscope.services.evaluation.chunks import ChunkPlan, Phases, Progress, ScaleOut
-from matchscope.services.evaluation.coco_results import coco_results
 from matchscope.services.evaluation.entries import EntryRows
 from matchscope.services.evaluation.lease import Lease, fence, heartbeat
 from matchscope.services.evaluation.lifecycle import cancel_requested, complete, start
-from matchscope.services.evaluation.load import CocoOrders, Loaded, coco_orders, image_keys, load_chunk
+from matchscope.services.evaluation.load import Loaded, coco_orders, image_keys, load_chunk
 from matchscope.services.evaluation.match import Totals, match_chunk
+from matchscope.services.evaluation.merge import DatasetItems, EarlyMerge, Metrics, computed
 from matchscope.services.evaluation.options import EvaluationOptions
 from matchscope.services.evaluation.status import JobCancelled
 from matchscope.services.evaluation.submit import labels_in_use
-from matchscope.services.evaluation.tide import tide_results
 from matchscope.settings import DEFAULT_KEEP_EVALUATIONS
 from matchscope.store import entry_partitions
 from matchscope.store.db import transaction
@@ -99,31 +99,28 @@ async def _run(
     plan = ChunkPlan(dataset_id, model_id, label_names, orders.by_annotation_id, options)
     timer = Phases()
     writing = None
+    metrics: Awaitable[Metrics]
     if scaled:
-        totals, label_names = await _scaled_out(
-            sessions, job, evaluation_id, plan, item_ids, chunk_items, scale_out, lease, check_lease, on_progress, timer
+        metrics = await _scaled_out(
+            sessions,
+            job,
+            evaluation_id,
+            plan,
+            DatasetItems(item_ids, keys),
+            chunk_items,
+            scale_out,
+            lease,
+            check_lease,
+            on_progress,
+            timer,
         )
-        async with sessions() as session:
-            orders = await coco_orders(session, dataset_id, label_names)
-        plan = ChunkPlan(dataset_id, model_id, label_names, orders.by_annotation_id, options)
     else:
         totals, writing = await _in_one_piece(
             sessions, job, evaluation_id, plan, item_ids, chunk_items, lease, check_lease, on_progress, timer
         )
+        metrics = computed(totals, plan, DatasetItems(item_ids, keys), orders, timer)
     return await _merge(
-        sessions,
-        job_id,
-        evaluation_id,
-        totals,
-        plan,
-        item_ids,
-        keys,
-        orders,
-        lease,
-        keep_evaluations,
-        timer,
-        writing,
-        indexed=chunks_indexed,
+        sessions, job_id, evaluation_id, metrics, len(item_ids), lease, keep_evaluations, timer, writing, chunks_indexed
     )
 
 
@@ -195,7 +192,7 @@ async def _in_one_piece(
     return totals, writing
 
 
-async def _stop(task: asyncio.Task[None] | None) -> None:
+async def _stop(task: asyncio.Task[Any] | None) -> None:
     """Cancel `task` and wait until it has ended (its transaction rolled back), whatever it raises."""
     if task is None:
         return
@@ -209,19 +206,20 @@ async def _scaled_out(
     job: Job,
     evaluation_id: int,
     plan: ChunkPlan,
-    item_ids: list[int],
+    items: DatasetItems,
     chunk_items: int,
     scale_out: ScaleOut | None,
     lease: Lease,
     check_lease: Callable[[int], None],
     on_progress: Progress,
     timer: Phases,
-) -> tuple[Totals, list[str]]:
+) -> asyncio.Task[Metrics]:
     """The chunks planned (or found, when the job was taken over), the ones left handed to other workers, and
-    run here too until none is left to claim; then, once the others have finished theirs, every chunk's boxes
-    and counts, and the evaluation's labels."""
+    run here too until none is left to claim; returns once every chunk is done, with the merge under way
+    (`EarlyMerge`: it may have started while this worker's last chunks were still being written)."""
     assert job.id is not None
     job_id = job.id
+    item_ids = items.ids
     async with transaction(sessions) as session:
         rows = await chunks.chunk_rows(session, evaluation_id)
         if not rows:
@@ -262,50 +260,51 @@ async def _scaled_out(
         except Exception as error:  # its queued run, if any, finds the chunk taken and does nothing
             logger.warning("job %s: could not withdraw chunk %s: %s", job_id, row.chunk, error)
 
-    with timer("chunks"):
-        while True:
-            # This worker takes chunks from the end, the queue hands them out from the start: they rarely meet.
-            await run_chunks(
-                sessions,
-                job_id,
-                evaluation_id,
-                plan,
-                lease,
-                phases=timer,
-                on_progress=on_progress,
-                last_first=True,
-                go_on=go_on,
-                on_claim=withdraw,
-            )
-            async with sessions() as session:
-                if await chunks.left(session, evaluation_id) == 0:
-                    break
-            await asyncio.sleep(POLL_S)
-            await go_on()
-    with timer("read chunks"):
-        return await chunks.merged(sessions, evaluation_id, set(plan.labels))
+    merge = EarlyMerge(sessions, evaluation_id, plan, items, timer)
+    try:
+        with timer("chunks"):
+            while True:
+                # This worker takes chunks from the end, the queue hands them out from the start: they rarely meet.
+                await run_chunks(
+                    sessions,
+                    job_id,
+                    evaluation_id,
+                    plan,
+                    lease,
+                    phases=timer,
+                    on_progress=on_progress,
+                    last_first=True,
+                    go_on=go_on,
+                    on_claim=withdraw,
+                    payloads=merge.payloads,
+                    on_drained=merge.drained,
+                )
+                async with sessions() as session:
+                    if await chunks.left(session, evaluation_id) == 0:
+                        break
+                await asyncio.sleep(POLL_S)
+                await go_on()
+    except BaseException:
+        await _stop(merge.task)
+        raise
+    return merge.start()
 
 
 async def _merge(
     sessions: async_sessionmaker[AsyncSession],
     job_id: int,
     evaluation_id: int,
-    totals: Totals,
-    plan: ChunkPlan,
-    item_ids: list[int],
-    keys: dict[int, int],
-    orders: CocoOrders,
+    metrics: Awaitable[Metrics],
+    items: int,
     lease: Lease,
     keep_evaluations: int,
     timer: Phases,
     writing: asyncio.Task[None] | None = None,
-    *,
     indexed: bool = False,
 ) -> Job:
-    """COCO metrics and the TIDE summary over every chunk, then the evaluation made current; `writing` is the last
+    """`metrics` (COCO and TIDE over every chunk) awaited, then the evaluation made current; `writing` is the last
     chunk's write, if still running. The entries' indexes are built meanwhile, unless the chunks built them
     (`indexed`)."""
-    allowed = plan.allowed()
 
     async def index() -> None:
         if writing is not None:
@@ -315,21 +314,28 @@ async def _merge(
         with timer("index build"):
             await entry_partitions.build_indexes_at_once(sessions, evaluation_id)
 
-    # At once: COCO and TIDE in two threads (the kernels release the GIL) while the database builds the entries'
-    # indexes. This is the part of a scaled-out job no other worker shares.
+    # At once: COCO and TIDE while the database builds the entries' indexes. This is the part of a scaled-out job
+    # no other worker shares.
     try:
         with timer("metrics and index"):
-            coco, tide, _ = await asyncio.gather(
-                asyncio.to_thread(coco_results, totals, plan.labels, keys, plan.options, allowed, orders.categories),
-                asyncio.to_thread(tide_results, totals.chunks, item_ids, plan.labels),
-                index(),
-            )
+            merged, _ = await asyncio.gather(metrics, index())
     except BaseException:
         await _stop(writing)
+        if isinstance(metrics, asyncio.Task):
+            await _stop(metrics)
         raise
     with timer("complete"):
         job = await complete(
-            sessions, job_id, evaluation_id, totals, plan.labels, coco, tide, len(item_ids), lease, keep_evaluations
+            sessions,
+            job_id,
+            evaluation_id,
+            merged.totals,
+            merged.labels,
+            merged.coco,
+            merged.tide,
+            items,
+            lease,
+            keep_evaluations,
         )
     logger.info("job %s: %s", job_id, timer.summary())
     return job
