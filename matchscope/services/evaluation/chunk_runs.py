@@ -84,11 +84,20 @@ async def _write(
     lease: Lease,
     on_progress: Progress | None,
 ) -> Job:
-    """The chunk's entries (in a table of their own, indexed and attached on PostgreSQL: `entry_partitions`), its
-    payload and DONE in one transaction fenced by its lease (LeaseLost, and nothing written, when another worker has
-    it now); then the job's progress (`on_progress` told, see record_progress). Returns the job row as written."""
+    """The chunk's payload, committed first for the merge (which may start before the chunk is DONE:
+    `merge.EarlyMerge`); then its entries (in a table of their own, indexed and attached on PostgreSQL:
+    `entry_partitions`) and DONE in one transaction. Both are fenced by its lease (LeaseLost, and nothing more
+    written, when another worker has it now: that worker's payload will be the same). Then the job's progress
+    (`on_progress` told, see record_progress). Returns the job row as written."""
     row, own = running.row, running.own
     evaluation_id, k = row.evaluation_id, row.chunk
+
+    async def fenced(session: AsyncSession, **values: Any) -> None:
+        # The fence comes first: it locks the chunk's row, so a deletion of the evaluation, or a worker claiming
+        # the chunk after this lease lapsed, waits for this transaction and then sees its outcome.
+        done: Any = await session.execute(update(EvaluationChunk).where(held(evaluation_id, k, lease)).values(values))
+        if done.rowcount != 1:
+            raise LeaseLost(f"chunk {k} of evaluation {evaluation_id} is no longer held by {lease.owner}")
 
     async def copy() -> None:
         with own("copy"):
@@ -96,15 +105,9 @@ async def _write(
 
     with own("write"):
         async with transaction(sessions) as session:
-            # The fence comes first: it locks the chunk's row, so a deletion of the evaluation, or a worker claiming
-            # the chunk after this lease lapsed, waits for this transaction and then sees its outcome.
-            done: Any = await session.execute(
-                update(EvaluationChunk)
-                .where(held(evaluation_id, k, lease))
-                .values(status=DONE, payload=payload, lease_owner=None, lease_expires_at=None)
-            )
-            if done.rowcount != 1:
-                raise LeaseLost(f"chunk {k} of evaluation {evaluation_id} is no longer held by {lease.owner}")
+            await fenced(session, payload=payload)
+        async with transaction(sessions) as session:
+            await fenced(session, status=DONE, lease_owner=None, lease_expires_at=None)
             await entry_partitions.write_chunk(session, evaluation_id, k, row.first_item, row.last_item, copy)
     # Progress apart, after the commit: a transaction that locked the chunk's row and then the job's would deadlock
     # with a cancellation or a deletion, which lock the job's row and then delete the chunks.

@@ -3,15 +3,16 @@
 The job (the coordinator) plans the chunks as `evaluation_chunk` rows and has them enqueued, one queue job per
 chunk; it then runs chunks itself too. Any worker claims chunks (`chunk_leases`: a PENDING chunk, or a RUNNING one
 whose lease has lapsed) and runs them under leases it renews, loading and matching one while the one before is
-written: in one transaction, fenced by its lease, the chunk's entries (on PostgreSQL in a table of their own,
-indexed and attached to the evaluation's table: `store/entry_partitions.py`), its payload for the merge
-(`chunk_payloads`) and DONE; the job's progress then counts the items of the chunks done. A worker killed mid-chunk
-leaves nothing behind but a lapsed lease, so the chunk runs again elsewhere and no entry is written twice. The job
-reads the payloads in chunk order (those of the chunks it ran as it holds them) and computes COCO metrics and the
-TIDE summary over them exactly as a job run in one piece does (the same functions over the same arrays in the same
-order) as soon as every chunk is matched by it or DONE elsewhere (`merge.EarlyMerge`), then, every chunk DONE,
-swaps the evaluation in. A coordinator that died is taken over like any job; the new one keeps the chunks already DONE,
-unless the inputs changed since they were planned (then it plans them again: `lifecycle.start`).
+written: fenced by its lease, first its payload for the merge (`chunk_payloads`), then in one transaction the
+chunk's entries (on PostgreSQL in a table of their own, indexed and attached to the evaluation's table:
+`store/entry_partitions.py`) and DONE; the job's progress then counts the items of the chunks done. A worker killed
+mid-chunk leaves nothing behind but a lapsed lease (and maybe the payload, which the chunk's next run writes again
+the same), so the chunk runs again elsewhere and no entry is written twice. The job reads the payloads in chunk
+order (those of the chunks it ran as it holds them) and computes COCO metrics and the TIDE summary over them exactly
+as a job run in one piece does (the same functions over the same arrays in the same order) as soon as every chunk is
+matched (`merge.EarlyMerge`), then, every chunk DONE, swaps the evaluation in. A coordinator that died is taken over
+like any job; the new one keeps the chunks already DONE, unless the inputs changed since they were planned (then it
+plans them again: `lifecycle.start`).
 """
 
 from __future__ import annotations
@@ -225,11 +226,12 @@ async def left(session: AsyncSession, evaluation_id: int) -> int:
     return int(not_done)
 
 
-async def left_but(session: AsyncSession, evaluation_id: int, chunks: Iterable[int]) -> int:
-    """Chunks of the evaluation not DONE yet, leaving out `chunks`."""
+async def unmatched_but(session: AsyncSession, evaluation_id: int, chunks: Iterable[int]) -> int:
+    """Chunks of the evaluation without their payload yet (not matched, or matched by a worker whose lease has not
+    let it store it), leaving out `chunks`."""
     statement = select(func.count()).where(
         col(EvaluationChunk.evaluation_id) == evaluation_id,
-        col(EvaluationChunk.status) != DONE,
+        col(EvaluationChunk.payload).is_(None),
         col(EvaluationChunk.chunk).not_in(list(chunks)),
     )
     return int((await session.execute(statement)).scalar_one())

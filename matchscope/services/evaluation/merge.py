@@ -1,7 +1,7 @@
 """The merge of an evaluation's chunks: COCO metrics and the TIDE summary over every chunk, before the evaluation
 is made current (`run`). For a scaled-out evaluation the job reads every chunk's payload (`chunk_payloads`); it
-starts as soon as every chunk is matched by this worker or done by another (`EarlyMerge`), not once every chunk is
-written: with one worker, COCO and TIDE then run while its last two chunks' entries are still being written and
+starts as soon as every chunk is matched (`EarlyMerge`; a chunk's payload is stored before its entries are written),
+not once every chunk is written: COCO and TIDE then run while the last chunks' entries are still being written and
 indexed by the database, which with the merge after them was the job's serial tail."""
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ async def computed(totals: Totals, plan: ChunkPlan, items: DatasetItems, orders:
 class EarlyMerge:
     """The merge of a scaled-out evaluation, over every chunk's payload: those this worker matched as it holds them
     (`payloads`, filled by `chunk_runs.run_chunks`), the others' as stored. `drained()` (this worker found no chunk
-    left to claim) starts it when every other chunk is done; `start()` (every chunk done) in any case."""
+    left to claim, which it is told again at each look whether the others are done) starts it when every other
+    chunk's payload is stored; `start()` (every chunk done) in any case."""
 
     def __init__(
         self,
@@ -74,7 +75,7 @@ class EarlyMerge:
         if self.task is not None:
             return
         async with self.sessions() as session:
-            if await chunks.left_but(session, self.evaluation_id, self.payloads) == 0:
+            if await chunks.unmatched_but(session, self.evaluation_id, self.payloads) == 0:
                 self.start()
 
     def start(self) -> asyncio.Task[Metrics]:
