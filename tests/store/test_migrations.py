@@ -64,6 +64,19 @@ async def test_migrated_schema_matches_the_tables(state: AppState) -> None:
     assert await is_up_to_date(state.engine)
 
 
+@pytest.mark.postgresql_only
+async def test_chunk_payloads_are_stored_without_compression(state: AppState) -> None:
+    """Migration 0021: the server does not try to compress a chunk's payload (numpy's arrays, which it could not)."""
+    async with state.engine.connect() as connection:
+        storage = await connection.execute(
+            text(
+                "SELECT attstorage::text FROM pg_attribute "
+                "WHERE attrelid = 'evaluation_chunk'::regclass AND attname = 'payload'"
+            )
+        )
+        assert storage.scalar_one() == "e"
+
+
 async def test_match_entry_indexes_on_postgresql_are_those_of_each_partition(state: AppState) -> None:
     """On PostgreSQL (left out of the comparison above) the parent's indexes are `INDEXES`, as a job builds them on
     an evaluation's table; SQLite's are the tables'."""
