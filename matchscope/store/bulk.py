@@ -6,6 +6,7 @@ driver, which takes every row in one call (SQLAlchemy's own executemany processe
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain, islice
 from typing import Any
@@ -22,12 +23,11 @@ from matchscope.store.dialect import is_postgresql
 
 Row = tuple[Any, ...]
 
-# SQLite inserts this many rows per statement (at most `_SQLITE_PARAMETERS` parameters, the limit of SQLite builds
-# before 3.32). The sqlite3 module releases the GIL around each statement's execution and takes it back after: one
-# row a statement, a writer thread beside threads running Python waited for the GIL after every row (the 530,932
-# entries of bench/sqlite_job.py: 4.3 s of wall time for ~1.4 s of CPU).
-_SQLITE_ROWS = 64
-_SQLITE_PARAMETERS = 999
+# SQLite inserts up to this many rows a statement, with at most as many parameters as its build takes (999 before
+# 3.32). The sqlite3 module releases the GIL while a statement runs and takes it back after it: one row a statement,
+# a job's entry writer beside the threads reading and matching the next chunks waited for the GIL after every row.
+_SQLITE_ROWS = 1024
+_SQLITE_PARAMETERS = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
 async def _connection(session: AsyncSession | AsyncConnection) -> AsyncConnection:
@@ -110,13 +110,16 @@ async def bulk_insert(
     values = _per_row(columns) | {name: _constant(target, name, value) for name, value in constants.items()}
     compiled = _compiled(connection, insert(target).values(values))
     assert compiled.positiontup == [f"row_{name}" for name in columns], compiled.positiontup
-    per_statement = min(_SQLITE_ROWS, _SQLITE_PARAMETERS // len(columns)) if columns else 1
-    whole = len(rows) - len(rows) % per_statement if per_statement > 1 else 0
-    if whole:
-        statement = _rows_each(compiled.string, per_statement)
-        await driver.executemany(statement, _groups(rows, whole, per_statement * len(columns)))
-    if whole < len(rows):
-        await driver.executemany(compiled.string, rows[whole:])
+    if not columns:
+        await driver.executemany(compiled.string, rows)
+        return
+    # Statements of `per_statement` rows, then one of the rows left.
+    per_statement = min(_SQLITE_ROWS, _SQLITE_PARAMETERS // len(columns))
+    whole = len(rows) - len(rows) % per_statement
+    for start, end, count in ((0, whole, per_statement), (whole, len(rows), len(rows) - whole)):
+        if start < end:
+            statement = _rows_each(compiled.string, count)
+            await driver.executemany(statement, _groups(rows, start, end, count * len(columns)))
 
 
 def _rows_each(sql: str, count: int) -> str:
@@ -126,10 +129,10 @@ def _rows_each(sql: str, count: int) -> str:
     return head + separator + ", ".join([row] * count)
 
 
-def _groups(rows: Sequence[Row], whole: int, parameters: int) -> Iterator[Row]:
-    """The values of the first `whole` rows in tuples of `parameters` values (whole rows), made lazily as the driver
-    executes them."""
-    values = chain.from_iterable(islice(rows, whole))
+def _groups(rows: Sequence[Row], start: int, end: int, parameters: int) -> Iterator[Row]:
+    """The values of rows `start` to `end` in tuples of `parameters` values (whole rows), made as the driver executes
+    them."""
+    values = chain.from_iterable(islice(rows, start, end))
     return zip(*[values] * parameters, strict=False)
 
 
