@@ -169,14 +169,18 @@ async def _in_one_piece(
                 await entries.insert(session, evaluation_id=evaluation_id)
         await on_progress(job)  # this worker alone writes the job's progress: its order is the writes' order
 
-    # A chunk's entries are written while the next chunk is read and matched: the database updates its indexes in
-    # its own thread, without the GIL. One write at a time, in chunk order, so entry ids are the same either way.
+    # A chunk's entries are written while the next chunk is matched and the one after it read: the database reads and
+    # writes in threads of its own, the engine in another. One write at a time, in chunk order, so entry ids are the
+    # same either way.
     writing: asyncio.Task[None] | None = None
+    reading: asyncio.Task[Loaded] | None = None
     done = 0
+    planned = chunks.bounds(item_ids, chunk_items)
     try:
-        for first_item, last_item, items in chunks.bounds(item_ids, chunk_items):
+        for k, (first_item, last_item, items) in enumerate(planned):
             with timer("load"):
-                chunk = await load(first_item, last_item)
+                chunk = await (reading or load(first_item, last_item))
+            reading = asyncio.create_task(load(*planned[k + 1][:2])) if k + 1 < len(planned) else None
             check_lease(job_id)
             with timer("match"):
                 entries = await asyncio.to_thread(match_chunk, chunk, plan.options, allowed, totals, plan.labels)
@@ -187,6 +191,7 @@ async def _in_one_piece(
             writing = asyncio.create_task(write(entries, done))
             totals.chunks.append(chunk)
     except BaseException:
+        await _stop(reading)
         await _stop(writing)
         raise
     return totals, writing
