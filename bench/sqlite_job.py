@@ -45,6 +45,16 @@ from matchscope.jobs import runtime
 from matchscope.settings import Settings
 from matchscope.state import AppState
 
+def queued():  # seconds the process's threads were ready to run but waited for a CPU (/proc schedstat)
+    total = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/schedstat") as stat:
+                total += int(stat.read().split()[1])
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return total / 1e9
+
 def written():
     with open("/proc/self/io") as io:
         return next(int(line.split()[1]) for line in io if line.startswith("write_bytes"))
@@ -70,6 +80,7 @@ async def main(images, gt, dets):
         before = os.getloadavg()[0]
         cpu = resource.getrusage(resource.RUSAGE_SELF)
         disk = written()
+        waited = queued()
         _evaluation, seconds = await scaleout.run_job(state, queue, account, dataset, model)
         used = resource.getrusage(resource.RUSAGE_SELF)
         after = os.getloadavg()[0]
@@ -80,9 +91,10 @@ async def main(images, gt, dets):
                 summary = found[-1].split(": ", 1)[1]
                 break
             await asyncio.sleep(0.05)
+        waited = queued() - waited
         cpu_seconds = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
         mb = (written() - disk) / 1e6
-        print(orjson.dumps({"seconds": seconds, "cpu": cpu_seconds, "mb": mb, "phases": summary, "load": [before, after]}).decode())
+        print(orjson.dumps({"seconds": seconds, "cpu": cpu_seconds, "queued": waited, "mb": mb, "phases": summary, "load": [before, after]}).decode())
     finally:
         await runtime.shutdown(state)
         await state.close()
@@ -131,7 +143,8 @@ def main() -> None:
             cpu[checkout].append(float(run["cpu"]))
             load = ", ".join(f"{value:.1f}" for value in run["load"])
             print(
-                f"  round {round_} {checkout.name}: {run['seconds']:.2f} s, CPU {run['cpu']:.2f} s, "
+                f"  round {round_} {checkout.name}: {run['seconds']:.2f} s, CPU {run['cpu']:.2f} s "
+                f"(threads waited {run['queued']:.2f} s for a CPU), "
                 f"{run['mb']:.0f} MB to disk "
                 f"(load average {load}); {run['phases']}",
                 flush=True,
