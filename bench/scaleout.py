@@ -451,13 +451,15 @@ async def main_async(args: argparse.Namespace) -> None:
             plan = one[2]["plan"]
             print(f"  speed-up with 2 workers: {t1 / t2:.2f}x (target ≥ 1.6x)")
             # N workers on C cores finish no sooner than their CPU over C allows: with the 1-worker run keeping X
-            # cores busy, N workers go at most min(N, C / X) times as fast (were the serial part nil).
+            # cores busy, N workers go at most min(N, C / X) times as fast (were the serial part nil), and the
+            # 2-worker run could not have taken less than its job's CPU over C (on an idle machine).
             cores = os.cpu_count() or 1
             busy1 = job_cpus[1] / t1
             print(
                 f"  1 worker keeps {busy1:.2f} cores busy with the job's own CPU ({job_cpus[1]:.2f} s): 2 workers on "
                 f"{cores} cores at most {min(2.0, cores / busy1):.2f}x; 2 workers' job CPU {job_cpus[2]:.2f} s "
-                f"({job_cpus[2] / job_cpus[1]:.2f}x one worker's)"
+                f"({job_cpus[2] / job_cpus[1]:.2f}x one worker's) takes {cores} idle cores {job_cpus[2] / cores:.2f} s"
+                f" at least: speed-up at most {t1 / (job_cpus[2] / cores):.2f}x"
             )
             print(
                 f"  1 worker: {inside:.2f} s inside chunks (load {one[2]['seconds']['load']:.2f}, match "
