@@ -26,7 +26,9 @@ Row = tuple[Any, ...]
 # SQLite inserts up to this many rows a statement, with at most as many parameters as its build takes (999 before
 # 3.32). The sqlite3 module releases the GIL while a statement runs and takes it back after it: one row a statement,
 # a job's entry writer beside the threads reading and matching the next chunks waited for the GIL after every row.
-_SQLITE_ROWS = 1024
+# Not more: the driver keeps its last 128 statements prepared, per connection, and each evaluation's table has its
+# own (a statement of 64 entries takes ~0.11 MB prepared, of 1,024 ~1.5 MB).
+_SQLITE_ROWS = 64
 _SQLITE_PARAMETERS = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
@@ -113,13 +115,15 @@ async def bulk_insert(
     if not columns:
         await driver.executemany(compiled.string, rows)
         return
-    # Statements of `per_statement` rows, then one of the rows left.
+    # Statements of `per_statement` rows, then the rows left one a statement (a statement of each size left would be
+    # one more to keep prepared).
     per_statement = min(_SQLITE_ROWS, _SQLITE_PARAMETERS // len(columns))
     whole = len(rows) - len(rows) % per_statement
-    for start, end, count in ((0, whole, per_statement), (whole, len(rows), len(rows) - whole)):
-        if start < end:
-            statement = _rows_each(compiled.string, count)
-            await driver.executemany(statement, _groups(rows, start, end, count * len(columns)))
+    if whole:
+        statement = _rows_each(compiled.string, per_statement)
+        await driver.executemany(statement, _groups(rows, 0, whole, per_statement * len(columns)))
+    if whole < len(rows):
+        await driver.executemany(compiled.string, rows[whole:])
 
 
 def _rows_each(sql: str, count: int) -> str:

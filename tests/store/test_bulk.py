@@ -272,16 +272,16 @@ async def test_constants_are_written_in_once_and_only_integers_and_none(state: A
 async def test_rows_beyond_one_statement_are_written_in_order_and_a_row_of_another_length_is_refused(
     state: AppState,
 ) -> None:
-    """SQLite takes many rows a statement (1,024 of these at most): 2 such statements and one of the rows left, in order, ids without
+    """SQLite takes many rows a statement (64 of these): 2 such statements and the 5 rows left, in order, ids without
     gaps; a row with a value missing would shift the ones after it, so the write is refused whole."""
     _, dataset_id, _ = await _setup(state)
     table = tables.DatasetItem.__table__  # type: ignore[attr-defined]
-    rows = [(f"{i}.jpg", i) for i in range(2 * 1024 + 5)]
+    rows = [(f"{i}.jpg", i) for i in range(2 * 64 + 5)]
     async with transaction(state.sessions) as session:
         await bulk_insert(session, table, ("reference_id", "width"), rows, constants={"dataset_id": dataset_id})
         with pytest.raises(ValueError, match=re.escape("rows of [1, 2] values for the 2 columns")):
             await bulk_insert(session, table, ("reference_id", "width"), [("x.jpg", 1), ("y.jpg",)])
-    expected = [(i + 1, f"{i}.jpg", None, i, None, None) for i in range(2 * 1024 + 5)]
+    expected = [(i + 1, f"{i}.jpg", None, i, None, None) for i in range(2 * 64 + 5)]
     assert await _rows(state, "dataset_item", ITEM_COLUMNS) == expected
 
 
