@@ -116,7 +116,9 @@ def _prepared(checkout: Path, backend: str, images: int, url: str) -> tuple[str,
     by `checkout`'s own code, so that every build serves the data its migrations and evaluate service make."""
     command = [sys.executable, "-c", _PREPARE, backend, str(images), url]
     environment = {**os.environ, "PYTHONPATH": str(checkout)}
-    done = subprocess.run(command, cwd=checkout, env=environment, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=checkout, env=environment, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"{checkout}'s bench/queries.prepare failed:\n{done.stderr[-3000:]}")
     prepared_url, key, dataset_id, model_id = json.loads(done.stdout.strip().splitlines()[-1])
     return prepared_url, key, dataset_id, model_id
 
