@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from matchscope.services import browse
 from matchscope.services.browse import statements
+from matchscope.services.reviewed import ReviewStatus
 from matchscope.state import AppState
 from matchscope.store import entry_partitions, sqlite_entries
 
@@ -157,3 +158,21 @@ async def test_a_page_of_a_scaled_out_evaluation_merges_each_chunk_tables_index_
             index = "ix_entry_browse_iou" if order.field is browse.SortField.IOU else "ix_entry_browse_confidence"
             assert plan.count(f"{index}_1_") == 2 * 3, plan
             assert "Merge Append" in plan and "Sort  (" not in plan and "Seq Scan" not in plan, plan
+
+
+async def test_a_page_of_reviewed_entries_finds_them_through_the_review_key_index(state: AppState) -> None:
+    """The few reviewed entries are looked up from the reviews by their key (ground truth, prediction), not found by
+    a scan of the evaluation's entries."""
+    query = browse.MatchFilter(review_statuses=frozenset({ReviewStatus.LABEL_ERROR}))
+    plan = await _plan(state, query)
+    if state.engine.dialect.name == "sqlite":
+        assert plan.count("ix_entry_review_key") == 5, plan  # one lookup per branch
+        assert "SCAN match_entry" not in plan and "SCAN reviewed" not in plan, plan
+    else:
+        # Without statistics on these empty tables PostgreSQL's planner goes by other indexes; check that the lookup
+        # spells the key as ix_entry_review_key does, so that it can use it.
+        async with state.sessions() as session:
+            statement, _ = statements.page_statement(
+                session, _EVALUATION, browse.Thresholds(), query, browse.MatchOrder(), None, 51
+            )
+        assert "coalesce(reviewed.ground_truth_id, 0)" in str(statement.compile(state.engine.sync_engine)), plan
