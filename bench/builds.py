@@ -63,7 +63,7 @@ def _database_cpu_seconds(database: str) -> float:
     return total
 
 
-def _worktree(revision: str, into: Path) -> Path:
+def checkout_revision(revision: str, into: Path) -> Path:
     path = into / revision.replace("/", "_")
     subprocess.run(
         ["git", "worktree", "add", "--detach", str(path), revision], cwd=ROOT, check=True, capture_output=True
@@ -74,7 +74,7 @@ def _worktree(revision: str, into: Path) -> Path:
     return path
 
 
-def _database_url(backend: str, images: int, revision: str | None, tag: str) -> str:
+def build_database_url(backend: str, images: int, revision: str | None, tag: str) -> str:
     """The build's own database: named after the commit (None: the working tree's, bench/queries.py's own)."""
     from bench import queries
 
@@ -111,7 +111,7 @@ print(json.dumps(list(prepared[:4])))
 """
 
 
-def _prepared(checkout: Path, backend: str, images: int, url: str) -> tuple[str, str, str, str]:
+def prepared_database(checkout: Path, backend: str, images: int, url: str) -> tuple[str, str, str, str]:
     """(url, API key, dataset id, model id) of the browsing benchmark's database at `url`, built (once) and migrated
     by `checkout`'s own code, so that every build serves the data its migrations and evaluate service make."""
     command = [sys.executable, "-c", _PREPARE, backend, str(images), url]
@@ -123,7 +123,7 @@ def _prepared(checkout: Path, backend: str, images: int, url: str) -> tuple[str,
     return prepared_url, key, dataset_id, model_id
 
 
-def _served_once(checkout: Path, env: dict[str, str]) -> None:
+def served_once(checkout: Path, env: dict[str, str]) -> None:
     """The checkout served once and stopped, so that the server measured loads the engine's kernels and its modules'
     bytecode from the caches: a server process that compiled its kernels at start-up spent ~7 % more CPU on every
     request afterwards, which would count against whichever side is a fresh checkout."""
@@ -156,12 +156,12 @@ def _serve_builds(
 ) -> None:
     """Each checkout served on its own database, then the floor (sent the first build's request), into `builds`."""
     for tree, revision in zip(trees, revisions, strict=True):
-        url, key, dataset_id, model_id = _prepared(
-            tree, args.backend, args.images, _database_url(args.backend, args.images, revision, args.tag)
+        url, key, dataset_id, model_id = prepared_database(
+            tree, args.backend, args.images, build_database_url(args.backend, args.images, revision, args.tag)
         )
         env = {"DATABASE_URL": url, "MATCHSCOPE_DEBUG": "0"}
         if tree != ROOT:
-            _served_once(tree, env)
+            served_once(tree, env)
         process, server_url = serve(APP, env, checkout=tree)
         target = Target(server_url, {"Authorization": f"Bearer {key}"}, dataset_id, model_id)
         database = url.rsplit("/", 1)[1] if args.backend == "postgresql" else None
@@ -202,12 +202,18 @@ def _report(builds: list[_Build], names: list[str], load: str, args: argparse.Na
         print(f"{'':>16}requests/s by round: {', '.join(f'{rate:.0f}' for rate in build.rates)}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("revisions", nargs="+", help="git revisions; one given, the working tree is the second")
+def revisions_parser(description: str | None, revisions: str, cases: str, images: int) -> argparse.ArgumentParser:
+    """The arguments of a benchmark of revisions side by side on one page case of bench/queries.py."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("revisions", nargs="+", help=revisions)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--case", choices=list("abcefghijkst"), default="a", help="a case of bench/queries.py")
-    parser.add_argument("--images", type=int, default=5000, help="the size of bench/queries.py's data set")
+    parser.add_argument("--case", choices=list(cases), default="a", help="a case of bench/queries.py")
+    parser.add_argument("--images", type=int, default=images, help="the size of bench/queries.py's data set")
+    return parser
+
+
+def main() -> None:
+    parser = revisions_parser(__doc__, "git revisions; one given, the working tree is the second", "abcefghijkst", 5000)
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--clients", type=int, default=8)
@@ -217,7 +223,7 @@ def main() -> None:
     load_before = os.getloadavg()
     builds: list[_Build] = []
     with tempfile.TemporaryDirectory(prefix="matchscope-builds-") as scratch:
-        trees = [_worktree(revision, Path(scratch)) for revision in args.revisions]
+        trees = [checkout_revision(revision, Path(scratch)) for revision in args.revisions]
         names = list(args.revisions)
         revisions: list[str | None] = list(args.revisions)
         if len(trees) == 1:
