@@ -3,11 +3,11 @@
 Every API request authenticates, finds an evaluation and reads a page. Through an ORM session each such
 statement pays for a pool checkout, the session's transaction and its rollback, and on SQLite four hand-offs
 to aiosqlite's thread: ~1.3 ms of CPU for a one-row lookup, against ~0.1 ms for the same statement on a
-connection kept open (measured on the browsing benchmark's database). On SQLite these reads run in a few threads,
-each with a connection of its own (WAL: readers wait neither for each other nor for the writer): most are index
-range scans of well under a millisecond, but a rare label's page takes 60-90 ms, and on the event loop such a read
-stalled every other request for as long. Rows are converted in the thread too. PostgreSQL reads go through an asyncpg
-pool of a few connections.
+connection kept open (measured on the browsing benchmark's database). On SQLite these reads start on the event loop
+(most are index range scans of well under a millisecond) and one that runs past a budget of SQLite's steps runs again
+in one of a few threads, each with a connection of its own (WAL: readers wait neither for each other nor for the
+writer): a rare label's page takes 60-90 ms, and on the event loop such a read stalled every other request for as
+long. Rows are converted in the thread too. PostgreSQL reads go through an asyncpg pool of a few connections.
 
 Statements are compiled once per dialect and their values pass through the column types' result processors,
 so rows read the same as the ORM's. Each statement runs on its own (autocommit) and sees every commit before it.
@@ -84,8 +84,17 @@ def open_sqlite_reader(path: str) -> sqlite3.Connection:
     return connection
 
 
+# Reads start on the event loop: most are index range scans of well under a millisecond, for which a thread's
+# hand-off costs more (bench/builds.py 8f53404^ against 8f53404, which moved every read into threads: server CPU per
+# page request 3.72 → 3.93 ms, the same instructions). A read still running after this many steps of SQLite's virtual
+# machine (~1 ms) is interrupted and run again in a thread, so that a slow one stalls no other request.
+_LOOP_STEPS = 100_000
+_PROGRESS_EVERY = 1_000
+
+
 class _SqliteThreads:
-    """`size` threads, each reading through a sqlite3 connection of its own, opened on its first read."""
+    """`size` threads, each reading through a sqlite3 connection of its own, opened on its first read; and a
+    connection of the event loop's, for the reads that end within `_LOOP_STEPS`."""
 
     def __init__(self, path: str, size: int) -> None:
         self._path = path
@@ -93,6 +102,32 @@ class _SqliteThreads:
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="matchscope-read")
+        self._on_loop: sqlite3.Connection | None = None
+        self._progress = 0
+
+    def _over_budget(self) -> bool:
+        self._progress += 1
+        return self._progress * _PROGRESS_EVERY > _LOOP_STEPS
+
+    def _loop_connection(self) -> sqlite3.Connection:
+        if self._on_loop is None:
+            connection = open_sqlite_reader(self._path)
+            connection.execute("PRAGMA busy_timeout=0")  # never wait on the loop: a busy read goes to a thread
+            connection.set_progress_handler(self._over_budget, _PROGRESS_EVERY)
+            with self._lock:
+                self._opened.append(connection)
+            self._on_loop = connection
+        return self._on_loop
+
+    def _read_on_loop(self, sql: str, arguments: Sequence[Any], processors: Processors) -> list[Row] | None:
+        """The rows, or None when the read was interrupted past its budget or found the database busy (any other
+        error is raised again by the thread that runs it next)."""
+        self._progress = 0
+        try:
+            records = self._loop_connection().execute(sql, arguments).fetchall()
+        except sqlite3.OperationalError:
+            return None
+        return _convert(records, processors)
 
     def _read(self, sql: str, arguments: Sequence[Any], processors: Processors) -> list[Row]:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -103,11 +138,15 @@ class _SqliteThreads:
         return _convert(connection.execute(sql, arguments).fetchall(), processors)
 
     async def fetch(self, sql: str, arguments: Sequence[Any], processors: Processors) -> list[Row]:
+        rows = self._read_on_loop(sql, arguments, processors)
+        if rows is not None:
+            return rows
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._read, sql, arguments, processors)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+        self._on_loop = None
         with self._lock:
             opened, self._opened = self._opened, []
         for connection in opened:
