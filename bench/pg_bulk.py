@@ -101,16 +101,19 @@ async def _replace_every_prediction() -> float:
         await state.close()
 
 
-def run_backend(url: str, gt: Path, dets: Path) -> tuple[float, float, float]:
+def run_backend(url: str, gt: Path, dets: Path) -> tuple[float, float, float, float]:
+    """Wall seconds of the ground truth's and the detections' imports, this process's CPU seconds in the latter
+    (the rest of its wall time waited for the database), and the replacement's wall seconds."""
     os.environ["DATABASE_URL"] = url
     asyncio.run(_migrate(url))
     times = []
     for path, model in ((gt, None), (dets, "bench-model")):
         gc.collect()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         asyncio.run(import_file(path, dataset="bench", model=model, account="bench", quiet=True))
         times.append(time.perf_counter() - started)
-    return times[0], times[1], asyncio.run(_replace_every_prediction())
+    cpu = time.process_time() - cpu_started  # the last import's: the detections'
+    return times[0], times[1], cpu, asyncio.run(_replace_every_prediction())
 
 
 def load_res(gt: Path, dets: Path) -> float:
@@ -137,22 +140,23 @@ def main() -> None:
     del ground_truth
     print(f"data: {counts[0]:,} images, {counts[1]:,} boxes, {counts[2]:,} detections ({dets})", flush=True)
 
-    results: dict[str, tuple[float, float, float]] = {}
+    results: dict[str, tuple[float, float, float, float]] = {}
     for backend in args.backends:
         with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
             results[backend] = run_backend(url, gt, dets)
-        gt_time, det_time, replace_time = results[backend]
+        gt_time, det_time, det_cpu, replace_time = results[backend]
         print(
             f"{backend:10s} import-coco ground truth {gt_time:6.2f} s   detections {det_time:6.2f} s "
-            f"({counts[2] / det_time:,.0f} rows/s)   every detection replaced {replace_time:6.2f} s",
+            f"({counts[2] / det_time:,.0f} rows/s, {det_cpu:.2f} s CPU here)   "
+            f"every detection replaced {replace_time:6.2f} s   load average {os.getloadavg()[0]:.2f}",
             flush=True,
         )
     reference = load_res(gt, dets)
     print(f"faster-coco-eval loadRes {reference:6.2f} s", flush=True)
     if "postgresql" in results:
-        pg_gt, pg_det, pg_replace = results["postgresql"]
+        pg_gt, pg_det, _, pg_replace = results["postgresql"]
         if "sqlite" in results:
-            sqlite_gt, sqlite_det, sqlite_replace = results["sqlite"]
+            sqlite_gt, sqlite_det, _, sqlite_replace = results["sqlite"]
             print(
                 f"PostgreSQL / SQLite: ground truth {pg_gt / sqlite_gt:.2f}x, detections {pg_det / sqlite_det:.2f}x "
                 f"(target <= 1.2x), every detection replaced {pg_replace / sqlite_replace:.2f}x"
