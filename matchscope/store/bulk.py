@@ -121,7 +121,7 @@ async def bulk_insert(
     whole = len(rows) - len(rows) % per_statement
     if whole:
         statement = _rows_each(compiled.string, per_statement)
-        await driver.executemany(statement, _groups(rows, 0, whole, per_statement * len(columns)))
+        await driver.executemany(statement, _groups(rows, whole, per_statement * len(columns)))
     if whole < len(rows):
         await driver.executemany(compiled.string, rows[whole:])
 
@@ -133,10 +133,10 @@ def _rows_each(sql: str, count: int) -> str:
     return head + separator + ", ".join([row] * count)
 
 
-def _groups(rows: Sequence[Row], start: int, end: int, parameters: int) -> Iterator[Row]:
-    """The values of rows `start` to `end` in tuples of `parameters` values (whole rows), made as the driver executes
-    them."""
-    values = chain.from_iterable(islice(rows, start, end))
+def _groups(rows: Sequence[Row], count: int, parameters: int) -> Iterator[Row]:
+    """The values of the first `count` rows in tuples of `parameters` values (whole rows), made as the driver
+    executes them."""
+    values = chain.from_iterable(islice(rows, count))
     return zip(*[values] * parameters, strict=False)
 
 

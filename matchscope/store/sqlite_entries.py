@@ -83,9 +83,7 @@ def _table(evaluation_id: int) -> Table:
 
     The evaluation id is one value in the evaluation's table: every comparison of the sorts that build the indexes
     went past it, and no page has rows of another evaluation to skip. The entry id is the rowid, which SQLite puts
-    at the end of every index's key anyway. The seven builds of 530,932 entries, timed with sqlite3 on a copy
-    (`CREATE INDEX`, rolled back): evaluation id first 2.20-2.56 s of CPU; last 1.94-2.15 s (load 2.3-6.1) and
-    2.20-2.59 s against 2.05-2.16 s without either (load 21-23, the same runs alternating)."""
+    at the end of every index's key anyway (figures: bench/README.md, the sqlite_job section)."""
     parent: Table = MatchEntry.__table__  # type: ignore[attr-defined]
     copy = parent.to_metadata(MetaData(), name=table_name(evaluation_id))
     copy.dialect_options["sqlite"]["autoincrement"] = True
