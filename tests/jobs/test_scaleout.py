@@ -76,8 +76,8 @@ async def snapshot(state: AppState, evaluation_id: int) -> dict[str, Any]:
     }
 
 
-async def dataset(state: AppState, caller: Caller, items: int = ITEMS) -> dict[str, str]:
-    gt, dets = generate_coco(images=items, seed=5, dets_per_image=20, categories=8)
+async def dataset(state: AppState, caller: Caller, items: int = ITEMS, dets_per_image: int = 20) -> dict[str, str]:
+    gt, dets = generate_coco(images=items, seed=5, dets_per_image=dets_per_image, categories=8)
     dataset_id, model_id = await import_coco(state, caller.account_id, gt, dets)
     return {"d": to_global_id("Dataset", dataset_id), "m": to_global_id("Model", model_id)}
 
@@ -298,8 +298,9 @@ async def test_progress_events_of_two_workers_never_go_back(
     """Two workers finish chunks and each publishes the job's progress, one of them over a slow link to Redis (what
     it sends arrives 50 ms late): what a subscriber of the job's channel receives never goes back, and nothing
     comes after the final state."""
-    # Eight times the other tests' items: at most `chunks.MAX_CHUNKS` chunks, each long enough for both workers.
-    ids = await dataset(state, caller, ITEMS * 8)
+    # Eight times the other tests' items and five times their detections: at most `chunks.MAX_CHUNKS` chunks, each
+    # long enough that the worker behind the slow link claims some before the other has run them all.
+    ids = await dataset(state, caller, ITEMS * 8, dets_per_image=100)
     fast = {**SCALED, "MATCHSCOPE_CHUNK_ITEMS": "4"}
     redis = urlsplit(redis_url)
     assert redis.port is not None
