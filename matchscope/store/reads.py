@@ -4,10 +4,11 @@ Every API request authenticates, finds an evaluation and reads a page. Through a
 statement pays for a pool checkout, the session's transaction and its rollback, and on SQLite four hand-offs
 to aiosqlite's thread: ~1.3 ms of CPU for a one-row lookup, against ~0.1 ms for the same statement on a
 connection kept open (measured on the browsing benchmark's database). On SQLite these reads start on the event loop
-(most are index range scans of well under a millisecond) and one that runs past a budget of SQLite's steps runs again
-in one of a few threads, each with a connection of its own (WAL: readers wait neither for each other nor for the
-writer): a rare label's page takes 60-90 ms, and on the event loop such a read stalled every other request for as
-long. Rows are converted in the thread too. PostgreSQL reads go through an asyncpg pool of a few connections.
+(most are index range scans of well under a millisecond) and one that runs past a budget of SQLite's steps, or finds
+the database busy, runs again in one of a few threads, each with a connection of its own (WAL: readers wait neither
+for each other nor for the writer): a rare label's page takes 60-90 ms, and on the event loop such a read stalled
+every other request for as long. Rows are converted in the thread too. PostgreSQL reads go through an asyncpg pool
+of a few connections.
 
 Statements are compiled once per dialect and their values pass through the column types' result processors,
 so rows read the same as the ORM's. Each statement runs on its own (autocommit) and sees every commit before it.
@@ -76,11 +77,24 @@ def _convert(records: Sequence[Any], processors: Processors) -> list[Row]:
     return rows
 
 
-def open_sqlite_reader(path: str) -> sqlite3.Connection:
+def open_sqlite_reader(path: str, *, busy_timeout_ms: int = 2000) -> sqlite3.Connection:
+    """A read-only connection. Setting its cache size reads the schema, so opening it waits for a lock as a read
+    does, up to `busy_timeout_ms`, and fails when the database stays busy."""
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    # WAL readers do not wait for writers; the timeout only covers a checkpoint's brief exclusive moments.
-    for pragma in ("busy_timeout=2000", "cache_size=-16384", f"mmap_size={SQLITE_MMAP_BYTES}", "query_only=ON"):
-        connection.execute(f"PRAGMA {pragma}")
+    # WAL readers do not wait for writers; the timeout only covers the moments another connection keeps readers out
+    # (exclusive locking mode, the last connection's checkpoint as it closes, a recovery of the WAL).
+    pragmas = (
+        f"busy_timeout={busy_timeout_ms}",
+        "cache_size=-16384",
+        f"mmap_size={SQLITE_MMAP_BYTES}",
+        "query_only=ON",
+    )
+    try:
+        for pragma in pragmas:
+            connection.execute(f"PRAGMA {pragma}")
+    except BaseException:
+        connection.close()
+        raise
     return connection
 
 
@@ -111,8 +125,8 @@ class _SqliteThreads:
 
     def _loop_connection(self) -> sqlite3.Connection:
         if self._on_loop is None:
-            connection = open_sqlite_reader(self._path)
-            connection.execute("PRAGMA busy_timeout=0")  # never wait on the loop: a busy read goes to a thread
+            # Never wait on the loop, not even to open: a busy read goes to a thread, and the loop opens one later.
+            connection = open_sqlite_reader(self._path, busy_timeout_ms=0)
             connection.set_progress_handler(self._over_budget, _PROGRESS_EVERY)
             with self._lock:
                 self._opened.append(connection)

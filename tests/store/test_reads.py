@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -17,6 +21,7 @@ from sqlmodel import col
 from matchscope.services import accounts
 from matchscope.state import AppState
 from matchscope.store.db import create_engine, transaction
+from matchscope.store.migrate import upgrade
 from matchscope.store.reads import READ_CONNECTIONS, Reads, fetch_all
 from matchscope.store.tables import Account, Evaluation, utcnow
 from tests.conftest import PG_ADMIN_URL, add_evaluation, wrong_secret
@@ -77,8 +82,6 @@ async def test_a_revoked_key_fails_on_the_next_read(state: AppState) -> None:
 
 async def test_an_in_memory_database_is_read_through_the_engine() -> None:
     from sqlalchemy.pool import StaticPool
-
-    from matchscope.store.migrate import upgrade
 
     engine = create_engine("sqlite://", poolclass=StaticPool)  # one connection: the only one that sees the data
     try:
@@ -198,3 +201,57 @@ async def test_a_slow_read_stalls_no_other_request(state: AppState, client: http
         answered.append((response.status_code, response.json(), slow.done()))
     assert answered == [(200, {"data": {"datasets": {"totalCount": 0}}}, False)] * 3
     assert await slow == [(10_000_000,)]
+
+
+@pytest.mark.database_independent  # a SQLite file of its own: the lock below needs every other connection closed
+async def test_a_read_that_finds_the_database_busy_waits_off_the_event_loop(tmp_path: Path) -> None:
+    """A read that finds the database locked goes on in a thread, which waits for the lock (its busy timeout)
+    while the event loop runs other tasks, and then returns the rows."""
+    path = tmp_path / "busy.db"
+    engine = create_engine(f"sqlite:///{path}")
+    await upgrade(engine)
+    async with engine.begin() as connection:
+        table = Account.__table__  # type: ignore[attr-defined]
+        await connection.execute(table.insert(), [{"name": name, "created_at": utcnow()} for name in ("a", "b")])
+    await engine.dispose()
+    # In exclusive locking mode a WAL database's first read takes an exclusive lock on the file, held until the
+    # connection closes: every other connection's read finds the database busy meanwhile.
+    holder = sqlite3.connect(path, check_same_thread=False)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("SELECT count(*) FROM account").fetchall()
+    released = threading.Event()
+
+    def release() -> None:
+        holder.close()
+        released.set()
+
+    # Released by another thread: a read that waited for the lock on the event loop would stall it until then.
+    releasing = threading.Timer(0.2, release)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    reads = Reads(engine)
+    ticking = asyncio.create_task(tick())
+    releasing.start()
+    try:
+        rows = await reads.fetch(_ACCOUNTS_NAMED, {"names": ["a", "b", "c"]})
+        assert released.is_set()  # the rows came only once the lock was gone: the read met the busy database
+        assert ticks >= 3  # the event loop ran on meanwhile
+        assert rows == [(1, "a"), (2, "b")]
+        # The database free again, a short read ends on the event loop: it never gives the loop a turn, which a
+        # hand-off to a thread would.
+        turns: list[bool] = []
+        asyncio.get_running_loop().call_soon(turns.append, True)
+        assert await reads.fetch(_ACCOUNTS_NAMED, {"names": ["b"]}) == [(2, "b")]
+        assert not turns
+    finally:
+        ticking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticking
+        releasing.join()
+        await reads.close()
