@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import orjson
 import pytest
-from sqlalchemy import text
+from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, text
 
 from matchscope.services import ingest
 from matchscope.services.errors import ValidationFailed
 from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
 from matchscope.state import AppState
 from matchscope.store import tables
-from matchscope.store.bulk import bulk_insert, bulk_select, bulk_update
+from matchscope.store.bulk import ColumnValues, bulk_insert, bulk_insert_columns, bulk_select, bulk_update
 from matchscope.store.db import transaction
 
 # Values that a text round trip of fewer than 17 significant digits would change.
@@ -299,3 +300,50 @@ async def test_bulk_select_binds_named_parameters_in_either_dialect(state: AppSt
             "img0.jpg": (await _item_ids(state))[0],
             "img2.jpg": (await _item_ids(state))[2],
         }
+
+
+async def test_columns_are_written_as_rows_with_their_nulls_in_the_given_order(state: AppState) -> None:
+    """`bulk_insert_columns` writes what `bulk_insert` of the same rows would: every kind of column with nulls
+    (SQLite gets markers it turns into NULL: -1, '', NaN), and the columns whose values hold the marker itself
+    (bound as they are), 17-digit floats exactly, in the given order, over two whole statements and a rest."""
+    probe = Table(
+        "bulk_columns_probe",
+        MetaData(),
+        Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+        Column("number", BigInteger),
+        Column("signed", BigInteger),
+        Column("ratio", Float(precision=53)),
+        Column("name", String(50)),
+        Column("word", String(50)),
+        Column("flag", Boolean),
+    )
+    async with state.engine.begin() as connection:
+        await connection.run_sync(probe.metadata.create_all)
+    count = 2 * 64 + 5
+    rng = np.random.default_rng(7)
+    every = np.arange(count)
+    columns = {
+        "number": ColumnValues(every * 1_000_003, every % 3 != 0),
+        "signed": ColumnValues(every - 5, every % 4 != 1),  # -1 among the values present
+        "ratio": ColumnValues(rng.uniform(0, 1, count) + X, every % 5 != 2),
+        "name": ColumnValues(np.array([f"label {i}" for i in every], dtype=object), every % 2 == 0),
+        "word": ColumnValues(np.array(["", "a", "b"] * 44 + [""], dtype=object), every % 6 != 5),  # '' present
+        "flag": ColumnValues(every % 7 == 0),
+    }
+    order = every[::-1].copy()
+    async with transaction(state.sessions) as session:
+        await bulk_insert_columns(session, probe, columns, order=order)
+        with pytest.raises(ValueError, match="columns of different lengths"):
+            await bulk_insert_columns(session, probe, {"number": ColumnValues(every), "flag": ColumnValues(every[:3])})
+    listed = [values.listed() for values in columns.values()]
+    expected = [tuple(column[row] for column in listed) for row in order]
+    assert listed[1][4] == -1 and listed[4][0] == ""  # the markers themselves are values here
+    assert {type(value) for value in listed[2] if value is not None} == {float}
+    found = await _rows(state, "bulk_columns_probe", "number, signed, ratio, name, word, flag")
+    assert [row[1:] for row in found] == expected
+    assert [row[0] for row in found] == list(range(1, count + 1))
+    assert (
+        sum(value is None for row in found for value in row)
+        == sum(value is None for row in expected for value in row)
+        > 100
+    )

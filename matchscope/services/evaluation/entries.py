@@ -1,8 +1,8 @@
 """The MatchEntry rows of one matched chunk: one per prediction, then one per ground truth.
 
-Rows are built column by column with numpy and turned into tuples by `zip`, so no Python code runs per row.
+Rows are built column by column with numpy and written so (`bulk_insert_columns`): no Python code runs per row.
 Columns with one value for every row (the evaluation id, a column that is null throughout) are not in the
-rows: they go to `bulk_insert` as constants.
+rows: they go to the insert as constants.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from matchscope.engine.error_types import NO_ERROR, ErrorEvidence
 from matchscope.engine.matching import Matching
 from matchscope.services.evaluation.load import Loaded
 from matchscope.store import entry_partitions
-from matchscope.store.bulk import bulk_insert
+from matchscope.store.bulk import ColumnValues, bulk_insert_columns
 from matchscope.store.dialect import is_postgresql
 
 EVIDENCE_COLUMNS = (
@@ -48,13 +48,13 @@ ENTRY_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class EntryRows:
-    """Rows as tuples in `columns` order; `nulls` are the columns that are null in every row; `browsing` the
-    positions of the rows in the order of the IoU browsing index (is_prediction, compatible, iou; stable)."""
+    """The entries column by column (`columns`: every column with a value in some row); `nulls` are the columns
+    null in every row; `browsing` the positions of the rows in the order of the IoU browsing index (is_prediction,
+    compatible, iou; stable)."""
 
-    columns: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
+    columns: dict[str, ColumnValues]
     nulls: tuple[str, ...]
-    browsing: list[int]
+    browsing: NDArray[np.int64]
 
     async def insert(self, session: AsyncSession, *, evaluation_id: int, chunk: int | None = None) -> None:
         """Into the evaluation's own entry table on PostgreSQL (its chunk's, given one: `entry_partitions`),
@@ -65,8 +65,8 @@ class EntryRows:
         entries, load average 2.5-3.6), and a page of that index reads neighbouring rows."""
         constants = entry_partitions.written_constants(session, evaluation_id, self.nulls)
         table = entry_partitions.entry_table(session, evaluation_id, chunk)
-        rows = [self.rows[row] for row in self.browsing] if is_postgresql(session) else self.rows
-        await bulk_insert(session, table, self.columns, rows, constants=constants)
+        order = self.browsing if is_postgresql(session) else None
+        await bulk_insert_columns(session, table, self.columns, constants=constants, order=order)
 
 
 def _partner(values: NDArray[Any], partner: NDArray[np.int64]) -> NDArray[Any]:
@@ -74,33 +74,22 @@ def _partner(values: NDArray[Any], partner: NDArray[np.int64]) -> NDArray[Any]:
     return values[partner] if len(values) else np.zeros(len(partner), dtype=values.dtype)
 
 
-def _optional(values: NDArray[Any], present: NDArray[np.bool_]) -> list[Any] | None:
-    """`values` as a list with None where not `present`; None when nothing is present."""
-    if present.all():
-        listed: list[Any] = values.tolist()
-        return listed
-    if not present.any():
-        return None
-    filled = np.empty(len(values), dtype=object)  # None throughout
-    filled[present] = values[present].tolist()
-    return filled.tolist()  # type: ignore[no-any-return]
-
-
 def _evidence(
     chunk: Loaded, evidence: ErrorEvidence, default_types: tuple[NDArray[np.int8], NDArray[np.int8]], n_gt: int
-) -> dict[str, list[Any] | None]:
+) -> dict[str, ColumnValues]:
     """The evidence columns: the predictions' values (ground-truth ids, not indices), null on ground-truth rows;
     and every row's error type at the default thresholds (null: none)."""
     every_pred = np.ones(len(evidence.compatible_iou), dtype=np.bool_)
     present = np.concatenate([every_pred, np.zeros(n_gt, dtype=np.bool_)])
 
-    def values(column: NDArray[Any]) -> list[Any] | None:
-        return _optional(np.concatenate([column, np.zeros(n_gt, dtype=column.dtype)]), present)
+    def values(column: NDArray[Any]) -> ColumnValues:
+        return ColumnValues(np.concatenate([column, np.zeros(n_gt, dtype=column.dtype)]), present)
 
-    def ids(index: NDArray[np.int64]) -> list[Any] | None:
+    def ids(index: NDArray[np.int64]) -> ColumnValues:
         named = np.concatenate([index >= 0, np.zeros(n_gt, dtype=np.bool_)])
-        return _optional(np.concatenate([_partner(chunk.gt_id, np.maximum(index, 0)), chunk.gt_id]), named)
+        return ColumnValues(np.concatenate([_partner(chunk.gt_id, np.maximum(index, 0)), chunk.gt_id]), named)
 
+    types = np.concatenate(default_types)
     return {
         "compatible_iou": values(evidence.compatible_iou),
         "compatible_ground_truth_id": ids(evidence.compatible_gt),
@@ -109,7 +98,7 @@ def _evidence(
         "nearest_ground_truth_id": ids(evidence.nearest_gt),
         "duplicate_iou": values(evidence.duplicate_iou),
         "duplicate_confidence": values(evidence.duplicate_confidence),
-        "default_error_type": _optional(np.concatenate(default_types), np.concatenate(default_types) != NO_ERROR),
+        "default_error_type": ColumnValues(types, types != NO_ERROR),
     }
 
 
@@ -131,40 +120,34 @@ def entry_rows(
     every_pred = np.ones(n_pred, dtype=np.bool_)
     every_gt = np.ones(n_gt, dtype=np.bool_)
     confidence = np.concatenate([chunk.pred_confidence, _partner(chunk.pred_confidence, gt_partner)])
+    iou = np.concatenate([matching.pred_iou, matching.gt_iou])
+    compatible = np.concatenate([matching.pred_compatible, matching.gt_compatible])
 
     required = {
-        "item_id": np.concatenate([chunk.pred_item, chunk.gt_item]).tolist(),
-        "is_prediction": [True] * n_pred + [False] * n_gt,
-    }
-    optional = {
-        "ground_truth_id": _optional(
+        "item_id": ColumnValues(np.concatenate([chunk.pred_item, chunk.gt_item])),
+        "is_prediction": ColumnValues(np.concatenate([every_pred, ~every_gt])),
+        "ground_truth_id": ColumnValues(
             np.concatenate([_partner(chunk.gt_id, pred_partner), chunk.gt_id]),
             np.concatenate([pred_matched, every_gt]),
         ),
-        "prediction_id": _optional(
+        "prediction_id": ColumnValues(
             np.concatenate([chunk.pred_id, _partner(chunk.pred_id, gt_partner)]),
             np.concatenate([every_pred, gt_matched]),
         ),
-        "ground_truth_label": _optional(
+        "ground_truth_label": ColumnValues(
             names[np.concatenate([_partner(chunk.gt_label, pred_partner), chunk.gt_label])],
             np.concatenate([pred_matched, every_gt]),
         ),
-        "prediction_label": _optional(
+        "prediction_label": ColumnValues(
             names[np.concatenate([chunk.pred_label, _partner(chunk.pred_label, gt_partner)])],
             np.concatenate([every_pred, gt_matched]),
         ),
+        "iou": ColumnValues(iou),
+        "confidence": ColumnValues(confidence, ~np.isnan(confidence) & np.concatenate([every_pred, gt_matched])),
+        "compatible": ColumnValues(compatible),
     }
-    trailing = {
-        "iou": np.concatenate([matching.pred_iou, matching.gt_iou]).tolist(),
-        "confidence": _optional(confidence, ~np.isnan(confidence) & np.concatenate([every_pred, gt_matched])),
-        "compatible": np.concatenate([matching.pred_compatible, matching.gt_compatible]).tolist(),
-    }
-    columns = {**required, **optional, **trailing, **_evidence(chunk, evidence, default_types, n_gt)}
-    kept = {name: values for name, values in columns.items() if values is not None}
-    nulls = tuple(name for name, values in columns.items() if values is None)
-    is_prediction = np.concatenate([every_pred, ~every_gt])
-    compatible = np.concatenate([matching.pred_compatible, matching.gt_compatible])
-    browsing = np.lexsort((np.concatenate([matching.pred_iou, matching.gt_iou]), compatible, is_prediction))
-    return EntryRows(
-        columns=tuple(kept), rows=list(zip(*kept.values(), strict=True)), nulls=nulls, browsing=browsing.tolist()
-    )
+    columns = {**required, **_evidence(chunk, evidence, default_types, n_gt)}
+    kept = {name: values for name, values in columns.items() if values.present is None or values.present.any()}
+    nulls = tuple(name for name in columns if name not in kept)
+    browsing = np.lexsort((iou, compatible, columns["is_prediction"].values))
+    return EntryRows(columns=kept, nulls=nulls, browsing=browsing)
