@@ -3,10 +3,11 @@ and how statements and entry ids find an evaluation's table on SQLite, checked w
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -92,5 +93,31 @@ async def test_a_sqlite_read_of_match_entry_that_names_no_evaluation_is_refused(
             ]
             by_option = select(table.c.id).execution_options(**{sqlite_entries.ROUTE: 7})
             assert (await connection.execute(by_option)).scalars().all() == [sqlite_entries.first_id(7)]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_sqlite_index_build_leaves_the_connection_s_cache_and_threads_as_it_found_them(tmp_path: Path) -> None:
+    """The build sorts with a small cache and helper threads (`sqlite_entries.build_indexes`); the connection, which
+    the pool hands out again, gets its own settings back, and every index is there."""
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'entries.db'}")
+    sqlite_entries.route_sessions(engine.sync_engine)
+    table = MatchEntry.__table__  # type: ignore[attr-defined]
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(table.create)
+            await sqlite_entries.create(connection, 7)
+            rows = [{"evaluation_id": 7, "item_id": i, "is_prediction": i % 2 == 0, "iou": i / 10} for i in range(10)]
+            await connection.execute(table.insert(), rows)
+            await connection.execute(text("PRAGMA cache_size = -12345"))
+            await sqlite_entries.build_indexes(connection, 7)
+            assert (await connection.execute(text("PRAGMA cache_size"))).scalar_one() == -12345
+            assert (await connection.execute(text("PRAGMA threads"))).scalar_one() == 0
+            built = await connection.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :name ORDER BY name"),
+                {"name": sqlite_entries.table_name(7)},
+            )
+            expected = sorted(statement.split()[5] for statement in sqlite_entries.index_sql(7))
+            assert built.scalars().all() == expected and len(expected) == len(table.indexes)
     finally:
         await engine.dispose()
