@@ -20,7 +20,7 @@ from sqlmodel import col, select
 
 from matchscope.engine.cocofile import CocoFileError, DetectionColumns, read_detections, read_ground_truth
 from matchscope.engine.cocoids import IdKey, id_key
-from matchscope.services import ingest
+from matchscope.services import ingest, table_upload
 from matchscope.services.errors import DomainError, ValidationFailed
 from matchscope.services.records import (
     AnnotationRecord,
@@ -28,6 +28,7 @@ from matchscope.services.records import (
     PredictionRecord,
     PredictionTable,
     UploadCounts,
+    distinct,
 )
 from matchscope.store.tables import Dataset, DatasetItem, Model
 
@@ -82,25 +83,34 @@ async def find_or_create_dataset(session: AsyncSession, *, account_id: int, name
     return found or await ingest.create_dataset(session, account_id=account_id, name=name)
 
 
+def _refusal(error: ValidationFailed, rows: Sequence[int], entries: str, start: int = 0) -> CocoFileRefused | None:
+    """The refusal of the record at `start` + the issue's row, named by its entry in the file (``rows``: its
+    position), or None when the issue names no row."""
+    issue = error.issues[0]
+    if issue.row is None:
+        return None
+    where = f"{entries}[{rows[start + issue.row]}]"
+    return CocoFileRefused(f"{where}.{issue.field} = {issue.value!r}: {issue.message}")
+
+
 async def _chunked(
-    records: Sequence[Any] | PredictionTable,
+    records: Sequence[Any],
     write: Callable[[Any], Any],
     progress: Progress | None,
     rows: Sequence[int],
     entries: str,
 ) -> UploadCounts:
-    """Writes the records in chunks; a refusal names the record's entry in the file (``rows``: its position)."""
+    """Writes the records in chunks; a refusal names the record's entry in the file."""
     total = UploadCounts()
     for start in range(0, len(records), CHUNK):
         chunk = records[start : start + CHUNK]
         try:
             total = _add(total, await write(chunk))
         except ValidationFailed as error:
-            issue = error.issues[0]
-            if issue.row is None:
+            refusal = _refusal(error, rows, entries, start)
+            if refusal is None:
                 raise
-            where = f"{entries}[{rows[start + issue.row]}]"
-            raise CocoFileRefused(f"{where}.{issue.field} = {issue.value!r}: {issue.message}") from None
+            raise refusal from None
         if progress is not None:
             progress(len(chunk))
     return total
@@ -280,8 +290,8 @@ def _distinct(ids: NDArray[np.int64], keys: list[IdKey] | None) -> tuple[list[Id
     """The distinct ids of a column and each row's position among them."""
     if keys is not None:  # the column already holds positions in `keys`
         return list(keys), ids
-    distinct, code = np.unique(ids, return_inverse=True)
-    return distinct.tolist(), code.reshape(-1)
+    found, code = distinct(ids)
+    return found.tolist(), code
 
 
 def prediction_table(data: Any, categories: dict[str, str], images: dict[IdKey, str]) -> Predictions:
@@ -304,16 +314,17 @@ def prediction_table(data: Any, categories: dict[str, str], images: dict[IdKey, 
     category_keys, category_code = _distinct(columns.category_id, columns.category_keys)
     labels = [categories.get(category_key(key)) for key in category_keys]
     kept = np.flatnonzero(np.isin(category_code, [code for code, label in enumerate(labels) if label is not None]))
-    used_images, reference_code = np.unique(image_code[kept], return_inverse=True)
-    used_labels, label_code = np.unique(category_code[kept], return_inverse=True)
+    every = len(kept) == len(columns.score)  # the usual case: no copies of the columns
+    used_images, reference_code = distinct(image_code if every else image_code[kept])
+    used_labels, label_code = distinct(category_code if every else category_code[kept])
     table = PredictionTable(
         references=[references[code] or "" for code in used_images.tolist()],
-        reference_code=reference_code.reshape(-1),
+        reference_code=reference_code,
         labels=[labels[code] or "" for code in used_labels.tolist()],
-        label_code=label_code.reshape(-1),
-        boxes=columns.bbox[kept],
-        confidence=columns.score[kept],
-        annotation_ids=list(map(str, (kept + 1).tolist())),
+        label_code=label_code,
+        boxes=columns.bbox if every else columns.bbox[kept],
+        confidence=columns.score if every else columns.score[kept],
+        annotation_ids=list(map(str, range(1, len(kept) + 1) if every else (kept + 1).tolist())),
     )
     notes = []
     if len(kept) < len(columns.score):
@@ -354,12 +365,19 @@ async def import_detections(
     if model is None:
         model = await ingest.create_model(session, account_id=account_id, name=model_name, reference_id=model_name)
     assert dataset.id is not None and model.id is not None
-    dataset_id, model_id = dataset.id, model.id
-
-    async def write(chunk: PredictionTable) -> UploadCounts:
-        return await ingest.upload_prediction_table(
-            session, account_id=account_id, dataset_id=dataset_id, model_id=model_id, table=chunk
+    try:
+        box_counts = await table_upload.upload_prediction_table(
+            session,
+            account_id=account_id,
+            dataset_id=dataset.id,
+            model_id=model.id,
+            table=predictions.table,
+            chunk_rows=CHUNK,
+            progress=progress,
         )
-
-    box_counts = await _chunked(predictions.table, write, progress, predictions.rows, "detections")
+    except ValidationFailed as error:
+        refusal = _refusal(error, predictions.rows, "detections")
+        if refusal is None:
+            raise
+        raise refusal from None
     return ImportResult(dataset=dataset, model=model, items=UploadCounts(), boxes=box_counts, notes=predictions.notes)

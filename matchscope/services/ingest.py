@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-import numpy as np
 import orjson
 from sqlalchemy import ARRAY, Integer, Text, bindparam, func, tuple_
 from sqlalchemy import update as sql_update
@@ -14,7 +13,7 @@ from sqlmodel import col, select
 
 from matchscope.services import catalog, validation
 from matchscope.services.errors import NotFound, ValidationFailed
-from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, PredictionTable, UploadCounts
+from matchscope.services.records import AnnotationRecord, ItemRecord, PredictionRecord, UploadCounts
 from matchscope.services.tokens import global_id
 from matchscope.store import dialect
 from matchscope.store.bulk import bulk_insert, bulk_select, bulk_update
@@ -154,8 +153,8 @@ async def append_items(
     return UploadCounts(new=len(fresh), ignored=len(known))
 
 
-async def _existing_box_keys(
-    session: AsyncSession, table: Any, item_ids: Sequence[int], model_id: int | None
+async def existing_box_keys(
+    session: AsyncSession, table: Any, item_ids: Iterable[int], model_id: int | None
 ) -> dict[tuple[int, str], int]:
     wanted = sorted(set(item_ids))
     if dialect.is_postgresql(session):  # one query, as in item_ids_by_reference
@@ -203,38 +202,38 @@ async def _write_boxes(
     """Insert new keys in bulk and, with `update`, replace existing ones; `scope` columns are the same for all."""
     box_items = [item_ids[box.item_reference_id] for box in boxes]
     columns, values, nulls = _box_values(boxes, fields, json_fields)
-    return await _write_rows(
-        session, table, scope=scope, box_items=box_items, keys=keys, columns=columns, values=values, nulls=nulls,
-        update=update,
-    )  # fmt: skip
+    rows = list(zip(box_items, keys, *values, strict=True))
+    existing = await existing_box_keys(session, table, box_items, scope.get("model_id"))
+    return await write_box_rows(
+        session, table, scope=scope, existing=existing, rows=rows, columns=columns, nulls=nulls, update=update
+    )
 
 
-async def _write_rows(
+async def write_box_rows(
     session: AsyncSession,
     table: Any,
     *,
     scope: dict[str, int],
-    box_items: Sequence[int],
-    keys: Sequence[str],
+    existing: dict[tuple[int, str], int],
+    rows: Sequence[tuple[Any, ...]],
     columns: Sequence[str],
-    values: Sequence[Sequence[Any]],
     nulls: dict[str, None],
     update: bool,
 ) -> UploadCounts:
-    """`_write_boxes` once each box is its item's id and its key, and `values` holds one list per column."""
-    existing = await _existing_box_keys(session, table, box_items, scope.get("model_id"))
-    rows = zip(box_items, keys, *values, strict=True)
-    if existing:
-        known = [existing.get((row[0], row[1])) for row in zip(box_items, keys, strict=True)]
-        rows = (row for row, row_id in zip(rows, known, strict=True) if row_id is None)  # type: ignore[assignment]
-    inserts = list(rows)
+    """`_write_boxes` once the boxes are rows (item id, key, *values in `columns` order) of the checked batch and
+    `existing` the row ids of the keys stored on their items (`existing_box_keys`)."""
+    inserts: Sequence[tuple[Any, ...]] = rows
     updates: list[tuple[Any, ...]] = []
-    if existing and update:
-        blanks = (None,) * len(nulls)
-        updates = [(*row, *blanks, row_id) for row_id, *row in zip(known, *values, strict=True) if row_id is not None]
+    if existing:
+        known = [existing.get((row[0], row[1])) for row in rows]
+        inserts = [row for row, row_id in zip(rows, known, strict=True) if row_id is None]
+        if update:
+            blanks = (None,) * len(nulls)
+            pairs = zip(rows, known, strict=True)
+            updates = [(*row[2:], *blanks, row_id) for row, row_id in pairs if row_id is not None]
     await bulk_insert(session, table, ("item_id", "annotation_id", *columns), inserts, constants={**scope, **nulls})
     await bulk_update(session, table, "id", (*columns, *nulls), updates)
-    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(keys) - len(inserts) - len(updates))
+    return UploadCounts(new=len(inserts), updated=len(updates), ignored=len(rows) - len(inserts) - len(updates))
 
 
 async def annotate(
@@ -296,39 +295,6 @@ async def upload_predictions(
         item_ids=item_ids,
         fields=(*_GEOMETRY, "confidence"),
         json_fields=("class_pdf", "metadata"),
-        update=update,
-    )
-    if counts.new or counts.updated:
-        await bump_prediction_version(session, dataset_id=dataset_id, model_id=model_id)
-    return counts
-
-
-async def upload_prediction_table(
-    session: AsyncSession,
-    *,
-    account_id: int,
-    dataset_id: int,
-    model_id: int,
-    table: PredictionTable,
-    update: bool = False,
-) -> UploadCounts:
-    """`upload_predictions` of a table's rows (same checks, errors, keys, counts and writes), a column at a time."""
-    await get_dataset(session, account_id=account_id, dataset_id=dataset_id)
-    await get_model(session, account_id=account_id, model_id=model_id)
-    item_ids = await item_ids_by_reference(session, dataset_id, table.references)
-    validation.check_prediction_table(table, item_ids)
-    ids = np.array([item_ids[reference] for reference in table.references], dtype=np.int64)
-    labels = np.array(table.labels, dtype=object)
-    values = [labels[table.label_code].tolist(), *table.boxes.T.tolist(), table.confidence.tolist()]
-    counts = await _write_rows(
-        session,
-        BoxPrediction.__table__,  # type: ignore[attr-defined]
-        scope={"dataset_id": dataset_id, "model_id": model_id},
-        box_items=ids[table.reference_code].tolist(),
-        keys=table.annotation_ids,
-        columns=(*_GEOMETRY, "confidence"),
-        values=values,
-        nulls={"class_pdf": None, "metadata": None},
         update=update,
     )
     if counts.new or counts.updated:

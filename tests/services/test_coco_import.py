@@ -13,7 +13,7 @@ import orjson
 import pytest
 from sqlalchemy import func, select
 
-from matchscope.services import coco_import
+from matchscope.services import coco_import, table_upload
 from matchscope.services.accounts import get_or_create_account
 from matchscope.state import AppState
 from matchscope.store import tables
@@ -122,3 +122,74 @@ def test_categories_sharing_a_name_stay_apart() -> None:
     assert records.notes == ("categories: 2 share their name with another, labelled 'name (id N)'",)
     labels = {a.label for a in records.annotations}
     assert first["name"] not in labels
+
+
+async def _shared_ground_truth(state: AppState) -> list[Any]:
+    """Imports the shared ground truth as dataset "val"; the shared detections, parsed."""
+    async with transaction(state.sessions) as session:
+        owner = await get_or_create_account(session, "local")
+        assert owner.id is not None
+        await coco_import.import_ground_truth(
+            session, account_id=owner.id, dataset_name="val", data=orjson.loads(GT.read_bytes())
+        )
+    detections: list[Any] = orjson.loads(DETS.read_bytes())
+    return detections
+
+
+async def _import_detections(state: AppState, dets: Any, model: str, progress: list[int]) -> coco_import.ImportResult:
+    async with transaction(state.sessions) as session:
+        owner = await get_or_create_account(session, "local")
+        assert owner.id is not None
+        return await coco_import.import_detections(
+            session, account_id=owner.id, dataset_name="val", model_name=model, data=dets, progress=progress.append
+        )
+
+
+async def _predictions(state: AppState, model: str) -> list[tuple[Any, ...]]:
+    """The model's predictions in row-id order."""
+    columns = ("annotation_id", "item_id", "label", "x", "y", "width", "height", "confidence")
+    statement = (
+        select(*(getattr(tables.BoxPrediction, name) for name in columns))
+        .join(tables.Model, tables.Model.id == tables.BoxPrediction.model_id)
+        .where(tables.Model.name == model)
+        .order_by(tables.BoxPrediction.id)
+    )
+    async with state.sessions() as session:
+        return [tuple(row) for row in (await session.execute(statement)).all()]
+
+
+async def test_a_pipelined_import_writes_the_rows_of_one_chunk_in_file_order(
+    state: AppState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dets = await _shared_ground_truth(state)
+    whole: list[int] = []
+    await _import_detections(state, dets, "whole", whole)
+    monkeypatch.setattr(coco_import, "CHUNK", 100)
+    monkeypatch.setattr(table_upload, "FIRST_CHUNK", 30)
+    chunked: list[int] = []
+    result = await _import_detections(state, dets, "chunked", chunked)
+    assert whole == [734] and chunked == [30, *[100] * 7, 4] and result.boxes.new == 734
+    rows = await _predictions(state, "chunked")
+    assert rows == await _predictions(state, "whole")
+    assert [row[0] for row in rows] == [str(position) for position in range(1, 735)]  # row ids follow the file
+    again: list[int] = []
+    result = await _import_detections(state, dets, "chunked", again)
+    assert (result.boxes.new, result.boxes.ignored) == (0, 734) and again == chunked
+    assert await _predictions(state, "chunked") == rows
+
+
+async def test_a_refused_chunk_after_written_ones_leaves_nothing_written(
+    state: AppState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dets = await _shared_ground_truth(state)
+    monkeypatch.setattr(coco_import, "CHUNK", 100)
+    monkeypatch.setattr(table_upload, "FIRST_CHUNK", 30)
+    dets[500]["score"] = 1.5  # in the sixth chunk: checked while the fifth is written
+    written: list[int] = []
+    with pytest.raises(coco_import.CocoFileRefused) as raised:
+        await _import_detections(state, dets, "fake", written)
+    assert raised.value.reason.startswith("detections[500].confidence = 1.5: must be within [0, 1]")
+    assert sum(written) == 430  # the chunks before it were written in the transaction, then rolled back
+    assert await _counts(state) == (100, 839, 0)
+    async with state.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(tables.Model))).scalar_one() == 0

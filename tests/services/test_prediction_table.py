@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from matchscope.services import ingest, validation
+from matchscope.services import ingest, table_upload, validation
 from matchscope.services.accounts import get_or_create_account
 from matchscope.services.errors import ValidationFailed
-from matchscope.services.records import ItemRecord, PredictionRecord, PredictionTable, UploadCounts
+from matchscope.services.records import ItemRecord, PredictionRecord, PredictionTable, UploadCounts, distinct
 from matchscope.state import AppState
 from matchscope.store.db import transaction
 from matchscope.store.tables import BoxPrediction
@@ -89,6 +89,30 @@ def test_a_good_table_passes_and_slices_keep_their_rows() -> None:
     assert sorted(part.references) == part.references == ["item-0", "item-1", "item-2"]
 
 
+@pytest.mark.parametrize("span", [1, 40, 10**6, 2**62])
+def test_distinct_is_numpys_unique(span: int) -> None:
+    rng = np.random.default_rng(span)
+    for size in (0, 1, 7, 500):
+        values = rng.integers(-span, span, size, dtype=np.int64)
+        found, code = distinct(values)
+        expected, inverse = np.unique(values, return_inverse=True)
+        assert found.tolist() == expected.tolist() and code.tolist() == inverse.reshape(-1).tolist()
+        assert found.dtype == code.dtype == np.int64
+
+
+def test_chunks_start_small_then_take_the_chunk_size() -> None:
+    assert table_upload._bounds(0, 10) == []
+    assert table_upload._bounds(3, 10) == [(0, 3)]
+    first = table_upload.FIRST_CHUNK
+    size = first * 3
+    assert table_upload._bounds(first + 2 * size + 1, size) == [
+        (0, first),
+        (first, first + size),
+        (first + size, first + 2 * size),
+        (first + 2 * size, first + 2 * size + 1),
+    ]
+
+
 async def _stored(state: AppState, model_id: int) -> list[tuple[Any, ...]]:
     columns = ("item_id", "annotation_id", "label", "x", "y", "width", "height", "confidence", "class_pdf", "meta")
     async with state.sessions() as session:
@@ -96,7 +120,8 @@ async def _stored(state: AppState, model_id: int) -> list[tuple[Any, ...]]:
         return sorted(tuple(getattr(row, name) for name in columns) for row in rows)
 
 
-async def test_a_table_writes_what_its_records_write(state: AppState) -> None:
+@pytest.mark.parametrize("chunk_rows", [50_000, 4], ids=["one chunk", "chunks of 4 pipelined"])
+async def test_a_table_writes_what_its_records_write(state: AppState, chunk_rows: int) -> None:
     records = _good(30)
     async with transaction(state.sessions) as session:
         owner = await get_or_create_account(session, "table")
@@ -119,7 +144,9 @@ async def test_a_table_writes_what_its_records_write(state: AppState) -> None:
         async with transaction(state.sessions) as session:
             if as_table:
                 table = _table(predictions)
-                return await ingest.upload_prediction_table(session, model_id=by_table, table=table, **scope)
+                return await table_upload.upload_prediction_table(
+                    session, model_id=by_table, table=table, chunk_rows=chunk_rows, **scope
+                )
             return await ingest.upload_predictions(session, model_id=by_rows, predictions=predictions, **scope)
 
     # first upload, then the same rows again (ignored), then half of them changed, with and without update
