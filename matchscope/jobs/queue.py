@@ -15,7 +15,9 @@ from matchscope.jobs.events import EventBus
 from matchscope.jobs.reaper import reap_forever
 from matchscope.jobs.task import execute_job
 from matchscope.services.evaluate import ACTIVE
+from matchscope.services.evaluation import apart
 from matchscope.services.evaluation.lease import Lease
+from matchscope.store.db import sqlite_file
 from matchscope.store.tables import Job
 
 if TYPE_CHECKING:  # the state starts the jobs layer
@@ -44,7 +46,10 @@ class InProcessRunner:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        """Start the loop and the reaper, and pick up jobs a previous process left queued or running."""
+        """Start the loop and the reaper (and the process reading a job's boxes from a SQLite file), and pick up
+        jobs a previous process left queued or running."""
+        if sqlite_file(self._state.engine) is not None:
+            apart.start()
         self._tasks = [
             asyncio.create_task(self._run(), name="matchscope-job-runner"),
             asyncio.create_task(

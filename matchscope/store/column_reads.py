@@ -8,7 +8,8 @@ server 29-31 ms instead of 21 ms (`bench/scaleout.py`'s data, 10 chunks, one con
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,15 +72,26 @@ class ColumnsRead:
         return np.dtype(fields)
 
 
+def columns_of_rows(read: ColumnsRead, rows: Sequence[Sequence[Any]]) -> list[NDArray[Any]]:
+    """SQLite's rows of `read` (tuples from the driver), column by column."""
+    table = np.fromiter(map(tuple, rows), dtype=read.layout(sent=False), count=len(rows))
+    return [table[name] for name in table.dtype.names or ()]
+
+
+def read_columns_from(
+    connection: sqlite3.Connection, read: ColumnsRead, parameters: Mapping[str, Any]
+) -> list[NDArray[Any]]:
+    """`read_columns` through a plain sqlite3 connection (named parameters)."""
+    return columns_of_rows(read, connection.execute(read.statement(False).text, dict(parameters)).fetchall())
+
+
 async def read_columns(
     session: AsyncSession | AsyncConnection, read: ColumnsRead, parameters: Mapping[str, Any]
 ) -> list[NDArray[Any]]:
     """Every row of `read`, column by column (in `read.columns` order), inside the caller's transaction; floats
     null read as NaN."""
     if not is_postgresql(session):
-        rows = await bulk_select(session, read.statement(False), parameters)
-        table = np.fromiter(map(tuple, rows), dtype=read.layout(sent=False), count=len(rows))
-        return [table[name] for name in table.dtype.names or ()]
+        return columns_of_rows(read, await bulk_select(session, read.statement(False), parameters))
     count, packed, *texts = (await bulk_select(session, read.statement(True), parameters))[0]
     sent = np.frombuffer(packed or b"", dtype=read.layout(sent=True))
     if len(sent) != count or any(len(values or ()) != count for values in texts):

@@ -103,6 +103,15 @@ def driver_dsn(engine: AsyncEngine) -> str:
     return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def sqlite_file(engine: AsyncEngine) -> str | None:
+    """The path of the engine's SQLite database file; None on PostgreSQL and for an in-memory database, which
+    no other connection sees."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return str(url.database)
+
+
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     url = async_url(database_url)
     kwargs.setdefault("json_deserializer", read_json)

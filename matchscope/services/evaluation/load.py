@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -13,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from matchscope.store.column_reads import ColumnsRead, read_columns
+from matchscope.store.column_reads import ColumnsRead, read_columns, read_columns_from
 from matchscope.store.dialect import is_postgresql
+from matchscope.store.reads import open_sqlite_reader
 from matchscope.store.tables import Dataset, DatasetItem
 
 
@@ -158,16 +161,51 @@ async def _load(
 ) -> Loaded:
     read = statements.coco_annotations if by_annotation_id else statements.annotations
     annotations = await read_columns(session, read, parameters)
+    predictions = await read_columns(session, statements.predictions, {**parameters, "model_id": model_id})
+    return _assembled(annotations, predictions, codes, by_annotation_id)
+
+
+def load_chunk_from(
+    path: str,
+    *,
+    dataset_id: int,
+    model_id: int,
+    first_item: int,
+    last_item: int,
+    codes: dict[str, int],
+    by_annotation_id: bool = False,
+) -> Loaded:
+    """`load_chunk` from the SQLite database file at `path`, through a read-only sqlite3 connection of this process
+    (kept for the next chunk), in one read transaction."""
+    connection = _file_reader(path)
+    parameters = {"first_item": first_item, "last_item": last_item, "dataset_id": dataset_id}
+    read = IN_CHUNK.coco_annotations if by_annotation_id else IN_CHUNK.annotations
+    connection.execute("BEGIN")
+    try:
+        annotations = read_columns_from(connection, read, parameters)
+        predictions = read_columns_from(connection, IN_CHUNK.predictions, {**parameters, "model_id": model_id})
+    finally:
+        connection.execute("ROLLBACK")
+    return _assembled(annotations, predictions, codes, by_annotation_id)
+
+
+@lru_cache(maxsize=4)
+def _file_reader(path: str) -> sqlite3.Connection:
+    return open_sqlite_reader(path)
+
+
+def _assembled(
+    annotations: list[NDArray[Any]], predictions: list[NDArray[Any]], codes: dict[str, int], by_annotation_id: bool
+) -> Loaded:
+    """A chunk from its columns as read: annotations (`_ANNOTATION_COLUMNS`, then their COCO ids when
+    `by_annotation_id`) and predictions (`_BOX` and the confidence)."""
     gt_id, gt_item, gt_labels, *gt_box, area, gt_crowd = annotations[: len(_ANNOTATION_COLUMNS)]
     order = np.argsort(gt_id, kind="stable")
     keys = None
     if by_annotation_id:  # the COCO annotation ids, last
         order = order[_by_annotation_id(annotations[-1][order])]
         keys = annotations[-1][order]
-    read = statements.predictions
-    pred_id, pred_item, pred_labels, *pred_box, confidence = await read_columns(
-        session, read, {**parameters, "model_id": model_id}
-    )
+    pred_id, pred_item, pred_labels, *pred_box, confidence = predictions
     pred_order = np.argsort(pred_id, kind="stable")
     gt_boxes = np.stack(gt_box, axis=1)[order]
     area = area[order]  # null → NaN: width * height

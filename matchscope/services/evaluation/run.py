@@ -10,9 +10,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from matchscope.services.evaluation import chunks
+from matchscope.services.evaluation.apart import load_chunk_apart
 from matchscope.services.evaluation.chunk_runs import run_chunks
 from matchscope.services.evaluation.chunks import ChunkPlan, Phases, Progress, ScaleOut
 from matchscope.services.evaluation.entries import EntryRows
@@ -26,7 +27,7 @@ from matchscope.services.evaluation.status import JobCancelled
 from matchscope.services.evaluation.submit import labels_in_use
 from matchscope.settings import DEFAULT_KEEP_EVALUATIONS
 from matchscope.store import entry_partitions
-from matchscope.store.db import transaction
+from matchscope.store.db import sqlite_file, transaction
 from matchscope.store.dialect import is_postgresql
 from matchscope.store.tables import Evaluation, EvaluationChunk, Job
 
@@ -143,18 +144,23 @@ async def _in_one_piece(
     totals = Totals(labels=len(plan.labels))
     allowed = plan.allowed()
     codes = plan.codes
+    async with sessions() as session:
+        assert isinstance(session.bind, AsyncEngine)
+        path = sqlite_file(session.bind)
 
     async def load(first_item: int, last_item: int) -> Loaded:
+        arguments: dict[str, Any] = {
+            "dataset_id": plan.dataset_id,
+            "model_id": plan.model_id,
+            "first_item": first_item,
+            "last_item": last_item,
+            "codes": codes,
+            "by_annotation_id": plan.by_annotation_id,
+        }
+        if path is not None:
+            return await load_chunk_apart(path, **arguments)
         async with sessions() as reader:
-            return await load_chunk(
-                reader,
-                dataset_id=plan.dataset_id,
-                model_id=plan.model_id,
-                first_item=first_item,
-                last_item=last_item,
-                codes=codes,
-                by_annotation_id=plan.by_annotation_id,
-            )
+            return await load_chunk(reader, **arguments)
 
     async def write(entries: EntryRows, done: int) -> None:
         async with transaction(sessions) as session:
