@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -96,3 +99,21 @@ async def test_a_reading_process_that_died_costs_no_chunk(coco_file: tuple[AppSt
     _same(whole, read_after)
     assert apart._executor() is not reader  # and a new process for the next
     _same(whole, await apart.load_chunk_apart(path, **arguments))
+
+
+_ORPHANED = """
+import os, sys
+from matchscope.services.evaluation import apart
+reader = apart._executor().submit(os.getpid).result(timeout=60)
+print(reader, flush=True)
+os._exit(0)  # no clean-up: the pool is told nothing
+"""
+
+
+def test_the_reading_process_ends_with_the_process_it_reads_for() -> None:
+    started = subprocess.run([sys.executable, "-c", _ORPHANED], capture_output=True, text=True, timeout=60, check=True)
+    reader = int(started.stdout.split()[-1])
+    deadline = time.monotonic() + 20
+    while Path(f"/proc/{reader}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{reader}").exists(), f"the reading process {reader} outlived the process it read for"

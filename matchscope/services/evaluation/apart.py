@@ -12,6 +12,9 @@ import asyncio
 import functools
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -31,8 +34,23 @@ def _executor() -> ProcessPoolExecutor:
         # mid-flight. The fork server imports the reading code once; each reader is forked from it.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([load.__name__])
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_end_with_parent)
     return _pool
+
+
+def _end_with_parent() -> None:
+    """In the reading process: end when the process it reads for has ended, whichever way. A process that ends
+    without its clean-up (`os._exit`, a kill) tells its pool nothing; the reader would wait for work forever, and
+    the fork server, which lives while any of its children holds the parent's end of their pipe, with it."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="matchscope-reader-parent", daemon=True).start()
 
 
 def start() -> None:
