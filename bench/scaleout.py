@@ -45,10 +45,12 @@ sys.path.insert(0, str(ROOT))
 from bench._common import DATA, kept_pg_database  # noqa: E402
 from bench.engine import _REFERENCE_SCRIPT, run_child  # noqa: E402
 from bench.number_formats import write_formats  # noqa: E402
+from matchscope import engine  # noqa: E402
 from matchscope.jobs import runtime  # noqa: E402
 from matchscope.jobs.config import JobConfig  # noqa: E402
 from matchscope.jobs.queue import ArqQueue, JobQueue  # noqa: E402
 from matchscope.services import accounts, coco_import, evaluate  # noqa: E402
+from matchscope.services.evaluation import apart  # noqa: E402
 from matchscope.services.evaluation.options import EvaluationOptions  # noqa: E402
 from matchscope.settings import Settings  # noqa: E402
 from matchscope.state import AppState  # noqa: E402
@@ -228,6 +230,10 @@ async def sqlite_run(args: argparse.Namespace, gt: Path, dets: Path) -> float:
     try:
         account, dataset, model = await prepare(state, f"scaleout-{args.images}", gt, dets)
         queue = (await runtime.ensure_started(state)).queue
+        # As a long-running server has them (and an arq worker at its start): the engine's kernels loaded, the
+        # process reading the boxes started.
+        await asyncio.to_thread(engine.warmup)
+        await asyncio.wrap_future(apart.start())
         print(f"  SQLite, embedded runner: before the run {load_average()}", flush=True)
         _evaluation, seconds = await run_job(state, queue, account, dataset, model)
         print(f"  SQLite, embedded runner: after the run  {load_average()}", flush=True)

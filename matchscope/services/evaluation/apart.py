@@ -15,7 +15,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -53,9 +53,9 @@ def _end_with_parent() -> None:
     threading.Thread(target=watch, name="matchscope-reader-parent", daemon=True).start()
 
 
-def start() -> None:
-    """Start the reading process now, so that the first job does not wait for it."""
-    _executor().submit(int)
+def start() -> Future[int]:
+    """Start the reading process now, so that the first job does not wait for it; done once it runs."""
+    return _executor().submit(int)
 
 
 async def load_chunk_apart(path: str, **arguments: Any) -> Loaded:
