@@ -3,17 +3,22 @@ and how statements and entry ids find an evaluation's table on SQLite, checked w
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from matchscope.services.evaluation.chunks import MAX_CHUNKS, bounds, chunk_size
 from matchscope.store import entry_partitions, sqlite_entries
 from matchscope.store.tables import MatchEntry
+
+_TABLE = MatchEntry.__table__  # type: ignore[attr-defined]
 
 
 def test_every_index_of_match_entry_is_built_once_on_the_partition_the_longest_first() -> None:
@@ -74,50 +79,47 @@ def test_a_chunk_is_indexed_on_its_own_table_with_the_names_of_its_own() -> None
     assert not entry_partitions.is_partition("match_entry_7_") and not entry_partitions.is_partition("match_entry")
 
 
-async def test_a_sqlite_read_of_match_entry_that_names_no_evaluation_is_refused() -> None:
-    engine = create_async_engine("sqlite+aiosqlite://")
+@asynccontextmanager
+async def _evaluation_7(url: str, rows: list[dict[str, Any]]) -> AsyncIterator[AsyncConnection]:
+    """A connection, in a transaction, to a SQLite database holding `match_entry` and evaluation 7's table with
+    `rows` (routed there by their `evaluation_id`)."""
+    engine = create_async_engine(url)
     sqlite_entries.route_sessions(engine.sync_engine)
-    table = MatchEntry.__table__  # type: ignore[attr-defined]
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(table.create)
+            await connection.run_sync(_TABLE.create)
             await sqlite_entries.create(connection, 7)
-            row = {"evaluation_id": 7, "item_id": 1, "is_prediction": False, "iou": 0.5}
-            await connection.execute(table.insert(), [row])  # routed by its `evaluation_id`
-            # An ORM condition binds `evaluation_id_1`, which names no table: it would read the empty `match_entry`.
-            with pytest.raises(sqlite_entries.UnroutedEntryRead, match="names no evaluation"):
-                await connection.execute(select(table.c.id).where(table.c.evaluation_id == 7))
-            routed = select(table.c.id).where(table.c.evaluation_id == bindparam("evaluation_id"))
-            assert (await connection.execute(routed, {"evaluation_id": 7})).scalars().all() == [
-                sqlite_entries.first_id(7)
-            ]
-            by_option = select(table.c.id).execution_options(**{sqlite_entries.ROUTE: 7})
-            assert (await connection.execute(by_option)).scalars().all() == [sqlite_entries.first_id(7)]
+            await connection.execute(_TABLE.insert(), rows)
+            yield connection
     finally:
         await engine.dispose()
+
+
+async def test_a_sqlite_read_of_match_entry_that_names_no_evaluation_is_refused() -> None:
+    table = _TABLE
+    row = {"evaluation_id": 7, "item_id": 1, "is_prediction": False, "iou": 0.5}
+    async with _evaluation_7("sqlite+aiosqlite://", [row]) as connection:
+        # An ORM condition binds `evaluation_id_1`, which names no table: it would read the empty `match_entry`.
+        with pytest.raises(sqlite_entries.UnroutedEntryRead, match="names no evaluation"):
+            await connection.execute(select(table.c.id).where(table.c.evaluation_id == 7))
+        routed = select(table.c.id).where(table.c.evaluation_id == bindparam("evaluation_id"))
+        assert (await connection.execute(routed, {"evaluation_id": 7})).scalars().all() == [sqlite_entries.first_id(7)]
+        by_option = select(table.c.id).execution_options(**{sqlite_entries.ROUTE: 7})
+        assert (await connection.execute(by_option)).scalars().all() == [sqlite_entries.first_id(7)]
 
 
 async def test_a_sqlite_index_build_leaves_the_connection_s_cache_and_threads_as_it_found_them(tmp_path: Path) -> None:
     """The build sorts with a small cache and helper threads (`sqlite_entries.build_indexes`); the connection, which
     the pool hands out again, gets its own settings back, and every index is there."""
-    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'entries.db'}")
-    sqlite_entries.route_sessions(engine.sync_engine)
-    table = MatchEntry.__table__  # type: ignore[attr-defined]
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(table.create)
-            await sqlite_entries.create(connection, 7)
-            rows = [{"evaluation_id": 7, "item_id": i, "is_prediction": i % 2 == 0, "iou": i / 10} for i in range(10)]
-            await connection.execute(table.insert(), rows)
-            await connection.execute(text("PRAGMA cache_size = -12345"))
-            await sqlite_entries.build_indexes(connection, 7)
-            assert (await connection.execute(text("PRAGMA cache_size"))).scalar_one() == -12345
-            assert (await connection.execute(text("PRAGMA threads"))).scalar_one() == 0
-            built = await connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :name ORDER BY name"),
-                {"name": sqlite_entries.table_name(7)},
-            )
-            expected = sorted(statement.split()[5] for statement in sqlite_entries.index_sql(7))
-            assert built.scalars().all() == expected and len(expected) == len(table.indexes)
-    finally:
-        await engine.dispose()
+    rows = [{"evaluation_id": 7, "item_id": i, "is_prediction": i % 2 == 0, "iou": i / 10} for i in range(10)]
+    async with _evaluation_7(f"sqlite+aiosqlite:///{tmp_path / 'entries.db'}", rows) as connection:
+        await connection.execute(text("PRAGMA cache_size = -12345"))
+        await sqlite_entries.build_indexes(connection, 7)
+        assert (await connection.execute(text("PRAGMA cache_size"))).scalar_one() == -12345
+        assert (await connection.execute(text("PRAGMA threads"))).scalar_one() == 0
+        built = await connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :name ORDER BY name"),
+            {"name": sqlite_entries.table_name(7)},
+        )
+        expected = sorted(statement.split()[5] for statement in sqlite_entries.index_sql(7))
+        assert built.scalars().all() == expected and len(expected) == len(_TABLE.indexes)
