@@ -147,9 +147,11 @@ def test_a_refused_value_shows_the_api_message(page: Page, site: Site) -> None:
     enter_key(page, site, f"/evaluations/{site.evaluation_id}")
     expect(page.get_by_test_id("overall-tp")).to_be_visible()
     add_pair(page, "objects", "[1, 2]")
+    # The summary's alert, and the TIDE panel's once its own request has been refused.
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("itemMetadata")
-    expect(alert).to_contain_text("must be a string, number, boolean or null")
+    expect(alert.first).to_contain_text("itemMetadata")
+    for shown in alert.all():
+        expect(shown).to_contain_text("itemMetadata.objects = [1, 2]: must be a string, number, boolean or null")
     # No stale numbers under a refused slice.
     expect(page.get_by_test_id("metrics")).to_have_count(0)
     screenshot(page, "19-evaluation-slice-refused")
