@@ -7,7 +7,7 @@ driver, which takes every row in one call (SQLAlchemy's own executemany processe
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
@@ -124,22 +124,57 @@ async def bulk_insert(
         records = (row + tail for row in rows) if tail else rows
         await driver.copy_records_to_table(table.name, records=records, columns=[*columns, *constants])
         return
+    statement = _sqlite_insert(connection, table, columns, constants)
+    if not columns:
+        await driver.executemany(statement, rows)
+        return
+    await _sqlite_rows(
+        driver,
+        statement,
+        len(columns),
+        len(rows),
+        lambda whole, parameters: _groups(rows, whole, parameters),
+        lambda whole: rows[whole:],
+    )
+
+
+def _sqlite_insert(
+    connection: AsyncConnection,
+    table: TableClause,
+    columns: Sequence[str],
+    constants: Mapping[str, int | None],
+    markers: Mapping[str, Any] | None = None,
+) -> str:
+    """SQLite's one-row INSERT: a parameter per column of `columns`, turned into NULL where it is the column's marker
+    in `markers`, and the `constants` written in."""
     target = _columns_of(table, [*columns, *constants])
-    values = _per_row(columns) | {name: _constant(target, name, value) for name, value in constants.items()}
+    values: dict[str, ColumnElement[Any]] = {}
+    for name, parameter in _per_row(columns).items():
+        marker = (markers or {}).get(name)
+        values[name] = parameter if marker is None else func.nullif(parameter, literal_column(repr(marker)))
+    values |= {name: _constant(target, name, value) for name, value in constants.items()}
     compiled = _compiled(connection, insert(target).values(values))
     assert compiled.positiontup == [f"row_{name}" for name in columns], compiled.positiontup
-    if not columns:
-        await driver.executemany(compiled.string, rows)
-        return
-    # Statements of `per_statement` rows, then the rows left one a statement (a statement of each size left would be
-    # one more to keep prepared).
-    per_statement = min(_SQLITE_ROWS, _SQLITE_PARAMETERS // len(columns))
-    whole = len(rows) - len(rows) % per_statement
+    return compiled.string
+
+
+async def _sqlite_rows(
+    driver: Any,
+    statement: str,
+    width: int,
+    count: int,
+    grouped: Callable[[int, int], Iterable[Sequence[Any]]],
+    left: Callable[[int], Sequence[Sequence[Any]]],
+) -> None:
+    """`count` rows of `width` values through the one-row `statement`: statements of `per_statement` rows (their
+    values from `grouped(whole, parameters)`: the first `whole` rows, `parameters` values a statement), then the rows
+    left one a statement (`left(whole)`; a statement of each size left would be one more to keep prepared)."""
+    per_statement = min(_SQLITE_ROWS, _SQLITE_PARAMETERS // width)
+    whole = count - count % per_statement
     if whole:
-        statement = _rows_each(compiled.string, per_statement)
-        await driver.executemany(statement, _groups(rows, whole, per_statement * len(columns)))
-    if whole < len(rows):
-        await driver.executemany(compiled.string, rows[whole:])
+        await driver.executemany(_rows_each(statement, per_statement), grouped(whole, per_statement * width))
+    if whole < count:
+        await driver.executemany(statement, left(whole))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +194,8 @@ class ColumnValues:
         return filled.tolist()  # type: ignore[no-any-return]
 
 
-# A null as sqlite3 binds it costs ~10x a number (3.11 looks for an adapter of None's type, every time): 1.4 s of
-# the 1.0-1.4 s of CPU binding a job's 530,932 entries, against 0.7 s with nulls written as markers that the
+# A null as sqlite3 binds it costs ~10x a number (3.11 looks for an adapter of None's type, every time): rows shaped
+# like a job's 530,932 entries took 1.37-1.41 s of CPU to write, 0.70 s with nulls sent as markers that the
 # statement turns into NULL (bench/README.md, the sqlite_job section). Numbers are bound as themselves; a float
 # marker is NaN, which SQLite stores as NULL (as it does any NaN bound).
 def _sqlite_marked(values: ColumnValues) -> tuple[NDArray[Any], Any]:
@@ -173,8 +208,11 @@ def _sqlite_marked(values: ColumnValues) -> tuple[NDArray[Any], Any]:
     kind = data.dtype.kind
     if kind == "f":
         return np.where(present, data, np.nan), None
-    marker: Any = -1 if kind in "iu" else "" if kind == "O" else None
-    if marker is None or (data[present] == marker).any() or (kind in "iu" and (data[present] < 0).any()):
+    if kind in "iu" and not (data[present] < 0).any():  # ids and codes
+        marker: Any = -1
+    elif kind == "O" and not (data[present] == "").any():  # text
+        marker = ""
+    else:  # no marker that cannot be one of the column's values: nulls bound as None
         return np.array(values.listed(), dtype=object), None
     marked = data.copy() if kind == "O" else data.astype(np.int64)
     marked[~present] = marker
@@ -190,7 +228,7 @@ async def bulk_insert_columns(
     order: NDArray[np.int64] | None = None,
 ) -> None:
     """`bulk_insert` of rows given column by column, in `order` (positions; the given order by default). On
-    SQLite no Python object is made per row, and nulls are bound as markers (`_sqlite_marked`)."""
+    SQLite no tuple is made per row, and nulls are bound as markers (`_sqlite_marked`)."""
     names = list(columns)
     if len({len(values.values) for values in columns.values()}) > 1:
         raise ValueError(f"columns of different lengths: { {name: len(v.values) for name, v in columns.items()} }")
@@ -214,22 +252,15 @@ async def bulk_insert_columns(
     markers: dict[str, Any] = {}
     for position, (name, column_values) in enumerate(picked.items()):
         grid[:, position], markers[name] = _sqlite_marked(column_values)
-    target = _columns_of(table, [*names, *constants])
-    row_values: dict[str, ColumnElement[Any]] = {}
-    for name, marker in markers.items():
-        parameter: ColumnElement[Any] = bindparam(f"row_{name}", None)
-        row_values[name] = parameter if marker is None else func.nullif(parameter, literal_column(repr(marker)))
-    row_values |= {name: _constant(target, name, value) for name, value in constants.items()}
-    compiled = _compiled(connection, insert(target).values(row_values))
-    assert compiled.positiontup == [f"row_{name}" for name in names], compiled.positiontup
-    driver = await _driver_connection(connection)
-    per_statement = min(_SQLITE_ROWS, _SQLITE_PARAMETERS // len(names))
-    whole = count - count % per_statement
-    if whole:
-        statement = _rows_each(compiled.string, per_statement)
-        await driver.executemany(statement, grid[:whole].reshape(-1, per_statement * len(names)).tolist())
-    if whole < count:
-        await driver.executemany(compiled.string, grid[whole:].tolist())
+    statement = _sqlite_insert(connection, table, names, constants, markers)
+    await _sqlite_rows(
+        await _driver_connection(connection),
+        statement,
+        len(names),
+        count,
+        lambda whole, parameters: grid[:whole].reshape(-1, parameters).tolist(),
+        lambda whole: grid[whole:].tolist(),
+    )
 
 
 def _rows_each(sql: str, count: int) -> str:
